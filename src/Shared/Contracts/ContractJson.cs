@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Fraud.Streaming.Shared.Contracts;
+
+/// <summary>Serialization entry points for the contracts; every deployable goes through these.</summary>
+public static class ContractJson
+{
+    public static byte[] Serialize(Transaction value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.Transaction);
+    public static byte[] Serialize(Label value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.Label);
+    public static byte[] Serialize(Verdict value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.Verdict);
+    public static byte[] Serialize(ModelManifest value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.ModelManifest);
+
+    public static void Serialize(Utf8JsonWriter writer, Verdict value) => JsonSerializer.Serialize(writer, value, ContractsJsonContext.Default.Verdict);
+    public static void Serialize(Utf8JsonWriter writer, Transaction value) => JsonSerializer.Serialize(writer, value, ContractsJsonContext.Default.Transaction);
+    public static void Serialize(Utf8JsonWriter writer, Label value) => JsonSerializer.Serialize(writer, value, ContractsJsonContext.Default.Label);
+
+    /// <exception cref="JsonException">the bytes are not a valid label.</exception>
+    public static Label DeserializeLabel(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize(utf8, ContractsJsonContext.Default.Label) ?? throw new JsonException("label is null");
+
+    /// <exception cref="JsonException">the bytes are not a valid verdict.</exception>
+    public static Verdict DeserializeVerdict(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize(utf8, ContractsJsonContext.Default.Verdict) ?? throw new JsonException("verdict is null");
+
+    /// <exception cref="JsonException">the bytes are not a valid manifest.</exception>
+    public static ModelManifest DeserializeManifest(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize(utf8, ContractsJsonContext.Default.ModelManifest) ?? throw new JsonException("manifest is null");
+}

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+
+namespace Fraud.Streaming.Shared.Contracts;
+
+/// <summary>Source-generated System.Text.Json metadata for every v1 contract (snake_case, UTF-8, no reflection).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectRequiredConstructorParameters = true,
+    AllowTrailingCommas = false,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(Transaction))]
+[JsonSerializable(typeof(Label))]
+[JsonSerializable(typeof(Verdict))]
+[JsonSerializable(typeof(ModelManifest))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -1,0 +1,43 @@
+namespace Fraud.Streaming.Shared.Contracts;
+
+/// <summary>
+/// Everything a scorer needs to trust and run a model, and everything a person needs to know where it came from.
+/// Published on <c>fraud.models</c> (compacted, key = <see cref="ModelName"/>) and stored beside the ONNX artifact.
+/// </summary>
+public sealed record ModelManifest
+{
+    public required string ModelName { get; init; }
+    public required string Version { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required string ArtifactUri { get; init; }
+    public required string ArtifactSha256 { get; init; }
+    public required FeatureSpecInfo FeatureSpec { get; init; }
+    public required Thresholds Thresholds { get; init; }
+    public required TrainingLineage Training { get; init; }
+    public required string Algorithm { get; init; }
+    public required string Device { get; init; }
+    public required string CodeVersion { get; init; }
+    public required IReadOnlyDictionary<string, string> Parameters { get; init; }
+    public required ModelMetrics Metrics { get; init; }
+
+    /// <summary>Per-feature distribution of the training data, in <see cref="FeatureSpecInfo.Features"/> order.</summary>
+    public required IReadOnlyList<FeatureReference> Reference { get; init; }
+}
+
+public sealed record FeatureSpecInfo(string Name, string Hash, IReadOnlyList<string> Features);
+
+/// <summary>Score cut-offs: at or above <see cref="Review"/> a transaction is reviewed, at or above <see cref="Decline"/> declined.</summary>
+public sealed record Thresholds(float Review, float Decline);
+
+public sealed record TrainingLineage(
+    DateTimeOffset WindowStart,
+    DateTimeOffset WindowEnd,
+    long RowCount,
+    long FraudCount,
+    string ContentHash,
+    long HoldoutRowCount);
+
+public sealed record ModelMetrics(double RocAuc, double PrAuc, double RecallAt1PctFpr);
+
+/// <summary>Training-time distribution of one feature: used for drift and for verdict reasons.</summary>
+public sealed record FeatureReference(string Feature, float Mean, float StdDev, float Min, float Max);

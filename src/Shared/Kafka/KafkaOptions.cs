@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Fraud.Streaming.Shared.Kafka;
+
+/// <summary>The <c>Kafka</c> configuration section shared by every deployable (env: <c>Kafka__BootstrapServers</c>, ...).</summary>
+public sealed class KafkaOptions
+{
+    public const string Section = "Kafka";
+
+    /// <summary>The dev stack's DevKafka listens here by default.</summary>
+    [Required, MinLength(3)]
+    public string BootstrapServers { get; set; } = "127.0.0.1:9092";
+
+    [Required] public string TransactionsTopic { get; set; } = "fraud.transactions";
+    [Required] public string VerdictsTopic { get; set; } = "fraud.verdicts";
+    [Required] public string LabelsTopic { get; set; } = "fraud.labels";
+    [Required] public string ModelsTopic { get; set; } = "fraud.models";
+    [Required] public string DlqTopic { get; set; } = "fraud.transactions.dlq";
+}
