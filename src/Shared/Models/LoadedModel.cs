@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
+
+namespace Fraud.Streaming.Shared.Models;
+
+/// <summary>
+/// A model that passed every check and is warmed up: ready to serve. Built off the hot path; the scorer swaps
+/// the reference between batches.
+/// </summary>
+public sealed class LoadedModel : IDisposable
+{
+    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx)
+    {
+        Manifest = manifest;
+        Onnx = onnx;
+        ReferenceMean = manifest.Reference.Select(r => r.Mean).ToArray();
+        ReferenceStd = manifest.Reference.Select(r => MathF.Max(r.StdDev, 1e-6f)).ToArray();
+    }
+
+    public ModelManifest Manifest { get; }
+    public OnnxScoringModel Onnx { get; }
+    public string Version => Manifest.Version;
+    internal float[] ReferenceMean { get; }
+    internal float[] ReferenceStd { get; }
+
+    /// <summary>Checks the artifact against the manifest and the running feature spec, loads it and warms it up.</summary>
+    /// <exception cref="ModelRejectedException">the model must not serve; the message says why.</exception>
+    public static LoadedModel Create(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
+    {
+        var sha = Convert.ToHexStringLower(SHA256.HashData(onnxBytes));
+        if (!string.Equals(sha, manifest.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelRejectedException(ModelRejectedException.ShaMismatch,
+                $"model {manifest.Version}: artifact SHA-256 {sha} does not match the manifest's {manifest.ArtifactSha256}");
+        }
+        var info = manifest.FeatureSpec;
+        if (info.Name != spec.Name || info.Hash != spec.Hash || !info.Features.SequenceEqual(spec.Names))
+        {
+            throw new ModelRejectedException(ModelRejectedException.FeatureSpecMismatch,
+                $"model {manifest.Version} was built for feature spec {info.Name}/{info.Hash}; this scorer computes {spec.Name}/{spec.Hash}");
+        }
+        if (manifest.Reference.Count != spec.Count)
+        {
+            throw new ModelRejectedException(ModelRejectedException.BadManifest,
+                $"model {manifest.Version}: manifest has {manifest.Reference.Count} reference distributions for {spec.Count} features");
+        }
+        try
+        {
+            DecisionPolicy.Validate(manifest.Thresholds);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ModelRejectedException(ModelRejectedException.InvalidThresholds, $"model {manifest.Version}: {ex.Message}", ex);
+        }
+
+        OnnxScoringModel onnx;
+        try
+        {
+            onnx = new OnnxScoringModel(onnxBytes, spec.Count);
+        }
+        catch (Exception ex)
+        {
+            throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: ONNX Runtime cannot run it: {ex.Message}", ex);
+        }
+
+        var model = new LoadedModel(manifest, onnx);
+        try
+        {
+            model.WarmUp();
+        }
+        catch (Exception ex)
+        {
+            model.Dispose();
+            throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: warm-up failed: {ex.Message}", ex);
+        }
+        return model;
+    }
+
+    /// <summary>Reads <c>manifest.json</c> and <c>model.onnx</c> from a model package folder.</summary>
+    /// <exception cref="ModelRejectedException">the package is missing, unreadable or fails a check.</exception>
+    public static LoadedModel FromDirectory(string directory, FeatureSpec spec)
+    {
+        var (manifest, onnx) = ModelPackage.Read(directory);
+        return Create(manifest, onnx, spec);
+    }
+
+    /// <summary>
+    /// The first inference in a session pays for lazy initialisation; do it here, off the hot path, and check
+    /// that the model answers probabilities for typical rows.
+    /// </summary>
+    private void WarmUp()
+    {
+        var rows = 8;
+        var features = new float[rows * Onnx.FeatureCount];
+        for (var r = 0; r < rows; r++)
+        {
+            ReferenceMean.CopyTo(features, r * Onnx.FeatureCount);
+        }
+        var scores = new float[rows];
+        Onnx.Score(features, rows, scores);
+        foreach (var s in scores)
+        {
+            if (!(s is >= 0f and <= 1f))
+            {
+                throw new InvalidOperationException($"model answered {s}, not a probability");
+            }
+        }
+    }
+
+    public void Dispose() => Onnx.Dispose();
+}
