@@ -37,7 +37,10 @@ public sealed record TrainingLineage(
     string ContentHash,
     long HoldoutRowCount);
 
-public sealed record ModelMetrics(double RocAuc, double PrAuc, double RecallAt1PctFpr);
+public sealed record ModelMetrics(
+    double RocAuc,
+    double PrAuc,
+    [property: System.Text.Json.Serialization.JsonPropertyName("recall_at_1pct_fpr")] double RecallAt1PctFpr);
 
 /// <summary>Training-time distribution of one feature: used for drift and for verdict reasons.</summary>
 public sealed record FeatureReference(string Feature, float Mean, float StdDev, float Min, float Max);

@@ -1,0 +1,69 @@
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
+
+namespace Fraud.Streaming.Shared.Tests;
+
+internal static class ContractSamples
+{
+    public static Transaction Transaction(string id = "tx-1", string card = "card-1", double amount = 42.5, DateTimeOffset? at = null, string country = "FR", string? device = "dev-1", string merchant = "m-1", string channel = "pos") => new()
+    {
+        TransactionId = id,
+        EventTime = at ?? new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        CardId = card,
+        MerchantId = merchant,
+        MerchantCategory = "grocery",
+        Amount = amount,
+        Currency = "EUR",
+        Country = country,
+        Channel = channel,
+        DeviceId = device,
+        Ip = "10.0.0.1",
+        EmailDomain = "example.org",
+        Attributes = new() { ["V1"] = System.Text.Json.JsonDocument.Parse("1.5").RootElement },
+    };
+
+    public static Label Label() => new()
+    {
+        TransactionId = "tx-1",
+        CardId = "card-1",
+        IsFraud = true,
+        LabelledAt = new DateTimeOffset(2026, 1, 20, 0, 0, 0, TimeSpan.Zero),
+        Source = "chargeback",
+        Scenario = "card_testing",
+    };
+
+    public static Verdict Verdict() => new()
+    {
+        TransactionId = "tx-1",
+        CardId = "card-1",
+        EventTime = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        Score = 0.73f,
+        Decision = Decision.Review,
+        ModelVersion = "v1",
+        Reasons = [new Reason("amount_log", 6.1f, 4.2f)],
+        ScoredAt = DateTimeOffset.UnixEpoch.AddYears(56),
+        LatencyMs = 3.5,
+    };
+
+    public static ModelManifest Manifest(string version = "v1", string sha = "00", FeatureSpec? spec = null, Thresholds? thresholds = null)
+    {
+        spec ??= FeatureSpec.CardV0;
+        return new ModelManifest
+        {
+            ModelName = "fraud-gbdt",
+            Version = version,
+            CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            ArtifactUri = "file:///models/fraud-gbdt/v1/model.onnx",
+            ArtifactSha256 = sha,
+            FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names),
+            Thresholds = thresholds ?? new Thresholds(0.3f, 0.8f),
+            Training = new TrainingLineage(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), 100, 3, "abc", 20),
+            Algorithm = "test",
+            Device = "cpu",
+            CodeVersion = "test",
+            Parameters = new Dictionary<string, string> { ["rounds"] = "10" },
+            Metrics = new ModelMetrics(0.9, 0.5, 0.4),
+            Reference = spec.Names.Select(n => new FeatureReference(n, 0f, 1f, -1f, 1f)).ToArray(),
+        };
+    }
+}
