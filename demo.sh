@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# README command 1: the whole loop on embedded defaults, on one machine.
+#   dev stack up -> producer + monitoring gather labelled history -> train v1 -> scorer on v1
+#   -> traffic keeps flowing -> train v2 -> scorer hot-swaps -> traffic stops -> summary.
+# Leaves no process running. Tunables (environment): DEMO_RATE (tx/s, default 1500),
+# DEMO_HISTORY_SECONDS (default 45), DEMO_V2_AFTER_SECONDS (default 25), DEMO_CARDS (default 3000).
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+rate=${DEMO_RATE:-1500}
+history_seconds=${DEMO_HISTORY_SECONDS:-45}
+v2_after=${DEMO_V2_AFTER_SECONDS:-25}
+cards=${DEMO_CARDS:-3000}
+malformed=${DEMO_MALFORMED:-25}
+scorer_url=http://127.0.0.1:9401
+monitoring_url=http://127.0.0.1:9402
+run=.devstack/demo
+bin() { echo "src/$1/bin/Release/net10.0/Fraud.Streaming.$1.dll"; }
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+started=$(date +%s)
+
+pids=()
+cleanup() {
+  local code=$?
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  deploy/devstack.sh down >/dev/null 2>&1 || true
+  if ((code != 0)); then
+    echo "demo failed (exit $code); logs are in $run/" >&2
+  fi
+  exit "$code"
+}
+trap cleanup EXIT INT TERM
+
+say "Building (Release)"
+dotnet build Fraud.Streaming.sln -c Release -nologo -v q -clp:ErrorsOnly
+
+say "Starting the dev stack (PostgreSQL, dev Kafka)"
+deploy/devstack.sh down >/dev/null 2>&1 || true
+deploy/devstack.sh up --no-s3
+set -a
+# shellcheck disable=SC1091
+. .devstack/env
+set +a
+rm -rf "$run" && mkdir -p "$run/models"
+
+psqlq() { psql "host=127.0.0.1 port=${FRAUD_PG_PORT:-55432} user=postgres dbname=fraud" -XAtqc "$1"; }
+wait_http() { # url seconds
+  for _ in $(seq 1 $(($2 * 5))); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "timed out waiting for $1" >&2; return 1
+}
+start() { # name args...
+  local name=$1; shift
+  dotnet "$@" >"$run/$name.log" 2>&1 &
+  pids+=($!)
+  echo "$name started (pid $!, log $run/$name.log)"
+}
+alive() { # name pid
+  kill -0 "$2" 2>/dev/null || { echo "$1 exited unexpectedly; last lines of its log:" >&2; tail -n 30 "$run/$1.log" >&2; exit 1; }
+}
+
+say "Monitoring: history writer"
+start monitoring "$(bin Monitoring)" --urls "$monitoring_url"
+monitoring_pid=${pids[-1]}
+wait_http "$monitoring_url/healthz" 60
+
+say "Producer: $cards cards at $rate tx/s, labels after 2 s, $malformed malformed messages"
+start producer "$(bin Producer)" synthetic --cards "$cards" --rate "$rate" --duration-seconds 100000 \
+  --label-delay-seconds 2 --malformed "$malformed" --seed 7
+producer_pid=${pids[-1]}
+
+echo "gathering labelled history for ${history_seconds}s ..."
+sleep "$history_seconds"
+alive producer "$producer_pid"; alive monitoring "$monitoring_pid"
+echo "history: $(psqlq 'select count(*) from transactions') transactions, $(psqlq 'select count(*) from labels') labels"
+
+say "Trainer: model v1 from Postgres"
+dotnet "$(bin Trainer)" train --out "$run/v1" --store "$run/models" | tee "$run/train-v1.log"
+v1=$(psqlq "select version from model_versions order by created_at limit 1")
+
+say "Scorer: starting on the announced model ($v1)"
+start scorer "$(bin Scorer)" run --urls "$scorer_url"
+scorer_pid=${pids[-1]}
+for _ in $(seq 1 300); do curl -fsS "$scorer_url/readyz" >/dev/null 2>&1 && break; alive scorer "$scorer_pid"; sleep 0.2; done
+curl -fsS "$scorer_url/readyz" >/dev/null || { echo "scorer never became ready" >&2; exit 1; }
+echo "scorer ready, serving $v1; traffic keeps flowing for ${v2_after}s"
+sleep "$v2_after"
+alive producer "$producer_pid"; alive scorer "$scorer_pid"
+
+say "Trainer: model v2 on the longer history, while traffic flows"
+dotnet "$(bin Trainer)" train --out "$run/v2" --store "$run/models" | tee "$run/train-v2.log"
+v2=$(psqlq "select version from model_versions order by created_at desc limit 1")
+for _ in $(seq 1 150); do
+  curl -fsS "$scorer_url/metrics" | grep -q "fraud_scorer_model_info{version=\"$v2\"} 1" && break
+  alive scorer "$scorer_pid"; sleep 0.2
+done
+echo "scorer now serving: $(curl -fsS "$scorer_url/metrics" | grep '^fraud_scorer_model_info' | grep ' 1$' | sed 's/.*version="\([^"]*\)".*/\1/')"
+sleep 10
+
+say "Stopping traffic and draining"
+kill -TERM "$producer_pid"
+wait "$producer_pid" || true
+produced=$(grep -o 'produced transactions=[0-9]*' "$run/producer.log" | tail -n 1 | cut -d= -f2)
+dlq=$(curl -fsS "$scorer_url/metrics" | awk '/^fraud_scorer_dlq_total/ {s+=$2} END {print s+0}')
+valid=$((produced))
+for _ in $(seq 1 600); do
+  scored=$(psqlq 'select count(*) from verdicts')
+  [[ $scored -ge $valid ]] && break
+  alive scorer "$scorer_pid"; alive monitoring "$monitoring_pid"; sleep 0.2
+done
+dlq=$(curl -fsS "$scorer_url/metrics" | awk '/^fraud_scorer_dlq_total/ {s+=$2} END {print s+0}')
+swaps=$(curl -fsS "$scorer_url/metrics" | awk '/^fraud_scorer_model_swaps_total/ {s+=$2} END {print s+0}')
+
+summary=$(psqlq "
+with v as (select * from verdicts),
+     j as (select v.decision, v.model_version, l.is_fraud from v join labels l using (transaction_id))
+select
+  (select count(*) from transactions),
+  (select count(*) from v),
+  (select count(*) from (select transaction_id from v group by 1 having count(*) > 1) d),
+  (select string_agg(version || ' auc=' || round(roc_auc::numeric, 4) || ' pr_auc=' || round(pr_auc::numeric, 4), '; ' order by created_at) from model_versions),
+  (select round(100.0 * avg(case when decision <> 'approve' then 1 else 0 end), 1) from j where is_fraud),
+  (select round(100.0 * avg(case when decision = 'decline' then 1 else 0 end), 1) from j where is_fraud),
+  (select round(100.0 * avg(case when decision <> 'approve' then 1 else 0 end), 2) from j where not is_fraud),
+  (select count(*) from j where is_fraud),
+  (select round(count(*) / greatest(extract(epoch from max(scored_at) - min(scored_at)), 0.001))::bigint from v),
+  (select round(percentile_cont(0.5) within group (order by latency_ms)::numeric, 1) from v where model_version = '$v2'),
+  (select round(percentile_cont(0.99) within group (order by latency_ms)::numeric, 1) from v where model_version = '$v2'),
+  (select string_agg(model_version || ': ' || n, ', ' order by model_version) from (select model_version, count(*) n from v group by 1) m)
+")
+IFS='|' read -r tx_rows scored dupes models caught declined fp_rate fraud_labelled throughput p50 p99 by_model <<<"$summary"
+
+say "Summary"
+cat <<SUMMARY
+transactions produced      $produced valid + $malformed malformed
+transactions in history    $tx_rows
+transactions scored        $scored (duplicates: $dupes) — by model: $by_model
+dead-letter queue          $dlq messages (fraud_scorer_dlq_total)
+models                     $models
+model swaps in the scorer  $swaps ($v1 -> $v2, no restart)
+fraud caught               $caught% of $fraud_labelled labelled frauds reviewed or declined ($declined% declined); $fp_rate% of good transactions flagged
+scorer throughput          $throughput verdicts/s (backlog catch-up included)
+latency publish->verdict   p50 ${p50} ms, p99 ${p99} ms (steady state, $v2)
+metrics endpoint           $scorer_url/metrics (scorer), $monitoring_url/metrics (monitoring) — live while the demo runs
+wall time                  $(( $(date +%s) - started )) s
+SUMMARY
