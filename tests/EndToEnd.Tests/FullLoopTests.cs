@@ -1,0 +1,222 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Testing;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Fraud.Streaming.EndToEnd.Tests;
+
+/// <summary>
+/// The whole loop with every deployable as its own process against the dev stack: producer -> monitoring
+/// -> trainer v1 -> scorer -> more traffic -> trainer v2 -> hot swap. One test, because each step needs the last.
+/// </summary>
+public sealed class FullLoopTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(120);
+
+    [StackFact]
+    public async Task Every_valid_transaction_gets_one_verdict_malformed_ones_reach_the_dlq_and_the_model_swaps_under_traffic()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        var bootstrap = await KafkaServer.GetBootstrapServersAsync();
+        var topics = new KafkaTestTopics("e2e");
+        var work = Directory.CreateTempSubdirectory("fraud-e2e-").FullName;
+        var kafka = new KafkaOptions
+        {
+            BootstrapServers = bootstrap,
+            TransactionsTopic = topics.Name("transactions"),
+            VerdictsTopic = topics.Name("verdicts"),
+            LabelsTopic = topics.Name("labels"),
+            ModelsTopic = topics.Name("models"),
+            DlqTopic = topics.Name("dlq"),
+        };
+        foreach (var topic in new[] { kafka.TransactionsTopic, kafka.VerdictsTopic, kafka.LabelsTopic, kafka.ModelsTopic, kafka.DlqTopic })
+        {
+            await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
+        }
+        var env = new Dictionary<string, string?>
+        {
+            ["Kafka__BootstrapServers"] = bootstrap,
+            ["Kafka__TransactionsTopic"] = kafka.TransactionsTopic,
+            ["Kafka__VerdictsTopic"] = kafka.VerdictsTopic,
+            ["Kafka__LabelsTopic"] = kafka.LabelsTopic,
+            ["Kafka__ModelsTopic"] = kafka.ModelsTopic,
+            ["Kafka__DlqTopic"] = kafka.DlqTopic,
+            ["Postgres__ConnectionString"] = db.ConnectionString,
+            ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
+            ["Monitoring__GroupId"] = $"{topics.Prefix}.monitoring",
+            ["ModelStore__Folder"] = Path.Combine(work, "store"),
+            ["DOTNET_gcServer"] = "0",
+        };
+        string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
+
+        var monitoringUrl = $"http://127.0.0.1:{FreePort()}";
+        var scorerUrl = $"http://127.0.0.1:{FreePort()}";
+        await using var monitoring = ProcessRunner.StartDotnet(Dll("Monitoring"), ["--urls", monitoringUrl], env);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await WaitUntilAsync(async () => await IsOk(http, $"{monitoringUrl}/healthz"), Step, monitoring, "monitoring healthy");
+
+        // 1. History: valid and malformed transactions plus labels, all at once.
+        const int firstBatch = 3000;
+        const int malformedPerRun = 12;
+        var first = await RunToEndAsync(Dll("Producer"), ["synthetic", "--count", $"{firstBatch}", "--cards", "300", "--fraud-rate", "0.05",
+            "--seed", "1", "--rate", "0", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env);
+        await WaitUntilAsync(async () => await CountAsync(db, "labels") == firstBatch && await CountAsync(db, "transactions") == firstBatch,
+            Step, monitoring, $"{firstBatch} transactions and labels in Postgres");
+
+        // 2. Model v1 from Postgres: stored, registered, announced.
+        await RunToEndAsync(Dll("Trainer"), ["train", "--out", Path.Combine(work, "v1"), "--rounds", "30"], env);
+        var v1 = await ScalarAsync<string>(db, "select version from model_versions order by created_at limit 1");
+
+        // 3. The scorer picks v1 up from the models topic and scores the backlog.
+        await using var scorer = ProcessRunner.StartDotnet(Dll("Scorer"), ["run", "--urls", scorerUrl], env);
+        await WaitUntilAsync(async () => await IsOk(http, $"{scorerUrl}/readyz"), Step, scorer, "scorer ready");
+        await WaitUntilAsync(async () => await CountAsync(db, "verdicts") == firstBatch, Step, scorer, $"{firstBatch} verdicts");
+
+        // 4. Traffic keeps flowing while v2 trains on the grown history.
+        const int secondBatch = 2000;
+        await using var traffic = ProcessRunner.StartDotnet(Dll("Producer"), ["synthetic", "--count", $"{secondBatch}", "--cards", "300",
+            "--fraud-rate", "0.05", "--seed", "2", "--rate", "400", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env);
+        await WaitUntilAsync(async () => await CountAsync(db, "labels") >= firstBatch + 400, Step, traffic, "second-run labels arriving");
+        await RunToEndAsync(Dll("Trainer"), ["train", "--out", Path.Combine(work, "v2"), "--rounds", "30"], env);
+        var v2 = await ScalarAsync<string>(db, "select version from model_versions order by created_at desc limit 1");
+        Assert.NotEqual(v1, v2);
+        Assert.False(traffic.HasExited, "the second traffic run ended before v2 was announced; the swap would not be under traffic");
+        Assert.Equal(0, await traffic.WaitForExitAsync(Step));
+
+        const int valid = firstBatch + secondBatch;
+        await WaitUntilAsync(async () => await CountAsync(db, "verdicts") == valid, Step, scorer, $"{valid} verdicts");
+
+        // Every valid transaction has exactly one verdict, on the topic and in Postgres.
+        var verdicts = ReadAll(bootstrap, kafka.VerdictsTopic, valid);
+        var perTransaction = verdicts.GroupBy(m => ContractJson.DeserializeVerdict(m.Message.Value).TransactionId).ToList();
+        Assert.Equal(valid, perTransaction.Count);
+        Assert.All(perTransaction, g => Assert.Single(g));
+        Assert.Equal(valid, await ScalarAsync<long>(db, "select count(*) from verdicts v join transactions t using (transaction_id)"));
+
+        // Every malformed message is in the DLQ, with its reason.
+        var dlq = ReadAll(bootstrap, kafka.DlqTopic, 2 * malformedPerRun);
+        Assert.Equal(2 * malformedPerRun, dlq.Count);
+        Assert.All(dlq, m => Assert.False(string.IsNullOrEmpty(Header(m, DlqHeaders.Reason)), "DLQ message without a reason header"));
+        Assert.Equal(2 * malformedPerRun, dlq.Select(m => Header(m, "malformed.id")).Distinct().Count());
+
+        // The scorer switched to v2 without a restart, and later transactions were scored by it.
+        var byVersion = await ScalarAsync<long>(db, $"select count(*) from verdicts where model_version = '{v2}'");
+        Assert.True(byVersion > 0, $"no verdict was scored by {v2}");
+        Assert.True(await ScalarAsync<long>(db, $"select count(*) from verdicts where model_version = '{v1}'") >= firstBatch);
+        await scorer.WaitForLineAsync(line => line.Contains(v2, StringComparison.Ordinal) && line.Contains("swap", StringComparison.OrdinalIgnoreCase), Step);
+
+        // Nobody crashed, and both services stop cleanly.
+        Assert.False(scorer.HasExited, scorer.Output);
+        Assert.False(monitoring.HasExited, monitoring.Output);
+        Assert.Equal(0, await scorer.StopAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await monitoring.StopAsync(TimeSpan.FromSeconds(30)));
+        output.WriteLine($"v1={v1} v2={v2} verdicts by v2={byVersion} producer: {first}");
+        Directory.Delete(work, recursive: true);
+    }
+
+    private async Task<string> RunToEndAsync(string dll, string[] args, Dictionary<string, string?> env)
+    {
+        await using var process = ProcessRunner.StartDotnet(dll, args, env);
+        var code = await process.WaitForExitAsync(Step);
+        output.WriteLine($"$ {process.Description}\n{process.Output}");
+        Assert.True(code == 0, $"{process.Description} exited {code}:\n{process.Output}");
+        return process.Lines.Count > 0 ? process.Lines[^1].Text : string.Empty;
+    }
+
+    private static List<ConsumeResult<byte[], byte[]>> ReadAll(string bootstrap, string topic, int expected)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = $"e2e-reader-{Guid.NewGuid():N}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+            AllowAutoCreateTopics = true,
+        }).Build();
+        consumer.Subscribe(topic);
+        var all = new List<ConsumeResult<byte[], byte[]>>();
+        var quietUntil = DateTime.UtcNow.AddSeconds(60);
+        // Read until the expected count, then a little longer to catch any extra (duplicate) messages.
+        while (DateTime.UtcNow < quietUntil)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+            if (result?.Message is not null)
+            {
+                all.Add(result);
+            }
+            if (all.Count >= expected && quietUntil - DateTime.UtcNow > TimeSpan.FromSeconds(3))
+            {
+                quietUntil = DateTime.UtcNow.AddSeconds(3);
+            }
+        }
+        consumer.Close();
+        return all;
+    }
+
+    private static string? Header(ConsumeResult<byte[], byte[]> message, string name) =>
+        message.Message.Headers?.TryGetLastBytes(name, out var value) == true ? Encoding.UTF8.GetString(value) : null;
+
+    private static async Task<bool> IsOk(HttpClient http, string url)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(url));
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<long> CountAsync(PostgresTestDatabase db, string table)
+    {
+        try
+        {
+            return await ScalarAsync<long>(db, $"select count(*) from {table}");
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task<T> ScalarAsync<T>(PostgresTestDatabase db, string sql)
+    {
+        await using var connection = new NpgsqlConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, ProcessRunner watched, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            Assert.False(watched.HasExited, $"{watched.Description} exited while waiting for {what}:\n{watched.Output}");
+            await Task.Delay(250);
+        }
+        Assert.Fail($"timed out after {timeout} waiting for {what}; {watched.Description} printed:\n{watched.Output}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
