@@ -19,7 +19,7 @@ internal static partial class ProducerLog
     [LoggerMessage(5, LogLevel.Warning, "{InFlight} messages were still undelivered when the flush timed out")]
     public static partial void FlushTimedOut(ILogger logger, int inFlight);
 
-    [LoggerMessage(6, LogLevel.Error, "Kafka error: {Reason}")]
+    [LoggerMessage(6, LogLevel.Warning, "Kafka error: {Reason}")]
     public static partial void KafkaError(ILogger logger, string reason);
 
     [LoggerMessage(7, LogLevel.Information, "Wrote {Transactions} transactions ({Fraud} fraud) to {Directory} in {Seconds:F2}s ({Rate:F0} tx/s)")]
@@ -27,4 +27,7 @@ internal static partial class ProducerLog
 
     [LoggerMessage(8, LogLevel.Information, "Stop requested; flushing")]
     public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(EventId = 9, Message = "librdkafka {Facility}: {Message}")]
+    public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string message);
 }

@@ -29,6 +29,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
 
         using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka.BootstrapServers))
             .SetErrorHandler((_, error) => ProducerLog.KafkaError(logger, error.Reason))
+            .SetLogHandler((_, m) => ProducerLog.Librdkafka(logger, m.Level.ToLogLevel(), m.Facility, m.Message))
             .Build();
         ProducerLog.Starting(logger, kafka.BootstrapServers, transactionsTopic, labelsTopic, settings.Rate, settings.LabelDelay);
 
