@@ -13,8 +13,8 @@ internal static partial class ProducerLog
     [LoggerMessage(3, LogLevel.Warning, "delivery to {Topic} failed: {Reason}")]
     public static partial void DeliveryFailed(ILogger logger, string topic, string reason);
 
-    [LoggerMessage(4, LogLevel.Warning, "Stopping: {Pending} labels that were not yet due are not published")]
-    public static partial void LabelsDropped(ILogger logger, int pending);
+    [LoggerMessage(4, LogLevel.Information, "Stopping: publishing the {Pending} labels that were not yet due now")]
+    public static partial void LabelsEarly(ILogger logger, int pending);
 
     [LoggerMessage(5, LogLevel.Warning, "{InFlight} messages were still undelivered when the flush timed out")]
     public static partial void FlushTimedOut(ILogger logger, int inFlight);
@@ -30,4 +30,7 @@ internal static partial class ProducerLog
 
     [LoggerMessage(EventId = 9, Message = "librdkafka {Facility}: {Message}")]
     public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string message);
+
+    [LoggerMessage(10, LogLevel.Warning, "{Pending} labels could not be queued before the flush timeout and are not published")]
+    public static partial void LabelsDropped(ILogger logger, int pending);
 }

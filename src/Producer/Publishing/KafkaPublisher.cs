@@ -47,6 +47,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         var progress = new ProgressClock(started, progressEvery);
         long sent = 0;
         long enqueued = 0;
+        var drainDeadline = 0L; // after a stop request, how long a full local queue may hold up the remaining labels
         var malformedSent = 0;
         Transaction? lastTransaction = null;
 
@@ -107,7 +108,14 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         }
         if (labels.Count > 0)
         {
-            ProducerLog.LabelsDropped(logger, labels.Count);
+            // Every published transaction gets its label, even when stopped early: unlabelled history is useless to the trainer.
+            ProducerLog.LabelsEarly(logger, labels.Count);
+            drainDeadline = Stopwatch.GetTimestamp() + (long)(settings.FlushTimeout.TotalSeconds * frequency);
+            PublishDueLabels(long.MaxValue);
+            if (labels.Count > 0)
+            {
+                ProducerLog.LabelsDropped(logger, labels.Count);
+            }
         }
 
         var undelivered = producer.Flush(settings.FlushTimeout);
@@ -167,7 +175,15 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
                 catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
                 {
                     // Back-pressure: the local queue drains as deliveries complete.
-                    if (cancellationToken.WaitHandle.WaitOne(5))
+                    if (!cancellationToken.IsCancellationRequested)
+                    {
+                        cancellationToken.WaitHandle.WaitOne(5);
+                    }
+                    else if (Stopwatch.GetTimestamp() < drainDeadline)
+                    {
+                        Thread.Sleep(5);
+                    }
+                    else
                     {
                         return false;
                     }
