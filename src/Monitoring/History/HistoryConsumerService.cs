@@ -20,6 +20,7 @@ internal sealed class HistoryConsumerService(
 {
     private const int MaxLoggedRejections = 100;
     private static readonly TimeSpan ShutdownWriteBudget = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RevokeWriteBudget = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
 
     private readonly KafkaOptions _kafka = kafkaOptions.Value;
@@ -86,8 +87,13 @@ internal sealed class HistoryConsumerService(
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
-                // Our last chance to commit for these partitions: write what is pending first.
-                WriteAndCommit(c, stoppingToken);
+                // Our last chance to commit for these partitions: write what is pending first, but do not hold up the
+                // rebalance for long. If the write fails, nothing is committed and the new owner re-reads (idempotently).
+                using (var budget = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    budget.CancelAfter(RevokeWriteBudget);
+                    WriteAndCommit(c, budget.Token);
+                }
                 _offsets.Forget(partitions.Select(p => p.TopicPartition));
                 readiness.Removed(partitions.Select(p => p.TopicPartition));
                 MonitoringLog.PartitionsRevoked(logger, string.Join(", ", partitions.Select(p => p.TopicPartition)));
