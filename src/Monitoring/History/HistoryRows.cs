@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Fraud.Streaming.Shared.Contracts;
+
+namespace Fraud.Streaming.Monitoring.History;
+
+/// <summary>
+/// A batch as column arrays, one array per table column, ready to bind as Postgres array parameters
+/// (<c>unnest</c>). Timestamps are UTC <see cref="DateTime"/>s; JSON columns are serialized text.
+/// </summary>
+internal sealed class HistoryRows
+{
+    public required TransactionColumns Transactions { get; init; }
+    public required VerdictColumns Verdicts { get; init; }
+    public required LabelColumns Labels { get; init; }
+
+    public static HistoryRows From(HistoryBatch batch) => new()
+    {
+        Transactions = TransactionColumns.From(batch.Transactions),
+        Verdicts = VerdictColumns.From(batch.Verdicts),
+        Labels = LabelColumns.From(batch.Labels),
+    };
+
+    internal static string DecisionName(Decision decision) => decision switch
+    {
+        Decision.Approve => "approve",
+        Decision.Review => "review",
+        Decision.Decline => "decline",
+        _ => throw new ArgumentOutOfRangeException(nameof(decision)),
+    };
+
+    internal static string? AttributesJson(Dictionary<string, JsonElement>? attributes)
+    {
+        if (attributes is null)
+        {
+            return null;
+        }
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in attributes)
+            {
+                writer.WritePropertyName(name);
+                value.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    internal static string ReasonsJson(IReadOnlyList<Reason> reasons)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var reason in reasons)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("feature", reason.Feature);
+                WriteFloat(writer, "value", reason.Value);
+                WriteFloat(writer, "contribution", reason.Contribution);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteFloat(Utf8JsonWriter writer, string name, float value)
+    {
+        // JSON has no NaN or infinity; jsonb would refuse the whole batch.
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumber(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}
+
+internal sealed record TransactionColumns(
+    string[] TransactionId,
+    string[] CardId,
+    DateTime[] EventTime,
+    string[] MerchantId,
+    string[] MerchantCategory,
+    double[] Amount,
+    string[] Currency,
+    string[] Country,
+    string[] Channel,
+    string?[] DeviceId,
+    string?[] Ip,
+    string?[] EmailDomain,
+    string?[] Attributes)
+{
+    public int Count => TransactionId.Length;
+
+    public static TransactionColumns From(IReadOnlyList<Transaction> rows)
+    {
+        var n = rows.Count;
+        var c = new TransactionColumns(new string[n], new string[n], new DateTime[n], new string[n], new string[n], new double[n],
+            new string[n], new string[n], new string[n], new string?[n], new string?[n], new string?[n], new string?[n]);
+        for (var i = 0; i < n; i++)
+        {
+            var t = rows[i];
+            c.TransactionId[i] = t.TransactionId;
+            c.CardId[i] = t.CardId;
+            c.EventTime[i] = t.EventTime.UtcDateTime;
+            c.MerchantId[i] = t.MerchantId;
+            c.MerchantCategory[i] = t.MerchantCategory;
+            c.Amount[i] = t.Amount;
+            c.Currency[i] = t.Currency;
+            c.Country[i] = t.Country;
+            c.Channel[i] = t.Channel;
+            c.DeviceId[i] = t.DeviceId;
+            c.Ip[i] = t.Ip;
+            c.EmailDomain[i] = t.EmailDomain;
+            c.Attributes[i] = HistoryRows.AttributesJson(t.Attributes);
+        }
+        return c;
+    }
+}
+
+internal sealed record VerdictColumns(
+    string[] TransactionId,
+    string[] CardId,
+    DateTime[] EventTime,
+    float[] Score,
+    string[] Decision,
+    string[] ModelVersion,
+    string?[] Reasons,
+    DateTime[] ScoredAt,
+    double[] LatencyMs)
+{
+    public int Count => TransactionId.Length;
+
+    public static VerdictColumns From(IReadOnlyList<Verdict> rows)
+    {
+        var n = rows.Count;
+        var c = new VerdictColumns(new string[n], new string[n], new DateTime[n], new float[n], new string[n], new string[n],
+            new string?[n], new DateTime[n], new double[n]);
+        for (var i = 0; i < n; i++)
+        {
+            var v = rows[i];
+            c.TransactionId[i] = v.TransactionId;
+            c.CardId[i] = v.CardId;
+            c.EventTime[i] = v.EventTime.UtcDateTime;
+            c.Score[i] = v.Score;
+            c.Decision[i] = HistoryRows.DecisionName(v.Decision);
+            c.ModelVersion[i] = v.ModelVersion;
+            c.Reasons[i] = v.Reasons is null ? null : HistoryRows.ReasonsJson(v.Reasons);
+            c.ScoredAt[i] = v.ScoredAt.UtcDateTime;
+            c.LatencyMs[i] = v.LatencyMs;
+        }
+        return c;
+    }
+}
+
+internal sealed record LabelColumns(
+    string[] TransactionId,
+    string[] CardId,
+    bool[] IsFraud,
+    DateTime[] LabelledAt,
+    string[] Source,
+    string?[] Scenario)
+{
+    public int Count => TransactionId.Length;
+
+    /// <summary>
+    /// One row per transaction: the label with the latest <c>labelled_at</c> wins (on a tie, the later message).
+    /// Postgres refuses an upsert that touches the same row twice in one statement, so duplicates must go here.
+    /// </summary>
+    public static LabelColumns From(IReadOnlyList<Label> rows)
+    {
+        var latest = new Dictionary<string, int>(rows.Count, StringComparer.Ordinal);
+        var order = new List<string>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var id = rows[i].TransactionId;
+            if (latest.TryGetValue(id, out var seen))
+            {
+                if (rows[i].LabelledAt >= rows[seen].LabelledAt)
+                {
+                    latest[id] = i;
+                }
+            }
+            else
+            {
+                latest[id] = i;
+                order.Add(id);
+            }
+        }
+
+        var n = order.Count;
+        var c = new LabelColumns(new string[n], new string[n], new bool[n], new DateTime[n], new string[n], new string?[n]);
+        for (var i = 0; i < n; i++)
+        {
+            var l = rows[latest[order[i]]];
+            c.TransactionId[i] = l.TransactionId;
+            c.CardId[i] = l.CardId;
+            c.IsFraud[i] = l.IsFraud;
+            c.LabelledAt[i] = l.LabelledAt.UtcDateTime;
+            c.Source[i] = l.Source;
+            c.Scenario[i] = l.Scenario;
+        }
+        return c;
+    }
+}

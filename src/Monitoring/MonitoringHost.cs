@@ -1,0 +1,118 @@
+using Fraud.Streaming.Monitoring.History;
+using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Shared.Postgres;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Prometheus;
+
+namespace Fraud.Streaming.Monitoring;
+
+/// <summary>Wiring of the monitoring service: options, the history consumer, endpoints, schema at start.</summary>
+internal static class MonitoringHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:9402";
+
+    public static WebApplicationBuilder AddMonitoring(this WebApplicationBuilder builder)
+    {
+        // --urls and ASPNETCORE_URLS both land in "urls"; only without either do we pick the port.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        MonitoringMetrics.Initialize();
+        var services = builder.Services;
+        services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PostgresOptions>().BindConfiguration(PostgresOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
+        services.AddSingleton<HistoryWriter>();
+        services.AddSingleton<ConsumerReadiness>();
+        services.AddHostedService<HistoryConsumerService>();
+        return builder;
+    }
+
+    public static WebApplication MapMonitoringEndpoints(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", ReadyAsync);
+        app.MapMetrics("/metrics");
+        return app;
+    }
+
+    /// <summary>Applies the schema, then runs until stopped. A bad setting or an unreachable database ends the process with one clear line.</summary>
+    public static async Task<int> RunMonitoringAsync(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Fraud.Streaming.Monitoring");
+        string connectionString;
+        try
+        {
+            connectionString = app.Services.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString;
+            _ = app.Services.GetRequiredService<IOptions<KafkaOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<MonitoringOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            MonitoringLog.ConfigurationInvalid(logger, ex.Message);
+            return 2;
+        }
+
+        var database = DescribeDatabase(connectionString);
+        try
+        {
+            SchemaMigrator.Apply(connectionString);
+            MonitoringLog.SchemaApplied(logger, database);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NpgsqlException or ArgumentException or TimeoutException)
+        {
+            MonitoringLog.SchemaFailed(logger, database, Innermost(ex).Message);
+            return 1;
+        }
+
+        await app.RunAsync();
+        return Environment.ExitCode;
+    }
+
+    private static async Task<IResult> ReadyAsync(ConsumerReadiness readiness, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        if (readiness.AssignedPartitions == 0)
+        {
+            return Results.Text("no partitions assigned", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(timeout.Token);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
+        {
+            return Results.Text($"database unreachable: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        return Results.Text($"ready: {readiness.AssignedPartitions} partitions");
+    }
+
+    private static string DescribeDatabase(string connectionString)
+    {
+        try
+        {
+            var b = new NpgsqlConnectionStringBuilder(connectionString);
+            return $"{b.Host}:{b.Port}/{b.Database}";
+        }
+        catch (ArgumentException)
+        {
+            return "(unparseable connection string)";
+        }
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+        return ex;
+    }
+}

@@ -1,0 +1,52 @@
+namespace Fraud.Streaming.Monitoring;
+
+internal static partial class MonitoringLog
+{
+    [LoggerMessage(1, LogLevel.Information, "History schema is up to date on {Database}")]
+    public static partial void SchemaApplied(ILogger logger, string database);
+
+    [LoggerMessage(2, LogLevel.Critical, "Cannot prepare the history schema on {Database}: {Reason}. Is Postgres running and is Postgres__ConnectionString right?")]
+    public static partial void SchemaFailed(ILogger logger, string database, string reason);
+
+    [LoggerMessage(3, LogLevel.Critical, "Invalid configuration: {Reason}")]
+    public static partial void ConfigurationInvalid(ILogger logger, string reason);
+
+    [LoggerMessage(4, LogLevel.Information, "Consuming {Topics} from {Bootstrap} as group {GroupId} ({Protocol} protocol)")]
+    public static partial void ConsumerStarting(ILogger logger, string topics, string bootstrap, string groupId, string protocol);
+
+    [LoggerMessage(5, LogLevel.Information, "Partitions assigned: {Partitions}")]
+    public static partial void PartitionsAssigned(ILogger logger, string partitions);
+
+    [LoggerMessage(6, LogLevel.Information, "Partitions revoked: {Partitions}")]
+    public static partial void PartitionsRevoked(ILogger logger, string partitions);
+
+    [LoggerMessage(7, LogLevel.Warning, "Partitions lost: {Partitions}")]
+    public static partial void PartitionsLost(ILogger logger, string partitions);
+
+    [LoggerMessage(8, LogLevel.Warning, "Skipping unparseable message {Topic}/{Partition}/{Offset}: {Reason} ({Detail})")]
+    public static partial void Rejected(ILogger logger, string topic, int partition, long offset, string reason, string detail);
+
+    [LoggerMessage(9, LogLevel.Debug, "Wrote batch of {Messages} messages: transactions={Transactions} verdicts={Verdicts} labels={Labels} in {Milliseconds:F1} ms")]
+    public static partial void BatchWritten(ILogger logger, int messages, int transactions, int verdicts, int labels, double milliseconds);
+
+    [LoggerMessage(10, LogLevel.Warning, "Writing a batch of {Messages} messages failed (attempt {Attempt}), retrying in {Delay}: {Reason}")]
+    public static partial void WriteFailed(ILogger logger, int messages, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(11, LogLevel.Warning, "Committing offsets failed; the batch will be read again and upserted idempotently: {Reason}")]
+    public static partial void CommitFailed(ILogger logger, string reason);
+
+    [LoggerMessage(12, LogLevel.Warning, "Kafka error {Code}: {Reason}")]
+    public static partial void KafkaError(ILogger logger, string code, string reason);
+
+    [LoggerMessage(13, LogLevel.Warning, "Shutting down with {Messages} unwritten messages; their offsets are not committed, so they will be read again")]
+    public static partial void PendingAbandoned(ILogger logger, int messages);
+
+    [LoggerMessage(14, LogLevel.Critical, "The history consumer stopped on a fatal error")]
+    public static partial void ConsumerCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Information, "History consumer stopped")]
+    public static partial void ConsumerStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 16, Message = "librdkafka {Facility}: {Message}")]
+    public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string message);
+}

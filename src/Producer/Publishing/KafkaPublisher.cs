@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Text;
+using Confluent.Kafka;
+using Fraud.Streaming.Producer.Malformed;
+using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Fraud.Streaming.Producer.Publishing;
+
+/// <summary>
+/// Publishes a synthetic run: transactions as generated (paced when a rate is set), each label after the wall-clock
+/// label delay, malformed messages interleaved. One idempotent producer; deliveries are counted from callbacks,
+/// never awaited one by one.
+/// </summary>
+internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
+{
+    private const int MaxLoggedErrors = 20;
+
+    public PublishCounters Run(SyntheticSettings synthetic, PublishSettings settings, CancellationToken cancellationToken)
+    {
+        var counters = new PublishCounters();
+        var transactionsTopic = kafka.TransactionsTopic;
+        var labelsTopic = kafka.LabelsTopic;
+        Action<DeliveryReport<string, byte[]>> onTransaction = r => OnDelivery(r, counters, counters.TransactionDelivered);
+        Action<DeliveryReport<string, byte[]>> onLabel = r => OnDelivery(r, counters, counters.LabelDelivered);
+        Action<DeliveryReport<string, byte[]>> onMalformed = r => OnDelivery(r, counters, counters.MalformedDelivered);
+
+        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka.BootstrapServers))
+            .SetErrorHandler((_, error) => ProducerLog.KafkaError(logger, error.Reason))
+            .SetLogHandler((_, m) => ProducerLog.Librdkafka(logger, m.Level.ToLogLevel(), m.Facility, m.Message))
+            .Build();
+        ProducerLog.Starting(logger, kafka.BootstrapServers, transactionsTopic, labelsTopic, settings.Rate, settings.LabelDelay);
+
+        var frequency = Stopwatch.Frequency;
+        var started = Stopwatch.GetTimestamp();
+        long? end = settings.Duration is { } duration ? started + (long)(duration.TotalSeconds * frequency) : null;
+        var bucket = settings.Rate > 0 ? new TokenBucket(settings.Rate, Math.Max(1, settings.Rate / 20), started, frequency) : null;
+        var labelDelay = (long)(settings.LabelDelay.TotalSeconds * frequency);
+        var progressEvery = (long)(settings.ProgressInterval.TotalSeconds * frequency);
+        var planned = end is null || settings.Rate <= 0 ? synthetic.Count : (long)(settings.Rate * settings.Duration!.Value.TotalSeconds);
+        var malformedEvery = settings.Malformed > 0 ? Math.Max(1, planned / (settings.Malformed + 1)) : long.MaxValue;
+
+        var generator = new SyntheticGenerator(synthetic);
+        var labels = new Queue<(long Due, Label Label)>();
+        var progress = new ProgressClock(started, progressEvery);
+        long sent = 0;
+        long enqueued = 0;
+        var drainDeadline = 0L; // after a stop request, how long a full local queue may hold up the remaining labels
+        var malformedSent = 0;
+        Transaction? lastTransaction = null;
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (end is null ? sent >= synthetic.Count : now >= end)
+            {
+                break;
+            }
+            PublishDueLabels(now);
+            ReportIfDue(now);
+            if (bucket is not null)
+            {
+                var wait = bucket.TryTake(now);
+                if (wait > 0)
+                {
+                    Pause(wait);
+                    continue;
+                }
+            }
+
+            var e = generator.Next();
+            lastTransaction = e.Transaction;
+            if (!Produce(transactionsTopic, new Message<string, byte[]> { Key = e.Transaction.CardId, Value = ContractJson.Serialize(e.Transaction) }, onTransaction))
+            {
+                break;
+            }
+            labels.Enqueue((now + labelDelay, e.Label));
+            sent++;
+            if (malformedSent < settings.Malformed && sent % malformedEvery == 0)
+            {
+                PublishMalformed(malformedSent++, e.Transaction);
+            }
+        }
+
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            lastTransaction ??= generator.Next().Transaction;
+            while (malformedSent < settings.Malformed)
+            {
+                PublishMalformed(malformedSent++, lastTransaction);
+            }
+            while (labels.Count > 0 && !cancellationToken.IsCancellationRequested)
+            {
+                var now = Stopwatch.GetTimestamp();
+                PublishDueLabels(now);
+                ReportIfDue(now);
+                if (labels.Count > 0)
+                {
+                    Pause(labels.Peek().Due - now);
+                }
+            }
+        }
+        else
+        {
+            ProducerLog.Stopping(logger);
+        }
+        if (labels.Count > 0)
+        {
+            // Every published transaction gets its label, even when stopped early: unlabelled history is useless to the trainer.
+            ProducerLog.LabelsEarly(logger, labels.Count);
+            drainDeadline = Stopwatch.GetTimestamp() + (long)(settings.FlushTimeout.TotalSeconds * frequency);
+            PublishDueLabels(long.MaxValue);
+            if (labels.Count > 0)
+            {
+                ProducerLog.LabelsDropped(logger, labels.Count);
+            }
+        }
+
+        var undelivered = producer.Flush(settings.FlushTimeout);
+        if (undelivered > 0)
+        {
+            ProducerLog.FlushTimedOut(logger, undelivered);
+        }
+        return counters;
+
+        void PublishDueLabels(long now)
+        {
+            while (labels.Count > 0 && labels.Peek().Due <= now)
+            {
+                var label = labels.Dequeue().Label;
+                if (!Produce(labelsTopic, new Message<string, byte[]> { Key = label.CardId, Value = ContractJson.Serialize(label) }, onLabel))
+                {
+                    return;
+                }
+            }
+        }
+
+        void PublishMalformed(long sequence, Transaction template)
+        {
+            var bad = MalformedMessageFactory.Create(sequence, synthetic.Seed, template);
+            var headers = new Headers
+            {
+                { MalformedHeaders.Id, Encoding.UTF8.GetBytes(bad.Id) },
+                { MalformedHeaders.Kind, Encoding.UTF8.GetBytes(bad.KindName) },
+            };
+            Produce(transactionsTopic, new Message<string, byte[]> { Key = bad.Key, Value = bad.Value, Headers = headers }, onMalformed);
+        }
+
+        void ReportIfDue(long now)
+        {
+            if (progress.Due(now, counters.Transactions, out var rate))
+            {
+                ProducerLog.Progress(logger, counters.Transactions, counters.Labels, counters.Malformed, counters.Errors, rate, (int)Math.Max(0, enqueued - counters.Transactions - counters.Labels - counters.Malformed - counters.Errors));
+            }
+        }
+
+        void Pause(long ticks)
+        {
+            var ms = Math.Clamp((int)(ticks * 1000 / frequency), 1, 50);
+            cancellationToken.WaitHandle.WaitOne(ms);
+        }
+
+        bool Produce(string topic, Message<string, byte[]> message, Action<DeliveryReport<string, byte[]>> onDelivered)
+        {
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(topic, message, onDelivered);
+                    enqueued++;
+                    return true;
+                }
+                catch (ProduceException<string, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    // Back-pressure: the local queue drains as deliveries complete.
+                    if (!cancellationToken.IsCancellationRequested)
+                    {
+                        cancellationToken.WaitHandle.WaitOne(5);
+                    }
+                    else if (Stopwatch.GetTimestamp() < drainDeadline)
+                    {
+                        Thread.Sleep(5);
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    internal static ProducerConfig ProducerConfigFor(string bootstrapServers) => new()
+    {
+        BootstrapServers = bootstrapServers,
+        ClientId = "fraud-producer",
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        LingerMs = 5,
+        CompressionType = CompressionType.Lz4,
+        BatchSize = 1_000_000,
+        QueueBufferingMaxMessages = 500_000,
+        MessageTimeoutMs = 60_000,
+    };
+
+    private void OnDelivery(DeliveryReport<string, byte[]> report, PublishCounters counters, Action delivered)
+    {
+        if (report.Error.IsError)
+        {
+            if (counters.Failed() <= MaxLoggedErrors)
+            {
+                ProducerLog.DeliveryFailed(logger, report.Topic, report.Error.Reason);
+            }
+            return;
+        }
+        delivered();
+    }
+
+    private sealed class ProgressClock(long started, long every)
+    {
+        private long _next = started + every;
+        private long _lastAt = started;
+        private long _lastCount;
+
+        public bool Due(long now, long count, out double rate)
+        {
+            rate = 0;
+            if (now < _next)
+            {
+                return false;
+            }
+            rate = (count - _lastCount) * (double)Stopwatch.Frequency / Math.Max(1, now - _lastAt);
+            _lastAt = now;
+            _lastCount = count;
+            _next = now + every;
+            return true;
+        }
+    }
+}

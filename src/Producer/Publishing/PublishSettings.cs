@@ -1,0 +1,17 @@
+namespace Fraud.Streaming.Producer.Publishing;
+
+/// <summary>How a synthetic run goes to Kafka.</summary>
+internal sealed record PublishSettings
+{
+    /// <summary>Transactions per second; 0 publishes as fast as the producer accepts.</summary>
+    public double Rate { get; init; }
+
+    public TimeSpan LabelDelay { get; init; } = TimeSpan.FromSeconds(2);
+    public int Malformed { get; init; }
+
+    /// <summary>When set, generate until this much wall time passed instead of stopping at the count.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

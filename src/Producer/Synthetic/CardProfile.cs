@@ -1,0 +1,22 @@
+namespace Fraud.Streaming.Producer.Synthetic;
+
+/// <summary>How one card normally behaves; legitimate traffic follows it, fraud departs from it.</summary>
+internal sealed record CardProfile(
+    string Id,
+    string HomeCountry,
+    string Currency,
+    double AmountMu,
+    double AmountSigma,
+    int[] PreferredMerchants,
+    string[] Devices,
+    int ActiveFromHour,
+    int ActiveToHour,
+    double OnlineShare,
+    string EmailDomain,
+    string Ip)
+{
+    /// <summary>The card's median amount, the yardstick for "high relative to usual".</summary>
+    public double TypicalAmount => Math.Exp(AmountMu);
+
+    public bool IsActiveAt(int hour) => hour >= ActiveFromHour && hour <= ActiveToHour;
+}

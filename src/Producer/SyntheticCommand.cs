@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Fraud.Streaming.Producer.Output;
+using Fraud.Streaming.Producer.Publishing;
+using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.Shared.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace Fraud.Streaming.Producer;
+
+/// <summary><c>synthetic</c>: the labelled synthetic card world, to files or to Kafka.</summary>
+internal static class SyntheticCommand
+{
+    public static Command Create(KafkaOptions kafka, ILoggerFactory loggers)
+    {
+        var count = Positive(new Option<int>("--count") { Description = "Transactions to generate", DefaultValueFactory = _ => 10_000 });
+        var cards = Positive(new Option<int>("--cards") { Description = "Cards in the world", DefaultValueFactory = _ => 2_000 });
+        var merchants = Positive(new Option<int>("--merchants") { Description = "Merchants in the world", DefaultValueFactory = _ => 500 });
+        var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives byte-identical output", DefaultValueFactory = _ => 42 };
+        var fraudRate = new Option<double>("--fraud-rate") { Description = "Share of fraudulent transactions, in [0, 0.9)", DefaultValueFactory = _ => 0.01 };
+        fraudRate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or >= 0.9)
+            {
+                r.AddError("--fraud-rate must be in [0, 0.9)");
+            }
+        });
+        var start = new Option<DateTimeOffset>("--start")
+        {
+            Description = "Event time of the first transaction (ISO 8601)",
+            DefaultValueFactory = _ => SyntheticSettings.DefaultStart,
+            CustomParser = ParseInstant,
+        };
+        var spanDays = PositiveDouble(new Option<double>("--span-days") { Description = "Event-time span the transactions cover", DefaultValueFactory = _ => 14 });
+        var outDir = new Option<string?>("--out-dir") { Description = "Write transactions.jsonl and labels.jsonl here instead of publishing" };
+        var bootstrap = new Option<string?>("--bootstrap") { Description = $"Kafka bootstrap servers (default Kafka:BootstrapServers, now {kafka.BootstrapServers})" };
+        var rate = new Option<double>("--rate") { Description = "Transactions per second when publishing; 0 = as fast as possible", DefaultValueFactory = _ => 0 };
+        rate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() < 0)
+            {
+                r.AddError("--rate must not be negative");
+            }
+        });
+        var labelDelay = new Option<double>("--label-delay-seconds") { Description = "Wall-clock delay between a transaction and its label on the labels topic", DefaultValueFactory = _ => 2 };
+        var malformed = new Option<int>("--malformed") { Description = "Also publish this many malformed transaction messages (header malformed.id)", DefaultValueFactory = _ => 0 };
+        var duration = new Option<double?>("--duration-seconds") { Description = "Keep publishing until this much time passed (--count is then ignored)" };
+
+        var command = new Command("synthetic", "Generate a deterministic, labelled synthetic card world")
+        {
+            count, cards, merchants, seed, fraudRate, start, spanDays, outDir, bootstrap, rate, labelDelay, malformed, duration,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(outDir) is not null && r.GetValue(duration) is not null)
+            {
+                r.AddError("--duration-seconds only applies when publishing to Kafka, not with --out-dir");
+            }
+        });
+
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var settings = new SyntheticSettings
+            {
+                Count = parse.GetValue(count),
+                Cards = parse.GetValue(cards),
+                Merchants = parse.GetValue(merchants),
+                Seed = parse.GetValue(seed),
+                FraudRate = parse.GetValue(fraudRate),
+                Start = parse.GetValue(start),
+                SpanDays = parse.GetValue(spanDays),
+            };
+            var logger = loggers.CreateLogger("Fraud.Streaming.Producer");
+            var directory = parse.GetValue(outDir);
+            if (directory is not null)
+            {
+                var export = SyntheticFileExport.Run(settings, directory, parse.GetValue(malformed), cancellationToken);
+                ProducerLog.FilesWritten(logger, export.Transactions, export.Fraud, directory, export.Elapsed.TotalSeconds, export.Transactions / Math.Max(1e-9, export.Elapsed.TotalSeconds));
+                Console.Out.WriteLine($"wrote transactions={export.Transactions} labels={export.Transactions} fraud={export.Fraud} malformed={export.Malformed}");
+                return Task.FromResult(0);
+            }
+
+            var options = new KafkaOptions
+            {
+                BootstrapServers = parse.GetValue(bootstrap) ?? kafka.BootstrapServers,
+                TransactionsTopic = kafka.TransactionsTopic,
+                LabelsTopic = kafka.LabelsTopic,
+                VerdictsTopic = kafka.VerdictsTopic,
+                ModelsTopic = kafka.ModelsTopic,
+                DlqTopic = kafka.DlqTopic,
+            };
+            var publish = new PublishSettings
+            {
+                Rate = parse.GetValue(rate),
+                LabelDelay = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(labelDelay))),
+                Malformed = Math.Max(0, parse.GetValue(malformed)),
+                Duration = parse.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+            };
+            // The blocking loop runs off the invocation thread so Ctrl-C can cancel it promptly.
+            return Task.Factory.StartNew(
+                () =>
+                {
+                    var counters = new KafkaPublisher(options, logger).Run(settings, publish, cancellationToken);
+                    Console.Out.WriteLine(counters.Summary());
+                    return counters.Errors > 0 ? 1 : 0;
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+        });
+        return command;
+    }
+
+    private static DateTimeOffset ParseInstant(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value;
+        }
+        result.AddError($"'{text}' is not an ISO 8601 time, e.g. 2026-01-01T00:00:00Z");
+        return default;
+    }
+
+    private static Option<int> Positive(Option<int> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() <= 0)
+            {
+                r.AddError($"{option.Name} must be positive");
+            }
+        });
+        return option;
+    }
+
+    private static Option<double> PositiveDouble(Option<double> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (!(r.GetValueOrDefault<double>() > 0))
+            {
+                r.AddError($"{option.Name} must be positive");
+            }
+        });
+        return option;
+    }
+}

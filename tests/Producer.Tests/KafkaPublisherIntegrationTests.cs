@@ -1,0 +1,73 @@
+using System.Text;
+using Confluent.Kafka;
+using Fraud.Streaming.Producer.Malformed;
+using Fraud.Streaming.Producer.Publishing;
+using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Fraud.Streaming.Producer.Tests;
+
+public sealed class KafkaPublisherIntegrationTests
+{
+    [RequiresEnvFact("FRAUD_KAFKA_BOOTSTRAP")]
+    public void Publishes_every_transaction_its_label_and_the_malformed_messages()
+    {
+        var bootstrap = Environment.GetEnvironmentVariable("FRAUD_KAFKA_BOOTSTRAP")!;
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var kafka = new KafkaOptions { BootstrapServers = bootstrap, TransactionsTopic = $"it-{run}.transactions", LabelsTopic = $"it-{run}.labels" };
+        var synthetic = new SyntheticSettings { Count = 2_000, Cards = 100, Merchants = 50, Seed = 5 };
+        var malformed = MalformedMessageFactory.AllKinds.Length;
+
+        var counters = new KafkaPublisher(kafka, NullLogger.Instance)
+            .Run(synthetic, new PublishSettings { Rate = 0, LabelDelay = TimeSpan.FromMilliseconds(200), Malformed = malformed }, CancellationToken.None);
+
+        Assert.Equal("produced transactions=2000 labels=2000 malformed=7 errors=0", counters.Summary());
+
+        var transactions = new HashSet<string>(StringComparer.Ordinal);
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        var rejected = new Dictionary<string, RejectCode>(StringComparer.Ordinal);
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = $"it-{run}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Subscribe([kafka.TransactionsTopic, kafka.LabelsTopic]);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && transactions.Count + labels.Count + rejected.Count < 4_000 + malformed)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (r?.Message is null)
+            {
+                continue;
+            }
+            if (r.Topic == kafka.LabelsTopic)
+            {
+                var label = ContractJson.DeserializeLabel(r.Message.Value);
+                Assert.Equal(label.CardId, r.Message.Key);
+                labels.Add(label.TransactionId);
+            }
+            else if (TransactionValidator.TryParse(r.Message.Value, out var tx, out var reason))
+            {
+                Assert.Equal(tx.CardId, r.Message.Key);
+                transactions.Add(tx.TransactionId);
+            }
+            else
+            {
+                Assert.True(r.Message.Headers.TryGetLastBytes(MalformedHeaders.Id, out var id));
+                rejected[Encoding.UTF8.GetString(id)] = reason.Code;
+            }
+        }
+        consumer.Close();
+
+        Assert.Equal(2_000, transactions.Count);
+        Assert.True(transactions.SetEquals(labels));
+        Assert.Equal(malformed, rejected.Count);
+        Assert.Equal(
+            MalformedMessageFactory.AllKinds.Select(MalformedMessageFactory.ExpectedCode).Order(),
+            rejected.Values.Order());
+    }
+}
