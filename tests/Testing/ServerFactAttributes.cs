@@ -14,6 +14,13 @@ public sealed class KafkaTheoryAttribute : TheoryAttribute
     public KafkaTheoryAttribute() => Skip ??= SkipReasons.Kafka;
 }
 
+/// <summary>A fact about DevKafka itself (its fixed ports and precreated topics); a Testcontainers broker does not count.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class DevKafkaFactAttribute : FactAttribute
+{
+    public DevKafkaFactAttribute() => Skip ??= SkipReasons.DevKafka;
+}
+
 /// <summary>A fact that needs PostgreSQL (the dev stack, <c>FRAUD_PG</c>, or Testcontainers); skipped with the reason otherwise.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class PostgresFactAttribute : FactAttribute

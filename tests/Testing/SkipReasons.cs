@@ -10,6 +10,12 @@ public static class SkipReasons
             ? null
             : $"needs Kafka: run `deploy/devstack.sh up` or set {TestEnvironment.KafkaVariable}; {NoDocker}";
 
+    /// <summary>Tests of DevKafka itself (fixed ports, precreated topics) need it, not just any broker.</summary>
+    public static string? DevKafka =>
+        TestEnvironment.HasKafka
+            ? null
+            : $"needs DevKafka: run `deploy/devstack.sh up` or set {TestEnvironment.KafkaVariable}";
+
     public static string? Postgres =>
         TestEnvironment.HasPostgres || TestEnvironment.DockerAvailable
             ? null
