@@ -353,6 +353,9 @@ print_env() {
     if s3_running; then
         echo "export FRAUD_S3_URL='http://127.0.0.1:$S3_PORT'"
         echo "export FRAUD_S3_BUCKET='$S3_BUCKET'"
+        # s3rver's fixed credentials.
+        echo "export FRAUD_S3_ACCESS_KEY='S3RVER'"
+        echo "export FRAUD_S3_SECRET_KEY='S3RVER'"
     fi
 }
 

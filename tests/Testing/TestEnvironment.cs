@@ -14,6 +14,11 @@ public static class TestEnvironment
     public const string PostgresVariable = "FRAUD_PG";
     public const string S3UrlVariable = "FRAUD_S3_URL";
     public const string S3BucketVariable = "FRAUD_S3_BUCKET";
+    public const string S3AccessKeyVariable = "FRAUD_S3_ACCESS_KEY";
+    public const string S3SecretKeyVariable = "FRAUD_S3_SECRET_KEY";
+
+    /// <summary>s3rver accepts only these credentials unless configured otherwise.</summary>
+    public const string S3rverCredential = "S3RVER";
 
     private static readonly Lazy<IReadOnlyDictionary<string, string>> DevstackFile = new(ReadDevstackEnv);
     private static readonly Lazy<bool> Docker = new(ProbeDocker);
@@ -25,6 +30,10 @@ public static class TestEnvironment
     public static string? S3Url => Get(S3UrlVariable);
 
     public static string? S3Bucket => Get(S3BucketVariable);
+
+    public static string S3AccessKey => Get(S3AccessKeyVariable) ?? S3rverCredential;
+
+    public static string S3SecretKey => Get(S3SecretKeyVariable) ?? S3rverCredential;
 
     public static bool HasKafka => KafkaBootstrap is not null;
 
