@@ -7,7 +7,8 @@
 #   deploy/devstack.sh status
 #   deploy/devstack.sh env            # prints sourceable exports; `up` also writes .devstack/env
 #
-# Ports: FRAUD_PG_PORT (55432), FRAUD_KAFKA_PORT (9092, brokers on consecutive ports), FRAUD_S3_PORT (4569).
+# Ports: FRAUD_PG_PORT (55432), FRAUD_KAFKA_PORT (9092, brokers on consecutive ports), FRAUD_S3_PORT (4569);
+# read at the first `up` and kept in .devstack/ports until `down`.
 # Everything is idempotent: `up` on a running stack only prints the environment, `down` on nothing succeeds.
 set -euo pipefail
 
@@ -34,6 +35,19 @@ S3_LOG="$STATE/s3.log"
 S3_DATA="$STATE/s3"
 # Where the PostgreSQL files live is recorded here (see pg_base).
 PG_BASE_FILE="$STATE/pg.base"
+# The ports chosen at the first `up` hold until `down`, whatever the environment says later.
+PORTS_FILE="$STATE/ports"
+if [[ -f "$PORTS_FILE" ]]; then
+    while IFS='=' read -r key value; do
+        [[ "$value" =~ ^[0-9]+$ ]] || continue
+        case "$key" in
+        PG_PORT) PG_PORT="$value" ;;
+        KAFKA_PORT) KAFKA_PORT="$value" ;;
+        KAFKA_BROKERS) KAFKA_BROKERS="$value" ;;
+        S3_PORT) S3_PORT="$value" ;;
+        esac
+    done <"$PORTS_FILE"
+fi
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -41,7 +55,7 @@ log() { printf 'devstack: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-    sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2
     exit 2
 }
 
@@ -134,7 +148,8 @@ ensure_postgres_installed() {
 # Runs a command as the postgres OS user when we are root (initdb and the server refuse to run as root).
 as_pg() {
     if is_root; then
-        runuser -u postgres -- "$@"
+        # From / so the postgres user is not left in a working directory it may not enter.
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
@@ -411,6 +426,7 @@ up)
         esac
     done
     mkdir -p "$STATE"
+    printf 'PG_PORT=%s\nKAFKA_PORT=%s\nKAFKA_BROKERS=%s\nS3_PORT=%s\n' "$PG_PORT" "$KAFKA_PORT" "$KAFKA_BROKERS" "$S3_PORT" >"$PORTS_FILE"
     # One failure stops the rest; what did start keeps running, and `down` ends it.
     if ((want_pg)); then pg_up; fi
     if ((want_kafka)); then kafka_up; fi
@@ -423,7 +439,7 @@ down)
     kafka_down
     s3_down
     pg_down
-    rm -f "$ENV_FILE" "$ENV_FILE.tmp"
+    rm -f "$ENV_FILE" "$ENV_FILE.tmp" "$PORTS_FILE"
     log "stopped"
     ;;
 status)
