@@ -11,8 +11,11 @@ public static class KafkaServer
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static KafkaContainer? _container;
 
-    /// <summary>True when the server is DevKafka (librdkafka's mock), whose known limits some tests must respect.</summary>
-    public static bool IsMock => TestEnvironment.HasKafka;
+    /// <summary>
+    /// True when the server is DevKafka (librdkafka's mock), whose known limits some tests must respect: assumed
+    /// whenever the bootstrap servers come from the environment, unless <c>FRAUD_KAFKA_REAL=1</c> says it is a real broker.
+    /// </summary>
+    public static bool IsMock => TestEnvironment.HasKafka && TestEnvironment.Get("FRAUD_KAFKA_REAL") is not "1";
 
     /// <exception cref="InvalidOperationException">no server is configured and no Docker engine answers.</exception>
     public static async Task<string> GetBootstrapServersAsync(CancellationToken cancellationToken = default)

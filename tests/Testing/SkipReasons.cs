@@ -12,9 +12,9 @@ public static class SkipReasons
 
     /// <summary>Tests of DevKafka itself (fixed ports, precreated topics) need it, not just any broker.</summary>
     public static string? DevKafka =>
-        TestEnvironment.HasKafka
+        KafkaServer.IsMock
             ? null
-            : $"needs DevKafka: run `deploy/devstack.sh up` or set {TestEnvironment.KafkaVariable}";
+            : $"needs DevKafka: run `deploy/devstack.sh up` or set {TestEnvironment.KafkaVariable} (and not FRAUD_KAFKA_REAL=1)";
 
     public static string? Postgres =>
         TestEnvironment.HasPostgres || TestEnvironment.DockerAvailable

@@ -1,4 +1,3 @@
-using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Testing;
 
@@ -55,19 +54,34 @@ public sealed class DevKafkaTests
         Assert.Equal(count, received.Count);
     }
 
-    [DevKafkaFact]
-    public async Task Delivers_to_every_partition_of_fraud_transactions()
+    [KafkaFact]
+    public async Task Delivers_to_every_partition_whichever_broker_leads_it()
     {
-        // Each partition's leader is a different broker, so this fails if any fixed port forwards to the wrong one.
+        // Produce requests go to each partition's leader at its advertised address, and the mock rejects a request
+        // that reaches a broker not leading the partition: a fixed port forwarding to the wrong broker fails this.
         var bootstrap = await KafkaServer.GetBootstrapServersAsync();
-        var partitions = GetMetadata(bootstrap).Topics.Single(t => t.Topic == "fraud.transactions").Partitions.Count;
-        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = bootstrap }).Build();
-        var marker = Encoding.UTF8.GetBytes(Guid.NewGuid().ToString("N"));
+        var topics = new KafkaTestTopics("partitions");
+        var brokerCount = GetMetadata(bootstrap).Brokers.Count;
+        string topic;
+        int partitions;
+        var attempt = 0;
+        while (true)
+        {
+            // The mock places auto-created partitions' leaders at random; pick a topic whose leaders cover every broker.
+            topic = topics.Name($"spread{attempt}");
+            partitions = await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
+            var leaders = GetMetadata(bootstrap).Topics.Single(t => t.Topic == topic).Partitions.Select(p => p.Leader).ToHashSet();
+            if (leaders.Count >= Math.Min(brokerCount, partitions) || ++attempt == 40)
+            {
+                Assert.True(!KafkaServer.IsMock || leaders.Count >= Math.Min(brokerCount, partitions), "no topic had leaders on every broker");
+                break;
+            }
+        }
+
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = bootstrap, MessageTimeoutMs = 10_000 }).Build();
         for (var p = 0; p < partitions; p++)
         {
-            var result = await producer.ProduceAsync(
-                new TopicPartition("fraud.transactions", new Partition(p)),
-                new Message<Null, byte[]> { Value = marker });
+            var result = await producer.ProduceAsync(new TopicPartition(topic, new Partition(p)), new Message<Null, string> { Value = $"to {p}" });
             Assert.Equal(PersistenceStatus.Persisted, result.Status);
             Assert.Equal(p, result.Partition.Value);
         }
