@@ -1,0 +1,455 @@
+#!/usr/bin/env bash
+# Brings the local dev stack up and down: PostgreSQL (throwaway cluster), DevKafka (librdkafka's mock
+# cluster on fixed ports) and s3rver (S3 stand-in). State lives in .devstack/ at the repository root.
+#
+#   deploy/devstack.sh up [--no-kafka] [--no-s3] [--no-postgres]
+#   deploy/devstack.sh down
+#   deploy/devstack.sh status
+#   deploy/devstack.sh env            # prints sourceable exports; `up` also writes .devstack/env
+#
+# Ports: FRAUD_PG_PORT (55432), FRAUD_KAFKA_PORT (9092, brokers on consecutive ports), FRAUD_S3_PORT (4569);
+# read at the first `up` and kept in .devstack/ports until `down`.
+# Everything is idempotent: `up` on a running stack only prints the environment, `down` on nothing succeeds.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE="$ROOT/.devstack"
+ENV_FILE="$STATE/env"
+
+PG_PORT="${FRAUD_PG_PORT:-55432}"
+PG_DATABASE=fraud
+KAFKA_PORT="${FRAUD_KAFKA_PORT:-9092}"
+KAFKA_BROKERS="${FRAUD_KAFKA_BROKERS:-3}"
+KAFKA_PARTITIONS="${FRAUD_KAFKA_PARTITIONS:-12}"
+S3_PORT="${FRAUD_S3_PORT:-4569}"
+S3_BUCKET=fraud-models
+
+KAFKA_PROJECT="$ROOT/tools/DevKafka"
+KAFKA_DLL="$KAFKA_PROJECT/bin/Release/net10.0/Fraud.Streaming.DevKafka.dll"
+KAFKA_PID="$STATE/kafka.pid"
+KAFKA_LOG="$STATE/kafka.log"
+KAFKA_BOOTSTRAP_FILE="$STATE/kafka.bootstrap"
+S3_DIR="$ROOT/tools/s3"
+S3_PID="$STATE/s3.pid"
+S3_LOG="$STATE/s3.log"
+S3_DATA="$STATE/s3"
+# Where the PostgreSQL files live is recorded here (see pg_base).
+PG_BASE_FILE="$STATE/pg.base"
+# The ports chosen at the first `up` hold until `down`, whatever the environment says later.
+PORTS_FILE="$STATE/ports"
+if [[ -f "$PORTS_FILE" ]]; then
+    while IFS='=' read -r key value; do
+        [[ "$value" =~ ^[0-9]+$ ]] || continue
+        case "$key" in
+        PG_PORT) PG_PORT="$value" ;;
+        KAFKA_PORT) KAFKA_PORT="$value" ;;
+        KAFKA_BROKERS) KAFKA_BROKERS="$value" ;;
+        S3_PORT) S3_PORT="$value" ;;
+        esac
+    done <"$PORTS_FILE"
+fi
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf 'devstack: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+usage() {
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2
+    exit 2
+}
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_open() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# wait_until SECONDS COMMAND...: polls every 0.2 s.
+wait_until() {
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
+
+# The pid from a pid file if that process is alive and its command line contains the marker (guards against pid reuse).
+live_pid() {
+    local file="$1" marker="$2" pid
+    [[ -f "$file" ]] || return 1
+    pid="$(<"$file")"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    [[ -r "/proc/$pid/cmdline" ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker" || return 1
+    printf '%s\n' "$pid"
+}
+
+# Stops a process started by start_detached: SIGTERM to its process group, then SIGKILL after a grace period.
+stop_pid_file() {
+    local file="$1" marker="$2" name="$3" pid
+    if pid="$(live_pid "$file" "$marker")"; then
+        log "stopping $name (pid $pid)"
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+        if ! wait_until 15 not_alive "$pid"; then
+            log "$name ignored SIGTERM; killing it"
+            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+            wait_until 5 not_alive "$pid" || die "could not stop $name (pid $pid)"
+        fi
+        # Children that left the group are still ours if their parent was.
+        pkill -KILL -P "$pid" 2>/dev/null || true
+    fi
+    rm -f "$file"
+}
+
+not_alive() { ! kill -0 "$1" 2>/dev/null; }
+
+is_root() { [[ "$(id -u)" == 0 ]]; }
+
+# Hands files to the postgres OS user when we are root (otherwise they are already ours and the server's).
+own_pg() {
+    if is_root; then
+        chown postgres: "$@"
+    fi
+}
+
+# start_detached PIDFILE LOGFILE COMMAND...: runs the command in a new session (its own process group, so `down`
+# can signal the whole group), immune to the caller's terminal closing. The inner shell records its own pid and
+# then execs the command, so the pid file names the command itself whether or not setsid had to fork.
+start_detached() {
+    local pidfile="$1" logfile="$2"
+    shift 2
+    rm -f "$pidfile"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    setsid -f bash -c 'printf "%s\n" "$$" >"$0"; exec "$@"' "$pidfile" "$@" >"$logfile" 2>&1 </dev/null
+    wait_until 10 test -s "$pidfile" || die "could not start $* (log: $logfile)"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+
+# The newest installed server's bin folder.
+pg_bin() {
+    local dirs=(/usr/lib/postgresql/*/bin/initdb) found
+    [[ -x "${dirs[0]}" ]] || return 1
+    found="$(printf '%s\n' "${dirs[@]}" | sort -V | tail -n 1)"
+    printf '%s\n' "${found%/initdb}"
+}
+
+ensure_postgres_installed() {
+    pg_bin >/dev/null && return 0
+    is_root || die "PostgreSQL server binaries not found and not root: apt-get install postgresql"
+    log "installing PostgreSQL (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    # The package starts its own cluster on 5432; ours is separate, so leave that one alone.
+    pg_bin >/dev/null || die "initdb still not found under /usr/lib/postgresql/*/bin after installing postgresql"
+}
+
+# Runs a command as the postgres OS user when we are root (initdb and the server refuse to run as root).
+as_pg() {
+    if is_root; then
+        # From / so the postgres user is not left in a working directory it may not enter.
+        (cd / && runuser -u postgres -- "$@")
+    else
+        "$@"
+    fi
+}
+
+# The folder holding data, socket and log. Normally .devstack itself; when the postgres user cannot reach it
+# (a checkout under a private home) or the socket path would be too long, a private temporary folder, recorded
+# in .devstack/pg.base so `down` finds it.
+pg_base() {
+    if [[ -f "$PG_BASE_FILE" ]]; then
+        cat "$PG_BASE_FILE"
+        return
+    fi
+    local base="$STATE"
+    if is_root && ! runuser -u postgres -- test -x "$STATE"; then
+        base=""
+    fi
+    # Unix socket paths are limited to 107 bytes.
+    if [[ -n "$base" ]] && ((${#base} + 30 > 100)); then
+        base=""
+    fi
+    if [[ -z "$base" ]]; then
+        base="$(mktemp -d "${TMPDIR:-/tmp}/fraud-devstack-pg.XXXXXX")"
+        chmod 755 "$base"
+    fi
+    printf '%s\n' "$base" >"$PG_BASE_FILE"
+    printf '%s\n' "$base"
+}
+
+pg_running() {
+    local base bin
+    [[ -f "$PG_BASE_FILE" ]] || return 1
+    base="$(<"$PG_BASE_FILE")"
+    bin="$(pg_bin)" || return 1
+    [[ -f "$base/pg/PG_VERSION" ]] || return 1
+    as_pg "$bin/pg_ctl" -D "$base/pg" status >/dev/null 2>&1
+}
+
+pg_ready() {
+    "$1/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres
+}
+
+pg_up() {
+    ensure_postgres_installed
+    local bin base
+    bin="$(pg_bin)"
+    if pg_running; then
+        log "postgres already running on 127.0.0.1:$PG_PORT"
+        return 0
+    fi
+    port_open "$PG_PORT" && die "127.0.0.1:$PG_PORT is taken by something else; set FRAUD_PG_PORT to another port"
+    base="$(pg_base)"
+    if [[ ! -f "$base/pg/PG_VERSION" ]]; then
+        rm -rf "$base/pg" "$base/pg-sock"
+        mkdir -p "$base/pg" "$base/pg-sock"
+        own_pg "$base/pg" "$base/pg-sock"
+        chmod 700 "$base/pg"
+        log "initdb $base/pg"
+        as_pg "$bin/initdb" -D "$base/pg" -A trust --no-sync -U postgres -E UTF8 --locale=C.UTF-8 >"$STATE/initdb.log" 2>&1 ||
+            { cat "$STATE/initdb.log" >&2; die "initdb failed"; }
+    fi
+    mkdir -p "$base/pg-sock"
+    touch "$base/pg.log"
+    own_pg "$base/pg-sock" "$base/pg.log"
+    if [[ "$base" != "$STATE" ]]; then
+        ln -sfn "$base/pg.log" "$STATE/pg.log"
+    fi
+    log "starting postgres on 127.0.0.1:$PG_PORT"
+    local options="-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$base/pg-sock"
+    options+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    if ! as_pg "$bin/pg_ctl" -D "$base/pg" -l "$base/pg.log" -w -t 60 -o "$options" start >/dev/null; then
+        tail -n 20 "$base/pg.log" >&2 || true
+        die "postgres did not start (log: $base/pg.log)"
+    fi
+    wait_until 30 pg_ready "$bin" || die "postgres not ready after 30 s (log: $base/pg.log)"
+    if [[ "$("$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'")" != 1 ]]; then
+        "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -qc "CREATE DATABASE $PG_DATABASE" >/dev/null
+    fi
+}
+
+pg_down() {
+    [[ -f "$PG_BASE_FILE" ]] || return 0
+    local base bin pid
+    base="$(<"$PG_BASE_FILE")"
+    if [[ -f "$base/pg/PG_VERSION" ]] && bin="$(pg_bin)"; then
+        if as_pg "$bin/pg_ctl" -D "$base/pg" status >/dev/null 2>&1; then
+            log "stopping postgres"
+            as_pg "$bin/pg_ctl" -D "$base/pg" stop -m fast -w -t 30 >/dev/null 2>&1 || true
+        fi
+    fi
+    # If a postmaster survived (stop failed), it still holds its pid file: end it for good.
+    if [[ -f "$base/pg/postmaster.pid" ]]; then
+        pid="$(head -n 1 "$base/pg/postmaster.pid")"
+        if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+            kill -KILL "$pid" 2>/dev/null || true
+            wait_until 5 not_alive "$pid" || true
+        fi
+    fi
+    rm -rf "$base/pg" "$base/pg-sock" "$base/pg.log" "$STATE/pg.log" "$STATE/initdb.log"
+    if [[ "$base" != "$STATE" ]]; then
+        rmdir "$base" 2>/dev/null || true
+    fi
+    rm -f "$PG_BASE_FILE"
+}
+
+# ---------------------------------------------------------------- DevKafka
+
+kafka_running() { live_pid "$KAFKA_PID" Fraud.Streaming.DevKafka >/dev/null && [[ -s "$KAFKA_BOOTSTRAP_FILE" ]]; }
+
+kafka_build() {
+    if [[ -f "$KAFKA_DLL" ]] && [[ -z "$(find "$KAFKA_PROJECT" -path "$KAFKA_PROJECT/bin" -prune -o -path "$KAFKA_PROJECT/obj" -prune \
+        -o \( -name '*.cs' -o -name '*.csproj' \) -newer "$KAFKA_DLL" -print -quit)" ]]; then
+        return 0
+    fi
+    command -v dotnet >/dev/null || die "dotnet not found (the .NET 10 SDK builds DevKafka)"
+    log "building DevKafka (Release)"
+    # No build servers: nothing of ours may outlive the script.
+    dotnet build -c Release "$KAFKA_PROJECT" -nologo -v q -nodeReuse:false -p:UseSharedCompilation=false >"$STATE/kafka-build.log" 2>&1 ||
+        { tail -n 30 "$STATE/kafka-build.log" >&2; die "building DevKafka failed (log: $STATE/kafka-build.log)"; }
+}
+
+kafka_up() {
+    if kafka_running; then
+        log "DevKafka already running: $(<"$KAFKA_BOOTSTRAP_FILE")"
+        return 0
+    fi
+    stop_pid_file "$KAFKA_PID" Fraud.Streaming.DevKafka DevKafka
+    local i
+    for ((i = 0; i < KAFKA_BROKERS; i++)); do
+        port_open $((KAFKA_PORT + i)) && die "127.0.0.1:$((KAFKA_PORT + i)) is taken by something else; set FRAUD_KAFKA_PORT to another port"
+    done
+    kafka_build
+    rm -f "$KAFKA_BOOTSTRAP_FILE"
+    log "starting DevKafka on 127.0.0.1:$KAFKA_PORT (+$((KAFKA_BROKERS - 1)))"
+    start_detached "$KAFKA_PID" "$KAFKA_LOG" dotnet "$KAFKA_DLL" --brokers "$KAFKA_BROKERS" --port "$KAFKA_PORT" \
+        --partitions "$KAFKA_PARTITIONS" --bootstrap-file "$KAFKA_BOOTSTRAP_FILE"
+    local deadline=$((SECONDS + 60))
+    until [[ -s "$KAFKA_BOOTSTRAP_FILE" ]]; do
+        if ! live_pid "$KAFKA_PID" Fraud.Streaming.DevKafka >/dev/null; then
+            cat "$KAFKA_LOG" >&2 || true
+            rm -f "$KAFKA_PID"
+            die "DevKafka exited during start (log: $KAFKA_LOG)"
+        fi
+        if ((SECONDS >= deadline)); then
+            stop_pid_file "$KAFKA_PID" Fraud.Streaming.DevKafka DevKafka
+            die "DevKafka not ready after 60 s (log: $KAFKA_LOG)"
+        fi
+        sleep 0.2
+    done
+}
+
+kafka_down() {
+    stop_pid_file "$KAFKA_PID" Fraud.Streaming.DevKafka DevKafka
+    rm -f "$KAFKA_BOOTSTRAP_FILE" "$KAFKA_LOG"
+}
+
+# ---------------------------------------------------------------- s3rver
+
+S3_MAIN="$S3_DIR/node_modules/s3rver/bin/s3rver.js"
+
+s3_running() { live_pid "$S3_PID" s3rver >/dev/null && port_open "$S3_PORT"; }
+
+s3_up() {
+    if s3_running; then
+        log "s3rver already running on 127.0.0.1:$S3_PORT"
+        return 0
+    fi
+    stop_pid_file "$S3_PID" s3rver s3rver
+    port_open "$S3_PORT" && die "127.0.0.1:$S3_PORT is taken by something else; set FRAUD_S3_PORT to another port"
+    command -v node >/dev/null || die "node not found (s3rver needs Node.js: apt-get install nodejs npm)"
+    if [[ ! -f "$S3_MAIN" ]]; then
+        command -v npm >/dev/null || die "npm not found (apt-get install npm)"
+        log "installing s3rver (npm ci)"
+        npm ci --prefix "$S3_DIR" --no-audit --no-fund --loglevel=error >"$STATE/s3-install.log" 2>&1 ||
+            { tail -n 30 "$STATE/s3-install.log" >&2; die "npm ci failed (log: $STATE/s3-install.log)"; }
+    fi
+    mkdir -p "$S3_DATA"
+    log "starting s3rver on 127.0.0.1:$S3_PORT (bucket $S3_BUCKET)"
+    start_detached "$S3_PID" "$S3_LOG" node "$S3_MAIN" --directory "$S3_DATA" --address 127.0.0.1 --port "$S3_PORT" \
+        --silent --configure-bucket "$S3_BUCKET"
+    local deadline=$((SECONDS + 30))
+    until port_open "$S3_PORT"; do
+        if ! live_pid "$S3_PID" s3rver >/dev/null; then
+            cat "$S3_LOG" >&2 || true
+            rm -f "$S3_PID"
+            die "s3rver exited during start (log: $S3_LOG)"
+        fi
+        if ((SECONDS >= deadline)); then
+            stop_pid_file "$S3_PID" s3rver s3rver
+            die "s3rver not listening after 30 s (log: $S3_LOG)"
+        fi
+        sleep 0.2
+    done
+}
+
+s3_down() {
+    stop_pid_file "$S3_PID" s3rver s3rver
+    rm -rf "$S3_DATA" "$S3_LOG"
+}
+
+# ---------------------------------------------------------------- environment
+
+print_env() {
+    local pg="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$PG_DATABASE;Timeout=5" bootstrap
+    echo "# dev stack environment (deploy/devstack.sh); source this file"
+    if kafka_running; then
+        bootstrap="$(<"$KAFKA_BOOTSTRAP_FILE")"
+        echo "export FRAUD_KAFKA_BOOTSTRAP='$bootstrap'"
+        echo "export Kafka__BootstrapServers='$bootstrap'"
+    fi
+    if pg_running; then
+        echo "export FRAUD_PG='$pg'"
+        echo "export Postgres__ConnectionString='$pg'"
+    fi
+    if s3_running; then
+        echo "export FRAUD_S3_URL='http://127.0.0.1:$S3_PORT'"
+        echo "export FRAUD_S3_BUCKET='$S3_BUCKET'"
+        # s3rver's fixed credentials.
+        echo "export FRAUD_S3_ACCESS_KEY='S3RVER'"
+        echo "export FRAUD_S3_SECRET_KEY='S3RVER'"
+    fi
+}
+
+write_env() {
+    print_env >"$ENV_FILE.tmp"
+    mv -f "$ENV_FILE.tmp" "$ENV_FILE"
+}
+
+status() {
+    local healthy=0
+    if kafka_running; then
+        echo "kafka     running  pid $(<"$KAFKA_PID")  $(<"$KAFKA_BOOTSTRAP_FILE")"
+    elif [[ -f "$KAFKA_PID" ]]; then
+        echo "kafka     DEAD     (log: $KAFKA_LOG)"
+        healthy=1
+    else
+        echo "kafka     stopped"
+    fi
+    if pg_running; then
+        echo "postgres  running  127.0.0.1:$PG_PORT  data $(<"$PG_BASE_FILE")/pg"
+    elif [[ -f "$PG_BASE_FILE" ]]; then
+        echo "postgres  DEAD     (log: $(<"$PG_BASE_FILE")/pg.log)"
+        healthy=1
+    else
+        echo "postgres  stopped"
+    fi
+    if s3_running; then
+        echo "s3        running  pid $(<"$S3_PID")  http://127.0.0.1:$S3_PORT  bucket $S3_BUCKET"
+    elif [[ -f "$S3_PID" ]]; then
+        echo "s3        DEAD     (log: $S3_LOG)"
+        healthy=1
+    else
+        echo "s3        stopped"
+    fi
+    return "$healthy"
+}
+
+# ---------------------------------------------------------------- main
+
+cmd="${1:-}"
+[[ -n "$cmd" ]] || usage
+shift
+
+case "$cmd" in
+up)
+    want_kafka=1 want_pg=1 want_s3=1
+    for arg in "$@"; do
+        case "$arg" in
+        --no-kafka) want_kafka=0 ;;
+        --no-s3) want_s3=0 ;;
+        --no-postgres | --no-pg) want_pg=0 ;;
+        *) usage ;;
+        esac
+    done
+    mkdir -p "$STATE"
+    printf 'PG_PORT=%s\nKAFKA_PORT=%s\nKAFKA_BROKERS=%s\nS3_PORT=%s\n' "$PG_PORT" "$KAFKA_PORT" "$KAFKA_BROKERS" "$S3_PORT" >"$PORTS_FILE"
+    # One failure stops the rest; what did start keeps running, and `down` ends it.
+    if ((want_pg)); then pg_up; fi
+    if ((want_kafka)); then kafka_up; fi
+    if ((want_s3)); then s3_up; fi
+    write_env
+    cat "$ENV_FILE"
+    ;;
+down)
+    [[ $# -eq 0 ]] || usage
+    kafka_down
+    s3_down
+    pg_down
+    rm -f "$ENV_FILE" "$ENV_FILE.tmp" "$PORTS_FILE"
+    log "stopped"
+    ;;
+status)
+    [[ $# -eq 0 ]] || usage
+    status
+    ;;
+env)
+    [[ $# -eq 0 ]] || usage
+    print_env
+    ;;
+-h | --help | help) usage ;;
+*) usage ;;
+esac
