@@ -29,7 +29,11 @@ public sealed class ModelAnnouncer : IDisposable
             MessageTimeoutMs = (int)Math.Max(1000, timeout.TotalMilliseconds),
             SocketConnectionSetupTimeoutMs = (int)Math.Max(1000, timeout.TotalMilliseconds),
         };
-        _producer = new ProducerBuilder<string, byte[]>(config).Build();
+        // Connection errors surface as the failed delivery; librdkafka's own log lines would only repeat them on stderr.
+        _producer = new ProducerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, _) => { })
+            .SetErrorHandler((_, _) => { })
+            .Build();
     }
 
     public string Topic => _topic;
