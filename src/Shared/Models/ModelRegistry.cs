@@ -1,0 +1,171 @@
+using System.Text;
+using Dapper;
+using Fraud.Streaming.Shared.Contracts;
+using Npgsql;
+
+namespace Fraud.Streaming.Shared.Models;
+
+/// <summary>
+/// The model registry in Postgres (<c>model_versions</c>, migration 0001). Each operation is one transaction
+/// holding a per-model advisory lock, so concurrent trainers or operators never leave two champions or a
+/// half-registered version.
+/// </summary>
+/// <remarks>
+/// Statuses: <c>champion</c> (at most one per model), <c>retired</c> (was champion, then displaced by a
+/// promotion: a rollback target) and <c>registered</c> (never champion, or rolled back from it). A rollback
+/// returns to the newest retired version, which is the displaced champion whenever versions were promoted
+/// in creation order.
+/// </remarks>
+public sealed class ModelRegistry(NpgsqlDataSource dataSource)
+{
+    private const string Columns = """
+        model_name AS ModelName, version AS Version, created_at AS CreatedAt, artifact_uri AS ArtifactUri,
+        artifact_sha256 AS ArtifactSha256, content_hash AS ContentHash, feature_spec AS FeatureSpec,
+        feature_hash AS FeatureHash, roc_auc AS RocAuc, pr_auc AS PrAuc, status AS Status, manifest::text AS Manifest
+        """;
+
+    /// <summary>The version already registered for this model, data content and feature spec, if any.</summary>
+    public async Task<ModelVersionRow?> FindByContentAsync(string modelName, string contentHash, string featureHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await FindByContentAsync(connection, null, modelName, contentHash, featureHash, cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers <paramref name="manifest"/> unless the same (model, content hash, feature hash) is registered
+    /// already. The new version becomes champion when there is none, or when its ROC-AUC exceeds the
+    /// champion's by more than <paramref name="promoteMargin"/>.
+    /// </summary>
+    public async Task<RegistrationResult> RegisterAsync(ModelManifest manifest, double promoteMargin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, manifest.ModelName, cancellationToken);
+
+        var existing = await FindByContentAsync(connection, transaction, manifest.ModelName, manifest.Training.ContentHash,
+            manifest.FeatureSpec.Hash, cancellationToken);
+        if (existing is not null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new RegistrationResult(false, existing.Version, existing.Status == ModelVersionRow.Champion, null);
+        }
+
+        var champion = await GetChampionAsync(connection, transaction, manifest.ModelName, cancellationToken);
+        var promote = champion is null || manifest.Metrics.RocAuc > champion.RocAuc + promoteMargin;
+        if (promote && champion is not null)
+        {
+            await SetStatusAsync(connection, transaction, manifest.ModelName, champion.Version, ModelVersionRow.Retired, cancellationToken);
+        }
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO model_versions (model_name, version, created_at, artifact_uri, artifact_sha256, content_hash,
+                                        feature_spec, feature_hash, roc_auc, pr_auc, status, manifest)
+            VALUES (@ModelName, @Version, @CreatedAt, @ArtifactUri, @ArtifactSha256, @ContentHash,
+                    @FeatureSpec, @FeatureHash, @RocAuc, @PrAuc, @Status, CAST(@Manifest AS jsonb))
+            """,
+            new ModelVersionRow
+            {
+                ModelName = manifest.ModelName,
+                Version = manifest.Version,
+                CreatedAt = manifest.CreatedAt,
+                ArtifactUri = manifest.ArtifactUri,
+                ArtifactSha256 = manifest.ArtifactSha256,
+                ContentHash = manifest.Training.ContentHash,
+                FeatureSpec = manifest.FeatureSpec.Name,
+                FeatureHash = manifest.FeatureSpec.Hash,
+                RocAuc = manifest.Metrics.RocAuc,
+                PrAuc = manifest.Metrics.PrAuc,
+                Status = promote ? ModelVersionRow.Champion : ModelVersionRow.Registered,
+                Manifest = Encoding.UTF8.GetString(ContractJson.Serialize(manifest)),
+            },
+            transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return new RegistrationResult(true, manifest.Version, promote, promote ? champion?.Version : null);
+    }
+
+    /// <summary>Every version of the model, newest first.</summary>
+    public async Task<IReadOnlyList<ModelVersionRow>> ListAsync(string modelName, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<ModelVersionRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM model_versions WHERE model_name = @modelName ORDER BY version DESC",
+            new { modelName }, cancellationToken: cancellationToken));
+        return rows.AsList();
+    }
+
+    public async Task<ModelVersionRow?> GetChampionAsync(string modelName, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await GetChampionAsync(connection, null, modelName, cancellationToken);
+    }
+
+    /// <summary>Makes <paramref name="version"/> the champion; the current champion is retired (a rollback target).</summary>
+    /// <returns>the new champion's row.</returns>
+    /// <exception cref="InvalidOperationException">no such version.</exception>
+    public async Task<ModelVersionRow> PromoteAsync(string modelName, string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, modelName, cancellationToken);
+        var target = await connection.QuerySingleOrDefaultAsync<ModelVersionRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM model_versions WHERE model_name = @modelName AND version = @version",
+            new { modelName, version }, transaction, cancellationToken: cancellationToken))
+            ?? throw new InvalidOperationException($"model {modelName} has no version {version}");
+        if (target.Status != ModelVersionRow.Champion)
+        {
+            var champion = await GetChampionAsync(connection, transaction, modelName, cancellationToken);
+            if (champion is not null)
+            {
+                await SetStatusAsync(connection, transaction, modelName, champion.Version, ModelVersionRow.Retired, cancellationToken);
+            }
+            await SetStatusAsync(connection, transaction, modelName, version, ModelVersionRow.Champion, cancellationToken);
+            target.Status = ModelVersionRow.Champion;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return target;
+    }
+
+    /// <summary>Returns to the previous champion (the newest retired version); the current one goes back to <c>registered</c>.</summary>
+    /// <returns>the restored champion's row.</returns>
+    /// <exception cref="InvalidOperationException">no champion, or nothing to roll back to.</exception>
+    public async Task<ModelVersionRow> RollbackAsync(string modelName, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, modelName, cancellationToken);
+        var champion = await GetChampionAsync(connection, transaction, modelName, cancellationToken)
+            ?? throw new InvalidOperationException($"model {modelName} has no champion to roll back");
+        var previous = await connection.QueryFirstOrDefaultAsync<ModelVersionRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM model_versions WHERE model_name = @modelName AND status = 'retired' ORDER BY version DESC LIMIT 1",
+            new { modelName }, transaction, cancellationToken: cancellationToken))
+            ?? throw new InvalidOperationException($"model {modelName}: champion {champion.Version} has no previous champion to roll back to");
+        await SetStatusAsync(connection, transaction, modelName, champion.Version, ModelVersionRow.Registered, cancellationToken);
+        await SetStatusAsync(connection, transaction, modelName, previous.Version, ModelVersionRow.Champion, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        previous.Status = ModelVersionRow.Champion;
+        return previous;
+    }
+
+    private static Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string modelName, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtext('model_versions:' || @modelName))",
+            new { modelName }, transaction, cancellationToken: cancellationToken));
+
+    private static Task<ModelVersionRow?> FindByContentAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string modelName,
+        string contentHash, string featureHash, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<ModelVersionRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM model_versions WHERE model_name = @modelName AND content_hash = @contentHash AND feature_hash = @featureHash",
+            new { modelName, contentHash, featureHash }, transaction, cancellationToken: cancellationToken));
+
+    private static Task<ModelVersionRow?> GetChampionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string modelName,
+        CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<ModelVersionRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM model_versions WHERE model_name = @modelName AND status = 'champion'",
+            new { modelName }, transaction, cancellationToken: cancellationToken));
+
+    private static Task SetStatusAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string modelName, string version,
+        string status, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE model_versions SET status = @status WHERE model_name = @modelName AND version = @version",
+            new { modelName, version, status }, transaction, cancellationToken: cancellationToken));
+}

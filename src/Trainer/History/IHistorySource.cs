@@ -1,0 +1,13 @@
+namespace Fraud.Streaming.Trainer.History;
+
+/// <summary>
+/// Labelled history in the order the feature pipeline must see it: by (event time, transaction id), every
+/// transaction, labelled or not, because unlabelled ones still move per-card state.
+/// </summary>
+internal interface IHistorySource
+{
+    /// <summary>Where the rows come from, for log lines.</summary>
+    string Description { get; }
+
+    IAsyncEnumerable<HistoryRow> ReadAsync(CancellationToken cancellationToken);
+}

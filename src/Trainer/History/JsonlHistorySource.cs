@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Fraud.Streaming.Shared.Contracts;
+
+namespace Fraud.Streaming.Trainer.History;
+
+/// <summary>
+/// History from the producer's JSONL files: one contract-v1 transaction per line, one label per line.
+/// Loads both, keeps the first copy of a repeated transaction and the last label of a transaction, and sorts.
+/// </summary>
+internal sealed class JsonlHistorySource(string transactionsPath, string labelsPath) : IHistorySource
+{
+    public string Description => $"files {Path.GetFileName(transactionsPath)} + {Path.GetFileName(labelsPath)}";
+
+    /// <summary>Labels whose transaction is not in the transactions file (known after reading).</summary>
+    public int OrphanLabels { get; private set; }
+
+    public async IAsyncEnumerable<HistoryRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, bool>(StringComparer.Ordinal);
+        await foreach (var (line, number) in ReadLinesAsync(labelsPath, cancellationToken))
+        {
+            var label = Parse(labelsPath, number, () => ContractJson.DeserializeLabel(line));
+            labels[label.TransactionId] = label.IsFraud;
+        }
+
+        var transactions = new List<Transaction>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var (line, number) in ReadLinesAsync(transactionsPath, cancellationToken))
+        {
+            var t = Parse(transactionsPath, number,
+                () => JsonSerializer.Deserialize(line, ContractsJsonContext.Default.Transaction) ?? throw new JsonException("transaction is null"));
+            if (seen.Add(t.TransactionId))
+            {
+                transactions.Add(t);
+            }
+        }
+        transactions.Sort(HistoryOrder.Compare);
+        OrphanLabels = labels.Keys.Count(id => !seen.Contains(id));
+
+        foreach (var t in transactions)
+        {
+            yield return new HistoryRow(t, labels.TryGetValue(t.TransactionId, out var isFraud) ? isFraud : null);
+        }
+    }
+
+    private static T Parse<T>(string path, int line, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path}:{line}: {ex.Message}", ex);
+        }
+    }
+
+    private static async IAsyncEnumerable<(byte[] Line, int Number)> ReadLinesAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(path);
+        var number = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            number++;
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                yield return (System.Text.Encoding.UTF8.GetBytes(line), number);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Shared.Models;
+using Microsoft.Extensions.Configuration;
+
+namespace Fraud.Streaming.Trainer;
+
+/// <summary><c>models list|promote|rollback</c>: the registry by hand. Promote and rollback announce the new champion.</summary>
+internal static class ModelsCommands
+{
+    public static Command Build(IConfiguration configuration, TextWriter output, TextWriter error)
+    {
+        var models = new Command("models", "list, promote or roll back registered model versions");
+
+        var pg = TrainerCli.PostgresOption();
+        var name = TrainerCli.ModelNameOption();
+        var list = new Command("list", "print the model's versions, newest first") { pg, name };
+        list.SetAction((parse, ct) => RunAsync(configuration, parse.GetValue(pg), error, async registry =>
+        {
+            var rows = await registry.ListAsync(parse.GetValue(name)!, ct);
+            await output.WriteLineAsync(Table(rows));
+            return ExitCodes.Ok;
+        }, ct));
+
+        var version = new Argument<string>("version") { Description = "the version to make champion" };
+        var noAnnounce = new Option<bool>("--no-announce") { Description = "change the registry only" };
+        var promote = new Command("promote", "make a version the champion and announce it") { version, pg, name, noAnnounce };
+        promote.SetAction((parse, ct) => RunAsync(configuration, parse.GetValue(pg), error, async registry =>
+        {
+            var row = await registry.PromoteAsync(parse.GetValue(name)!, parse.GetValue(version)!, ct);
+            await output.WriteLineAsync($"{row.ModelName} {row.Version} is champion");
+            return parse.GetValue(noAnnounce) ? ExitCodes.Ok : await AnnounceAsync(configuration, row, output, error, ct);
+        }, ct));
+
+        var rollbackNoAnnounce = new Option<bool>("--no-announce") { Description = "change the registry only" };
+        var rollback = new Command("rollback", "return to the previous champion and announce it") { pg, name, rollbackNoAnnounce };
+        rollback.SetAction((parse, ct) => RunAsync(configuration, parse.GetValue(pg), error, async registry =>
+        {
+            var row = await registry.RollbackAsync(parse.GetValue(name)!, ct);
+            await output.WriteLineAsync($"{row.ModelName} rolled back to {row.Version}");
+            return parse.GetValue(rollbackNoAnnounce) ? ExitCodes.Ok : await AnnounceAsync(configuration, row, output, error, ct);
+        }, ct));
+
+        models.Subcommands.Add(list);
+        models.Subcommands.Add(promote);
+        models.Subcommands.Add(rollback);
+        return models;
+    }
+
+    internal static string Table(IReadOnlyList<ModelVersionRow> rows)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var lines = new List<string[]> { new[] { "VERSION", "STATUS", "CREATED (UTC)", "ROC_AUC", "PR_AUC", "FEATURES", "ARTIFACT" } };
+        lines.AddRange(rows.Select(r => new[]
+        {
+            r.Version, r.Status, r.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", inv), r.RocAuc.ToString("F4", inv),
+            r.PrAuc.ToString("F4", inv), $"{r.FeatureSpec}/{r.FeatureHash}", r.ArtifactUri,
+        }));
+        var widths = Enumerable.Range(0, lines[0].Length).Select(c => lines.Max(l => l[c].Length)).ToArray();
+        var text = string.Join('\n', lines.Select(l => string.Join("  ", l.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd()));
+        return rows.Count == 0 ? text + "\n(no versions registered)" : text;
+    }
+
+    private static async Task<int> RunAsync(IConfiguration configuration, string? pg, TextWriter error,
+        Func<ModelRegistry, Task<int>> action, CancellationToken cancellationToken)
+    {
+        var connectionString = TrainerCli.PostgresConnectionString(configuration, pg);
+        try
+        {
+            await using var dataSource = await PostgresAccess.OpenAsync(connectionString, cancellationToken);
+            return await action(new ModelRegistry(dataSource));
+        }
+        catch (PostgresUnavailableException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.PostgresUnavailable;
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            await error.WriteLineAsync($"error: postgres at {PostgresAccess.Describe(connectionString)}: {PostgresAccess.OneLine(ex)}");
+            return ExitCodes.PostgresUnavailable;
+        }
+        catch (InvalidOperationException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static async Task<int> AnnounceAsync(IConfiguration configuration, ModelVersionRow row, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        var kafka = TrainerCli.Bind<KafkaOptions>(configuration, KafkaOptions.Section);
+        try
+        {
+            var manifest = ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(row.Manifest));
+            using var announcer = new ModelAnnouncer(kafka, TimeSpan.FromSeconds(15));
+            var at = await announcer.AnnounceAsync(manifest, cancellationToken);
+            await output.WriteLineAsync($"announced {row.Version} on {at}");
+            return ExitCodes.Ok;
+        }
+        catch (KafkaException ex)
+        {
+            await error.WriteLineAsync($"error: {row.Version} is champion in the registry but NOT announced on {kafka.ModelsTopic} ({kafka.BootstrapServers}): {ex.Error.Reason}");
+            return ExitCodes.AnnounceFailed;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Trainer.History;
+using Fraud.Streaming.Trainer.Training;
+
+namespace Fraud.Streaming.Trainer.Tests;
+
+public sealed class FeatureTableBuilderTests
+{
+    private static Transaction Tx(string id, int minute, string country = "DE", double amount = 20) => new()
+    {
+        TransactionId = id,
+        EventTime = new DateTimeOffset(2025, 1, 1, 12, minute, 0, TimeSpan.Zero),
+        CardId = "c1",
+        MerchantId = "m1",
+        MerchantCategory = "5411",
+        Amount = amount,
+        Currency = "EUR",
+        Country = country,
+        Channel = "pos",
+    };
+
+    [Fact]
+    public void Unlabelled_transactions_move_card_state_but_are_not_rows()
+    {
+        var history = new[] { Tx("a", 0), Tx("b", 1), Tx("c", 2, country: "FR", amount: 400) };
+        var builder = new FeatureTableBuilder(FeatureSpec.CardV0);
+        builder.Add(new HistoryRow(history[0], null));
+        builder.Add(new HistoryRow(history[1], null));
+        builder.Add(new HistoryRow(history[2], true));
+        var table = builder.Build();
+
+        // The same numbers the scorer computes when it sees all three in order.
+        var cards = new CardStateStore();
+        var expected = new float[FeatureSpec.CardV0.Count];
+        foreach (var t in history)
+        {
+            CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(t.CardId), t, expected);
+        }
+        Assert.Equal(1, table.RowCount);
+        Assert.Equal(3, builder.TransactionCount);
+        Assert.Equal(expected, table.Row(0).ToArray());
+        Assert.Equal(MathF.Log(3f), table.Row(0)[6], 5); // two earlier transactions
+        Assert.Equal(1f, table.Row(0)[12]); // country changed
+    }
+
+    [Fact]
+    public void History_out_of_event_time_order_is_refused()
+    {
+        var builder = new FeatureTableBuilder(FeatureSpec.CardV0);
+        builder.Add(new HistoryRow(Tx("b", 5), false));
+        var ex = Assert.Throws<InvalidDataException>(() => builder.Add(new HistoryRow(Tx("a", 1), false)));
+        Assert.Contains("event-time order", ex.Message, StringComparison.Ordinal);
+    }
+}
