@@ -1,3 +1,4 @@
+using Fraud.Streaming.Testing;
 using Dapper;
 using Fraud.Streaming.Monitoring.History;
 using Fraud.Streaming.Shared.Postgres;
@@ -7,10 +8,10 @@ namespace Fraud.Streaming.Monitoring.Tests;
 
 public sealed class HistoryWriterIntegrationTests
 {
-    [RequiresEnvFact("FRAUD_PG")]
+    [PostgresFact]
     public async Task Writing_the_same_batch_twice_stores_each_row_once()
     {
-        var connectionString = Environment.GetEnvironmentVariable("FRAUD_PG")!;
+        var connectionString = TestEnvironment.PostgresConnectionString!;
         SchemaMigrator.Apply(connectionString);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var writer = new HistoryWriter(dataSource);
@@ -42,10 +43,10 @@ public sealed class HistoryWriterIntegrationTests
         Assert.Equal("""{"k": 1}""", attributes);
     }
 
-    [RequiresEnvFact("FRAUD_PG")]
+    [PostgresFact]
     public async Task A_newer_label_replaces_an_older_one_but_not_the_reverse()
     {
-        var connectionString = Environment.GetEnvironmentVariable("FRAUD_PG")!;
+        var connectionString = TestEnvironment.PostgresConnectionString!;
         SchemaMigrator.Apply(connectionString);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var writer = new HistoryWriter(dataSource);

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Testing;
 using Confluent.Kafka;
 using Dapper;
 using Fraud.Streaming.Shared.Contracts;
@@ -13,11 +14,11 @@ public sealed class MonitoringKafkaIntegrationTests
 {
     private const int PerTopic = 40;
 
-    [RequiresEnvFact("FRAUD_PG", "FRAUD_KAFKA_BOOTSTRAP")]
+    [StackFact]
     public async Task Published_transactions_verdicts_and_labels_reach_postgres_and_bad_ones_are_skipped()
     {
-        var pg = Environment.GetEnvironmentVariable("FRAUD_PG")!;
-        var bootstrap = Environment.GetEnvironmentVariable("FRAUD_KAFKA_BOOTSTRAP")!;
+        var pg = TestEnvironment.PostgresConnectionString!;
+        var bootstrap = TestEnvironment.KafkaBootstrap!;
         var run = Guid.NewGuid().ToString("N")[..10];
         var (txTopic, verdictTopic, labelTopic) = ($"it-{run}.transactions", $"it-{run}.verdicts", $"it-{run}.labels");
         var prefix = $"it-{run}-";

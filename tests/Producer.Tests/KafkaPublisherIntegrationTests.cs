@@ -1,3 +1,4 @@
+using Fraud.Streaming.Testing;
 using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Producer.Malformed;
@@ -11,10 +12,10 @@ namespace Fraud.Streaming.Producer.Tests;
 
 public sealed class KafkaPublisherIntegrationTests
 {
-    [RequiresEnvFact("FRAUD_KAFKA_BOOTSTRAP")]
+    [KafkaFact]
     public void Publishes_every_transaction_its_label_and_the_malformed_messages()
     {
-        var bootstrap = Environment.GetEnvironmentVariable("FRAUD_KAFKA_BOOTSTRAP")!;
+        var bootstrap = TestEnvironment.KafkaBootstrap!;
         var run = Guid.NewGuid().ToString("N")[..10];
         var kafka = new KafkaOptions { BootstrapServers = bootstrap, TransactionsTopic = $"it-{run}.transactions", LabelsTopic = $"it-{run}.labels" };
         var synthetic = new SyntheticSettings { Count = 2_000, Cards = 100, Merchants = 50, Seed = 5 };

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Testing;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Models;
 using Npgsql;
@@ -7,7 +8,7 @@ namespace Fraud.Streaming.Trainer.Tests;
 /// <summary>Against a real Postgres named by FRAUD_PG (an Npgsql connection string); each test uses its own model name.</summary>
 public sealed class RegistryIntegrationTests
 {
-    private static string ConnectionString => Environment.GetEnvironmentVariable("FRAUD_PG")!;
+    private static string ConnectionString => TestEnvironment.PostgresConnectionString!;
 
     private static ModelManifest Manifest(string model, string version, string contentHash, double auc) => new()
     {
@@ -33,7 +34,7 @@ public sealed class RegistryIntegrationTests
         return new ModelRegistry(dataSource);
     }
 
-    [RequiresEnvFact("FRAUD_PG")]
+    [PostgresFact]
     public async Task Same_content_registers_once_and_better_models_become_champion()
     {
         var registry = await RegistryAsync();
@@ -64,7 +65,7 @@ public sealed class RegistryIntegrationTests
         Assert.Equal("v4", stored.Version);
     }
 
-    [RequiresEnvFact("FRAUD_PG")]
+    [PostgresFact]
     public async Task Promote_and_rollback_move_the_champion()
     {
         var registry = await RegistryAsync();
@@ -83,7 +84,7 @@ public sealed class RegistryIntegrationTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => registry.PromoteAsync(model, "v9", CancellationToken.None));
     }
 
-    [RequiresEnvFact("FRAUD_PG")]
+    [PostgresFact]
     public async Task Train_registers_once_from_postgres_history_and_a_rerun_adds_no_duplicate()
     {
         var model = $"it-{Guid.NewGuid():N}"[..16];

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Testing;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Fraud.Streaming.Shared.Models;
@@ -7,16 +8,16 @@ namespace Fraud.Streaming.Trainer.Tests;
 /// <summary>Against an S3-compatible server named by FRAUD_S3_URL (s3rver, MinIO); any access key it accepts.</summary>
 public sealed class S3ModelStoreIntegrationTests
 {
-    [RequiresEnvFact("FRAUD_S3_URL")]
+    [S3Fact]
     public async Task Put_then_get_returns_the_same_bytes()
     {
         var options = new ModelStoreOptions
         {
             Kind = ModelStoreOptions.S3Kind,
-            ServiceUrl = Environment.GetEnvironmentVariable("FRAUD_S3_URL"),
+            ServiceUrl = TestEnvironment.S3Url,
             Bucket = $"models-{Guid.NewGuid():N}"[..20],
-            AccessKey = Environment.GetEnvironmentVariable("FRAUD_S3_ACCESS_KEY") ?? "S3RVER",
-            SecretKey = Environment.GetEnvironmentVariable("FRAUD_S3_SECRET_KEY") ?? "S3RVER",
+            AccessKey = TestEnvironment.Get("FRAUD_S3_ACCESS_KEY") ?? "S3RVER",
+            SecretKey = TestEnvironment.Get("FRAUD_S3_SECRET_KEY") ?? "S3RVER",
         };
         using (var client = new AmazonS3Client(options.AccessKey, options.SecretKey,
                    new AmazonS3Config { ServiceURL = options.ServiceUrl, ForcePathStyle = true, AuthenticationRegion = options.Region }))
