@@ -17,7 +17,8 @@ public sealed class MonitoringKafkaIntegrationTests
     [StackFact]
     public async Task Published_transactions_verdicts_and_labels_reach_postgres_and_bad_ones_are_skipped()
     {
-        var pg = TestEnvironment.PostgresConnectionString!;
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var pg = database.ConnectionString;
         var bootstrap = TestEnvironment.KafkaBootstrap!;
         var run = Guid.NewGuid().ToString("N")[..10];
         var (txTopic, verdictTopic, labelTopic) = ($"it-{run}.transactions", $"it-{run}.verdicts", $"it-{run}.labels");
