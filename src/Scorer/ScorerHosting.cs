@@ -43,7 +43,8 @@ internal static class ScorerHosting
     /// <summary>Builds the worker host from host arguments (<c>--urls</c>, <c>--Kafka:BootstrapServers=...</c>).</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json beside the binary, wherever the command is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddScorer();
         var app = builder.Build();
         app.MapScorerEndpoints();
