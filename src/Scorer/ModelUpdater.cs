@@ -1,0 +1,104 @@
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Models;
+
+namespace Fraud.Streaming.Scorer;
+
+/// <summary>
+/// Turns an announced manifest into the serving model: fetches the artifact by its URI, lets
+/// <see cref="LoadedModel.Create"/> check and warm it up (off the hot path), then publishes it to the
+/// <see cref="ModelHolder"/>. A model that fails any step is refused and the serving one stays.
+/// </summary>
+internal sealed class ModelUpdater(ModelHolder holder, ILogger<ModelUpdater> logger, Func<string, CancellationToken, Task<byte[]>>? fetchArtifact = null)
+{
+    // The one line to change when a store factory (file:// and s3://) is available.
+    private readonly Func<string, CancellationToken, Task<byte[]>> _fetchArtifact = fetchArtifact ?? FetchFileUri;
+
+    public ModelHolder Holder => holder;
+
+    /// <summary>Loads and publishes the model, unless it is the one already serving.</summary>
+    /// <returns>True when the announced model now serves.</returns>
+    public async Task<bool> OfferAsync(ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        var serving = holder.CurrentVersion;
+        if (serving == manifest.Version)
+        {
+            ScorerLog.ModelAlreadyServing(logger, manifest.Version);
+            return false;
+        }
+
+        LoadedModel model;
+        try
+        {
+            byte[] artifact;
+            try
+            {
+                artifact = await _fetchArtifact(manifest.ArtifactUri, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new ModelRejectedException(ModelRejectedException.FetchFailed,
+                    $"model {manifest.Version}: cannot fetch {manifest.ArtifactUri}: {ex.Message}", ex);
+            }
+            model = await Task.Run(() => LoadedModel.Create(manifest, artifact, BatchScorer.Spec), cancellationToken);
+        }
+        catch (ModelRejectedException ex)
+        {
+            Reject(manifest.Version, ex);
+            return false;
+        }
+
+        Publish(model);
+        return true;
+    }
+
+    /// <summary>Loads a model package folder and publishes it.</summary>
+    /// <exception cref="ModelRejectedException">the package must not serve.</exception>
+    public void LoadInitial(string directory)
+    {
+        LoadedModel model;
+        try
+        {
+            model = LoadedModel.FromDirectory(directory, BatchScorer.Spec);
+        }
+        catch (ModelRejectedException ex)
+        {
+            Reject(directory, ex);
+            throw;
+        }
+        Publish(model);
+    }
+
+    /// <summary>Records a refused model: a log line and a metric; the serving model is untouched.</summary>
+    public void Reject(string model, ModelRejectedException ex)
+    {
+        ScorerMetrics.ModelRejected.WithLabels(ex.Code).Inc();
+        ScorerLog.ModelRejected(logger, model, ex.Code, ex.Message, holder.CurrentVersion ?? "none");
+    }
+
+    private void Publish(LoadedModel model)
+    {
+        var old = holder.Publish(model);
+        ScorerMetrics.ModelInfo.WithLabels(model.Version).Set(1);
+        if (old is null)
+        {
+            ScorerLog.ModelLoaded(logger, model.Version, model.Manifest.ArtifactUri);
+            return;
+        }
+        if (old.Version != model.Version)
+        {
+            ScorerMetrics.ModelInfo.WithLabels(old.Version).Set(0);
+        }
+        ScorerMetrics.ModelSwaps.Inc();
+        ScorerLog.ModelSwapped(logger, old.Version, model.Version);
+    }
+
+    /// <summary>Reads <c>file://</c> artifact URIs; other schemes need a store that can fetch them.</summary>
+    public static Task<byte[]> FetchFileUri(string uri, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || !parsed.IsFile)
+        {
+            throw new NotSupportedException($"no model store for '{uri}' (only file:// URIs are supported)");
+        }
+        return new FolderModelStore(Path.GetDirectoryName(parsed.LocalPath) ?? "/").GetAsync(uri, cancellationToken);
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+
+namespace Fraud.Streaming.Scorer;
+
+/// <summary>The command line: <c>run</c> (the streaming worker) and <c>score-file</c> (the same pipeline on a JSONL file).</summary>
+internal static class ScorerCommands
+{
+    public static RootCommand Build()
+    {
+        var run = new Command("run", "Consume transactions from Kafka, score them and publish verdicts. " +
+            "Other arguments go to the host configuration: --urls, --Kafka:BootstrapServers=..., --Scorer:InitialModel=DIR.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        run.SetAction((parse, _) => RunWorkerAsync([.. parse.UnmatchedTokens]));
+
+        var model = new Option<string>("--model") { Description = "Model package folder (manifest.json + model.onnx).", Required = true };
+        var input = new Option<string>("--input") { Description = "Transactions, one JSON object per line.", Required = true };
+        var output = new Option<string>("--output") { Description = "Verdicts JSONL to write.", Required = true };
+        var dlq = new Option<string?>("--dlq") { Description = "Write rejected lines here (JSONL with line number, reason, raw text)." };
+        var features = new Option<string?>("--emit-features") { Description = "Write {\"transaction_id\", \"features\"} per scored transaction." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Transactions per inference call.", DefaultValueFactory = _ => 512 };
+        var scoreFile = new Command("score-file", "Score a JSONL file of transactions with a model package, offline.")
+        {
+            model, input, output, dlq, features, batchSize,
+        };
+        scoreFile.SetAction((parse, cancellationToken) => ScoreFile.RunAsync(
+            new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
+                parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize)),
+            Console.Out, Console.Error, cancellationToken));
+
+        return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };
+    }
+
+    private static async Task<int> RunWorkerAsync(string[] hostArgs)
+    {
+        await using var app = ScorerHosting.Build(hostArgs);
+        var status = app.Services.GetRequiredService<ScorerStatus>();
+        await app.RunAsync();
+        return status.IsHealthy ? 0 : 1;
+    }
+}

@@ -1,0 +1,53 @@
+using Fraud.Streaming.Shared.Kafka;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace Fraud.Streaming.Scorer;
+
+internal static class ScorerHosting
+{
+    public const string DefaultUrls = "http://127.0.0.1:9401";
+
+    /// <summary>The streaming worker: options, model holder and watcher, scoring loop.</summary>
+    public static WebApplicationBuilder AddScorer(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ScorerOptions>().BindConfiguration(ScorerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<ScorerOptions>>((host, scorer) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(scorer.Value.DrainTimeoutSeconds + 5));
+        builder.Services.AddSingleton<ModelHolder>();
+        builder.Services.AddSingleton<ScorerStatus>();
+        builder.Services.AddSingleton(sp => new ModelUpdater(sp.GetRequiredService<ModelHolder>(), sp.GetRequiredService<ILogger<ModelUpdater>>()));
+        builder.Services.AddHostedService<ModelWatcher>();
+        builder.Services.AddHostedService<ScoringWorker>();
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrls);
+        }
+        return builder;
+    }
+
+    /// <summary><c>/metrics</c>, <c>/healthz</c> (alive, loop not faulted), <c>/readyz</c> (model loaded, partitions assigned).</summary>
+    public static WebApplication MapScorerEndpoints(this WebApplication app)
+    {
+        app.MapMetrics();
+        app.MapGet("/healthz", (ScorerStatus status) => status.IsHealthy
+            ? Results.Text("ok")
+            : Results.Text($"faulted: {status.Fault?.Message}", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/readyz", (ScorerStatus status, ModelHolder models) => status.IsReady
+            ? Results.Text($"ready: {models.CurrentVersion}")
+            : Results.Text(models.Current is null ? "no model yet" : "not ready", statusCode: StatusCodes.Status503ServiceUnavailable));
+        return app;
+    }
+
+    /// <summary>Builds the worker host from host arguments (<c>--urls</c>, <c>--Kafka:BootstrapServers=...</c>).</summary>
+    public static WebApplication Build(string[] args)
+    {
+        // appsettings.json beside the binary, wherever the command is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.AddScorer();
+        var app = builder.Build();
+        app.MapScorerEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,45 @@
+using Prometheus;
+
+namespace Fraud.Streaming.Scorer;
+
+/// <summary>The scorer's Prometheus metrics. Names and labels are a contract with dashboards and alerts.</summary>
+internal static class ScorerMetrics
+{
+    public static readonly Counter Transactions = Metrics.CreateCounter(
+        "fraud_scorer_transactions_total", "Transactions scored, by decision.", "decision");
+
+    /// <summary>The <see cref="Transactions"/> children indexed by <see cref="Shared.Contracts.Decision"/>, resolved once.</summary>
+    public static readonly Counter.Child[] ByDecision =
+    [
+        Transactions.WithLabels("approve"),
+        Transactions.WithLabels("review"),
+        Transactions.WithLabels("decline"),
+    ];
+
+    public static readonly Counter Dlq = Metrics.CreateCounter(
+        "fraud_scorer_dlq_total", "Messages sent to the dead-letter topic, by reject reason.", "reason");
+
+    public static readonly Histogram ProcessingSeconds = Metrics.CreateHistogram(
+        "fraud_scorer_processing_seconds", "Per batch: first message consumed to every verdict acknowledged by the broker.",
+        new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+
+    public static readonly Histogram EventLatencySeconds = Metrics.CreateHistogram(
+        "fraud_scorer_event_latency_seconds", "Per transaction: Kafka publish timestamp to verdict produced.",
+        new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
+
+    public static readonly Histogram BatchSize = Metrics.CreateHistogram(
+        "fraud_scorer_batch_size", "Messages per micro-batch (verdicts and rejects).",
+        new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096] });
+
+    public static readonly Gauge ModelInfo = Metrics.CreateGauge(
+        "fraud_scorer_model_info", "1 for the model version serving now, 0 for versions served before.", "version");
+
+    public static readonly Counter ModelSwaps = Metrics.CreateCounter(
+        "fraud_scorer_model_swaps_total", "Times a new model replaced the serving one.");
+
+    public static readonly Counter ModelRejected = Metrics.CreateCounter(
+        "fraud_scorer_model_rejected_total", "Announced models refused, by reason.", "reason");
+
+    public static readonly Gauge ConsumerLag = Metrics.CreateGauge(
+        "fraud_scorer_consumer_lag", "Messages behind the high watermark, per assigned partition of the transactions topic.", "partition");
+}

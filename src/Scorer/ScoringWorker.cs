@@ -1,0 +1,384 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Kafka;
+using Microsoft.Extensions.Options;
+
+namespace Fraud.Streaming.Scorer;
+
+/// <summary>
+/// The streaming loop on its own thread: consume a micro-batch, send bad input to the DLQ, score the rest with
+/// the model of the moment, produce verdicts, wait for the broker to acknowledge every message, then commit.
+/// Any delivery failure stops the process without committing: a restart replays from the last commit
+/// (at least once; verdicts are idempotent by transaction id downstream).
+/// </summary>
+internal sealed class ScoringWorker(
+    IOptions<KafkaOptions> kafkaOptions,
+    IOptions<ScorerOptions> scorerOptions,
+    ModelHolder models,
+    ScorerStatus status,
+    IHostApplicationLifetime lifetime,
+    ILogger<ScoringWorker> logger) : IHostedService, IDisposable
+{
+    private const int MaxDetailLength = 1000;
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly KafkaOptions _kafka = kafkaOptions.Value;
+    private readonly ScorerOptions _options = scorerOptions.Value;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly DeliveryTracker _deliveries = new();
+    private readonly OffsetTracker _offsets = new();
+    private readonly BatchScorer _batch = new(scorerOptions.Value.MaxBatchSize);
+    private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
+    private IConsumer<byte[], byte[]>? _consumer;
+    private IProducer<byte[], byte[]>? _producer;
+    private int _messages;
+    private bool _faulted;
+    private long _batchStart;
+    private long _nextLagReport;
+    private long _scored;
+    private long _rejected;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var thread = new Thread(Run) { IsBackground = true, Name = "scorer-loop" };
+        thread.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        var drain = TimeSpan.FromSeconds(_options.DrainTimeoutSeconds);
+        var finished = await Task.WhenAny(_finished.Task, Task.Delay(drain, cancellationToken));
+        if (finished != _finished.Task)
+        {
+            ScorerLog.DrainTimedOut(logger, _options.DrainTimeoutSeconds);
+        }
+    }
+
+    private void Run()
+    {
+        try
+        {
+            if (!WaitForModel())
+            {
+                return;
+            }
+            using var producer = BuildProducer();
+            using var consumer = BuildConsumer();
+            _producer = producer;
+            _consumer = consumer;
+            consumer.Subscribe(_kafka.TransactionsTopic);
+            ScorerLog.Consuming(logger, _kafka.TransactionsTopic, _options.GroupId, _kafka.VerdictsTopic, _kafka.DlqTopic);
+            try
+            {
+                ConsumeUntilStopped();
+            }
+            catch
+            {
+                // Close() below runs the revoke handler, which must not complete (and commit) the failed batch.
+                _faulted = true;
+                throw;
+            }
+            finally
+            {
+                _producer.Flush(TimeSpan.FromSeconds(_options.DrainTimeoutSeconds));
+                consumer.Close();
+            }
+            ScorerLog.Drained(logger, _scored, _rejected);
+        }
+        catch (Exception ex)
+        {
+            status.Faulted(ex);
+            ScorerLog.LoopFaulted(logger, ex);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+        finally
+        {
+            _finished.TrySetResult();
+        }
+    }
+
+    private bool WaitForModel()
+    {
+        if (models.Current is not null)
+        {
+            return true;
+        }
+        ScorerLog.WaitingForModel(logger, _kafka.ModelsTopic, _options.ModelName);
+        try
+        {
+            models.FirstModel.Wait(_stopping.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private void ConsumeUntilStopped()
+    {
+        var consumer = _consumer!;
+        var maxWait = TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs);
+        while (!_stopping.IsCancellationRequested)
+        {
+            var timeout = IdlePoll;
+            if (_messages > 0)
+            {
+                timeout = maxWait - Stopwatch.GetElapsedTime(_batchStart);
+                if (timeout <= TimeSpan.Zero)
+                {
+                    CompleteBatch();
+                    continue;
+                }
+            }
+
+            ConsumeResult<byte[], byte[]>? result;
+            try
+            {
+                result = consumer.Consume(timeout);
+            }
+            catch (ConsumeException ex) when (!ex.Error.IsFatal)
+            {
+                ScorerLog.KafkaError(logger, "consumer", ex.Error.Reason);
+                continue;
+            }
+
+            if (result is not null && !result.IsPartitionEOF)
+            {
+                Accept(result);
+                if (_messages >= _batch.Capacity)
+                {
+                    CompleteBatch();
+                }
+            }
+            ReportLagPeriodically();
+        }
+        // Stopping: the in-flight batch is finished, acknowledged and committed before the consumer closes.
+        if (_messages > 0)
+        {
+            CompleteBatch();
+        }
+    }
+
+    private void Accept(ConsumeResult<byte[], byte[]> result)
+    {
+        if (_messages == 0)
+        {
+            _batchStart = Stopwatch.GetTimestamp();
+        }
+        _messages++;
+        _offsets.Consumed(result.TopicPartition, result.Offset);
+        var message = result.Message;
+        if (TransactionValidator.TryParse(message.Value, out var transaction, out var reason))
+        {
+            var published = message.Timestamp.Type == TimestampType.NotAvailable
+                ? DateTimeOffset.UtcNow
+                : DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
+            _keys[_batch.Count] = message.Key;
+            _batch.Add(transaction, published);
+        }
+        else
+        {
+            SendToDlq(result, reason);
+        }
+    }
+
+    private void SendToDlq(ConsumeResult<byte[], byte[]> result, RejectReason reason)
+    {
+        var original = result.Message;
+        var headers = new Headers();
+        if (original.Headers is not null)
+        {
+            foreach (var header in original.Headers)
+            {
+                headers.Add(header.Key, header.GetValueBytes());
+            }
+        }
+        var detail = reason.Detail.Length > MaxDetailLength ? reason.Detail[..MaxDetailLength] : reason.Detail;
+        headers.Add(DlqHeaders.Reason, Encoding.UTF8.GetBytes(reason.CodeName));
+        headers.Add(DlqHeaders.Detail, Encoding.UTF8.GetBytes(detail));
+        headers.Add(DlqHeaders.Source, Encoding.UTF8.GetBytes(
+            string.Create(CultureInfo.InvariantCulture, $"{result.Topic}/{result.Partition.Value}/{result.Offset.Value}")));
+        Produce(_kafka.DlqTopic, new Message<byte[], byte[]> { Key = original.Key, Value = original.Value, Headers = headers });
+        ScorerMetrics.Dlq.WithLabels(reason.CodeName).Inc();
+        _rejected++;
+    }
+
+    /// <summary>Scores, produces, waits for every acknowledgement, commits. Also called from the revoke handler.</summary>
+    private void CompleteBatch()
+    {
+        var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
+        var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
+        for (var i = 0; i < verdicts.Length; i++)
+        {
+            var verdict = verdicts[i];
+            Produce(_kafka.VerdictsTopic, new Message<byte[], byte[]>
+            {
+                Key = KeyFor(verdict.CardId, _keys[i]),
+                Value = ContractJson.Serialize(verdict),
+            });
+            ScorerMetrics.ByDecision[(int)verdict.Decision].Inc();
+            ScorerMetrics.EventLatencySeconds.Observe(verdict.LatencyMs / 1000d);
+        }
+
+        if (!_deliveries.WaitAll(AckTimeout))
+        {
+            throw new KafkaDeliveryFailedException($"{_deliveries.Pending} messages not acknowledged within {AckTimeout.TotalSeconds} s");
+        }
+        try
+        {
+            _consumer!.Commit(_offsets.ToCommit());
+        }
+        catch (KafkaException ex) when (!ex.Error.IsFatal)
+        {
+            // Everything is delivered; a failed commit (e.g. partitions lost in a rebalance) only means a replay.
+            ScorerLog.KafkaError(logger, "commit", ex.Error.Reason);
+        }
+
+        ScorerMetrics.ProcessingSeconds.Observe(Stopwatch.GetElapsedTime(_batchStart).TotalSeconds);
+        ScorerMetrics.BatchSize.Observe(_messages);
+        _scored += verdicts.Length;
+        Array.Clear(_keys, 0, _batch.Count);
+        _batch.Clear();
+        _offsets.Clear();
+        _messages = 0;
+    }
+
+    private void Produce(string topic, Message<byte[], byte[]> message)
+    {
+        while (true)
+        {
+            _deliveries.Expect();
+            try
+            {
+                _producer!.Produce(topic, message, _deliveries.Handler);
+                return;
+            }
+            catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                _deliveries.Cancel();
+                Thread.Sleep(5);
+            }
+            catch
+            {
+                _deliveries.Cancel();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Transactions are keyed by card id already: reuse those bytes instead of encoding the id again.</summary>
+    private static byte[] KeyFor(string cardId, byte[]? original)
+    {
+        if (original is not null && original.Length == Encoding.UTF8.GetByteCount(cardId))
+        {
+            Span<byte> encoded = original.Length <= 256 ? stackalloc byte[original.Length] : new byte[original.Length];
+            Encoding.UTF8.GetBytes(cardId, encoded);
+            if (encoded.SequenceEqual(original))
+            {
+                return original;
+            }
+        }
+        return Encoding.UTF8.GetBytes(cardId);
+    }
+
+    private void ReportLagPeriodically()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (now < _nextLagReport)
+        {
+            return;
+        }
+        _nextLagReport = now + (Stopwatch.Frequency * _options.LagIntervalSeconds);
+        var consumer = _consumer!;
+        foreach (var partition in consumer.Assignment)
+        {
+            try
+            {
+                // Cached from fetch responses: no broker round trip.
+                var watermarks = consumer.GetWatermarkOffsets(partition);
+                if (watermarks.High.Value < 0)
+                {
+                    continue;
+                }
+                var position = consumer.Position(partition);
+                var lag = position.Value >= 0 ? watermarks.High.Value - position.Value : watermarks.High.Value - watermarks.Low.Value;
+                ScorerMetrics.ConsumerLag.WithLabels(partition.Partition.Value.ToString(CultureInfo.InvariantCulture)).Set(Math.Max(0, lag));
+            }
+            catch (KafkaException)
+            {
+                // Not known yet; the next report tries again.
+            }
+        }
+    }
+
+    private IProducer<byte[], byte[]> BuildProducer()
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = _kafka.BootstrapServers,
+            ClientId = "fraud-scorer",
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 2,
+            MessageTimeoutMs = 30_000,
+        };
+        return new ProducerBuilder<byte[], byte[]>(config)
+            .SetErrorHandler((_, error) =>
+            {
+                ScorerLog.KafkaError(logger, "producer", error.Reason);
+                if (error.IsFatal)
+                {
+                    status.Faulted(new KafkaException(error));
+                    lifetime.StopApplication();
+                }
+            })
+            .Build();
+    }
+
+    private IConsumer<byte[], byte[]> BuildConsumer()
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = _kafka.BootstrapServers,
+            ClientId = "fraud-scorer",
+            GroupId = _options.GroupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            AllowAutoCreateTopics = true,
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+        };
+        return new ConsumerBuilder<byte[], byte[]>(config)
+            .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                status.Assigned();
+                ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
+            })
+            .SetPartitionsRevokedHandler((_, partitions) =>
+            {
+                // Finish what was read from these partitions while they are still ours to commit.
+                if (_messages > 0 && !_faulted)
+                {
+                    CompleteBatch();
+                }
+                foreach (var partition in partitions)
+                {
+                    ScorerMetrics.ConsumerLag.RemoveLabelled(partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
+                }
+                ScorerLog.PartitionsRevoked(logger, string.Join(", ", partitions));
+            })
+            .Build();
+    }
+
+    public void Dispose() => _stopping.Dispose();
+}

@@ -1,0 +1,184 @@
+using System.Text;
+using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fraud.Streaming.Scorer.Tests;
+
+/// <summary>The <c>run</c> worker hosted in-process against a real Kafka protocol endpoint (DevKafka or a broker).</summary>
+public sealed class KafkaScorerTests : IDisposable
+{
+    private const string BootstrapVariable = "FRAUD_KAFKA_BOOTSTRAP";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly TempDirectory _dir = new();
+    private readonly string _bootstrap = Environment.GetEnvironmentVariable(BootstrapVariable) ?? string.Empty;
+    private readonly string _prefix = $"test.scorer.{Guid.NewGuid():N}";
+
+    private string Topic(string role) => $"{_prefix}.{role}";
+
+    [RequiresEnvFact(BootstrapVariable)]
+    public async Task Scores_valid_transactions_dead_letters_bad_ones_and_hot_swaps_the_model()
+    {
+        var v1 = TestModels.WritePackage(_dir.File("v1"), $"it-{_prefix[^8..]}-1", seed: 1);
+        var v2 = TestModels.WritePackage(_dir.File("v2"), $"it-{_prefix[^8..]}-2", seed: 2);
+        foreach (var role in new[] { "transactions", "verdicts", "dlq", "models" })
+        {
+            await EnsureTopicAsync(Topic(role));
+        }
+        using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = _bootstrap, EnableIdempotence = true }).Build();
+        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]> { Key = TestModels.Name, Value = ContractJson.Serialize(v1) });
+
+        var first = TestData.Transactions(300, cards: 30, seed: 4, prefix: "first");
+        foreach (var t in first)
+        {
+            producer.Produce(Topic("transactions"), new Message<string?, byte[]> { Key = t.CardId, Value = ContractJson.Serialize(t) });
+        }
+        foreach (var (line, _) in TestData.Malformed)
+        {
+            producer.Produce(Topic("transactions"), new Message<string?, byte[]> { Key = "bad", Value = Encoding.UTF8.GetBytes(line) });
+        }
+        producer.Flush(TimeSpan.FromSeconds(10));
+
+        await using var app = ScorerHosting.Build(
+        [
+            "--urls", "http://127.0.0.1:0",
+            $"--Kafka:BootstrapServers={_bootstrap}",
+            $"--Kafka:TransactionsTopic={Topic("transactions")}",
+            $"--Kafka:VerdictsTopic={Topic("verdicts")}",
+            $"--Kafka:DlqTopic={Topic("dlq")}",
+            $"--Kafka:ModelsTopic={Topic("models")}",
+            $"--Scorer:GroupId={_prefix}.scorer",
+        ]);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        await WaitUntilAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "scorer ready");
+
+        using var verdicts = new TopicReader(_bootstrap, Topic("verdicts"));
+        using var dlq = new TopicReader(_bootstrap, Topic("dlq"));
+        var firstVerdicts = await verdicts.ReadAsync(first.Count, Patience);
+        Assert.Equal(first.Select(t => t.TransactionId).Order(), firstVerdicts.Select(m => Verdict(m).TransactionId).Order());
+        Assert.All(firstVerdicts, m => Assert.Equal(v1.Version, Verdict(m).ModelVersion));
+        Assert.All(firstVerdicts, m => Assert.Equal(Verdict(m).CardId, Encoding.UTF8.GetString(m.Key)));
+
+        var dead = await dlq.ReadAsync(TestData.Malformed.Length, Patience);
+        Assert.Equal(
+            TestData.Malformed.Select(m => (m.Line, m.Code)).Order(),
+            dead.Select(m => (Encoding.UTF8.GetString(m.Value), Header(m, DlqHeaders.Reason))).Order());
+        Assert.All(dead, m => Assert.StartsWith($"{Topic("transactions")}/", Header(m, DlqHeaders.Source), StringComparison.Ordinal));
+        Assert.All(dead, m => Assert.False(string.IsNullOrEmpty(Header(m, DlqHeaders.Detail))));
+
+        // A new model announced on the compacted topic: later transactions are scored by it.
+        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]> { Key = TestModels.Name, Value = ContractJson.Serialize(v2) });
+        var holder = app.Services.GetRequiredService<ModelHolder>();
+        await WaitUntilAsync(() => Task.FromResult(holder.CurrentVersion == v2.Version), "swap to v2");
+        var second = TestData.Transactions(100, cards: 30, seed: 5, prefix: "second");
+        foreach (var t in second)
+        {
+            producer.Produce(Topic("transactions"), new Message<string?, byte[]> { Key = t.CardId, Value = ContractJson.Serialize(t) });
+        }
+        producer.Flush(TimeSpan.FromSeconds(10));
+        var secondVerdicts = await verdicts.ReadAsync(second.Count, Patience);
+        Assert.Equal(second.Select(t => t.TransactionId).Order(), secondVerdicts.Select(m => Verdict(m).TransactionId).Order());
+        Assert.All(secondVerdicts, m => Assert.Equal(v2.Version, Verdict(m).ModelVersion));
+
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains($"fraud_scorer_model_info{{version=\"{v2.Version}\"}} 1", metrics, StringComparison.Ordinal);
+
+        await app.StopAsync();
+        Assert.True(app.Services.GetRequiredService<ScorerStatus>().IsHealthy);
+
+        // Everything was committed: nothing more arrives, and the group's committed offsets cover every message.
+        Assert.Empty(await verdicts.ReadAsync(1, TimeSpan.FromSeconds(2), allowFewer: true));
+        Assert.Equal(first.Count + TestData.Malformed.Length + second.Count, CommittedTotal($"{_prefix}.scorer", Topic("transactions")));
+    }
+
+    private static Verdict Verdict(Message<byte[], byte[]> message) => ContractJson.DeserializeVerdict(message.Value);
+
+    private static string Header(Message<byte[], byte[]> message, string name) =>
+        message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : string.Empty;
+
+    private long CommittedTotal(string groupId, string topic)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = _bootstrap, GroupId = groupId }).Build();
+        var partitions = Partitions(topic).Select(p => new TopicPartition(topic, p));
+        return consumer.Committed(partitions, TimeSpan.FromSeconds(10)).Sum(o => Math.Max(0, o.Offset.Value));
+    }
+
+    private List<Partition> Partitions(string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrap }).Build();
+        return admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single(t => t.Topic == topic).Partitions.Select(p => new Partition(p.PartitionId)).ToList();
+    }
+
+    /// <summary>A metadata request creates the topic where the broker auto-creates (DevKafka does).</summary>
+    private async Task EnsureTopicAsync(string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrap }).Build();
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                var found = admin.GetMetadata(topic, TimeSpan.FromSeconds(2)).Topics.Find(t => t.Topic == topic);
+                if (found is { Error.IsError: false } && found.Partitions.Count > 0)
+                {
+                    return;
+                }
+            }
+            catch (KafkaException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"topic {topic} never appeared");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for: {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Reads a topic from the beginning with a throwaway group.</summary>
+    private sealed class TopicReader : IDisposable
+    {
+        private readonly IConsumer<byte[], byte[]> _consumer;
+
+        public TopicReader(string bootstrap, string topic)
+        {
+            _consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+            {
+                BootstrapServers = bootstrap,
+                GroupId = $"{topic}.reader.{Guid.NewGuid():N}",
+                AutoOffsetReset = AutoOffsetReset.Earliest,
+                EnableAutoCommit = false,
+            }).Build();
+            _consumer.Subscribe(topic);
+        }
+
+        public Task<List<Message<byte[], byte[]>>> ReadAsync(int count, TimeSpan timeout, bool allowFewer = false) => Task.Run(() =>
+        {
+            var messages = new List<Message<byte[], byte[]>>();
+            var deadline = DateTime.UtcNow + timeout;
+            while (messages.Count < count && DateTime.UtcNow < deadline)
+            {
+                var result = _consumer.Consume(TimeSpan.FromMilliseconds(200));
+                if (result is not null && !result.IsPartitionEOF)
+                {
+                    messages.Add(result.Message);
+                }
+            }
+            Assert.True(allowFewer || messages.Count == count, $"read {messages.Count} of {count} messages");
+            return messages;
+        });
+
+        public void Dispose() => _consumer.Close();
+    }
+}

@@ -1,0 +1,92 @@
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Shared.Onnx;
+
+namespace Fraud.Streaming.Scorer.Tests;
+
+/// <summary>Small, deterministic model packages over the card-v0 features.</summary>
+internal static class TestModels
+{
+    public const string Name = "fraud-gbdt";
+    public static readonly Thresholds DefaultThresholds = new(0.5f, 0.8f);
+
+    /// <summary>
+    /// Risk rises with the amount (so all three decisions occur on ordinary traffic), plus a few random trees
+    /// over every feature; <paramref name="seed"/> changes the random part, so two versions score differently.
+    /// </summary>
+    public static TreeEnsemble Ensemble(int seed)
+    {
+        var spec = FeatureSpec.CardV0;
+        var trees = new List<RegressionTree>
+        {
+            // amount_log <= 3 ? -2 : (amount_log <= 5.5 ? 0.3 : 2.5)
+            new([0, 0], [3f, 5.5f], [~0, ~1], [1, ~2], [-2f, 0.3f, 2.5f]),
+        };
+        var random = new Random(seed);
+        for (var t = 0; t < 6; t++)
+        {
+            const int depth = 3;
+            var internalCount = (1 << depth) - 1;
+            var split = new int[internalCount];
+            var threshold = new float[internalCount];
+            var left = new int[internalCount];
+            var right = new int[internalCount];
+            for (var i = 0; i < internalCount; i++)
+            {
+                split[i] = random.Next(spec.Count);
+                threshold[i] = (float)((random.NextDouble() * 3) - 1);
+                var l = (2 * i) + 1;
+                var r = (2 * i) + 2;
+                left[i] = l < internalCount ? l : ~(l - internalCount);
+                right[i] = r < internalCount ? r : ~(r - internalCount);
+            }
+            var leaves = new float[internalCount + 1];
+            for (var i = 0; i < leaves.Length; i++)
+            {
+                leaves[i] = (float)((random.NextDouble() - 0.5) * 0.8);
+            }
+            trees.Add(new RegressionTree(split, threshold, left, right, leaves));
+        }
+        return new TreeEnsemble(spec.Count, 0f, trees);
+    }
+
+    public static byte[] Onnx(int seed) => OnnxTreeEnsembleWriter.Write(Ensemble(seed), FeatureSpec.CardV0.Names);
+
+    public static ModelManifest Manifest(string version, byte[] onnx, string artifactUri, Thresholds? thresholds = null)
+    {
+        var spec = FeatureSpec.CardV0;
+        var reference = new List<FeatureReference>(spec.Count);
+        foreach (var feature in spec.Names)
+        {
+            reference.Add(new FeatureReference(feature, 0.5f, 1f, -1f, 10f));
+        }
+        return new ModelManifest
+        {
+            ModelName = Name,
+            Version = version,
+            CreatedAt = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            ArtifactUri = artifactUri,
+            ArtifactSha256 = ModelPackage.Sha256(onnx),
+            FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names),
+            Thresholds = thresholds ?? DefaultThresholds,
+            Training = new TrainingLineage(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1000, 10, "test", 100),
+            Algorithm = "test-trees",
+            Device = "cpu",
+            CodeVersion = "test",
+            Parameters = new Dictionary<string, string>(),
+            Metrics = new ModelMetrics(0.5, 0.1, 0.1),
+            Reference = reference,
+        };
+    }
+
+    /// <summary>Writes a model package (manifest.json + model.onnx) and returns its manifest.</summary>
+    public static ModelManifest WritePackage(string directory, string version, int seed, Thresholds? thresholds = null)
+    {
+        var onnx = Onnx(seed);
+        var uri = new Uri(Path.GetFullPath(Path.Combine(directory, ModelPackage.OnnxFileName))).AbsoluteUri;
+        var manifest = Manifest(version, onnx, uri, thresholds);
+        ModelPackage.Write(directory, manifest, onnx);
+        return manifest;
+    }
+}
