@@ -10,7 +10,6 @@ namespace Fraud.Streaming.Scorer;
 /// </summary>
 internal sealed class ModelUpdater(ModelHolder holder, ILogger<ModelUpdater> logger, Func<string, CancellationToken, Task<byte[]>>? fetchArtifact = null)
 {
-    // The one line to change when a store factory (file:// and s3://) is available.
     private readonly Func<string, CancellationToken, Task<byte[]>> _fetchArtifact = fetchArtifact ?? FetchFileUri;
 
     public ModelHolder Holder => holder;
@@ -92,13 +91,7 @@ internal sealed class ModelUpdater(ModelHolder holder, ILogger<ModelUpdater> log
         ScorerLog.ModelSwapped(logger, old.Version, model.Version);
     }
 
-    /// <summary>Reads <c>file://</c> artifact URIs; other schemes need a store that can fetch them.</summary>
-    public static Task<byte[]> FetchFileUri(string uri, CancellationToken cancellationToken)
-    {
-        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || !parsed.IsFile)
-        {
-            throw new NotSupportedException($"no model store for '{uri}' (only file:// URIs are supported)");
-        }
-        return new FolderModelStore(Path.GetDirectoryName(parsed.LocalPath) ?? "/").GetAsync(uri, cancellationToken);
-    }
+    /// <summary>Reads <c>file://</c> artifact URIs only: the default when no model store is configured (tests).</summary>
+    public static Task<byte[]> FetchFileUri(string uri, CancellationToken cancellationToken) =>
+        ModelStoreFactory.FetchAsync(uri, new ModelStoreOptions(), cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Kafka;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -17,7 +18,16 @@ internal static class ScorerHosting
             host.ShutdownTimeout = TimeSpan.FromSeconds(scorer.Value.DrainTimeoutSeconds + 5));
         builder.Services.AddSingleton<ModelHolder>();
         builder.Services.AddSingleton<ScorerStatus>();
-        builder.Services.AddSingleton(sp => new ModelUpdater(sp.GetRequiredService<ModelHolder>(), sp.GetRequiredService<ILogger<ModelUpdater>>()));
+        builder.Services.AddOptions<ModelStoreOptions>().BindConfiguration(ModelStoreOptions.Section);
+        builder.Services.AddSingleton(sp =>
+        {
+            // Artifacts are fetched by the URI in the announcement: file:// or s3:// (endpoint and keys from ModelStore:*).
+            var store = sp.GetRequiredService<IOptions<ModelStoreOptions>>().Value;
+            return new ModelUpdater(
+                sp.GetRequiredService<ModelHolder>(),
+                sp.GetRequiredService<ILogger<ModelUpdater>>(),
+                (uri, ct) => ModelStoreFactory.FetchAsync(uri, store, ct));
+        });
         builder.Services.AddHostedService<ModelWatcher>();
         builder.Services.AddHostedService<ScoringWorker>();
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Testing;
 using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
@@ -9,15 +10,14 @@ namespace Fraud.Streaming.Scorer.Tests;
 /// <summary>The <c>run</c> worker hosted in-process against a real Kafka protocol endpoint (DevKafka or a broker).</summary>
 public sealed class KafkaScorerTests : IDisposable
 {
-    private const string BootstrapVariable = "FRAUD_KAFKA_BOOTSTRAP";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _dir = new();
-    private readonly string _bootstrap = Environment.GetEnvironmentVariable(BootstrapVariable) ?? string.Empty;
+    private readonly string _bootstrap = TestEnvironment.KafkaBootstrap ?? string.Empty;
     private readonly string _prefix = $"test.scorer.{Guid.NewGuid():N}";
 
     private string Topic(string role) => $"{_prefix}.{role}";
 
-    [RequiresEnvFact(BootstrapVariable)]
+    [KafkaFact]
     public async Task Scores_valid_transactions_dead_letters_bad_ones_and_hot_swaps_the_model()
     {
         var v1 = TestModels.WritePackage(_dir.File("v1"), $"it-{_prefix[^8..]}-1", seed: 1);

@@ -121,7 +121,10 @@ public sealed class ModelUpdaterTests : IDisposable
         var bytes = await ModelUpdater.FetchFileUri(manifest.ArtifactUri, CancellationToken.None);
 
         Assert.Equal(manifest.ArtifactSha256, ModelPackage.Sha256(bytes));
-        await Assert.ThrowsAsync<NotSupportedException>(() => ModelUpdater.FetchFileUri("s3://bucket/key", CancellationToken.None));
+        var unknown = await Assert.ThrowsAsync<ModelRejectedException>(() => ModelUpdater.FetchFileUri("ftp://host/model.onnx", CancellationToken.None));
+        Assert.Equal(ModelRejectedException.FetchFailed, unknown.Code);
+        var s3WithoutStore = await Assert.ThrowsAsync<ModelRejectedException>(() => ModelUpdater.FetchFileUri("s3://bucket/key", CancellationToken.None));
+        Assert.Equal(ModelRejectedException.FetchFailed, s3WithoutStore.Code);
     }
 
     [Fact]
