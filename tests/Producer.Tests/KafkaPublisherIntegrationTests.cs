@@ -71,4 +71,28 @@ public sealed class KafkaPublisherIntegrationTests
             MalformedMessageFactory.AllKinds.Select(MalformedMessageFactory.ExpectedCode).Order(),
             rejected.Values.Order());
     }
+
+    [KafkaFact]
+    public void A_long_run_stopped_early_still_publishes_every_malformed_message_and_label()
+    {
+        var bootstrap = TestEnvironment.KafkaBootstrap!;
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var kafka = new KafkaOptions { BootstrapServers = bootstrap, TransactionsTopic = $"it-{run}.transactions", LabelsTopic = $"it-{run}.labels" };
+        var synthetic = new SyntheticSettings { Count = 1, Cards = 100, Merchants = 50, Seed = 6 };
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+
+        // At 500/s over a planned hour, the 5 malformed messages would be spaced 300k transactions apart.
+        var counters = new KafkaPublisher(kafka, NullLogger.Instance).Run(synthetic, new PublishSettings
+        {
+            Rate = 500,
+            Duration = TimeSpan.FromHours(1),
+            LabelDelay = TimeSpan.FromMinutes(5),
+            Malformed = 5,
+        }, stop.Token);
+
+        Assert.Equal(5, counters.Malformed);
+        Assert.InRange(counters.Transactions, 500, 1_500);
+        Assert.Equal(counters.Transactions, counters.Labels);
+        Assert.Equal(0, counters.Errors);
+    }
 }

@@ -84,13 +84,15 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
             }
         }
 
+        // The malformed messages asked for are all published, also when stopped early (a long --duration-seconds
+        // spaces them far apart): a test or demo counts on finding every one of them in the DLQ.
+        lastTransaction ??= generator.Next().Transaction;
+        while (malformedSent < settings.Malformed)
+        {
+            PublishMalformed(malformedSent++, lastTransaction);
+        }
         if (!cancellationToken.IsCancellationRequested)
         {
-            lastTransaction ??= generator.Next().Transaction;
-            while (malformedSent < settings.Malformed)
-            {
-                PublishMalformed(malformedSent++, lastTransaction);
-            }
             while (labels.Count > 0 && !cancellationToken.IsCancellationRequested)
             {
                 var now = Stopwatch.GetTimestamp();
