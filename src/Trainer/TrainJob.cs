@@ -204,10 +204,11 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         WritePackage(manifest, onnx, summary); // --out mirrors what gets registered
         Phase("store", watch.Elapsed, $"artifact {manifest.ArtifactUri} (SHA-256 verified)");
 
+        var comparison = await MeasureChampionAsync(registry, holdout, spec, cancellationToken);
         RegistrationResult registration;
         try
         {
-            registration = await registry.RegisterAsync(manifest, settings.PromoteMargin, cancellationToken);
+            registration = await registry.RegisterAsync(manifest, settings.PromoteMargin, cancellationToken, comparison);
         }
         catch (NpgsqlException ex)
         {
@@ -221,7 +222,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         }
         Log("register", registration.IsChampion
             ? $"{version} registered as champion{(registration.PreviousChampion is { } previous ? $" (was {previous})" : "")}"
-            : Invariant($"{version} registered, not promoted: roc_auc {metrics.RocAuc:F4} does not beat the champion's by more than {settings.PromoteMargin}"));
+            : Invariant($"{version} registered, not promoted: roc_auc {metrics.RocAuc:F4} is below the champion's{(comparison is null ? "" : $" {comparison.ChampionRocAucOnHoldout:F4} on this holdout")} plus the margin {settings.PromoteMargin}"));
 
         if (registration.IsChampion && settings.Announce)
         {
@@ -253,6 +254,51 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 
     private Task Summary(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
         $"trained model={m.ModelName} version={m.Version} rows={m.Training.RowCount} auc={m.Metrics.RocAuc:F4} pr_auc={m.Metrics.PrAuc:F4} recall@1%fpr={m.Metrics.RecallAt1PctFpr:F4} champion={(champion ? "true" : "false")}"));
+
+    /// <summary>
+    /// Scores the challenger's holdout with the current champion, so promotion compares both on the same rows.
+    /// Null (fall back to the stored figure) when there is no champion, it was built for another feature spec,
+    /// or its artifact cannot be fetched or run: the reason is logged.
+    /// </summary>
+    private async Task<ChampionComparison?> MeasureChampionAsync(ModelRegistry registry, FeatureTable holdout, FeatureSpec spec, CancellationToken cancellationToken)
+    {
+        ModelVersionRow? champion;
+        try
+        {
+            champion = await registry.GetChampionAsync(settings.ModelName, cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new PostgresUnavailableException($"reading the champion from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+        }
+        if (champion is null)
+        {
+            return null;
+        }
+        if (champion.FeatureHash != spec.Hash)
+        {
+            Log("compare", $"champion {champion.Version} uses feature spec {champion.FeatureSpec}/{champion.FeatureHash}; comparing stored ROC-AUC instead");
+            return null;
+        }
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var artifact = await ModelStoreFactory.FetchAsync(champion.ArtifactUri, settings.Store, cancellationToken);
+            if (ModelPackage.Sha256(artifact) != champion.ArtifactSha256)
+            {
+                Log("compare", $"champion {champion.Version}: fetched artifact does not match its SHA-256; comparing stored ROC-AUC instead");
+                return null;
+            }
+            var auc = new BinaryEvaluator(ScoreWithOnnx(artifact, holdout, spec.Count), holdout.Labels).RocAuc();
+            Phase("compare", watch.Elapsed, Invariant($"champion {champion.Version} on this holdout: roc_auc={auc:F4}"));
+            return new ChampionComparison(champion.Version, auc);
+        }
+        catch (Exception ex) when (ex is ModelRejectedException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException)
+        {
+            Log("compare", $"champion {champion.Version} could not be scored on this holdout ({ex.Message}); comparing stored ROC-AUC instead");
+            return null;
+        }
+    }
 
     internal static float[] ScoreWithOnnx(byte[] onnx, FeatureTable rows, int featureCount)
     {

@@ -66,6 +66,29 @@ public sealed class RegistryIntegrationTests
     }
 
     [PostgresFact]
+    public async Task Promotion_compares_the_champion_on_the_challengers_holdout_and_a_tie_goes_to_the_newer_version()
+    {
+        var registry = await RegistryAsync();
+        var model = $"it-{Guid.NewGuid():N}"[..16];
+        await registry.RegisterAsync(Manifest(model, "v1", "h1", 0.95), 0, CancellationToken.None);
+
+        // Lower than v1's stored figure, but v1 scores worse on v2's (newer) holdout: v2 wins.
+        var v2 = await registry.RegisterAsync(Manifest(model, "v2", "h2", 0.90), 0, CancellationToken.None, new ChampionComparison("v1", 0.88));
+        Assert.True(v2.IsChampion);
+        Assert.Equal("v1", v2.PreviousChampion);
+
+        // Equal on the same holdout: the newer model, trained on more recent data, takes over.
+        Assert.True((await registry.RegisterAsync(Manifest(model, "v3", "h3", 0.93), 0, CancellationToken.None, new ChampionComparison("v2", 0.93))).IsChampion);
+
+        // The margin applies to the same-holdout figure.
+        Assert.False((await registry.RegisterAsync(Manifest(model, "v4", "h4", 0.935), 0.01, CancellationToken.None, new ChampionComparison("v3", 0.93))).IsChampion);
+
+        // A measurement of a version that is no longer champion is ignored: the stored figure (0.93) decides.
+        Assert.False((await registry.RegisterAsync(Manifest(model, "v5", "h5", 0.92), 0, CancellationToken.None, new ChampionComparison("v1", 0.5))).IsChampion);
+        Assert.Equal("v3", (await registry.GetChampionAsync(model, CancellationToken.None))!.Version);
+    }
+
+    [PostgresFact]
     public async Task Promote_and_rollback_move_the_champion()
     {
         var registry = await RegistryAsync();

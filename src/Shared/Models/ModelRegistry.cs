@@ -33,10 +33,13 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Registers <paramref name="manifest"/> unless the same (model, content hash, feature hash) is registered
-    /// already. The new version becomes champion when there is none, or when its ROC-AUC exceeds the
-    /// champion's by more than <paramref name="promoteMargin"/>.
+    /// already. The new version becomes champion when there is none, or when its ROC-AUC is at least the
+    /// champion's plus <paramref name="promoteMargin"/>: on the same holdout when <paramref name="comparison"/>
+    /// measured the champion there, else against the champion's stored figure. A tie goes to the new version,
+    /// which was trained on more recent data.
     /// </summary>
-    public async Task<RegistrationResult> RegisterAsync(ModelManifest manifest, double promoteMargin, CancellationToken cancellationToken)
+    public async Task<RegistrationResult> RegisterAsync(ModelManifest manifest, double promoteMargin, CancellationToken cancellationToken,
+        ChampionComparison? comparison = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -52,7 +55,10 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
         }
 
         var champion = await GetChampionAsync(connection, transaction, manifest.ModelName, cancellationToken);
-        var promote = champion is null || manifest.Metrics.RocAuc > champion.RocAuc + promoteMargin;
+        var championAuc = champion is null ? 0
+            : comparison is not null && comparison.ChampionVersion == champion.Version ? comparison.ChampionRocAucOnHoldout
+            : champion.RocAuc;
+        var promote = champion is null || manifest.Metrics.RocAuc >= championAuc + promoteMargin;
         if (promote && champion is not null)
         {
             await SetStatusAsync(connection, transaction, manifest.ModelName, champion.Version, ModelVersionRow.Retired, cancellationToken);
