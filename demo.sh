@@ -3,7 +3,8 @@
 #   dev stack up -> producer + monitoring gather labelled history -> train v1 -> scorer on v1
 #   -> traffic keeps flowing -> train v2 -> scorer hot-swaps -> traffic stops -> summary.
 # Leaves no process running. Tunables (environment): DEMO_RATE (tx/s, default 1500),
-# DEMO_HISTORY_SECONDS (default 45), DEMO_V2_AFTER_SECONDS (default 25), DEMO_CARDS (default 3000).
+# DEMO_HISTORY_SECONDS (default 45), DEMO_V2_AFTER_SECONDS (default 25), DEMO_CARDS (default 3000),
+# DEMO_MALFORMED (default 25), DEMO_LINGER_MS (producer batching, default 50).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -13,6 +14,9 @@ history_seconds=${DEMO_HISTORY_SECONDS:-45}
 v2_after=${DEMO_V2_AFTER_SECONDS:-25}
 cards=${DEMO_CARDS:-3000}
 malformed=${DEMO_MALFORMED:-25}
+# The dev Kafka (librdkafka's mock) walks a partition's record batches on every fetch, so traffic made of
+# one-message batches slows every consumer as history grows; a 50 ms linger batches ~6 messages per partition.
+linger=${DEMO_LINGER_MS:-50}
 scorer_url=http://127.0.0.1:9401
 monitoring_url=http://127.0.0.1:9402
 run=.devstack/demo
@@ -70,7 +74,7 @@ wait_http "$monitoring_url/healthz" 60
 
 say "Producer: $cards cards at $rate tx/s, labels after 2 s, $malformed malformed messages"
 start producer "$(bin Producer)" synthetic --cards "$cards" --rate "$rate" --duration-seconds 100000 \
-  --label-delay-seconds 2 --malformed "$malformed" --seed 7
+  --label-delay-seconds 2 --malformed "$malformed" --seed 7 --linger-ms "$linger"
 producer_pid=${pids[-1]}
 
 echo "gathering labelled history for ${history_seconds}s ..."

@@ -45,14 +45,19 @@ internal static class SyntheticCommand
         });
         var labelDelay = new Option<double>("--label-delay-seconds") { Description = "Wall-clock delay between a transaction and its label on the labels topic", DefaultValueFactory = _ => 2 };
         var malformed = new Option<int>("--malformed") { Description = "Also publish this many malformed transaction messages (header malformed.id)", DefaultValueFactory = _ => 0 };
+        var linger = new Option<double>("--linger-ms") { Description = "Producer batching delay (linger.ms); larger gives fewer, bigger batches", DefaultValueFactory = _ => 5 };
         var duration = new Option<double?>("--duration-seconds") { Description = "Keep publishing until this much time passed (--count is then ignored)" };
 
         var command = new Command("synthetic", "Generate a deterministic, labelled synthetic card world")
         {
-            count, cards, merchants, seed, fraudRate, start, spanDays, outDir, bootstrap, rate, labelDelay, malformed, duration,
+            count, cards, merchants, seed, fraudRate, start, spanDays, outDir, bootstrap, rate, labelDelay, malformed, duration, linger,
         };
         command.Validators.Add(r =>
         {
+            if (r.GetValue(linger) is < 0 or > 60_000)
+            {
+                r.AddError("--linger-ms must lie in [0, 60000]");
+            }
             if (r.GetValue(outDir) is not null && r.GetValue(duration) is not null)
             {
                 r.AddError("--duration-seconds only applies when publishing to Kafka, not with --out-dir");
@@ -96,6 +101,7 @@ internal static class SyntheticCommand
                 LabelDelay = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(labelDelay))),
                 Malformed = Math.Max(0, parse.GetValue(malformed)),
                 Duration = parse.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                LingerMs = parse.GetValue(linger),
             };
             // The blocking loop runs off the invocation thread so Ctrl-C can cancel it promptly.
             return Task.Factory.StartNew(

@@ -26,6 +26,13 @@ internal sealed class ScorerOptions
     [Range(1, 600)]
     public int DrainTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Longest time a fetch waits for new data (fetch.wait.max.ms). Kafka answers as soon as data arrives; the
+    /// dev Kafka (librdkafka's mock) answers an up-to-date fetch only after this wait, so it bounds latency there.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int FetchWaitMaxMs { get; set; } = 100;
+
     /// <summary>How often consumer lag is read from the cached watermarks.</summary>
     [Range(1, 3_600)]
     public int LagIntervalSeconds { get; set; } = 5;

@@ -356,6 +356,7 @@ internal sealed class ScoringWorker(
             AutoOffsetReset = AutoOffsetReset.Earliest,
             AllowAutoCreateTopics = true,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            FetchWaitMaxMs = _options.FetchWaitMaxMs,
         };
         return new ConsumerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))

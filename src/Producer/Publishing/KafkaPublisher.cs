@@ -27,7 +27,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         Action<DeliveryReport<string, byte[]>> onLabel = r => OnDelivery(r, counters, counters.LabelDelivered);
         Action<DeliveryReport<string, byte[]>> onMalformed = r => OnDelivery(r, counters, counters.MalformedDelivered);
 
-        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka.BootstrapServers))
+        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka.BootstrapServers, settings.LingerMs))
             .SetErrorHandler((_, error) => ProducerLog.KafkaError(logger, error.Reason))
             .SetLogHandler((_, m) => ProducerLog.Librdkafka(logger, m.Level.ToLogLevel(), m.Facility, m.Message))
             .Build();
@@ -194,13 +194,13 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         }
     }
 
-    internal static ProducerConfig ProducerConfigFor(string bootstrapServers) => new()
+    internal static ProducerConfig ProducerConfigFor(string bootstrapServers, double lingerMs) => new()
     {
         BootstrapServers = bootstrapServers,
         ClientId = "fraud-producer",
         EnableIdempotence = true,
         Acks = Acks.All,
-        LingerMs = 5,
+        LingerMs = lingerMs,
         CompressionType = CompressionType.Lz4,
         BatchSize = 1_000_000,
         QueueBufferingMaxMessages = 500_000,

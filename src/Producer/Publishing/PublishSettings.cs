@@ -12,6 +12,12 @@ internal sealed record PublishSettings
     /// <summary>When set, generate until this much wall time passed instead of stopping at the count.</summary>
     public TimeSpan? Duration { get; init; }
 
+    /// <summary>
+    /// How long the producer waits to fill a record batch. Longer means fewer, larger batches: cheaper for any
+    /// broker, and much cheaper for the dev Kafka (librdkafka's mock), whose fetches walk the batch list.
+    /// </summary>
+    public double LingerMs { get; init; } = 5;
+
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
