@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
 
 namespace Fraud.Streaming.Scorer;
 
@@ -34,9 +35,19 @@ internal static class ScorerCommands
 
     private static async Task<int> RunWorkerAsync(string[] hostArgs)
     {
-        await using var app = ScorerHosting.Build(hostArgs);
-        var status = app.Services.GetRequiredService<ScorerStatus>();
-        await app.RunAsync();
-        return status.IsHealthy ? 0 : 1;
+        try
+        {
+            await using var app = ScorerHosting.Build(hostArgs);
+            var status = app.Services.GetRequiredService<ScorerStatus>();
+            await app.RunAsync();
+            return status.IsHealthy ? 0 : 1;
+        }
+        catch (OptionsValidationException ex)
+        {
+            // Options are validated while the host is built and at start: a bad setting stops the process at
+            // once, named in one line, not a stack trace.
+            await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join("; ", ex.Failures)}");
+            return 2;
+        }
     }
 }

@@ -1,0 +1,19 @@
+using Fraud.Streaming.Testing;
+
+namespace Fraud.Streaming.Scorer.Tests;
+
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("Scorer__MaxBatchSize", "0", "MaxBatchSize")]
+    [InlineData("Kafka__BootstrapServers", "", "BootstrapServers")]
+    [InlineData("Scorer__GroupId", "", "GroupId")]
+    public async Task A_bad_setting_stops_the_worker_at_start_with_exit_2_and_names_the_setting(string variable, string value, string named)
+    {
+        var dll = RepoPaths.BuiltAssembly("src/Scorer", "Fraud.Streaming.Scorer");
+        await using var scorer = ProcessRunner.StartDotnet(dll, ["run", "--urls", "http://127.0.0.1:0"], new Dictionary<string, string?> { [variable] = value });
+        var code = await scorer.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(2, code);
+        Assert.Contains(scorer.Lines, line => line.IsError && line.Text.StartsWith("error: invalid configuration", StringComparison.Ordinal) && line.Text.Contains(named, StringComparison.Ordinal));
+    }
+}
