@@ -108,12 +108,16 @@ public sealed class CardFeatureExtractorTests
         Assert.Equal(16, spec.Hash.Length);
         Assert.Equal(spec.Count, spec.Names.Distinct().Count());
         Assert.Equal(spec.Hash, FeatureSpec.CardV1.Hash);
+        // Pinned (docs/FEATURES.md): changing a name, a definition or the order must be deliberate.
+        Assert.Equal("a74e8702b8b6c586", spec.Hash);
+        Assert.Equal(39, spec.Count);
     }
 
     [Fact]
     public void Card_state_fits_in_256_bytes_and_holds_no_references()
     {
         Assert.True(Unsafe.SizeOf<CardState>() <= 256, $"CardState is {Unsafe.SizeOf<CardState>()} bytes");
+        Assert.Equal(152, Unsafe.SizeOf<CardState>()); // the figure docs/FEATURES.md gives
         Assert.False(RuntimeHelpers.IsReferenceOrContainsReferences<CardState>());
     }
 
