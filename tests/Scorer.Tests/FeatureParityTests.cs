@@ -71,6 +71,52 @@ public sealed class FeatureParityTests : IDisposable
         AssertBitwiseEqual(offline, online.Select(kv => (kv.Key, kv.Value)).ToList(), "property");
     }
 
+    [Fact]
+    public void Late_events_within_a_card_give_the_same_features_at_every_batch_size()
+    {
+        // Out-of-order events (a card's event time going back) exist only online; the policy (no elapsed time,
+        // no clock rewind) must not depend on how the stream is cut into batches.
+        var random = new Random(77);
+        var late = 0;
+        for (var seed = 0; seed < 40; seed++)
+        {
+            var arrivals = ParityData.Arrivals(1000 + seed, cards: random.Next(1, 15), transactions: random.Next(2, 400));
+            // Swap some events with their card's next one, so that card's clock goes back.
+            for (var i = 0; i < arrivals.Count; i++)
+            {
+                var j = arrivals.FindIndex(i + 1, e => e.CardId == arrivals[i].CardId);
+                if (j > 0 && random.Next(4) == 0)
+                {
+                    (arrivals[i], arrivals[j]) = (arrivals[j], arrivals[i]);
+                    late += arrivals[j].EventTime < arrivals[i].EventTime ? 1 : 0;
+                }
+            }
+            var reference = Online(arrivals, batchSize: 1);
+            var other = Online(arrivals, batchSize: random.Next(2, 100));
+            foreach (var (id, features) in reference)
+            {
+                Assert.Equal(features.Select(BitConverter.SingleToInt32Bits), other[id].Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+        Assert.True(late > 100, $"only {late} late events");
+    }
+
+    private static Dictionary<string, float[]> Online(List<Transaction> arrivals, int batchSize)
+    {
+        var scorer = new BatchScorer(batchSize);
+        var features = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var t in arrivals)
+        {
+            if (scorer.IsFull)
+            {
+                Collect(scorer, features);
+            }
+            scorer.Add(t, DateTimeOffset.UnixEpoch);
+        }
+        Collect(scorer, features);
+        return features;
+    }
+
     private static void Collect(BatchScorer scorer, Dictionary<string, float[]> into)
     {
         for (var i = 0; i < scorer.Count; i++)
