@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer;
@@ -84,7 +85,8 @@ internal static class ScoreFile
         await using var input = new FileStream(request.Input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         await using var verdicts = Create(request.Output)!;
         await using var dlq = Create(request.Dlq);
-        await using var features = Create(request.EmitFeatures);
+        await using var featureStream = Create(request.EmitFeatures);
+        using var features = featureStream is null ? null : new FeatureVectorWriter(featureStream);
         var scorer = new BatchScorer(request.BatchSize);
         var json = new ArrayBufferWriter<byte>(4096);
         await using var writer = new Utf8JsonWriter(json);
@@ -108,9 +110,7 @@ internal static class ScoreFile
             {
                 for (var i = 0; i < scorer.Count; i++)
                 {
-                    WriteFeatures(writer, json, scorer.TransactionAt(i).TransactionId, scorer.FeaturesAt(i));
-                    features.Write(json.WrittenSpan);
-                    features.Write(Newline);
+                    features.Write(scorer.TransactionAt(i).TransactionId, scorer.FeaturesAt(i));
                 }
             }
             scored += scorer.Count;
@@ -168,22 +168,6 @@ internal static class ScoreFile
             Directory.CreateDirectory(directory);
         }
         return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
-    }
-
-    private static void WriteFeatures(Utf8JsonWriter writer, ArrayBufferWriter<byte> json, string transactionId, ReadOnlySpan<float> values)
-    {
-        json.ResetWrittenCount();
-        writer.Reset(json);
-        writer.WriteStartObject();
-        writer.WriteString("transaction_id"u8, transactionId);
-        writer.WriteStartArray("features"u8);
-        foreach (var value in values)
-        {
-            writer.WriteNumberValue(value);
-        }
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.Flush();
     }
 
     private static void WriteReject(Utf8JsonWriter writer, ArrayBufferWriter<byte> json, long line, RejectReason reason, ReadOnlySpan<byte> raw)

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 namespace Fraud.Streaming.Trainer;
 
 /// <summary>
-/// The command surface: <c>train</c> and <c>models list|promote|rollback</c>. Settings come from the command
+/// The command surface: <c>train</c>, <c>features</c> and <c>models list|promote|rollback</c>. Settings come from the command
 /// line, then configuration (appsettings.json, environment: <c>Postgres__ConnectionString</c>,
 /// <c>Kafka__BootstrapServers</c>, <c>ModelStore__Kind</c>, ...).
 /// </summary>
@@ -24,6 +24,7 @@ internal static class TrainerCli
     {
         var root = new RootCommand("Fraud.Streaming trainer: builds, evaluates, stores, registers and announces fraud models");
         root.Subcommands.Add(TrainCommand(configuration, output, error));
+        root.Subcommands.Add(FeaturesCommand(configuration, output, error));
         root.Subcommands.Add(ModelsCommands.Build(configuration, output, error));
         return root;
     }
@@ -40,6 +41,24 @@ internal static class TrainerCli
         var options = new T();
         configuration.GetSection(section).Bind(options);
         return options;
+    }
+
+    private static Command FeaturesCommand(IConfiguration configuration, TextWriter output, TextWriter error)
+    {
+        var pg = PostgresOption();
+        var transactions = new Option<FileInfo?>("--transactions") { Description = "read history from this JSONL file of transactions instead of Postgres" };
+        var outFile = new Option<FileInfo>("--out") { Description = "JSONL file of feature vectors, one per transaction in history order", Required = true };
+        var command = new Command("features", "recompute point-in-time features over history (offline path), in the format of score-file --emit-features")
+        {
+            pg, transactions, outFile,
+        };
+        command.SetAction((parse, cancellationToken) => new FeaturesJob(
+            parse.GetValue(transactions)?.FullName,
+            PostgresConnectionString(configuration, parse.GetValue(pg)),
+            parse.GetValue(outFile)!.FullName,
+            output,
+            error).RunAsync(cancellationToken));
+        return command;
     }
 
     private static Command TrainCommand(IConfiguration configuration, TextWriter output, TextWriter error)

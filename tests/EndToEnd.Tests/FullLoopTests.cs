@@ -80,7 +80,7 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         // 4. Traffic keeps flowing while v2 trains on the grown history.
         const int secondBatch = 2000;
         await using var traffic = ProcessRunner.StartDotnet(Dll("Producer"), ["synthetic", "--count", $"{secondBatch}", "--cards", "300",
-            "--fraud-rate", "0.05", "--seed", "2", "--rate", "400", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env);
+            "--fraud-rate", "0.05", "--seed", "2", "--rate", "250", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env);
         await WaitUntilAsync(async () => await CountAsync(db, "labels") >= firstBatch + 400, Step, traffic, "second-run labels arriving");
         await RunToEndAsync(Dll("Trainer"), ["train", "--out", Path.Combine(work, "v2"), "--rounds", "30"], env);
         var v2 = await ScalarAsync<string>(db, "select version from model_versions order by created_at desc limit 1");

@@ -109,7 +109,7 @@ public sealed class ScoreFileTests : IDisposable
         await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None);
 
         var store = new CardStateStore();
-        var expected = new float[FeatureSpec.CardV0.Count];
+        var expected = new float[FeatureSpec.CardV1.Count];
         var lines = File.ReadAllLines(request.EmitFeatures!);
         Assert.Equal(valid.Count, lines.Length);
         for (var i = 0; i < valid.Count; i++)

@@ -6,7 +6,7 @@ using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Scorer.Tests;
 
-/// <summary>Small, deterministic model packages over the card-v0 features.</summary>
+/// <summary>Small, deterministic model packages over the card-v1 features.</summary>
 internal static class TestModels
 {
     public const string Name = "fraud-gbdt";
@@ -18,7 +18,7 @@ internal static class TestModels
     /// </summary>
     public static TreeEnsemble Ensemble(int seed)
     {
-        var spec = FeatureSpec.CardV0;
+        var spec = FeatureSpec.CardV1;
         var trees = new List<RegressionTree>
         {
             // amount_log <= 3 ? -2 : (amount_log <= 5.5 ? 0.3 : 2.5)
@@ -32,11 +32,11 @@ internal static class TestModels
         return new TreeEnsemble(spec.Count, 0f, trees);
     }
 
-    public static byte[] Onnx(int seed) => OnnxTreeEnsembleWriter.Write(Ensemble(seed), FeatureSpec.CardV0.Names);
+    public static byte[] Onnx(int seed) => OnnxTreeEnsembleWriter.Write(Ensemble(seed), FeatureSpec.CardV1.Names);
 
     public static ModelManifest Manifest(string version, byte[] onnx, string artifactUri, Thresholds? thresholds = null)
     {
-        var spec = FeatureSpec.CardV0;
+        var spec = FeatureSpec.CardV1;
         var reference = new List<FeatureReference>(spec.Count);
         foreach (var feature in spec.Names)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 
@@ -25,6 +26,8 @@ public sealed class CardFeatureExtractorTests
         Assert.Equal(0f, f[Index("count_1h")]);
         Assert.Equal(1f, f[Index("amount_ratio_to_mean")]);
         Assert.Equal(0f, f[Index("country_changed")]);
+        Assert.Equal(0f, f[Index("new_merchant")]);
+        Assert.Equal(1f, f[Index("amount_ratio_to_max")]);
     }
 
     [Fact]
@@ -38,6 +41,10 @@ public sealed class CardFeatureExtractorTests
         Assert.True(f[Index("amount_ratio_to_mean")] > 50f);
         Assert.Equal(1f, f[Index("country_changed")]);
         Assert.Equal(1f, f[Index("device_changed")]);
+        Assert.Equal(1f, f[Index("new_country")]);
+        Assert.Equal(1f, f[Index("new_device")]);
+        Assert.Equal(1f, f[Index("distinct_countries")]);
+        Assert.True(f[Index("amount_ratio_to_max")] > 50f);
     }
 
     [Fact]
@@ -69,9 +76,12 @@ public sealed class CardFeatureExtractorTests
         {
             last = Run(store, ContractSamples.Transaction($"t{i}", amount: 1, at: T0.AddSeconds(20 * i), merchant: $"m{i}", channel: "online"));
         }
-        Assert.True(last[Index("small_amount_burst_10m")] > 4f);
+        Assert.True(last[Index("small_amount_count_10m")] > 4f);
+        Assert.True(last[Index("count_10m")] > 4f);
         Assert.Equal(1f, last[Index("merchant_changed")]);
-        Assert.Equal(1f, last[Index("channel_online")]);
+        Assert.Equal(1f, last[Index("new_merchant")]);
+        Assert.True(last[Index("new_merchant_count_24h")] > 3.9f); // t1..t4: the first transaction of a card is not "new"
+        Assert.Equal(1f, last[Index("card_not_present")]);
     }
 
     [Fact]
@@ -92,9 +102,58 @@ public sealed class CardFeatureExtractorTests
     [Fact]
     public void The_spec_hash_is_stable_and_names_are_unique()
     {
-        var spec = FeatureSpec.CardV0;
+        var spec = FeatureSpec.CardV1;
+        Assert.Equal("card-v1", spec.Name);
+        Assert.Same(spec, CardFeatureExtractor.Spec);
         Assert.Equal(16, spec.Hash.Length);
         Assert.Equal(spec.Count, spec.Names.Distinct().Count());
-        Assert.Equal(spec.Hash, FeatureSpec.CardV0.Hash);
+        Assert.Equal(spec.Hash, FeatureSpec.CardV1.Hash);
+        // Pinned (docs/FEATURES.md): changing a name, a definition or the order must be deliberate.
+        Assert.Equal("a74e8702b8b6c586", spec.Hash);
+        Assert.Equal(39, spec.Count);
+    }
+
+    [Fact]
+    public void Card_state_fits_in_256_bytes_and_holds_no_references()
+    {
+        Assert.True(Unsafe.SizeOf<CardState>() <= 256, $"CardState is {Unsafe.SizeOf<CardState>()} bytes");
+        Assert.Equal(152, Unsafe.SizeOf<CardState>()); // the figure docs/FEATURES.md gives
+        Assert.False(RuntimeHelpers.IsReferenceOrContainsReferences<CardState>());
+    }
+
+    [Fact]
+    public void A_returning_merchant_is_not_new_but_a_changed_one()
+    {
+        var store = new CardStateStore();
+        Run(store, ContractSamples.Transaction("a", merchant: "m1", at: T0));
+        Run(store, ContractSamples.Transaction("b", merchant: "m2", at: T0.AddMinutes(1)));
+        var f = Run(store, ContractSamples.Transaction("c", merchant: "m1", at: T0.AddMinutes(2)));
+        Assert.Equal(1f, f[Index("merchant_changed")]);
+        Assert.Equal(0f, f[Index("new_merchant")]);
+        Assert.Equal(MathF.Log(3f), f[Index("distinct_merchants_log")], 5);
+    }
+
+    [Fact]
+    public void Calendar_encodings_follow_the_utc_clock()
+    {
+        // 2026-01-03 is a Saturday; 03:00 UTC is night.
+        var f = Run(new CardStateStore(), ContractSamples.Transaction(at: new DateTimeOffset(2026, 1, 3, 3, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(1f, f[Index("is_night")]);
+        Assert.Equal(1f, f[Index("is_weekend")]);
+        Assert.Equal(MathF.Sin(2f * MathF.PI * 5f / 7f), f[Index("weekday_sin")], 5);
+        Assert.Equal(MathF.Sin(2f * MathF.PI * 3f / 24f), f[Index("hour_sin")], 5);
+        Assert.Equal(MathF.Cos(2f * MathF.PI * 3f / 24f), f[Index("hour_cos")], 5);
+    }
+
+    [Fact]
+    public void Windows_decay_with_their_time_constants()
+    {
+        var store = new CardStateStore();
+        Run(store, ContractSamples.Transaction("a", at: T0));
+        var f = Run(store, ContractSamples.Transaction("b", at: T0.AddHours(1)));
+        Assert.Equal(MathF.Exp(-1f), f[Index("count_1h")], 6);
+        Assert.Equal(MathF.Exp(-6f), f[Index("count_10m")], 6);
+        Assert.Equal(MathF.Exp(-1f / 24f), f[Index("count_24h")], 6);
+        Assert.Equal(MathF.Exp(-1f / 168f), f[Index("count_7d")], 6);
     }
 }

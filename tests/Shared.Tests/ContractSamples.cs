@@ -47,7 +47,7 @@ internal static class ContractSamples
 
     public static ModelManifest Manifest(string version = "v1", string sha = "00", FeatureSpec? spec = null, Thresholds? thresholds = null)
     {
-        spec ??= FeatureSpec.CardV0;
+        spec ??= FeatureSpec.CardV1;
         return new ModelManifest
         {
             ModelName = "fraud-gbdt",

@@ -7,7 +7,7 @@ namespace Fraud.Streaming.Shared.Tests;
 
 public sealed class LoadedModelTests
 {
-    private static readonly FeatureSpec Spec = FeatureSpec.CardV0;
+    private static readonly FeatureSpec Spec = FeatureSpec.CardV1;
     private static readonly byte[] Onnx = OnnxTreeEnsembleWriter.Write(
         OnnxTreeEnsembleWriterTests.RandomEnsemble(seed: 2, Spec.Count, trees: 5, depth: 3), Spec.Names);
 
@@ -69,14 +69,16 @@ public sealed class LoadedModelTests
         }
     }
 
+    private static int Index(string name) => Spec.Names.ToList().IndexOf(name);
+
     [Fact]
     public void Reasons_name_the_features_furthest_from_the_training_reference()
     {
         using var model = LoadedModel.Create(ContractSamples.Manifest(sha: ModelPackage.Sha256(Onnx)), Onnx, Spec);
         var row = new float[Spec.Count];
-        row[3] = 5f;
-        row[7] = -9f;
-        row[1] = 2f;
+        row[Index("is_night")] = 5f;
+        row[Index("count_1h")] = -9f;
+        row[Index("hour_sin")] = 2f;
         var reasons = ReasonBuilder.Top(model, row, 2);
         Assert.Equal(["count_1h", "is_night"], reasons.Select(r => r.Feature));
         Assert.Equal(9f, reasons[0].Contribution);

@@ -14,7 +14,7 @@ public sealed class TrainedBaseline
     {
         var (transactions, labels) = SyntheticHistory.Generate(seed: 7, cards: 400, transactionsPerCard: 14);
         var labelOf = labels.ToDictionary(l => l.TransactionId, l => l.IsFraud);
-        var builder = new FeatureTableBuilder(FeatureSpec.CardV0);
+        var builder = new FeatureTableBuilder(FeatureSpec.CardV1);
         foreach (var t in transactions.OrderBy(t => t, Comparer<Shared.Contracts.Transaction>.Create(HistoryOrder.Compare)))
         {
             builder.Add(new HistoryRow(t, labelOf.TryGetValue(t.TransactionId, out var f) ? f : null));
@@ -24,8 +24,8 @@ public sealed class TrainedBaseline
         Train = all.Slice(0, all.RowCount - holdoutCount);
         Holdout = all.Slice(all.RowCount - holdoutCount, holdoutCount);
         Model = LightGbmBaseline.Train(Train, new GbdtParameters(Rounds: 60, Leaves: 15, MinLeafRows: 10, Seed: 3));
-        Onnx = OnnxTreeEnsembleWriter.Write(Model.Ensemble, FeatureSpec.CardV0.Names);
-        OnnxScores = TrainJob.ScoreWithOnnx(Onnx, Holdout, FeatureSpec.CardV0.Count);
+        Onnx = OnnxTreeEnsembleWriter.Write(Model.Ensemble, FeatureSpec.CardV1.Names);
+        OnnxScores = TrainJob.ScoreWithOnnx(Onnx, Holdout, FeatureSpec.CardV1.Count);
         MlNetScores = Model.PredictWithMlNet(Holdout);
     }
 
@@ -94,7 +94,7 @@ public sealed class BaselineTrainingTests(TrainedBaseline trained) : IClassFixtu
     public void Every_tree_converted_from_lightgbm_uses_numeric_splits_within_the_spec()
     {
         Assert.Equal(60, trained.Model.Ensemble.Trees.Count);
-        Assert.All(trained.Model.Ensemble.Trees, t => t.Validate(FeatureSpec.CardV0.Count));
+        Assert.All(trained.Model.Ensemble.Trees, t => t.Validate(FeatureSpec.CardV1.Count));
         Assert.True(trained.Model.Ensemble.Slope > 0, "calibrated probability must grow with the margin");
     }
 

@@ -20,11 +20,13 @@ public sealed class FeatureTableBuilderTests
         Channel = "pos",
     };
 
+    private static int Index(string name) => FeatureSpec.CardV1.Names.ToList().IndexOf(name);
+
     [Fact]
     public void Unlabelled_transactions_move_card_state_but_are_not_rows()
     {
         var history = new[] { Tx("a", 0), Tx("b", 1), Tx("c", 2, country: "FR", amount: 400) };
-        var builder = new FeatureTableBuilder(FeatureSpec.CardV0);
+        var builder = new FeatureTableBuilder(FeatureSpec.CardV1);
         builder.Add(new HistoryRow(history[0], null));
         builder.Add(new HistoryRow(history[1], null));
         builder.Add(new HistoryRow(history[2], true));
@@ -32,7 +34,7 @@ public sealed class FeatureTableBuilderTests
 
         // The same numbers the scorer computes when it sees all three in order.
         var cards = new CardStateStore();
-        var expected = new float[FeatureSpec.CardV0.Count];
+        var expected = new float[FeatureSpec.CardV1.Count];
         foreach (var t in history)
         {
             CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(t.CardId), t, expected);
@@ -40,14 +42,15 @@ public sealed class FeatureTableBuilderTests
         Assert.Equal(1, table.RowCount);
         Assert.Equal(3, builder.TransactionCount);
         Assert.Equal(expected, table.Row(0).ToArray());
-        Assert.Equal(MathF.Log(3f), table.Row(0)[6], 5); // two earlier transactions
-        Assert.Equal(1f, table.Row(0)[12]); // country changed
+        Assert.Equal(MathF.Log(3f), table.Row(0)[Index("card_tx_count_log")], 5); // two earlier transactions
+        Assert.Equal(1f, table.Row(0)[Index("country_changed")]);
+        Assert.Equal(1f, table.Row(0)[Index("new_country")]);
     }
 
     [Fact]
     public void History_out_of_event_time_order_is_refused()
     {
-        var builder = new FeatureTableBuilder(FeatureSpec.CardV0);
+        var builder = new FeatureTableBuilder(FeatureSpec.CardV1);
         builder.Add(new HistoryRow(Tx("b", 5), false));
         var ex = Assert.Throws<InvalidDataException>(() => builder.Add(new HistoryRow(Tx("a", 1), false)));
         Assert.Contains("event-time order", ex.Message, StringComparison.Ordinal);

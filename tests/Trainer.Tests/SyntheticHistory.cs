@@ -4,7 +4,8 @@ namespace Fraud.Streaming.Trainer.Tests;
 
 /// <summary>
 /// A small labelled world: cards with a home country, a device and a typical amount; fraud is a burst of large
-/// online purchases from another country on a new device. Some legitimate travel and big purchases blur it.
+/// online purchases from another country, mostly on a new device. Some legitimate travel, big purchases, new phones
+/// and fraud from the card's own (compromised) device blur it, so no single feature separates the classes.
 /// About a quarter of the transactions carry no label, as in real history.
 /// </summary>
 internal static class SyntheticHistory
@@ -35,6 +36,8 @@ internal static class SyntheticHistory
                 var amount = fraud ? typical * (4 + (random.NextDouble() * 10))
                     : splurge ? typical * (3 + (random.NextDouble() * 5))
                     : typical * (0.5 + random.NextDouble());
+                var newPhone = !fraud && random.NextDouble() < 0.05;
+                var ownDevice = fraud && random.NextDouble() < 0.3;
                 var country = fraud || travel ? Countries[(Array.IndexOf(Countries, home) + 1 + random.Next(Countries.Length - 1)) % Countries.Length] : home;
                 var t = new Transaction
                 {
@@ -47,7 +50,7 @@ internal static class SyntheticHistory
                     Currency = "EUR",
                     Country = country,
                     Channel = fraud || random.NextDouble() < 0.3 ? "online" : "pos",
-                    DeviceId = fraud ? $"dev-x{random.Next(100000)}" : device,
+                    DeviceId = fraud && !ownDevice ? $"dev-x{random.Next(100000)}" : newPhone ? $"dev-{c}-{i}" : device,
                 };
                 transactions.Add(t);
                 if (random.NextDouble() < 0.75 || fraud && random.NextDouble() < 0.9)

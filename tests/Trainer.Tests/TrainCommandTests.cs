@@ -46,13 +46,13 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("ROC-AUC", report, StringComparison.Ordinal);
         Assert.Contains("decline (score ≥)", report, StringComparison.Ordinal);
 
-        using var model = LoadedModel.FromDirectory(outDir, FeatureSpec.CardV0);
+        using var model = LoadedModel.FromDirectory(outDir, FeatureSpec.CardV1);
         var m = model.Manifest;
         Assert.Equal("fraud-gbdt", m.ModelName);
         Assert.Matches("^v[0-9]{14}-[0-9a-f]{6}$", m.Version);
         Assert.Equal("lightgbm-mlnet", m.Algorithm);
-        Assert.Equal(FeatureSpec.CardV0.Hash, m.FeatureSpec.Hash);
-        Assert.Equal(FeatureSpec.CardV0.Count, m.Reference.Count);
+        Assert.Equal(FeatureSpec.CardV1.Hash, m.FeatureSpec.Hash);
+        Assert.Equal(FeatureSpec.CardV1.Count, m.Reference.Count);
         Assert.True(m.Thresholds.Review <= m.Thresholds.Decline);
         Assert.True(m.Training.WindowStart < m.Training.WindowEnd);
         Assert.True(m.Training.RowCount > 1000 && m.Training.FraudCount > 10 && m.Training.HoldoutRowCount > 200);

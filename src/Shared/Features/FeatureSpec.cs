@@ -26,24 +26,50 @@ public sealed class FeatureSpec
     public IReadOnlyList<string> Names { get; }
     public int Count => Names.Count;
 
-    /// <summary>The per-card spec computed by <see cref="CardFeatureExtractor"/>. Order is the model's column order.</summary>
-    public static FeatureSpec CardV0 { get; } = new("card-v0",
+    /// <summary>
+    /// The per-card spec computed by <see cref="CardFeatureExtractor"/>. Order is the model's column order;
+    /// docs/FEATURES.md explains each feature. Windows are exponential decays with the named time constant.
+    /// </summary>
+    public static FeatureSpec CardV1 { get; } = new("card-v1",
     [
         ("amount_log", "log(1+amount)"),
-        ("hour_sin", "sin(2*pi*utc_hour_fraction/24)"),
-        ("hour_cos", "cos(2*pi*utc_hour_fraction/24)"),
+        ("hour_sin", "sin(2*pi*utc_minute_of_day/1440)"),
+        ("hour_cos", "cos(2*pi*utc_minute_of_day/1440)"),
         ("is_night", "utc hour in [0,6)"),
-        ("channel_online", "channel in {online, ecom}"),
-        ("secs_since_prev_log", "log(1+seconds since the card's previous transaction); -1 for the first"),
+        ("weekday_sin", "sin(2*pi*utc_weekday/7), monday 0"),
+        ("weekday_cos", "cos(2*pi*utc_weekday/7), monday 0"),
+        ("is_weekend", "utc saturday or sunday"),
+        ("channel_code", "pos 0, contactless 1, online|ecom 2, atm 3, moto|phone 4, other 5"),
+        ("card_not_present", "channel in {online, ecom, moto, phone}"),
+        ("category_code", "index in [grocery,restaurant,fuel,pharmacy,fashion,electronics,travel,entertainment,digital_goods,jewelry], else 10+fnv1a(category) mod 16"),
+        ("category_high_risk", "category in {electronics,jewelry,digital_goods,travel,4829,5732,5816,5944,5967,6051,6211,7995}"),
+        ("secs_since_prev_log", "log(1+seconds since the card's newest earlier transaction); -1 for the first"),
         ("card_tx_count_log", "log(1+transactions seen before this one)"),
-        ("count_1h", "exponentially decayed count of previous transactions, tau 1 h"),
-        ("amount_sum_1h_log", "log(1+exponentially decayed sum of previous amounts, tau 1 h)"),
-        ("count_24h", "exponentially decayed count of previous transactions, tau 24 h"),
+        ("count_10m", "decayed count of previous transactions, tau 10 min"),
+        ("count_1h", "decayed count of previous transactions, tau 1 h"),
+        ("count_24h", "decayed count of previous transactions, tau 24 h"),
+        ("count_7d", "decayed count of previous transactions, tau 7 d"),
+        ("amount_sum_1h_log", "log(1+decayed sum of previous amounts, tau 1 h)"),
+        ("amount_sum_24h_log", "log(1+decayed sum of previous amounts, tau 24 h)"),
+        ("amount_sum_7d_log", "log(1+decayed sum of previous amounts, tau 7 d)"),
         ("amount_ratio_to_mean", "amount/(ewm mean of previous amounts, alpha 0.1, +1); 1 for the first"),
         ("amount_zscore", "(amount-ewm mean)/(ewm std+1); 0 for the first"),
-        ("country_changed", "country differs from the previous transaction's"),
-        ("device_changed", "device differs from the previous transaction's (missing counts as a device)"),
-        ("merchant_changed", "merchant differs from the previous transaction's"),
-        ("small_amount_burst_10m", "exponentially decayed count of previous amounts < 5, tau 10 min"),
+        ("amount_ratio_to_max", "(amount+1)/(largest previous amount+1); 1 for the first"),
+        ("amount_ratio_to_24h_mean", "amount/(decayed 24 h sum/decayed 24 h count+1); 1 when the 24 h count < 0.001"),
+        ("country_changed", "country differs from the previous transaction's; 0 for the first"),
+        ("device_changed", "device differs from the previous transaction's (missing counts as a device); 0 for the first"),
+        ("merchant_changed", "merchant differs from the previous transaction's; 0 for the first"),
+        ("new_country", "country not in the card's 64-bit seen set (bloom, 2 bits); 0 for the first"),
+        ("new_device", "device not in the card's 128-bit seen set (bloom, 2 bits); 0 for the first"),
+        ("new_merchant", "merchant not in the card's 256-bit seen set (bloom, 2 bits); 0 for the first"),
+        ("distinct_countries", "countries the card used before, as counted by the seen set"),
+        ("distinct_merchants_log", "log(1+merchants the card used before, as counted by the seen set)"),
+        ("distinct_devices", "devices the card used before, as counted by the seen set"),
+        ("new_country_count_24h", "decayed count of previous transactions in a new country, tau 24 h"),
+        ("new_merchant_count_24h", "decayed count of previous transactions at a new merchant, tau 24 h"),
+        ("small_amount_count_10m", "decayed count of previous amounts < 5, tau 10 min"),
+        ("small_amount_count_1h", "decayed count of previous amounts < 5, tau 1 h"),
+        ("card_not_present_count_24h", "decayed count of previous card-not-present transactions, tau 24 h"),
+        ("device_missing", "no device_id"),
     ]);
 }

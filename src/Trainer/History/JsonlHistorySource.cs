@@ -8,9 +8,11 @@ namespace Fraud.Streaming.Trainer.History;
 /// History from the producer's JSONL files: one contract-v1 transaction per line, one label per line.
 /// Loads both, keeps the first copy of a repeated transaction and the last label of a transaction, and sorts.
 /// </summary>
-internal sealed class JsonlHistorySource(string transactionsPath, string labelsPath) : IHistorySource
+internal sealed class JsonlHistorySource(string transactionsPath, string? labelsPath) : IHistorySource
 {
-    public string Description => $"files {Path.GetFileName(transactionsPath)} + {Path.GetFileName(labelsPath)}";
+    public string Description => labelsPath is null
+        ? $"file {Path.GetFileName(transactionsPath)}"
+        : $"files {Path.GetFileName(transactionsPath)} + {Path.GetFileName(labelsPath)}";
 
     /// <summary>Labels whose transaction is not in the transactions file (known after reading).</summary>
     public int OrphanLabels { get; private set; }
@@ -18,10 +20,13 @@ internal sealed class JsonlHistorySource(string transactionsPath, string labelsP
     public async IAsyncEnumerable<HistoryRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var labels = new Dictionary<string, bool>(StringComparer.Ordinal);
-        await foreach (var (line, number) in ReadLinesAsync(labelsPath, cancellationToken))
+        if (labelsPath is not null)
         {
-            var label = Parse(labelsPath, number, () => ContractJson.DeserializeLabel(line));
-            labels[label.TransactionId] = label.IsFraud;
+            await foreach (var (line, number) in ReadLinesAsync(labelsPath, cancellationToken))
+            {
+                var label = Parse(labelsPath, number, () => ContractJson.DeserializeLabel(line));
+                labels[label.TransactionId] = label.IsFraud;
+            }
         }
 
         var transactions = new List<Transaction>();

@@ -1,0 +1,55 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Fraud.Streaming.Shared.Features;
+
+/// <summary>
+/// Writes feature vectors as JSON lines, <c>{"transaction_id":"...","features":[...]}</c>: the format both
+/// <c>scorer score-file --emit-features</c> and <c>trainer features</c> produce, so their files compare line by
+/// line. Floats are written in their shortest round-trip form, so parsing a value back gives the same bits.
+/// Does not own the stream.
+/// </summary>
+public sealed class FeatureVectorWriter(Stream stream) : IDisposable
+{
+    private readonly ArrayBufferWriter<byte> _json = new(4096);
+    private readonly Utf8JsonWriter _writer = new(Stream.Null);
+
+    /// <summary>Appends one line.</summary>
+    public void Write(string transactionId, ReadOnlySpan<float> features)
+    {
+        _json.ResetWrittenCount();
+        _writer.Reset(_json);
+        _writer.WriteStartObject();
+        _writer.WriteString("transaction_id"u8, transactionId);
+        _writer.WriteStartArray("features"u8);
+        foreach (var value in features)
+        {
+            _writer.WriteNumberValue(value);
+        }
+        _writer.WriteEndArray();
+        _writer.WriteEndObject();
+        _writer.Flush();
+        stream.Write(_json.WrittenSpan);
+        stream.Write("\n"u8);
+    }
+
+    /// <summary>Parses one line written by <see cref="Write"/>.</summary>
+    /// <exception cref="JsonException">the line is not a feature vector.</exception>
+    public static (string TransactionId, float[] Features) Parse(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        using var document = JsonDocument.ParseValue(ref reader);
+        var root = document.RootElement;
+        var id = root.GetProperty("transaction_id").GetString() ?? throw new JsonException("transaction_id is null");
+        var array = root.GetProperty("features");
+        var features = new float[array.GetArrayLength()];
+        var i = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            features[i++] = element.GetSingle();
+        }
+        return (id, features);
+    }
+
+    public void Dispose() => _writer.Dispose();
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Trainer.History;
+using Fraud.Streaming.Trainer.Training;
+using Npgsql;
+
+namespace Fraud.Streaming.Trainer;
+
+/// <summary>
+/// <c>trainer features</c>: the offline path of the feature pipeline over a whole history (a JSONL file of
+/// transactions, or Postgres), one vector per transaction in history order, in the format of
+/// <c>scorer score-file --emit-features</c>. The parity tests compare the two files bit for bit.
+/// </summary>
+internal sealed class FeaturesJob(string? transactionsPath, string postgresConnectionString, string outPath, TextWriter output, TextWriter error)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var dataSource = transactionsPath is null ? await PostgresAccess.OpenAsync(postgresConnectionString, cancellationToken) : null;
+            IHistorySource source = transactionsPath is null ? new PostgresHistorySource(dataSource!) : new JsonlHistorySource(transactionsPath, null);
+            try
+            {
+                await WriteAsync(source, cancellationToken);
+            }
+            catch (NpgsqlException ex)
+            {
+                throw new PostgresUnavailableException($"reading history from {PostgresAccess.Describe(postgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+            }
+            return ExitCodes.Ok;
+        }
+        catch (PostgresUnavailableException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.PostgresUnavailable;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private async Task WriteAsync(IHistorySource source, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var spec = CardFeatureExtractor.Spec;
+        var pipeline = new PointInTimeFeatures(spec);
+        await using (var stream = new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
+        {
+            using var writer = new FeatureVectorWriter(stream);
+            await foreach (var row in source.ReadAsync(cancellationToken))
+            {
+                writer.Write(row.Transaction.TransactionId, pipeline.Next(row.Transaction));
+            }
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"features source=\"{source.Description}\" transactions={pipeline.TransactionCount} cards={pipeline.CardCount} spec={spec.Name} hash={spec.Hash} seconds={seconds:F3} rate={(seconds > 0 ? pipeline.TransactionCount / seconds : 0):F0}/s"));
+    }
+}

@@ -1,0 +1,35 @@
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Trainer.History;
+
+namespace Fraud.Streaming.Trainer.Training;
+
+/// <summary>
+/// Replays history through the shared feature pipeline exactly as the scorer does per event: one
+/// <see cref="CardStateStore"/>, <see cref="CardFeatureExtractor.ExtractAndUpdate"/> per transaction, in
+/// (event time, transaction id) order, which it enforces.
+/// </summary>
+internal sealed class PointInTimeFeatures(FeatureSpec spec)
+{
+    private readonly CardStateStore _cards = new();
+    private readonly float[] _row = new float[spec.Count];
+    private Transaction? _previous;
+
+    public long TransactionCount { get; private set; }
+    public int CardCount => _cards.Count;
+
+    /// <summary>The features of <paramref name="t"/> as of just before it; valid until the next call.</summary>
+    /// <exception cref="InvalidDataException">the transactions are not in (event time, transaction id) order.</exception>
+    public ReadOnlySpan<float> Next(Transaction t)
+    {
+        if (_previous is { } previous && HistoryOrder.Compare(previous, t) > 0)
+        {
+            throw new InvalidDataException(
+                $"history is not in event-time order: {t.TransactionId} at {t.EventTime:O} after {previous.TransactionId} at {previous.EventTime:O}");
+        }
+        _previous = t;
+        TransactionCount++;
+        CardFeatureExtractor.ExtractAndUpdate(ref _cards.GetOrAdd(t.CardId), t, _row);
+        return _row;
+    }
+}

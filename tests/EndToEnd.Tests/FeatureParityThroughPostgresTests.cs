@@ -1,0 +1,173 @@
+using System.Globalization;
+using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Testing;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Fraud.Streaming.EndToEnd.Tests;
+
+/// <summary>
+/// Parity across the real path of history: transactions published to Kafka (keyed by card), written to Postgres
+/// by the monitoring service, read back by <c>trainer features</c> through its Postgres history source; versus the
+/// scorer's own pipeline (<c>score-file --emit-features</c>) over the same stream. Every value, bit for bit.
+/// </summary>
+public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(120);
+
+    [StackFact]
+    public async Task Offline_features_from_postgres_history_equal_the_scorer_features_bit_for_bit()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        var bootstrap = await KafkaServer.GetBootstrapServersAsync();
+        var topics = new KafkaTestTopics("parity");
+        var work = Directory.CreateTempSubdirectory("fraud-parity-").FullName;
+        var transactionsTopic = topics.Name("transactions");
+        var env = new Dictionary<string, string?>
+        {
+            ["Kafka__BootstrapServers"] = bootstrap,
+            ["Kafka__TransactionsTopic"] = transactionsTopic,
+            ["Kafka__VerdictsTopic"] = topics.Name("verdicts"),
+            ["Kafka__LabelsTopic"] = topics.Name("labels"),
+            ["Kafka__ModelsTopic"] = topics.Name("models"),
+            ["Kafka__DlqTopic"] = topics.Name("dlq"),
+            ["Postgres__ConnectionString"] = db.ConnectionString,
+            ["Monitoring__GroupId"] = $"{topics.Prefix}.monitoring",
+            ["DOTNET_gcServer"] = "0",
+        };
+        foreach (var topic in new[] { transactionsTopic, topics.Name("verdicts"), topics.Name("labels"), topics.Name("models"), topics.Name("dlq") })
+        {
+            await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
+        }
+        static string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
+
+        // History with ties, bursts and gaps of days, over many cards, in event-time order.
+        var transactions = History(seed: 3, cards: 200, count: 3000);
+        var txPath = Path.Combine(work, "tx.jsonl");
+        var labelsPath = Path.Combine(work, "labels.jsonl");
+        await File.WriteAllLinesAsync(txPath, transactions.Select(t => System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(t))));
+        var random = new Random(1);
+        await File.WriteAllLinesAsync(labelsPath, transactions.Select(t => System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(new Label
+        {
+            TransactionId = t.TransactionId,
+            CardId = t.CardId,
+            IsFraud = t.Amount > 500 && random.Next(3) == 0,
+            LabelledAt = t.EventTime.AddDays(30),
+            Source = "test",
+        }))));
+
+        // 1. The stream reaches Postgres through the monitoring service.
+        await using (var monitoring = ProcessRunner.StartDotnet(Dll("Monitoring"), ["--urls", "http://127.0.0.1:0"], env))
+        {
+            using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap }).Build())
+            {
+                foreach (var t in transactions)
+                {
+                    producer.Produce(transactionsTopic, new Message<string, byte[]> { Key = t.CardId, Value = ContractJson.Serialize(t) });
+                }
+                producer.Flush(Step);
+            }
+            var deadline = DateTime.UtcNow + Step;
+            while (await CountAsync(db.ConnectionString) < transactions.Count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"monitoring wrote {await CountAsync(db.ConnectionString)} of {transactions.Count}:\n{monitoring.Output}");
+                Assert.False(monitoring.HasExited, monitoring.Output);
+                await Task.Delay(250);
+            }
+            Assert.Equal(0, await monitoring.StopAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        // 2. Offline: the trainer recomputes features from the Postgres history.
+        var offlinePath = Path.Combine(work, "offline.jsonl");
+        await RunToEndAsync(Dll("Trainer"), ["features", "--out", offlinePath], env);
+
+        // 3. Online: the scorer's pipeline over the same stream (it needs a model package to run).
+        var modelDir = Path.Combine(work, "model");
+        await RunToEndAsync(Dll("Trainer"), ["train", "--transactions", txPath, "--labels", labelsPath, "--out", modelDir,
+            "--rounds", "5", "--no-register", "--no-announce"], env);
+        var onlinePath = Path.Combine(work, "online.jsonl");
+        await RunToEndAsync(Dll("Scorer"), ["score-file", "--model", modelDir, "--input", txPath, "--output", Path.Combine(work, "verdicts.jsonl"),
+            "--emit-features", onlinePath, "--batch-size", "100"], env);
+
+        var offline = Read(offlinePath);
+        var online = Read(onlinePath);
+        Assert.Equal(transactions.Count, offline.Count);
+        Assert.Equal(transactions.Count, online.Count);
+        var names = CardFeatureExtractor.Spec.Names;
+        foreach (var (id, features) in online)
+        {
+            var expected = offline[id];
+            for (var f = 0; f < names.Count; f++)
+            {
+                if (BitConverter.SingleToInt32Bits(expected[f]) != BitConverter.SingleToInt32Bits(features[f]))
+                {
+                    Assert.Fail($"{id} {names[f]}: from postgres {expected[f]:R}, scorer {features[f]:R}");
+                }
+            }
+        }
+        Directory.Delete(work, recursive: true);
+    }
+
+    private static List<Transaction> History(int seed, int cards, int count)
+    {
+        var random = new Random(seed);
+        var time = new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero);
+        string[] channels = ["pos", "contactless", "online", "atm"];
+        string[] categories = ["grocery", "electronics", "jewelry", "5411", "misc"];
+        var list = new List<Transaction>(count);
+        for (var i = 0; i < count; i++)
+        {
+            time = time.AddMilliseconds(random.Next(4) == 0 ? 0 : random.Next(1, 400_000));
+            var card = random.Next(cards);
+            list.Add(new Transaction
+            {
+                TransactionId = string.Create(CultureInfo.InvariantCulture, $"p-{random.Next(100_000):D5}-{i}"),
+                EventTime = time,
+                CardId = string.Create(CultureInfo.InvariantCulture, $"card-{card}"),
+                MerchantId = string.Create(CultureInfo.InvariantCulture, $"m-{random.Next(60)}"),
+                MerchantCategory = categories[random.Next(categories.Length)],
+                Amount = random.Next(5) == 0 ? Math.Round(0.5 + (random.NextDouble() * 4), 2) : Math.Round(Math.Exp(random.NextDouble() * 7.5), 2),
+                Currency = "USD",
+                Country = random.Next(8) == 0 ? "BR" : "US",
+                Channel = channels[random.Next(channels.Length)],
+                DeviceId = random.Next(5) == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"dev-{card}-{random.Next(2)}"),
+            });
+        }
+        // History order: event time, then transaction id (ties).
+        list.Sort(static (a, b) =>
+        {
+            var byTime = a.EventTime.UtcTicks.CompareTo(b.EventTime.UtcTicks);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.TransactionId, b.TransactionId);
+        });
+        return list;
+    }
+
+    private static Dictionary<string, float[]> Read(string path) => File.ReadLines(path)
+        .Select(l => FeatureVectorWriter.Parse(System.Text.Encoding.UTF8.GetBytes(l)))
+        .ToDictionary(r => r.TransactionId, r => r.Features, StringComparer.Ordinal);
+
+    private async Task RunToEndAsync(string dll, string[] args, Dictionary<string, string?> env)
+    {
+        await using var process = ProcessRunner.StartDotnet(dll, args, env);
+        var code = await process.WaitForExitAsync(Step);
+        output.WriteLine($"$ {process.Description}\n{process.Output}");
+        Assert.True(code == 0, $"{process.Description} exited {code}:\n{process.Output}");
+    }
+
+    private static async Task<long> CountAsync(string connectionString)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("select count(*) from transactions", connection);
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
+    }
+}

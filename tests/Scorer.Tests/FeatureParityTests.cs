@@ -1,0 +1,165 @@
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Testing;
+
+namespace Fraud.Streaming.Scorer.Tests;
+
+/// <summary>
+/// Online (the scorer's <see cref="BatchScorer"/>, as <c>score-file --emit-features</c> and the worker run it)
+/// versus offline (<c>trainer features</c>, a separate process over sorted history): every value of every
+/// transaction must have the same bits.
+/// </summary>
+public sealed class FeatureParityTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public async Task Score_file_features_equal_trainer_features_bit_for_bit_at_every_batch_size()
+    {
+        var arrivals = ParityData.Arrivals(seed: 11, cards: 300, transactions: 4000);
+        File.WriteAllText(_dir.File("tx.jsonl"), TestData.Jsonl(arrivals));
+        TestModels.WritePackage(_dir.File("model"), "v-parity", seed: 1);
+
+        var offline = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline.jsonl"));
+        Assert.Equal(arrivals.Count, offline.Count);
+
+        foreach (var batchSize in new[] { 1, 7, 256, 5000 })
+        {
+            var output = _dir.File($"online-{batchSize}.jsonl");
+            var request = new ScoreFileRequest(_dir.File("model"), _dir.File("tx.jsonl"), _dir.File($"verdicts-{batchSize}.jsonl"),
+                EmitFeatures: output, BatchSize: batchSize);
+            var code = await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None);
+            Assert.Equal(ScoreFile.ExitOk, code);
+            var online = Read(output);
+            Assert.Equal(arrivals.Select(t => t.TransactionId), online.Select(r => r.TransactionId));
+            AssertBitwiseEqual(offline, online, $"batch size {batchSize}");
+        }
+    }
+
+    [Fact]
+    public async Task Random_histories_give_the_same_features_online_in_any_interleaving_and_batch_size_as_offline()
+    {
+        // Property: for every seed, a random history (ties, bursts, days-long gaps) arriving in a random
+        // interleaving of cards, scored in batches of a random size, equals the offline features over the
+        // sorted history. Cards of different seeds are distinct, so one offline run covers every seed.
+        const int seeds = 150;
+        var random = new Random(2026);
+        var online = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        var all = new List<Transaction>();
+        for (var seed = 0; seed < seeds; seed++)
+        {
+            var arrivals = ParityData.Arrivals(seed, cards: random.Next(1, 25), transactions: random.Next(1, 300));
+            all.AddRange(arrivals);
+            var scorer = new BatchScorer(random.Next(1, 80));
+            foreach (var t in arrivals)
+            {
+                if (scorer.IsFull)
+                {
+                    Collect(scorer, online);
+                }
+                scorer.Add(t, DateTimeOffset.UnixEpoch);
+            }
+            Collect(scorer, online);
+        }
+        // The offline input is in yet another order: the trainer must sort it into history order itself.
+        all.Reverse();
+        File.WriteAllText(_dir.File("all.jsonl"), TestData.Jsonl(all));
+
+        var offline = await TrainerFeaturesAsync(_dir.File("all.jsonl"), _dir.File("offline.jsonl"));
+        Assert.Equal(all.Count, offline.Count);
+        Assert.Equal(all.Count, online.Count);
+        AssertBitwiseEqual(offline, online.Select(kv => (kv.Key, kv.Value)).ToList(), "property");
+    }
+
+    [Fact]
+    public void Late_events_within_a_card_give_the_same_features_at_every_batch_size()
+    {
+        // Out-of-order events (a card's event time going back) exist only online; the policy (no elapsed time,
+        // no clock rewind) must not depend on how the stream is cut into batches.
+        var random = new Random(77);
+        var late = 0;
+        for (var seed = 0; seed < 40; seed++)
+        {
+            var arrivals = ParityData.Arrivals(1000 + seed, cards: random.Next(1, 15), transactions: random.Next(2, 400));
+            // Swap some events with their card's next one, so that card's clock goes back.
+            for (var i = 0; i < arrivals.Count; i++)
+            {
+                var j = arrivals.FindIndex(i + 1, e => e.CardId == arrivals[i].CardId);
+                if (j > 0 && random.Next(4) == 0)
+                {
+                    (arrivals[i], arrivals[j]) = (arrivals[j], arrivals[i]);
+                    late += arrivals[j].EventTime < arrivals[i].EventTime ? 1 : 0;
+                }
+            }
+            var reference = Online(arrivals, batchSize: 1);
+            var other = Online(arrivals, batchSize: random.Next(2, 100));
+            foreach (var (id, features) in reference)
+            {
+                Assert.Equal(features.Select(BitConverter.SingleToInt32Bits), other[id].Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+        Assert.True(late > 100, $"only {late} late events");
+    }
+
+    private static Dictionary<string, float[]> Online(List<Transaction> arrivals, int batchSize)
+    {
+        var scorer = new BatchScorer(batchSize);
+        var features = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        foreach (var t in arrivals)
+        {
+            if (scorer.IsFull)
+            {
+                Collect(scorer, features);
+            }
+            scorer.Add(t, DateTimeOffset.UnixEpoch);
+        }
+        Collect(scorer, features);
+        return features;
+    }
+
+    private static void Collect(BatchScorer scorer, Dictionary<string, float[]> into)
+    {
+        for (var i = 0; i < scorer.Count; i++)
+        {
+            into.Add(scorer.TransactionAt(i).TransactionId, scorer.FeaturesAt(i).ToArray());
+        }
+        scorer.Clear();
+    }
+
+    private static void AssertBitwiseEqual(
+        IReadOnlyList<(string TransactionId, float[] Features)> offline,
+        IReadOnlyList<(string TransactionId, float[] Features)> online,
+        string what)
+    {
+        var byId = offline.ToDictionary(r => r.TransactionId, r => r.Features, StringComparer.Ordinal);
+        Assert.Equal(byId.Count, online.Count);
+        var names = CardFeatureExtractor.Spec.Names;
+        foreach (var (id, features) in online)
+        {
+            var expected = byId[id];
+            Assert.Equal(names.Count, features.Length);
+            for (var f = 0; f < features.Length; f++)
+            {
+                if (BitConverter.SingleToInt32Bits(expected[f]) != BitConverter.SingleToInt32Bits(features[f]))
+                {
+                    Assert.Fail($"{what}: {id} {names[f]}: offline {expected[f]:R} online {features[f]:R}");
+                }
+            }
+        }
+    }
+
+    private static List<(string TransactionId, float[] Features)> Read(string path) =>
+        File.ReadLines(path).Select(l => FeatureVectorWriter.Parse(System.Text.Encoding.UTF8.GetBytes(l))).ToList();
+
+    private static async Task<List<(string TransactionId, float[] Features)>> TrainerFeaturesAsync(string input, string output)
+    {
+        var trainer = RepoPaths.BuiltAssembly("src/Trainer", "Fraud.Streaming.Trainer");
+        await using var process = ProcessRunner.StartDotnet(trainer, ["features", "--transactions", input, "--out", output]);
+        var code = await process.WaitForExitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(code == 0, $"trainer features exited {code}:\n{process.Output}");
+        Assert.Contains($"spec={CardFeatureExtractor.Spec.Name} hash={CardFeatureExtractor.Spec.Hash}", process.Output, StringComparison.Ordinal);
+        return Read(output);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
