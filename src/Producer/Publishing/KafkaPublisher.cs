@@ -43,7 +43,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         var malformedEvery = settings.Malformed > 0 ? Math.Max(1, planned / (settings.Malformed + 1)) : long.MaxValue;
 
         var generator = new SyntheticGenerator(synthetic);
-        var labels = new Queue<(long Due, Label Label)>();
+        var labels = new LabelSchedule();
         var progress = new ProgressClock(started, progressEvery);
         long sent = 0;
         long enqueued = 0;
@@ -76,7 +76,9 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
             {
                 break;
             }
-            labels.Enqueue((now + labelDelay, e.Label));
+            labels.Enqueue(now + (settings.Speedup is { } speedup
+                ? (long)((e.Label.LabelledAt - e.Transaction.EventTime).TotalSeconds / speedup * frequency)
+                : labelDelay), e.Label);
             sent++;
             if (malformedSent < settings.Malformed && sent % malformedEvery == 0)
             {
@@ -100,7 +102,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
                 ReportIfDue(now);
                 if (labels.Count > 0)
                 {
-                    Pause(labels.Peek().Due - now);
+                    Pause(labels.NextDue - now);
                 }
             }
         }
@@ -129,13 +131,14 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
 
         void PublishDueLabels(long now)
         {
-            while (labels.Count > 0 && labels.Peek().Due <= now)
+            while (labels.Count > 0 && labels.NextDue <= now)
             {
-                var label = labels.Dequeue().Label;
+                var label = labels.Peek();
                 if (!Produce(labelsTopic, new Message<string, byte[]> { Key = label.CardId, Value = ContractJson.Serialize(label) }, onLabel))
                 {
                     return;
                 }
+                labels.Dequeue();
             }
         }
 
