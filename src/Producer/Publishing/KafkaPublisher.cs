@@ -27,7 +27,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         Action<DeliveryReport<string, byte[]>> onLabel = r => OnDelivery(r, counters, counters.LabelDelivered);
         Action<DeliveryReport<string, byte[]>> onMalformed = r => OnDelivery(r, counters, counters.MalformedDelivered);
 
-        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka.BootstrapServers, settings.LingerMs))
+        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka.BootstrapServers, settings))
             .SetErrorHandler((_, error) => ProducerLog.KafkaError(logger, error.Reason))
             .SetLogHandler((_, m) => ProducerLog.Librdkafka(logger, m.Level.ToLogLevel(), m.Facility, m.Message))
             .Build();
@@ -72,7 +72,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
 
             var e = generator.Next();
             lastTransaction = e.Transaction;
-            if (!Produce(transactionsTopic, new Message<string, byte[]> { Key = e.Transaction.CardId, Value = ContractJson.Serialize(e.Transaction) }, onTransaction))
+            if (!Produce(transactionsTopic, new Message<string, byte[]> { Key = e.Transaction.CardId, Value = ContractJson.Serialize(e.Transaction), Headers = TraceHeaders.New() }, onTransaction))
             {
                 break;
             }
@@ -134,7 +134,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
             while (labels.Count > 0 && labels.NextDue <= now)
             {
                 var label = labels.Peek();
-                if (!Produce(labelsTopic, new Message<string, byte[]> { Key = label.CardId, Value = ContractJson.Serialize(label) }, onLabel))
+                if (!Produce(labelsTopic, new Message<string, byte[]> { Key = label.CardId, Value = ContractJson.Serialize(label), Headers = TraceHeaders.New() }, onLabel))
                 {
                     return;
                 }
@@ -197,15 +197,15 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         }
     }
 
-    internal static ProducerConfig ProducerConfigFor(string bootstrapServers, double lingerMs) => new()
+    internal static ProducerConfig ProducerConfigFor(string bootstrapServers, PublishSettings settings) => new()
     {
         BootstrapServers = bootstrapServers,
         ClientId = "fraud-producer",
         EnableIdempotence = true,
         Acks = Acks.All,
-        LingerMs = lingerMs,
-        CompressionType = CompressionType.Lz4,
-        BatchSize = 1_000_000,
+        LingerMs = settings.LingerMs,
+        CompressionType = settings.Compression,
+        BatchSize = settings.BatchSize,
         QueueBufferingMaxMessages = 500_000,
         MessageTimeoutMs = 60_000,
     };

@@ -24,6 +24,12 @@ internal sealed record PublishSettings
     /// </summary>
     public double? Speedup { get; init; }
 
+    /// <summary>Record-batch compression (librdkafka <c>compression.type</c>).</summary>
+    public Confluent.Kafka.CompressionType Compression { get; init; } = Confluent.Kafka.CompressionType.Lz4;
+
+    /// <summary>Largest record batch in bytes (librdkafka <c>batch.size</c>).</summary>
+    public int BatchSize { get; init; } = 1_000_000;
+
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }
