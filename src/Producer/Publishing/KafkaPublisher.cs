@@ -18,9 +18,10 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
 {
     private const int MaxLoggedErrors = 20;
 
-    public PublishCounters Run(SyntheticSettings synthetic, PublishSettings settings, CancellationToken cancellationToken)
+    /// <param name="counters">Where deliveries are counted; pass one in to watch a run while it goes.</param>
+    public PublishCounters Run(SyntheticSettings synthetic, PublishSettings settings, CancellationToken cancellationToken, PublishCounters? counters = null)
     {
-        var counters = new PublishCounters();
+        counters ??= new PublishCounters();
         var transactionsTopic = kafka.TransactionsTopic;
         var labelsTopic = kafka.LabelsTopic;
         Action<DeliveryReport<string, byte[]>> onTransaction = r => OnDelivery(r, counters, counters.TransactionDelivered);
