@@ -6,8 +6,12 @@ namespace Fraud.Streaming.Producer.Benchmarks;
 
 internal static class GenerationBenchmark
 {
-    public static void Run(int n)
+    private static string? _parent;
+
+    /// <param name="parent">Where the output goes (a RAM disk such as /dev/shm separates the code's speed from the disk's).</param>
+    public static void Run(int n, string? parent)
     {
+        _parent = parent;
         var settings = new SyntheticSettings { Count = n, Seed = 42 };
         // Warm-up: JIT and tiered compilation, page cache for the output folder.
         Once(settings with { Count = Math.Min(n, 200_000) });
@@ -30,7 +34,9 @@ internal static class GenerationBenchmark
 
     private static (TimeSpan Elapsed, long Bytes) Once(SyntheticSettings settings)
     {
-        var dir = Directory.CreateTempSubdirectory("producer-bench-").FullName;
+        var dir = _parent is null
+            ? Directory.CreateTempSubdirectory("producer-bench-").FullName
+            : Directory.CreateDirectory(Path.Combine(_parent, $"producer-bench-{Guid.NewGuid():N}")).FullName;
         try
         {
             var summary = SyntheticFileExport.Run(settings, dir, malformed: 0, CancellationToken.None);

@@ -4,7 +4,7 @@ using Confluent.Kafka;
 using Fraud.Streaming.Producer.Benchmarks;
 
 // Producer throughput harness (not part of the test suite):
-//   generate N        synthetic generation alone, then to JSONL files
+//   generate N [DIR]  synthetic generation alone, then to JSONL files (in DIR, default the temp folder)
 //   kafka N BOOTSTRAP the producer's publishing path vs a bare Confluent.Kafka producer, same run, same sizes
 //   pacing RATE SECONDS BOOTSTRAP   how closely --rate is held
 var mode = args.Length > 0 ? args[0] : "generate";
@@ -14,7 +14,7 @@ Console.WriteLine($"# {mode} n={n} cores={Environment.ProcessorCount} {RuntimeIn
 switch (mode)
 {
     case "generate":
-        GenerationBenchmark.Run(n);
+        GenerationBenchmark.Run(n, args.Length > 2 ? args[2] : null);
         break;
     case "kafka":
         PublishBenchmark.Run(n, bootstrap);
