@@ -2,6 +2,7 @@ using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
+using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Scorer.Tests;
 
@@ -26,27 +27,7 @@ internal static class TestModels
         var random = new Random(seed);
         for (var t = 0; t < 6; t++)
         {
-            const int depth = 3;
-            var internalCount = (1 << depth) - 1;
-            var split = new int[internalCount];
-            var threshold = new float[internalCount];
-            var left = new int[internalCount];
-            var right = new int[internalCount];
-            for (var i = 0; i < internalCount; i++)
-            {
-                split[i] = random.Next(spec.Count);
-                threshold[i] = (float)((random.NextDouble() * 3) - 1);
-                var l = (2 * i) + 1;
-                var r = (2 * i) + 2;
-                left[i] = l < internalCount ? l : ~(l - internalCount);
-                right[i] = r < internalCount ? r : ~(r - internalCount);
-            }
-            var leaves = new float[internalCount + 1];
-            for (var i = 0; i < leaves.Length; i++)
-            {
-                leaves[i] = (float)((random.NextDouble() - 0.5) * 0.8);
-            }
-            trees.Add(new RegressionTree(split, threshold, left, right, leaves));
+            trees.Add(RandomTrees.Complete(random, spec.Count, depth: 3, thresholdMin: -1, thresholdSpan: 3, leafScale: 0.8));
         }
         return new TreeEnsemble(spec.Count, 0f, trees);
     }

@@ -1,5 +1,6 @@
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
+using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Shared.Tests;
 
@@ -11,23 +12,7 @@ public sealed class OnnxTreeEnsembleWriterTests
         var list = new List<RegressionTree>();
         for (var t = 0; t < trees; t++)
         {
-            // A complete tree of the given depth in breadth-first order.
-            var internalCount = (1 << depth) - 1;
-            var split = new int[internalCount];
-            var threshold = new float[internalCount];
-            var left = new int[internalCount];
-            var right = new int[internalCount];
-            for (var i = 0; i < internalCount; i++)
-            {
-                split[i] = random.Next(features);
-                threshold[i] = (float)((random.NextDouble() * 4) - 2);
-                var l = (2 * i) + 1;
-                var r = (2 * i) + 2;
-                left[i] = l < internalCount ? l : ~(l - internalCount);
-                right[i] = r < internalCount ? r : ~(r - internalCount);
-            }
-            var leaves = Enumerable.Range(0, internalCount + 1).Select(_ => (float)((random.NextDouble() - 0.5) * 0.6)).ToArray();
-            list.Add(new RegressionTree(split, threshold, left, right, leaves));
+            list.Add(RandomTrees.Complete(random, features, depth, thresholdMin: -2, thresholdSpan: 4, leafScale: 0.6));
         }
         return new TreeEnsemble(features, -1.5f, list, Slope: 1.3f, Offset: -0.2f);
     }
