@@ -59,6 +59,7 @@ public sealed class KafkaPublisherIntegrationTests
             else
             {
                 Assert.True(r.Message.Headers.TryGetLastBytes(MalformedHeaders.Id, out var id));
+                Assert.True(r.Message.Headers.TryGetLastBytes(TraceHeaders.TraceParent, out _));
                 rejected[Encoding.UTF8.GetString(id)] = reason.Code;
             }
         }

@@ -146,11 +146,9 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         void PublishMalformed(long sequence, Transaction template)
         {
             var bad = MalformedMessageFactory.Create(sequence, synthetic.Seed, template);
-            var headers = new Headers
-            {
-                { MalformedHeaders.Id, Encoding.UTF8.GetBytes(bad.Id) },
-                { MalformedHeaders.Kind, Encoding.UTF8.GetBytes(bad.KindName) },
-            };
+            var headers = TraceHeaders.New();
+            headers.Add(MalformedHeaders.Id, Encoding.UTF8.GetBytes(bad.Id));
+            headers.Add(MalformedHeaders.Kind, Encoding.UTF8.GetBytes(bad.KindName));
             Produce(transactionsTopic, new Message<string, byte[]> { Key = bad.Key, Value = bad.Value, Headers = headers }, onMalformed);
         }
 
