@@ -145,6 +145,20 @@ ensure_postgres_installed() {
     pg_bin >/dev/null || die "initdb still not found under /usr/lib/postgresql/*/bin after installing postgresql"
 }
 
+# kcat is how the README (and an end-to-end test) publishes from the shell, as a client in any language would.
+# Optional: without it (and without root to install it) the stack still starts and that test is skipped.
+ensure_kcat() {
+    command -v kcat >/dev/null && return 0
+    if ! is_root; then
+        log "kcat not found and not root; skipping (apt-get install kcat to publish from the shell)"
+        return 0
+    fi
+    log "installing kcat (apt-get)"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null; }; then
+        log "could not install kcat; continuing without it"
+    fi
+}
+
 # Runs a command as the postgres OS user when we are root (initdb and the server refuse to run as root).
 as_pg() {
     if is_root; then
@@ -429,7 +443,10 @@ up)
     printf 'PG_PORT=%s\nKAFKA_PORT=%s\nKAFKA_BROKERS=%s\nS3_PORT=%s\n' "$PG_PORT" "$KAFKA_PORT" "$KAFKA_BROKERS" "$S3_PORT" >"$PORTS_FILE"
     # One failure stops the rest; what did start keeps running, and `down` ends it.
     if ((want_pg)); then pg_up; fi
-    if ((want_kafka)); then kafka_up; fi
+    if ((want_kafka)); then
+        kafka_up
+        ensure_kcat
+    fi
     if ((want_s3)); then s3_up; fi
     write_env
     cat "$ENV_FILE"

@@ -33,4 +33,7 @@ internal static partial class ProducerLog
 
     [LoggerMessage(10, LogLevel.Warning, "{Pending} labels could not be queued before the flush timeout and are not published")]
     public static partial void LabelsDropped(ILogger logger, int pending);
+
+    [LoggerMessage(11, LogLevel.Warning, "malformed row {File}:{Line}: {Reason}")]
+    public static partial void MalformedRow(ILogger logger, string file, long line, string reason);
 }

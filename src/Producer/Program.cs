@@ -24,5 +24,6 @@ using var loggers = LoggerFactory.Create(b => b
 var root = new RootCommand("Fraud.Streaming producer: publishes card transactions and their delayed labels")
 {
     SyntheticCommand.Create(kafka, loggers),
+    ReplayCommand.Create(kafka, loggers),
 };
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) });

@@ -45,18 +45,39 @@ internal static class SyntheticCommand
         });
         var labelDelay = new Option<double>("--label-delay-seconds") { Description = "Wall-clock delay between a transaction and its label on the labels topic", DefaultValueFactory = _ => 2 };
         var malformed = new Option<int>("--malformed") { Description = "Also publish this many malformed transaction messages (header malformed.id)", DefaultValueFactory = _ => 0 };
-        var linger = new Option<double>("--linger-ms") { Description = "Producer batching delay (linger.ms); larger gives fewer, bigger batches", DefaultValueFactory = _ => 5 };
+        var mix = new Option<ScenarioMix>("--scenario-mix")
+        {
+            Description = $"Relative weights of the fraud scenarios (default {ScenarioMix.Default})",
+            DefaultValueFactory = _ => ScenarioMix.Default,
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+                if (ScenarioMix.TryParse(text, out var parsed, out var error))
+                {
+                    return parsed;
+                }
+                r.AddError($"--scenario-mix: {error}");
+                return ScenarioMix.Default;
+            },
+        };
+        var speedup = new Option<double?>("--speedup")
+        {
+            Description = "Event time runs this many times faster than wall time when publishing at --rate (e.g. 20160: two weeks in a minute); "
+                + "labels then follow at their event-time chargeback delay divided by it, replacing --label-delay-seconds",
+        };
         var duration = new Option<double?>("--duration-seconds") { Description = "Keep publishing until this much time passed (--count is then ignored)" };
 
         var command = new Command("synthetic", "Generate a deterministic, labelled synthetic card world")
         {
-            count, cards, merchants, seed, fraudRate, start, spanDays, outDir, bootstrap, rate, labelDelay, malformed, duration, linger,
+            count, cards, merchants, seed, fraudRate, start, spanDays, outDir, bootstrap, rate, labelDelay, malformed, duration, mix, speedup,
         };
+        var client = new KafkaClientOptions();
+        client.AddTo(command);
         command.Validators.Add(r =>
         {
-            if (r.GetValue(linger) is < 0 or > 60_000)
+            if (r.GetValue(speedup) is { } x && (x <= 0 || r.GetValue(rate) <= 0 || r.GetValue(outDir) is not null))
             {
-                r.AddError("--linger-ms must lie in [0, 60000]");
+                r.AddError("--speedup must be positive and needs --rate > 0 when publishing to Kafka (event time = speed-up x wall time)");
             }
             if (r.GetValue(outDir) is not null && r.GetValue(duration) is not null)
             {
@@ -75,6 +96,8 @@ internal static class SyntheticCommand
                 FraudRate = parse.GetValue(fraudRate),
                 Start = parse.GetValue(start),
                 SpanDays = parse.GetValue(spanDays),
+                Mix = parse.GetValue(mix)!,
+                MeanGapSeconds = parse.GetValue(speedup) is { } x ? x / parse.GetValue(rate) : null,
             };
             var logger = loggers.CreateLogger("Fraud.Streaming.Producer");
             var directory = parse.GetValue(outDir);
@@ -101,7 +124,10 @@ internal static class SyntheticCommand
                 LabelDelay = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(labelDelay))),
                 Malformed = Math.Max(0, parse.GetValue(malformed)),
                 Duration = parse.GetValue(duration) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                LingerMs = parse.GetValue(linger),
+                LingerMs = parse.GetValue(client.Linger),
+                Compression = parse.GetValue(client.Compression),
+                BatchSize = parse.GetValue(client.BatchSize),
+                Speedup = parse.GetValue(speedup),
             };
             // The blocking loop runs off the invocation thread so Ctrl-C can cancel it promptly.
             return Task.Factory.StartNew(
@@ -118,7 +144,7 @@ internal static class SyntheticCommand
         return command;
     }
 
-    private static DateTimeOffset ParseInstant(ArgumentResult result)
+    internal static DateTimeOffset ParseInstant(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))

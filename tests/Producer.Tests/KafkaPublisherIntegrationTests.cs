@@ -59,6 +59,7 @@ public sealed class KafkaPublisherIntegrationTests
             else
             {
                 Assert.True(r.Message.Headers.TryGetLastBytes(MalformedHeaders.Id, out var id));
+                Assert.True(r.Message.Headers.TryGetLastBytes(TraceHeaders.TraceParent, out _));
                 rejected[Encoding.UTF8.GetString(id)] = reason.Code;
             }
         }
@@ -70,6 +71,46 @@ public sealed class KafkaPublisherIntegrationTests
         Assert.Equal(
             MalformedMessageFactory.AllKinds.Select(MalformedMessageFactory.ExpectedCode).Order(),
             rejected.Values.Order());
+    }
+
+    [KafkaFact]
+    public void Compressed_batches_arrive_intact_with_a_traceparent_on_every_message()
+    {
+        var bootstrap = TestEnvironment.KafkaBootstrap!;
+        var run = Guid.NewGuid().ToString("N")[..10];
+        var kafka = new KafkaOptions { BootstrapServers = bootstrap, TransactionsTopic = $"it-{run}.transactions", LabelsTopic = $"it-{run}.labels" };
+        var counters = new KafkaPublisher(kafka, NullLogger.Instance).Run(
+            new SyntheticSettings { Count = 500, Cards = 50, Merchants = 20, Seed = 9 },
+            new PublishSettings { LabelDelay = TimeSpan.Zero, Compression = CompressionType.Zstd, BatchSize = 16_384 },
+            CancellationToken.None);
+        Assert.Equal("produced transactions=500 labels=500 malformed=0 errors=0", counters.Summary());
+
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = $"it-{run}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Subscribe(kafka.TransactionsTopic);
+        var traces = new HashSet<string>(StringComparer.Ordinal);
+        var seen = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && seen < 500)
+        {
+            var r = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (r?.Message is null)
+            {
+                continue;
+            }
+            seen++;
+            Assert.True(TransactionValidator.TryParse(r.Message.Value, out _, out _));
+            Assert.True(r.Message.Headers.TryGetLastBytes(TraceHeaders.TraceParent, out var traceparent));
+            traces.Add(Encoding.ASCII.GetString(traceparent));
+        }
+        consumer.Close();
+        Assert.Equal(500, seen);
+        Assert.Equal(500, traces.Count);
     }
 
     [KafkaFact]

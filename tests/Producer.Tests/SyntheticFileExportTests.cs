@@ -24,6 +24,19 @@ public sealed class SyntheticFileExportTests
     }
 
     [Fact]
+    public void A_cancelled_export_stops_early_and_writes_whole_lines_only()
+    {
+        using var dir = new TempDirectory();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var summary = SyntheticFileExport.Run(Small with { Count = 5_000_000 }, dir.Path, malformed: 0, cancelled.Token);
+
+        Assert.True(summary.Transactions < 5_000_000, $"wrote {summary.Transactions}");
+        Assert.Equal(summary.Transactions, File.ReadLines(dir.File(SyntheticFileExport.TransactionsFile)).Count());
+        Assert.Equal(summary.Transactions, File.ReadLines(dir.File(SyntheticFileExport.LabelsFile)).Count());
+    }
+
+    [Fact]
     public void Different_seed_writes_different_files()
     {
         using var a = new TempDirectory();

@@ -68,7 +68,7 @@ public sealed class SyntheticGeneratorTests
                         takeoverHigh++;
                     }
                     break;
-                default:
+                case null:
                     legit++;
                     if (tx.Country != card.HomeCountry && tx.Amount >= 4 * card.TypicalAmount)
                     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Fraud.Streaming.Producer.Malformed;
 using Fraud.Streaming.Producer.Synthetic;
@@ -11,29 +12,74 @@ internal static class SyntheticFileExport
     public const string LabelsFile = "labels.jsonl";
     public const string MalformedFile = "malformed.jsonl";
 
+    private const int BatchSize = 4096;
+
     public static ExportSummary Run(SyntheticSettings settings, string directory, int malformed, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var stopwatch = Stopwatch.StartNew();
         var generator = new SyntheticGenerator(settings);
         long fraud = 0;
-        using (var transactions = new JsonlFileWriter(Path.Combine(directory, TransactionsFile)))
-        using (var labels = new JsonlFileWriter(Path.Combine(directory, LabelsFile)))
+        long written = 0;
+        // Generation and serialization each take about half the time, so they run on two threads: a task fills
+        // batches in event order, this thread writes them. Batches are recycled; order, and so the bytes, stay the same.
+        using var full = new BlockingCollection<GeneratedEvent[]>(boundedCapacity: 4);
+        using var empty = new BlockingCollection<GeneratedEvent[]>();
+        for (var i = 0; i < 6; i++)
         {
-            for (var i = 0; i < settings.Count; i++)
+            empty.Add(new GeneratedEvent[BatchSize], CancellationToken.None);
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var filler = Task.Run(() =>
+        {
+            try
             {
-                if ((i & 0xFFFF) == 0 && cancellationToken.IsCancellationRequested)
+                for (long done = 0; done < settings.Count && !stop.IsCancellationRequested;)
                 {
-                    break;
-                }
-                var e = generator.Next();
-                transactions.Write(e.Transaction);
-                labels.Write(e.Label);
-                if (e.Label.IsFraud)
-                {
-                    fraud++;
+                    var batch = empty.Take(stop.Token);
+                    var size = (int)Math.Min(BatchSize, settings.Count - done);
+                    for (var i = 0; i < size; i++)
+                    {
+                        batch[i] = generator.Next();
+                    }
+                    done += size;
+                    full.Add(size == BatchSize ? batch : batch[..size], stop.Token);
                 }
             }
+            catch (OperationCanceledException)
+            {
+                // Stopped by the caller or because the writer failed; the writer sees the adding end.
+            }
+            finally
+            {
+                full.CompleteAdding();
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            using var transactions = new JsonlFileWriter(Path.Combine(directory, TransactionsFile));
+            using var labels = new JsonlFileWriter(Path.Combine(directory, LabelsFile));
+            foreach (var batch in full.GetConsumingEnumerable(CancellationToken.None))
+            {
+                foreach (var e in batch)
+                {
+                    transactions.Write(e.Transaction);
+                    labels.Write(e.Label);
+                    fraud += e.Label.IsFraud ? 1 : 0;
+                }
+                written += batch.Length;
+                if (batch.Length == BatchSize)
+                {
+                    Array.Clear(batch);
+                    empty.Add(batch, CancellationToken.None);
+                }
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            filler.GetAwaiter().GetResult();
         }
 
         if (malformed > 0)
@@ -46,7 +92,7 @@ internal static class SyntheticFileExport
                 writer.WriteRaw(MalformedMessageFactory.Create(i, settings.Seed, templates.Next().Transaction).Value);
             }
         }
-        return new ExportSummary(generator.Emitted, fraud, malformed, stopwatch.Elapsed);
+        return new ExportSummary(written, fraud, malformed, stopwatch.Elapsed);
     }
 }
 

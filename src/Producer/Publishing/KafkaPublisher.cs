@@ -18,16 +18,17 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
 {
     private const int MaxLoggedErrors = 20;
 
-    public PublishCounters Run(SyntheticSettings synthetic, PublishSettings settings, CancellationToken cancellationToken)
+    /// <param name="counters">Where deliveries are counted; pass one in to watch a run while it goes.</param>
+    public PublishCounters Run(SyntheticSettings synthetic, PublishSettings settings, CancellationToken cancellationToken, PublishCounters? counters = null)
     {
-        var counters = new PublishCounters();
+        counters ??= new PublishCounters();
         var transactionsTopic = kafka.TransactionsTopic;
         var labelsTopic = kafka.LabelsTopic;
         Action<DeliveryReport<string, byte[]>> onTransaction = r => OnDelivery(r, counters, counters.TransactionDelivered);
         Action<DeliveryReport<string, byte[]>> onLabel = r => OnDelivery(r, counters, counters.LabelDelivered);
         Action<DeliveryReport<string, byte[]>> onMalformed = r => OnDelivery(r, counters, counters.MalformedDelivered);
 
-        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka.BootstrapServers, settings.LingerMs))
+        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka.BootstrapServers, settings))
             .SetErrorHandler((_, error) => ProducerLog.KafkaError(logger, error.Reason))
             .SetLogHandler((_, m) => ProducerLog.Librdkafka(logger, m.Level.ToLogLevel(), m.Facility, m.Message))
             .Build();
@@ -43,7 +44,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         var malformedEvery = settings.Malformed > 0 ? Math.Max(1, planned / (settings.Malformed + 1)) : long.MaxValue;
 
         var generator = new SyntheticGenerator(synthetic);
-        var labels = new Queue<(long Due, Label Label)>();
+        var labels = new LabelSchedule();
         var progress = new ProgressClock(started, progressEvery);
         long sent = 0;
         long enqueued = 0;
@@ -72,11 +73,13 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
 
             var e = generator.Next();
             lastTransaction = e.Transaction;
-            if (!Produce(transactionsTopic, new Message<string, byte[]> { Key = e.Transaction.CardId, Value = ContractJson.Serialize(e.Transaction) }, onTransaction))
+            if (!Produce(transactionsTopic, new Message<string, byte[]> { Key = e.Transaction.CardId, Value = ContractJson.Serialize(e.Transaction), Headers = TraceHeaders.New() }, onTransaction))
             {
                 break;
             }
-            labels.Enqueue((now + labelDelay, e.Label));
+            labels.Enqueue(now + (settings.Speedup is { } speedup
+                ? (long)((e.Label.LabelledAt - e.Transaction.EventTime).TotalSeconds / speedup * frequency)
+                : labelDelay), e.Label);
             sent++;
             if (malformedSent < settings.Malformed && sent % malformedEvery == 0)
             {
@@ -100,7 +103,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
                 ReportIfDue(now);
                 if (labels.Count > 0)
                 {
-                    Pause(labels.Peek().Due - now);
+                    Pause(labels.NextDue - now);
                 }
             }
         }
@@ -129,24 +132,23 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
 
         void PublishDueLabels(long now)
         {
-            while (labels.Count > 0 && labels.Peek().Due <= now)
+            while (labels.Count > 0 && labels.NextDue <= now)
             {
-                var label = labels.Dequeue().Label;
-                if (!Produce(labelsTopic, new Message<string, byte[]> { Key = label.CardId, Value = ContractJson.Serialize(label) }, onLabel))
+                var label = labels.Peek();
+                if (!Produce(labelsTopic, new Message<string, byte[]> { Key = label.CardId, Value = ContractJson.Serialize(label), Headers = TraceHeaders.New() }, onLabel))
                 {
                     return;
                 }
+                labels.Dequeue();
             }
         }
 
         void PublishMalformed(long sequence, Transaction template)
         {
             var bad = MalformedMessageFactory.Create(sequence, synthetic.Seed, template);
-            var headers = new Headers
-            {
-                { MalformedHeaders.Id, Encoding.UTF8.GetBytes(bad.Id) },
-                { MalformedHeaders.Kind, Encoding.UTF8.GetBytes(bad.KindName) },
-            };
+            var headers = TraceHeaders.New();
+            headers.Add(MalformedHeaders.Id, Encoding.UTF8.GetBytes(bad.Id));
+            headers.Add(MalformedHeaders.Kind, Encoding.UTF8.GetBytes(bad.KindName));
             Produce(transactionsTopic, new Message<string, byte[]> { Key = bad.Key, Value = bad.Value, Headers = headers }, onMalformed);
         }
 
@@ -194,15 +196,15 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         }
     }
 
-    internal static ProducerConfig ProducerConfigFor(string bootstrapServers, double lingerMs) => new()
+    internal static ProducerConfig ProducerConfigFor(string bootstrapServers, PublishSettings settings) => new()
     {
         BootstrapServers = bootstrapServers,
         ClientId = "fraud-producer",
         EnableIdempotence = true,
         Acks = Acks.All,
-        LingerMs = lingerMs,
-        CompressionType = CompressionType.Lz4,
-        BatchSize = 1_000_000,
+        LingerMs = settings.LingerMs,
+        CompressionType = settings.Compression,
+        BatchSize = settings.BatchSize,
         QueueBufferingMaxMessages = 500_000,
         MessageTimeoutMs = 60_000,
     };

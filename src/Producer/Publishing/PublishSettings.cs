@@ -18,6 +18,18 @@ internal sealed record PublishSettings
     /// </summary>
     public double LingerMs { get; init; } = 5;
 
+    /// <summary>
+    /// When set, event time runs this many times faster than wall time, and each label is published after its
+    /// event-time delay (<c>labelled_at - event_time</c>) divided by it instead of after <see cref="LabelDelay"/>.
+    /// </summary>
+    public double? Speedup { get; init; }
+
+    /// <summary>Record-batch compression (librdkafka <c>compression.type</c>).</summary>
+    public Confluent.Kafka.CompressionType Compression { get; init; } = Confluent.Kafka.CompressionType.Lz4;
+
+    /// <summary>Largest record batch in bytes (librdkafka <c>batch.size</c>).</summary>
+    public int BatchSize { get; init; } = 1_000_000;
+
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -9,6 +9,18 @@ internal static class FraudScenarios
     /// <summary>New device, foreign country, amounts far above the card's usual, often at night.</summary>
     public const string AccountTakeover = "account_takeover";
 
+    /// <summary>The physical card (or a clone) used in person abroad: several shop purchases within hours.</summary>
+    public const string StolenCardAbroad = "stolen_card_abroad";
+
+    /// <summary>Many cards pay at one compromised merchant; days later each is used online by the fraudster.</summary>
+    public const string MerchantCompromise = "merchant_compromise";
+
+    /// <summary>The cardholder's own device and country, purchases escalating over a day or two, never paid back.</summary>
+    public const string BustOut = "bust_out";
+
+    /// <summary>Every scenario, in the order the default mix lists them.</summary>
+    public static readonly string[] All = [CardTesting, AccountTakeover, StolenCardAbroad, MerchantCompromise, BustOut];
+
     public const string ChargebackSource = "chargeback";
     public const string MaturedSource = "matured";
 }

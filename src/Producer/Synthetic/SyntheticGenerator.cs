@@ -10,8 +10,12 @@ namespace Fraud.Streaming.Producer.Synthetic;
 /// </summary>
 internal sealed class SyntheticGenerator
 {
-    // Expected transactions per scenario (card testing: 3-6 probes + 1 cash-out; takeover: 1-3), chosen 50/50.
-    private const double MeanScenarioSize = ((4.5 + 1) + 2) / 2;
+    // Expected fraud transactions per scenario, indexed like FraudScenarios.All: card testing 3-6 probes + 1
+    // cash-out; takeover 1-3; stolen card 2-5; merchant compromise one per exposed card (3-8); bust-out 3-6.
+    private static readonly double[] FraudPerScenario = [5.5, 2, 3.5, 5.5, 4.5];
+
+    // Legitimate transactions a scenario adds: the exposed cards' purchases at the compromised merchant.
+    private static readonly double[] LegitPerScenario = [0, 0, 0, 5.5, 0];
     private const long MsPerMinute = 60_000;
     private const long MsPerHour = 60 * MsPerMinute;
     private const long MsPerDay = 24 * MsPerHour;
@@ -41,10 +45,14 @@ internal sealed class SyntheticGenerator
         _settings = settings;
         _random = new Random(settings.Seed);
         _world = SyntheticWorld.Create(settings, _random);
-        var spanMs = settings.SpanDays * MsPerDay;
-        _meanGapMs = spanMs / (settings.Count * (1 - settings.FraudRate));
+        _meanGapMs = settings.MeanGapSeconds is { } gap
+            ? gap * 1000 / (1 - settings.FraudRate)
+            : settings.SpanDays * MsPerDay / (settings.Count * (1 - settings.FraudRate));
+        // With p scenarios per legitimate draw: rate = p*F / (1 + p*L + p*F), solved for p.
         var r = settings.FraudRate;
-        _scenarioProbability = r / (MeanScenarioSize * (1 - r));
+        var f = settings.Mix.Mean(FraudPerScenario);
+        var l = settings.Mix.Mean(LegitPerScenario);
+        _scenarioProbability = r / (f - (r * (f + l)));
         _idPrefix = string.Create(CultureInfo.InvariantCulture, $"tx-{settings.Seed}-");
     }
 
@@ -100,6 +108,12 @@ internal sealed class SyntheticGenerator
         {
             merchantIndex = _world.PickMerchantIn(_random, card.HomeCountry);
         }
+        return LegitAt(timeMs, cardIndex, merchantIndex, travelling);
+    }
+
+    private Draft LegitAt(long timeMs, int cardIndex, int merchantIndex, bool travelling)
+    {
+        var card = _world.Cards[cardIndex];
         var merchant = _world.Merchants[merchantIndex];
 
         // At home a card only pays a foreign merchant online; in person abroad means travelling.
@@ -123,52 +137,122 @@ internal sealed class SyntheticGenerator
     private void ScheduleScenario(long startMs)
     {
         var scenario = _scenarioCount++;
+        var kind = _settings.Mix.Pick(_random);
         var cardIndex = _world.PickCard(_random);
         var card = _world.Cards[cardIndex];
         var device = string.Create(CultureInfo.InvariantCulture, $"dev-x{scenario:D7}");
         var ip = string.Create(CultureInfo.InvariantCulture, $"185.{_random.Next(256)}.{_random.Next(256)}.{_random.Next(1, 255)}");
-
-        if (_random.NextDouble() < 0.5)
+        switch (FraudScenarios.All[kind])
         {
-            // Card testing: cheap probes at merchants the card has never used, then the cash-out.
-            var t = startMs;
-            var probes = 3 + _random.Next(4);
-            for (var i = 0; i < probes; i++)
+            case FraudScenarios.CardTesting:
+                CardTesting(startMs, cardIndex, card, device, ip);
+                break;
+            case FraudScenarios.AccountTakeover:
+                AccountTakeover(startMs, cardIndex, card, device, ip);
+                break;
+            case FraudScenarios.StolenCardAbroad:
+                StolenCardAbroad(startMs, cardIndex, card);
+                break;
+            case FraudScenarios.MerchantCompromise:
+                MerchantCompromise(startMs, device, ip);
+                break;
+            default:
+                BustOut(startMs, cardIndex, card);
+                break;
+        }
+    }
+
+    private void CardTesting(long startMs, int cardIndex, CardProfile card, string device, string ip)
+    {
+        // Cheap probes at merchants the card has never used, then the cash-out.
+        var t = startMs;
+        var probes = 3 + _random.Next(4);
+        for (var i = 0; i < probes; i++)
+        {
+            t += 5_000 + _random.Next(85_000);
+            var merchant = NewMerchantFor(card);
+            Schedule(new Draft(t, cardIndex, merchant, 0.5 + (_random.NextDouble() * 2.5), card.HomeCountry, "online", device, ip, FraudScenarios.CardTesting));
+        }
+        t += MsPerMinute + _random.Next((int)(9 * MsPerMinute));
+        var big = PickMerchantOfCategory(_random.NextDouble() < 0.5 ? "electronics" : "jewelry");
+        Schedule(new Draft(t, cardIndex, big, card.TypicalAmount * (8 + (_random.NextDouble() * 17)), card.HomeCountry, "online", device, ip, FraudScenarios.CardTesting));
+    }
+
+    private void AccountTakeover(long startMs, int cardIndex, CardProfile card, string device, string ip)
+    {
+        // A foreign device at night (usually), amounts far above the card's usual.
+        var country = ForeignCountryFor(card);
+        long t;
+        if (_random.NextDouble() < 0.7)
+        {
+            var dayStart = startMs - (((_settings.Start.TimeOfDay.Ticks / TimeSpan.TicksPerMillisecond) + startMs) % MsPerDay);
+            t = dayStart + (long)(_random.NextDouble() * 5 * MsPerHour);
+            if (t < startMs)
             {
-                t += 5_000 + _random.Next(85_000);
-                var merchant = NewMerchantFor(card);
-                Schedule(new Draft(t, cardIndex, merchant, 0.5 + (_random.NextDouble() * 2.5), card.HomeCountry, "online", device, ip, FraudScenarios.CardTesting));
+                t += MsPerDay;
             }
-            t += MsPerMinute + _random.Next((int)(9 * MsPerMinute));
-            var big = PickMerchantOfCategory(_random.NextDouble() < 0.5 ? "electronics" : "jewelry");
-            Schedule(new Draft(t, cardIndex, big, card.TypicalAmount * (8 + (_random.NextDouble() * 17)), card.HomeCountry, "online", device, ip, FraudScenarios.CardTesting));
         }
         else
         {
-            // Account takeover: a foreign device at night (usually), amounts far above the card's usual.
-            var country = ForeignCountryFor(card);
-            long t;
-            if (_random.NextDouble() < 0.7)
-            {
-                var dayStart = startMs - (((_settings.Start.TimeOfDay.Ticks / TimeSpan.TicksPerMillisecond) + startMs) % MsPerDay);
-                t = dayStart + (long)(_random.NextDouble() * 5 * MsPerHour);
-                if (t < startMs)
-                {
-                    t += MsPerDay;
-                }
-            }
-            else
-            {
-                t = startMs + (long)(_random.NextDouble() * 2 * MsPerHour);
-            }
-            var count = 1 + _random.Next(3);
-            for (var i = 0; i < count; i++)
-            {
-                var category = WorldCatalog.Categories[_random.NextDouble() < 0.5 ? 5 : _random.Next(WorldCatalog.Categories.Length)];
-                var merchant = PickMerchantOfCategory(category);
-                Schedule(new Draft(t, cardIndex, merchant, card.TypicalAmount * (4 + (_random.NextDouble() * 11)), country, "online", device, ip, FraudScenarios.AccountTakeover));
-                t += (2 * MsPerMinute) + _random.Next((int)(28 * MsPerMinute));
-            }
+            t = startMs + (long)(_random.NextDouble() * 2 * MsPerHour);
+        }
+        var count = 1 + _random.Next(3);
+        for (var i = 0; i < count; i++)
+        {
+            var category = WorldCatalog.Categories[_random.NextDouble() < 0.5 ? 5 : _random.Next(WorldCatalog.Categories.Length)];
+            var merchant = PickMerchantOfCategory(category);
+            Schedule(new Draft(t, cardIndex, merchant, card.TypicalAmount * (4 + (_random.NextDouble() * 11)), country, "online", device, ip, FraudScenarios.AccountTakeover));
+            t += (2 * MsPerMinute) + _random.Next((int)(28 * MsPerMinute));
+        }
+    }
+
+    private void StolenCardAbroad(long startMs, int cardIndex, CardProfile card)
+    {
+        // In person in a country the card does not live in, several shops within hours: no device, no IP.
+        var country = ForeignCountryFor(card);
+        var t = startMs;
+        var count = 2 + _random.Next(4);
+        for (var i = 0; i < count; i++)
+        {
+            var category = WorldCatalog.Categories[_random.NextDouble() < 0.6 ? (_random.NextDouble() < 0.5 ? 5 : 9) : 4];
+            var merchant = PickMerchantOfCategory(category);
+            var channel = _random.NextDouble() < 0.5 ? "pos" : "contactless";
+            Schedule(new Draft(t, cardIndex, merchant, card.TypicalAmount * (2 + (_random.NextDouble() * 6)), country, channel, null, null, FraudScenarios.StolenCardAbroad));
+            t += (10 * MsPerMinute) + _random.Next((int)(50 * MsPerMinute));
+        }
+    }
+
+    private void MerchantCompromise(long startMs, string device, string ip)
+    {
+        // The breach: ordinary purchases by several cards at one merchant over a day or two (legitimate, labelled so).
+        // The fraud: days later each of those cards is used online from the fraudster's device, at high amounts.
+        var breached = _random.Next(_world.Merchants.Count);
+        var cards = 3 + _random.Next(6);
+        for (var i = 0; i < cards; i++)
+        {
+            var cardIndex = _world.PickCard(_random);
+            var card = _world.Cards[cardIndex];
+            var exposedAt = startMs + (long)(_random.NextDouble() * 2 * MsPerDay);
+            Schedule(LegitAt(exposedAt, cardIndex, breached, travelling: false));
+            var usedAt = exposedAt + (2 * MsPerDay) + (long)(_random.NextDouble() * 8 * MsPerDay);
+            var merchant = PickMerchantOfCategory(_random.NextDouble() < 0.5 ? "electronics" : "digital_goods");
+            Schedule(new Draft(usedAt, cardIndex, merchant, card.TypicalAmount * (3 + (_random.NextDouble() * 7)), card.HomeCountry, "online", device, ip, FraudScenarios.MerchantCompromise));
+        }
+    }
+
+    private void BustOut(long startMs, int cardIndex, CardProfile card)
+    {
+        // The cardholder's own device and country: purchases grow step by step over a day or two, then stop.
+        var device = card.Devices[_random.Next(card.Devices.Length)];
+        var t = startMs;
+        var factor = 1.5 + _random.NextDouble();
+        var count = 3 + _random.Next(4);
+        for (var i = 0; i < count; i++)
+        {
+            var merchant = PickMerchantOfCategory(_random.NextDouble() < 0.5 ? "electronics" : "jewelry");
+            Schedule(new Draft(t, cardIndex, merchant, card.TypicalAmount * factor, card.HomeCountry, "online", device, card.Ip, FraudScenarios.BustOut));
+            factor *= 1.3 + (_random.NextDouble() * 0.5);
+            t += (2 * MsPerHour) + _random.Next((int)(8 * MsPerHour));
         }
     }
 

@@ -12,4 +12,11 @@ internal sealed record SyntheticSettings
     public double FraudRate { get; init; } = 0.01;
     public DateTimeOffset Start { get; init; } = DefaultStart;
     public double SpanDays { get; init; } = 14;
+    public ScenarioMix Mix { get; init; } = ScenarioMix.Default;
+
+    /// <summary>
+    /// Mean event-time gap between transactions; when set it replaces <see cref="SpanDays"/> (the speed-up sets it
+    /// from the publishing rate, so event time runs a fixed multiple of wall time).
+    /// </summary>
+    public double? MeanGapSeconds { get; init; }
 }

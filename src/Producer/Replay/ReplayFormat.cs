@@ -1,0 +1,8 @@
+namespace Fraud.Streaming.Producer.Replay;
+
+internal enum ReplayFormat
+{
+    IeeeCis,
+    PaySim,
+    Jsonl,
+}
