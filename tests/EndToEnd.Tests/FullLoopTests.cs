@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
@@ -77,18 +79,22 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         await WaitUntilAsync(async () => await IsOk(http, $"{scorerUrl}/readyz"), Step, scorer, "scorer ready");
         await WaitUntilAsync(async () => await CountAsync(db, "verdicts") == firstBatch, Step, scorer, $"{firstBatch} verdicts");
 
-        // 4. Traffic keeps flowing while v2 trains on the grown history.
-        const int secondBatch = 2000;
-        await using var traffic = ProcessRunner.StartDotnet(Dll("Producer"), ["synthetic", "--count", $"{secondBatch}", "--cards", "300",
+        // 4. Traffic keeps flowing while v2 trains on the grown history, and until v2 has scored some of it:
+        //    the run is open-ended and stopped by SIGTERM, so the swap happens under traffic whatever the timing.
+        await using var traffic = ProcessRunner.StartDotnet(Dll("Producer"), ["synthetic", "--duration-seconds", "600", "--cards", "300",
             "--fraud-rate", "0.05", "--seed", "2", "--rate", "250", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env);
         await WaitUntilAsync(async () => await CountAsync(db, "labels") >= firstBatch + 400, Step, traffic, "second-run labels arriving");
         await RunToEndAsync(Dll("Trainer"), ["train", "--out", Path.Combine(work, "v2"), "--rounds", "30"], env);
         var v2 = await ScalarAsync<string>(db, "select version from model_versions order by created_at desc limit 1");
         Assert.NotEqual(v1, v2);
-        Assert.False(traffic.HasExited, "the second traffic run ended before v2 was announced; the swap would not be under traffic");
-        Assert.Equal(0, await traffic.WaitForExitAsync(Step));
+        await WaitUntilAsync(async () => await ScalarAsync<long>(db, $"select count(*) from verdicts where model_version = '{v2}'") > 0,
+            Step, traffic, $"verdicts by {v2} while traffic flows");
+        Assert.Equal(0, await traffic.StopAsync(TimeSpan.FromSeconds(60)));
+        var summary = traffic.Lines.Last(l => l.Text.StartsWith("produced ", StringComparison.Ordinal)).Text;
+        Assert.Contains($"malformed={malformedPerRun} errors=0", summary, StringComparison.Ordinal);
+        var secondBatch = int.Parse(Regex.Match(summary, @"transactions=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
 
-        const int valid = firstBatch + secondBatch;
+        var valid = firstBatch + secondBatch;
         await WaitUntilAsync(async () => await CountAsync(db, "verdicts") == valid, Step, scorer, $"{valid} verdicts");
 
         // Every valid transaction has exactly one verdict, on the topic and in Postgres.
