@@ -118,6 +118,7 @@ internal static class SyntheticCommand
                 ModelsTopic = kafka.ModelsTopic,
                 DlqTopic = kafka.DlqTopic,
             };
+            var display = ProgressDisplay.ForConsole(logger);
             var publish = new PublishSettings
             {
                 Rate = parse.GetValue(rate),
@@ -128,12 +129,13 @@ internal static class SyntheticCommand
                 Compression = parse.GetValue(client.Compression),
                 BatchSize = parse.GetValue(client.BatchSize),
                 Speedup = parse.GetValue(speedup),
+                ProgressInterval = display.Interval,
             };
             // The blocking loop runs off the invocation thread so Ctrl-C can cancel it promptly.
             return Task.Factory.StartNew(
                 () =>
                 {
-                    var counters = new KafkaPublisher(options, logger).Run(settings, publish, cancellationToken);
+                    var counters = new KafkaPublisher(options, logger, display).Run(settings, publish, cancellationToken);
                     Console.Out.WriteLine(counters.Summary());
                     return counters.Errors > 0 ? 1 : 0;
                 },

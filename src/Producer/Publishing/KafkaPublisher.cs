@@ -14,8 +14,10 @@ namespace Fraud.Streaming.Producer.Publishing;
 /// label delay, malformed messages interleaved. One idempotent producer; deliveries are counted from callbacks,
 /// never awaited one by one.
 /// </summary>
-internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
+internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, ProgressDisplay? display = null)
 {
+    private readonly ProgressDisplay _display = display ?? new ProgressDisplay(logger, TextWriter.Null, interactive: false);
+
     private const int MaxLoggedErrors = 20;
 
     /// <param name="counters">Where deliveries are counted; pass one in to watch a run while it goes.</param>
@@ -109,6 +111,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         }
         else
         {
+            _display.Finish();
             ProducerLog.Stopping(logger);
         }
         if (labels.Count > 0)
@@ -123,6 +126,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
             }
         }
 
+        _display.Finish();
         var undelivered = producer.Flush(settings.FlushTimeout);
         if (undelivered > 0)
         {
@@ -156,7 +160,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger)
         {
             if (progress.Due(now, counters.Transactions, out var rate))
             {
-                ProducerLog.Progress(logger, counters.Transactions, counters.Labels, counters.Malformed, counters.Errors, rate, (int)Math.Max(0, enqueued - counters.Transactions - counters.Labels - counters.Malformed - counters.Errors));
+                _display.Report(counters.Transactions, counters.Labels, counters.Malformed, counters.Errors, rate, (int)Math.Max(0, enqueued - counters.Transactions - counters.Labels - counters.Malformed - counters.Errors));
             }
         }
 
