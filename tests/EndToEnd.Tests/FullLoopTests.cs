@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
@@ -9,6 +7,8 @@ using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Testing;
 using Npgsql;
 using Xunit.Abstractions;
+
+using static Fraud.Streaming.EndToEnd.Tests.EndToEndWaits;
 
 namespace Fraud.Streaming.EndToEnd.Tests;
 
@@ -167,23 +167,6 @@ public sealed class FullLoopTests(ITestOutputHelper output)
     private static string? Header(ConsumeResult<byte[], byte[]> message, string name) =>
         message.Message.Headers?.TryGetLastBytes(name, out var value) == true ? Encoding.UTF8.GetString(value) : null;
 
-    private static async Task<bool> IsOk(HttpClient http, string url)
-    {
-        try
-        {
-            using var response = await http.GetAsync(new Uri(url));
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException)
-        {
-            return false;
-        }
-    }
-
     private static async Task<long> CountAsync(PostgresTestDatabase db, string table)
     {
         try
@@ -202,27 +185,5 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, ProcessRunner watched, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            Assert.False(watched.HasExited, $"{watched.Description} exited while waiting for {what}:\n{watched.Output}");
-            await Task.Delay(250);
-        }
-        Assert.Fail($"timed out after {timeout} waiting for {what}; {watched.Description} printed:\n{watched.Output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

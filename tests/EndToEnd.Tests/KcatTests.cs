@@ -1,8 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Testing;
 using Xunit.Abstractions;
+
+using static Fraud.Streaming.EndToEnd.Tests.EndToEndWaits;
 
 namespace Fraud.Streaming.EndToEnd.Tests;
 
@@ -49,7 +49,7 @@ public sealed class KcatTests(ITestOutputHelper output)
         var scorerUrl = $"http://127.0.0.1:{FreePort()}";
         await using var scorer = ProcessRunner.StartDotnet(Dll("Scorer"), ["run", "--urls", scorerUrl], env);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await WaitUntilAsync(async () => await IsOk(http, $"{scorerUrl}/readyz"), scorer, "scorer ready");
+        await WaitUntilAsync(async () => await IsOk(http, $"{scorerUrl}/readyz"), Step, scorer, "scorer ready");
 
         // Exactly what the README shows: key = card_id, then the v1 JSON, separated by '|'.
         var transactionId = $"kcat-{Guid.NewGuid():N}";
@@ -79,45 +79,6 @@ public sealed class KcatTests(ITestOutputHelper output)
         output.WriteLine($"$ {process.Description}\n{process.Output}");
         Assert.True(code == 0, $"{process.Description} exited {code}:\n{process.Output}");
         return string.Join('\n', process.Lines.Where(l => !l.IsError).Select(l => l.Text));
-    }
-
-    private static async Task<bool> IsOk(HttpClient http, string url)
-    {
-        try
-        {
-            using var response = await http.GetAsync(new Uri(url));
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-        catch (TaskCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, ProcessRunner watched, string what)
-    {
-        var deadline = DateTime.UtcNow + Step;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            Assert.False(watched.HasExited, $"{watched.Description} exited while waiting for {what}:\n{watched.Output}");
-            await Task.Delay(250);
-        }
-        Assert.Fail($"timed out after {Step} waiting for {what}; {watched.Description} printed:\n{watched.Output}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Needs the dev stack and the kcat program on the PATH.</summary>
