@@ -99,6 +99,11 @@ alive producer "$producer_pid"; alive scorer "$scorer_pid"
 say "Trainer: model v2 on the longer history, while traffic flows"
 dotnet "$(bin Trainer)" train --out "$run/v2" --store "$run/models" | tee "$run/train-v2.log"
 v2=$(psqlq "select version from model_versions order by created_at desc limit 1")
+if grep -q "champion=false" "$run/train-v2.log"; then
+  echo "v2 did not beat v1 on v2's own holdout, so the trainer kept v1 as champion (see above)."
+  echo "Promoting v2 by hand to show the hot swap:"
+  dotnet "$(bin Trainer)" models promote "$v2" | tee -a "$run/train-v2.log"
+fi
 for _ in $(seq 1 150); do
   curl -fsS "$scorer_url/metrics" | grep -q "fraud_scorer_model_info{version=\"$v2\"} 1" && break
   alive scorer "$scorer_pid"; sleep 0.2

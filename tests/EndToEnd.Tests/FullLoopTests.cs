@@ -84,7 +84,10 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         await using var traffic = ProcessRunner.StartDotnet(Dll("Producer"), ["synthetic", "--duration-seconds", "600", "--cards", "300",
             "--fraud-rate", "0.05", "--seed", "2", "--rate", "250", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env);
         await WaitUntilAsync(async () => await CountAsync(db, "labels") >= firstBatch + 400, Step, traffic, "second-run labels arriving");
-        await RunToEndAsync(Dll("Trainer"), ["train", "--out", Path.Combine(work, "v2"), "--rounds", "30"], env);
+        // This test is about the swap, not the champion policy (the registry tests cover that): v2 is promoted
+        // whatever its holdout says, and the trainer must report it as champion.
+        var trainedV2 = await RunToEndAsync(Dll("Trainer"), ["train", "--out", Path.Combine(work, "v2"), "--rounds", "30", "--promote-margin", "-1"], env);
+        Assert.Contains("champion=true", trainedV2, StringComparison.Ordinal);
         var v2 = await ScalarAsync<string>(db, "select version from model_versions order by created_at desc limit 1");
         Assert.NotEqual(v1, v2);
         await WaitUntilAsync(async () => await ScalarAsync<long>(db, $"select count(*) from verdicts where model_version = '{v2}'") > 0,
