@@ -3,8 +3,9 @@ using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Testing;
-using Npgsql;
 using Xunit.Abstractions;
+
+using static Fraud.Streaming.EndToEnd.Tests.EndToEndSteps;
 
 namespace Fraud.Streaming.EndToEnd.Tests;
 
@@ -69,27 +70,22 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
                 }
                 producer.Flush(Step);
             }
-            var deadline = DateTime.UtcNow + Step;
-            while (await CountAsync(db.ConnectionString) < transactions.Count)
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"monitoring wrote {await CountAsync(db.ConnectionString)} of {transactions.Count}:\n{monitoring.Output}");
-                Assert.False(monitoring.HasExited, monitoring.Output);
-                await Task.Delay(250);
-            }
+            await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "transactions") == transactions.Count,
+                Step, monitoring, $"{transactions.Count} transactions written by monitoring");
             Assert.Equal(0, await monitoring.StopAsync(TimeSpan.FromSeconds(30)));
         }
 
         // 2. Offline: the trainer recomputes features from the Postgres history.
         var offlinePath = Path.Combine(work, "offline.jsonl");
-        await RunToEndAsync(Dll("Trainer"), ["features", "--out", offlinePath], env);
+        await RunToEndAsync(output, Dll("Trainer"), ["features", "--out", offlinePath], env, Step);
 
         // 3. Online: the scorer's pipeline over the same stream (it needs a model package to run).
         var modelDir = Path.Combine(work, "model");
-        await RunToEndAsync(Dll("Trainer"), ["train", "--transactions", txPath, "--labels", labelsPath, "--out", modelDir,
-            "--rounds", "5", "--no-register", "--no-announce"], env);
+        await RunToEndAsync(output, Dll("Trainer"), ["train", "--transactions", txPath, "--labels", labelsPath, "--out", modelDir,
+            "--rounds", "5", "--no-register", "--no-announce"], env, Step);
         var onlinePath = Path.Combine(work, "online.jsonl");
-        await RunToEndAsync(Dll("Scorer"), ["score-file", "--model", modelDir, "--input", txPath, "--output", Path.Combine(work, "verdicts.jsonl"),
-            "--emit-features", onlinePath, "--batch-size", "100"], env);
+        await RunToEndAsync(output, Dll("Scorer"), ["score-file", "--model", modelDir, "--input", txPath, "--output", Path.Combine(work, "verdicts.jsonl"),
+            "--emit-features", onlinePath, "--batch-size", "100"], env, Step);
 
         var offline = Read(offlinePath);
         var online = Read(onlinePath);
@@ -147,27 +143,4 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
     private static Dictionary<string, float[]> Read(string path) => File.ReadLines(path)
         .Select(l => FeatureVectorWriter.Parse(System.Text.Encoding.UTF8.GetBytes(l)))
         .ToDictionary(r => r.TransactionId, r => r.Features, StringComparer.Ordinal);
-
-    private async Task RunToEndAsync(string dll, string[] args, Dictionary<string, string?> env)
-    {
-        await using var process = ProcessRunner.StartDotnet(dll, args, env);
-        var code = await process.WaitForExitAsync(Step);
-        output.WriteLine($"$ {process.Description}\n{process.Output}");
-        Assert.True(code == 0, $"{process.Description} exited {code}:\n{process.Output}");
-    }
-
-    private static async Task<long> CountAsync(string connectionString)
-    {
-        try
-        {
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("select count(*) from transactions", connection);
-            return (long)(await command.ExecuteScalarAsync())!;
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return 0;
-        }
-    }
 }

@@ -5,10 +5,9 @@ using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Testing;
-using Npgsql;
 using Xunit.Abstractions;
 
-using static Fraud.Streaming.EndToEnd.Tests.EndToEndWaits;
+using static Fraud.Streaming.EndToEnd.Tests.EndToEndSteps;
 
 namespace Fraud.Streaming.EndToEnd.Tests;
 
@@ -65,32 +64,32 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         // 1. History: valid and malformed transactions plus labels, all at once.
         const int firstBatch = 3000;
         const int malformedPerRun = 12;
-        var first = await RunToEndAsync(Dll("Producer"), ["synthetic", "--count", $"{firstBatch}", "--cards", "300", "--fraud-rate", "0.05",
-            "--seed", "1", "--rate", "0", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env);
-        await WaitUntilAsync(async () => await CountAsync(db, "labels") == firstBatch && await CountAsync(db, "transactions") == firstBatch,
+        var first = await RunToEndAsync(output, Dll("Producer"), ["synthetic", "--count", $"{firstBatch}", "--cards", "300", "--fraud-rate", "0.05",
+            "--seed", "1", "--rate", "0", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env, Step);
+        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") == firstBatch && await CountAsync(db.ConnectionString, "transactions") == firstBatch,
             Step, monitoring, $"{firstBatch} transactions and labels in Postgres");
 
         // 2. Model v1 from Postgres: stored, registered, announced.
-        await RunToEndAsync(Dll("Trainer"), ["train", "--out", Path.Combine(work, "v1"), "--rounds", "30"], env);
-        var v1 = await ScalarAsync<string>(db, "select version from model_versions order by created_at limit 1");
+        await RunToEndAsync(output, Dll("Trainer"), ["train", "--out", Path.Combine(work, "v1"), "--rounds", "30"], env, Step);
+        var v1 = await ScalarAsync<string>(db.ConnectionString, "select version from model_versions order by created_at limit 1");
 
         // 3. The scorer picks v1 up from the models topic and scores the backlog.
         await using var scorer = ProcessRunner.StartDotnet(Dll("Scorer"), ["run", "--urls", scorerUrl], env);
         await WaitUntilAsync(async () => await IsOk(http, $"{scorerUrl}/readyz"), Step, scorer, "scorer ready");
-        await WaitUntilAsync(async () => await CountAsync(db, "verdicts") == firstBatch, Step, scorer, $"{firstBatch} verdicts");
+        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "verdicts") == firstBatch, Step, scorer, $"{firstBatch} verdicts");
 
         // 4. Traffic keeps flowing while v2 trains on the grown history, and until v2 has scored some of it:
         //    the run is open-ended and stopped by SIGTERM, so the swap happens under traffic whatever the timing.
         await using var traffic = ProcessRunner.StartDotnet(Dll("Producer"), ["synthetic", "--duration-seconds", "600", "--cards", "300",
             "--fraud-rate", "0.05", "--seed", "2", "--rate", "250", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env);
-        await WaitUntilAsync(async () => await CountAsync(db, "labels") >= firstBatch + 400, Step, traffic, "second-run labels arriving");
+        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") >= firstBatch + 400, Step, traffic, "second-run labels arriving");
         // This test is about the swap, not the champion policy (the registry tests cover that): v2 is promoted
         // whatever its holdout says, and the trainer must report it as champion.
-        var trainedV2 = await RunToEndAsync(Dll("Trainer"), ["train", "--out", Path.Combine(work, "v2"), "--rounds", "30", "--promote-margin", "-1"], env);
+        var trainedV2 = await RunToEndAsync(output, Dll("Trainer"), ["train", "--out", Path.Combine(work, "v2"), "--rounds", "30", "--promote-margin", "-1"], env, Step);
         Assert.Contains("champion=true", trainedV2, StringComparison.Ordinal);
-        var v2 = await ScalarAsync<string>(db, "select version from model_versions order by created_at desc limit 1");
+        var v2 = await ScalarAsync<string>(db.ConnectionString, "select version from model_versions order by created_at desc limit 1");
         Assert.NotEqual(v1, v2);
-        await WaitUntilAsync(async () => await ScalarAsync<long>(db, $"select count(*) from verdicts where model_version = '{v2}'") > 0,
+        await WaitUntilAsync(async () => await ScalarAsync<long>(db.ConnectionString, $"select count(*) from verdicts where model_version = '{v2}'") > 0,
             Step, traffic, $"verdicts by {v2} while traffic flows");
         Assert.Equal(0, await traffic.StopAsync(TimeSpan.FromSeconds(60)));
         var summary = traffic.Lines.Last(l => l.Text.StartsWith("produced ", StringComparison.Ordinal)).Text;
@@ -98,14 +97,14 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         var secondBatch = int.Parse(Regex.Match(summary, @"transactions=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
 
         var valid = firstBatch + secondBatch;
-        await WaitUntilAsync(async () => await CountAsync(db, "verdicts") == valid, Step, scorer, $"{valid} verdicts");
+        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "verdicts") == valid, Step, scorer, $"{valid} verdicts");
 
         // Every valid transaction has exactly one verdict, on the topic and in Postgres.
         var verdicts = ReadAll(bootstrap, kafka.VerdictsTopic, valid);
         var perTransaction = verdicts.GroupBy(m => ContractJson.DeserializeVerdict(m.Message.Value).TransactionId).ToList();
         Assert.Equal(valid, perTransaction.Count);
         Assert.All(perTransaction, g => Assert.Single(g));
-        Assert.Equal(valid, await ScalarAsync<long>(db, "select count(*) from verdicts v join transactions t using (transaction_id)"));
+        Assert.Equal(valid, await ScalarAsync<long>(db.ConnectionString, "select count(*) from verdicts v join transactions t using (transaction_id)"));
 
         // Every malformed message is in the DLQ, with its reason.
         var dlq = ReadAll(bootstrap, kafka.DlqTopic, 2 * malformedPerRun);
@@ -114,9 +113,9 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         Assert.Equal(2 * malformedPerRun, dlq.Select(m => Header(m, "malformed.id")).Distinct().Count());
 
         // The scorer switched to v2 without a restart, and later transactions were scored by it.
-        var byVersion = await ScalarAsync<long>(db, $"select count(*) from verdicts where model_version = '{v2}'");
+        var byVersion = await ScalarAsync<long>(db.ConnectionString, $"select count(*) from verdicts where model_version = '{v2}'");
         Assert.True(byVersion > 0, $"no verdict was scored by {v2}");
-        Assert.True(await ScalarAsync<long>(db, $"select count(*) from verdicts where model_version = '{v1}'") >= firstBatch);
+        Assert.True(await ScalarAsync<long>(db.ConnectionString, $"select count(*) from verdicts where model_version = '{v1}'") >= firstBatch);
         await scorer.WaitForLineAsync(line => line.Contains(v2, StringComparison.Ordinal) && line.Contains("swap", StringComparison.OrdinalIgnoreCase), Step);
 
         // Nobody crashed, and both services stop cleanly.
@@ -126,15 +125,6 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         Assert.Equal(0, await monitoring.StopAsync(TimeSpan.FromSeconds(30)));
         output.WriteLine($"v1={v1} v2={v2} verdicts by v2={byVersion} producer: {first}");
         Directory.Delete(work, recursive: true);
-    }
-
-    private async Task<string> RunToEndAsync(string dll, string[] args, Dictionary<string, string?> env)
-    {
-        await using var process = ProcessRunner.StartDotnet(dll, args, env);
-        var code = await process.WaitForExitAsync(Step);
-        output.WriteLine($"$ {process.Description}\n{process.Output}");
-        Assert.True(code == 0, $"{process.Description} exited {code}:\n{process.Output}");
-        return process.Lines.Count > 0 ? process.Lines[^1].Text : string.Empty;
     }
 
     private static List<ConsumeResult<byte[], byte[]>> ReadAll(string bootstrap, string topic, int expected)
@@ -169,24 +159,4 @@ public sealed class FullLoopTests(ITestOutputHelper output)
 
     private static string? Header(ConsumeResult<byte[], byte[]> message, string name) =>
         message.Message.Headers?.TryGetLastBytes(name, out var value) == true ? Encoding.UTF8.GetString(value) : null;
-
-    private static async Task<long> CountAsync(PostgresTestDatabase db, string table)
-    {
-        try
-        {
-            return await ScalarAsync<long>(db, $"select count(*) from {table}");
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return 0;
-        }
-    }
-
-    private static async Task<T> ScalarAsync<T>(PostgresTestDatabase db, string sql)
-    {
-        await using var connection = new NpgsqlConnection(db.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
 }

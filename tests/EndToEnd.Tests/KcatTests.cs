@@ -2,7 +2,7 @@ using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Testing;
 using Xunit.Abstractions;
 
-using static Fraud.Streaming.EndToEnd.Tests.EndToEndWaits;
+using static Fraud.Streaming.EndToEnd.Tests.EndToEndSteps;
 
 namespace Fraud.Streaming.EndToEnd.Tests;
 

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Sockets;
+using Fraud.Streaming.Testing;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Fraud.Streaming.EndToEnd.Tests;
+
+/// <summary>
+/// Steps end-to-end tests share: run a deployable to completion, wait on a condition or an HTTP endpoint while
+/// watching a process, find a free port, query the history database.
+/// </summary>
+internal static class EndToEndSteps
+{
+    /// <summary>Runs a deployable to its end, logs what it printed, asserts exit code 0; returns its last line.</summary>
+    public static async Task<string> RunToEndAsync(ITestOutputHelper output, string dll, string[] args,
+        IReadOnlyDictionary<string, string?> env, TimeSpan timeout)
+    {
+        await using var process = ProcessRunner.StartDotnet(dll, args, env);
+        var code = await process.WaitForExitAsync(timeout);
+        output.WriteLine($"$ {process.Description}\n{process.Output}");
+        Assert.True(code == 0, $"{process.Description} exited {code}:\n{process.Output}");
+        return process.Lines.Count > 0 ? process.Lines[^1].Text : string.Empty;
+    }
+
+    /// <summary>Rows in a table; 0 while the table does not exist yet (migrations not applied).</summary>
+    public static async Task<long> CountAsync(string connectionString, string table)
+    {
+        try
+        {
+            return await ScalarAsync<long>(connectionString, $"select count(*) from {table}");
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
+    }
+
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Polls <paramref name="condition"/>; fails at once, with its output, if <paramref name="watched"/> exits meanwhile.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, ProcessRunner watched, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            Assert.False(watched.HasExited, $"{watched.Description} exited while waiting for {what}:\n{watched.Output}");
+            await Task.Delay(250);
+        }
+        Assert.Fail($"timed out after {timeout} waiting for {what}; {watched.Description} printed:\n{watched.Output}");
+    }
+
+    /// <summary>True when the URL answers 200; false while the service is not up yet.</summary>
+    public static async Task<bool> IsOk(HttpClient http, string url)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(url));
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
