@@ -7,8 +7,8 @@ internal static partial class ProducerLog
     [LoggerMessage(1, LogLevel.Information, "Publishing synthetic traffic to {Bootstrap}: transactions={TransactionsTopic} labels={LabelsTopic} rate={Rate}/s label-delay={LabelDelay}")]
     public static partial void Starting(ILogger logger, string bootstrap, string transactionsTopic, string labelsTopic, double rate, TimeSpan labelDelay);
 
-    [LoggerMessage(2, LogLevel.Information, "progress: transactions={Transactions} labels={Labels} malformed={Malformed} errors={Errors} rate={Rate:F0}/s in-flight={InFlight}")]
-    public static partial void Progress(ILogger logger, long transactions, long labels, long malformed, long errors, double rate, int inFlight);
+    [LoggerMessage(2, LogLevel.Information, "progress: {Status}")]
+    public static partial void Progress(ILogger logger, string status);
 
     [LoggerMessage(3, LogLevel.Warning, "delivery to {Topic} failed: {Reason}")]
     public static partial void DeliveryFailed(ILogger logger, string topic, string reason);

@@ -118,7 +118,7 @@ internal static class SyntheticCommand
                 ModelsTopic = kafka.ModelsTopic,
                 DlqTopic = kafka.DlqTopic,
             };
-            var display = ProgressDisplay.ForConsole(logger);
+            var display = PublishProgress.ForConsole(logger);
             var publish = new PublishSettings
             {
                 Rate = parse.GetValue(rate),

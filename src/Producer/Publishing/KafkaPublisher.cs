@@ -5,6 +5,7 @@ using Fraud.Streaming.Producer.Malformed;
 using Fraud.Streaming.Producer.Synthetic;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Shared.Progress;
 using Microsoft.Extensions.Logging;
 
 namespace Fraud.Streaming.Producer.Publishing;
@@ -16,7 +17,7 @@ namespace Fraud.Streaming.Producer.Publishing;
 /// </summary>
 internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, ProgressDisplay? display = null)
 {
-    private readonly ProgressDisplay _display = display ?? new ProgressDisplay(logger, TextWriter.Null, interactive: false);
+    private readonly ProgressDisplay _display = display ?? PublishProgress.LogOnly(logger);
 
     private const int MaxLoggedErrors = 20;
 
@@ -160,7 +161,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
         {
             if (progress.Due(now, counters.Transactions, out var rate))
             {
-                _display.Report(counters.Transactions, counters.Labels, counters.Malformed, counters.Errors, rate, (int)Math.Max(0, enqueued - counters.Transactions - counters.Labels - counters.Malformed - counters.Errors));
+                _display.Report(PublishProgress.Format(counters.Transactions, counters.Labels, counters.Malformed, counters.Errors, rate, (int)Math.Max(0, enqueued - counters.Transactions - counters.Labels - counters.Malformed - counters.Errors)));
             }
         }
 
