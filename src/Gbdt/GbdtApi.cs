@@ -60,7 +60,10 @@ public readonly record struct GbdtRound(int Round, int TotalRounds, double Train
 /// </summary>
 public sealed record GbdtTree(int[] SplitFeature, float[] Threshold, int[] Left, int[] Right, float[] LeafValues);
 
-/// <summary>A trained model: <c>p = sigmoid(BaseMargin + Σ trees)</c>.</summary>
+/// <summary>
+/// A trained model: <c>p = sigmoid(BaseMargin + Σ trees)</c>. <c>BestRound</c> is the number of trees kept: the round
+/// (1-based) with the lowest validation logloss when validation data was given, else every round trained.
+/// </summary>
 public sealed record GbdtModel(int FeatureCount, float BaseMargin, IReadOnlyList<GbdtTree> Trees, string DeviceDescription, int BestRound);
 
 /// <summary>The entry point: bins the data, picks the backend, grows the trees.</summary>
@@ -71,9 +74,9 @@ public static class GbdtTrainer
     /// <exception cref="NotSupportedException"><see cref="GbdtDevice.Cuda"/> asked for and no CUDA device present.</exception>
     public static GbdtModel Train(GbdtDataset train, GbdtDataset? validation, GbdtOptions options,
         IProgress<GbdtRound>? progress = null, CancellationToken cancellationToken = default)
-        => throw new NotImplementedException("GBDT training is being implemented");
+        => GbdtBooster.Train(train, validation, options, progress, cancellationToken);
 
     /// <summary>The model's probabilities for every row, computed the way ONNX Runtime does (float32 sum in tree order).</summary>
     public static float[] PredictProbability(GbdtModel model, GbdtDataset rows)
-        => throw new NotImplementedException("GBDT prediction is being implemented");
+        => GbdtPredictor.PredictProbability(model, rows);
 }

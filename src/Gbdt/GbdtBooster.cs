@@ -1,0 +1,187 @@
+using System.Diagnostics;
+
+namespace Fraud.Streaming.Gbdt;
+
+/// <summary>The boosting loop: depth-wise growth one level at a time on a backend, early stopping, progress.</summary>
+internal static class GbdtBooster
+{
+    public static GbdtModel Train(GbdtDataset train, GbdtDataset? validation, GbdtOptions options,
+        IProgress<GbdtRound>? progress, CancellationToken cancellationToken,
+        Func<TrainingRows, ParallelOptions, IGbdtBackend>? backendFactory = null)
+    {
+        GbdtValidation.Check(options, train, validation);
+        var clock = Stopwatch.StartNew();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads ?? Environment.ProcessorCount, CancellationToken = cancellationToken };
+        var labels = train.Labels.ToArray();
+        var positives = labels.Count(l => l);
+        var positiveWeight = options.ScalePosWeight;
+        var baseMargin = (float)Math.Log(positiveWeight * positives / (labels.Length - positives));
+        var binned = QuantileBinner.Bin(train, options.MaxBins, parallel);
+        var rows = new TrainingRows(binned, labels, positiveWeight, baseMargin, options.Seed, options.RowSubsample);
+        using var backend = backendFactory is null ? BackendFactory.Create(options.Device, rows, parallel) : backendFactory(rows, parallel);
+
+        var trees = new List<GbdtTree>();
+        var validationMargins = validation is null ? null : new double[validation.RowCount];
+        if (validationMargins is not null)
+        {
+            Array.Fill(validationMargins, (double)baseMargin);
+        }
+        var bestLoss = double.PositiveInfinity;
+        var bestRound = 0;
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (tree, binTree) = GrowTree(backend, binned, options, round);
+            if (tree is null)
+            {
+                break; // no split passes the limits; later rounds would grow the same empty tree
+            }
+            var trainLoss = backend.FinishTree(binTree!);
+            trees.Add(tree);
+            double? validationLoss = null;
+            if (validation is not null && validationMargins is not null)
+            {
+                validationLoss = AddAndScore(tree, validation, validationMargins);
+                if (validationLoss < bestLoss)
+                {
+                    bestLoss = validationLoss.Value;
+                    bestRound = trees.Count;
+                }
+            }
+            else
+            {
+                bestRound = trees.Count;
+            }
+            progress?.Report(new GbdtRound(trees.Count, options.Rounds, trainLoss, validationLoss, clock.Elapsed));
+            if (options.EarlyStoppingRounds > 0 && trees.Count - bestRound >= options.EarlyStoppingRounds)
+            {
+                break;
+            }
+        }
+        if (validation is not null && trees.Count > bestRound)
+        {
+            trees.RemoveRange(bestRound, trees.Count - bestRound);
+        }
+        return new GbdtModel(train.FeatureCount, baseMargin, trees, backend.Description, bestRound);
+    }
+
+    /// <summary>Features a tree may split on: the ColumnSubsample share with the smallest hashes of (seed, round, feature).</summary>
+    internal static bool[] FeaturesForTree(int features, double fraction, int seed, int round)
+    {
+        var allowed = new bool[features];
+        if (fraction >= 1.0)
+        {
+            Array.Fill(allowed, true);
+            return allowed;
+        }
+        var keep = Math.Max(1, (int)Math.Round(fraction * features));
+        var order = Enumerable.Range(0, features)
+            .OrderBy(f => KernelMath.Hash(seed ^ 0x5bd1e995, round, f))
+            .ThenBy(f => f)
+            .Take(keep);
+        foreach (var f in order)
+        {
+            allowed[f] = true;
+        }
+        return allowed;
+    }
+
+    private static (GbdtTree? Tree, BinTree? BinTree) GrowTree(IGbdtBackend backend, BinnedData data, GbdtOptions o, int round)
+    {
+        var start = backend.BeginTree(round);
+        var p = new SplitParams(1.0 / start.ScaleG, 1.0 / start.ScaleH, o.Lambda, o.MinChildWeight);
+        var allowed = FeaturesForTree(data.FeatureCount, o.ColumnSubsample, o.Seed, round);
+        var features = data.FeatureCount;
+
+        var splitFeature = new List<int>();
+        var splitBin = new List<int>();
+        var threshold = new List<float>();
+        var left = new List<int>();
+        var right = new List<int>();
+        var leafValues = new List<float>();
+
+        // Per active node: integer totals and where its parent points to it (-1 = root).
+        var totals = new List<long> { start.TotalG, start.TotalH };
+        var parents = new List<(int Node, bool IsLeft)> { (-1, false) };
+        var results = Array.Empty<SplitCandidate>();
+        for (var depth = 0; depth <= o.MaxDepth && parents.Count > 0; depth++)
+        {
+            var active = parents.Count;
+            var canSplit = depth < o.MaxDepth;
+            if (canSplit)
+            {
+                if (results.Length < active * features)
+                {
+                    results = new SplitCandidate[active * features];
+                }
+                backend.FindSplits(active, totals.ToArray(), allowed, p, results);
+            }
+            var decisions = new NodeDecision[active];
+            var nextTotals = new List<long>();
+            var nextParents = new List<(int Node, bool IsLeft)>();
+            for (var i = 0; i < active; i++)
+            {
+                var (feature, best) = canSplit
+                    ? SplitSearch.BestOverFeatures(results.AsSpan(i * features, features), o.MinSplitGain)
+                    : (-1, default);
+                int pointer;
+                if (feature < 0)
+                {
+                    var leafId = leafValues.Count;
+                    leafValues.Add(LeafValue(totals[2 * i], totals[(2 * i) + 1], p, o));
+                    decisions[i] = new NodeDecision(-1, 0, 0, leafId, false);
+                    pointer = ~leafId;
+                }
+                else
+                {
+                    var node = splitFeature.Count;
+                    splitFeature.Add(feature);
+                    splitBin.Add(best.Bin);
+                    threshold.Add(data.Thresholds[feature][best.Bin]);
+                    left.Add(0);
+                    right.Add(0);
+                    var slot = nextParents.Count;
+                    var rightG = totals[2 * i] - best.LeftG;
+                    var rightH = totals[(2 * i) + 1] - best.LeftH;
+                    nextTotals.AddRange([best.LeftG, best.LeftH, rightG, rightH]);
+                    nextParents.Add((node, true));
+                    nextParents.Add((node, false));
+                    decisions[i] = new NodeDecision(feature, best.Bin, slot, -1, best.LeftH <= rightH);
+                    pointer = node;
+                }
+                var (parent, isLeft) = parents[i];
+                if (parent >= 0)
+                {
+                    (isLeft ? left : right)[parent] = pointer;
+                }
+            }
+            if (splitFeature.Count == 0)
+            {
+                return (null, null);
+            }
+            backend.ApplySplits(decisions, buildHistograms: depth + 1 < o.MaxDepth);
+            totals = nextTotals;
+            parents = nextParents;
+        }
+        var leaves = leafValues.ToArray();
+        return (new GbdtTree([.. splitFeature], [.. threshold], [.. left], [.. right], leaves),
+            new BinTree([.. splitFeature], [.. splitBin], [.. left], [.. right], leaves));
+    }
+
+    private static float LeafValue(long g, long h, SplitParams p, GbdtOptions o) =>
+        (float)(-(g * p.InvScaleG) / ((h * p.InvScaleH) + o.Lambda) * o.LearningRate);
+
+    private static double AddAndScore(GbdtTree tree, GbdtDataset data, double[] margins)
+    {
+        var x = data.Features.Span;
+        var labels = data.Labels.Span;
+        var features = data.FeatureCount;
+        double loss = 0;
+        for (var r = 0; r < data.RowCount; r++)
+        {
+            margins[r] += GbdtPredictor.LeafValue(tree, x.Slice(r * features, features));
+            loss += TrainingRows.LogLoss(labels[r], margins[r]);
+        }
+        return loss / data.RowCount;
+    }
+}

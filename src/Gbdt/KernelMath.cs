@@ -1,0 +1,76 @@
+namespace Fraud.Streaming.Gbdt;
+
+/// <summary>
+/// Arithmetic shared by the managed backend and the ILGPU kernels. It uses only +, -, *, /, integer shifts and
+/// conversions, so every backend computes the same bits (Math.Exp differs between runtimes and devices).
+/// </summary>
+internal static class KernelMath
+{
+    private const double Ln2Hi = 0.693147180369123816490;
+    private const double Ln2Lo = 1.90821492927058770002e-10;
+    private const double InvLn2 = 1.44269504088896338700;
+
+    /// <summary>exp(x) for |x| ≤ 40, within a few ulp.</summary>
+    public static double Exp(double x)
+    {
+        var kd = x * InvLn2;
+        var k = (int)(kd < 0 ? kd - 0.5 : kd + 0.5);
+        var r = x - (k * Ln2Hi) - (k * Ln2Lo);
+        // Taylor series on |r| <= ln2/2: 13 terms reach double precision.
+        var p = 1.0 + (r / 13.0);
+        p = 1.0 + (r / 12.0 * p);
+        p = 1.0 + (r / 11.0 * p);
+        p = 1.0 + (r / 10.0 * p);
+        p = 1.0 + (r / 9.0 * p);
+        p = 1.0 + (r / 8.0 * p);
+        p = 1.0 + (r / 7.0 * p);
+        p = 1.0 + (r / 6.0 * p);
+        p = 1.0 + (r / 5.0 * p);
+        p = 1.0 + (r / 4.0 * p);
+        p = 1.0 + (r / 3.0 * p);
+        p = 1.0 + (r / 2.0 * p);
+        p = 1.0 + (r * p);
+        return k >= 0 ? p * (1L << k) : p / (1L << -k);
+    }
+
+    /// <summary>The logistic function of a margin, clamped where it saturates.</summary>
+    public static double Sigmoid(double margin)
+    {
+        var x = margin > 40 ? 40 : margin < -40 ? -40 : margin;
+        return 1.0 / (1.0 + Exp(-x));
+    }
+
+    /// <summary>Round half away from zero to a fixed-point integer.</summary>
+    public static long Quantize(double value, double scale)
+    {
+        var scaled = value * scale;
+        return scaled >= 0 ? (long)(scaled + 0.5) : -(long)(0.5 - scaled);
+    }
+
+    /// <summary>A well-mixed 64-bit hash (SplitMix64 finaliser) of a seed and two indices.</summary>
+    public static ulong Hash(int seed, int a, int b)
+    {
+        var z = ((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)a << 32) ^ (uint)b;
+        z += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        z = (z ^ (z >> 29)) * 0xBF58476D1CE4E5B9UL;
+        return z ^ (z >> 32);
+    }
+
+    /// <summary>Whether row <paramref name="row"/> is in round <paramref name="round"/>'s sample, independent of threads and device.</summary>
+    public static bool RowSampled(int seed, int round, int row, ulong cutoff) => Hash(seed, round, row) < cutoff;
+
+    /// <summary>The hash cutoff that keeps a fraction of rows.</summary>
+    public static ulong SampleCutoff(double fraction) =>
+        fraction >= 1.0 ? ulong.MaxValue : (ulong)(fraction * 18446744073709551615.0);
+
+    /// <summary>Split gain (XGBoost form) of sending (gl, hl) left and the rest right.</summary>
+    public static double Gain(double gl, double hl, double g, double h, double lambda)
+    {
+        var gr = g - gl;
+        var hr = h - hl;
+        return 0.5 * ((gl * gl / (hl + lambda)) + (gr * gr / (hr + lambda)) - (g * g / (h + lambda)));
+    }
+}

@@ -1,0 +1,350 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Fraud.Streaming.Gbdt;
+
+/// <summary>
+/// The managed CPU backend: column-major byte bins, rows of each node kept as a contiguous range of one index array,
+/// histograms built in parallel over (node, feature) and the larger child taken as parent minus the smaller.
+/// </summary>
+internal sealed class ManagedBackend : IGbdtBackend
+{
+    private const int BlockRows = 1 << 14;
+    private const int HistPerFeature = BinnedData.BinStride * 2;
+
+    private readonly TrainingRows _rows;
+    private readonly ParallelOptions _parallel;
+    private readonly int _n;
+    private readonly int _features;
+    private readonly double[] _margin;
+    private readonly GradientPair[] _grad;
+    private readonly double[] _g;
+    private readonly double[] _h;
+    private int[] _index;
+    private int[] _scratch;
+    private int _sampled;
+    private (int Start, int Count)[] _segments = new (int, int)[1];
+    private (int Start, int Count)[] _nextSegments = new (int, int)[2];
+    private long[] _hist = [];
+    private long[] _nextHist = [];
+    private readonly List<(int Start, int Count)> _leafSegments = [];
+
+    public ManagedBackend(TrainingRows rows, ParallelOptions parallel)
+    {
+        _rows = rows;
+        _parallel = parallel;
+        _n = rows.Data.RowCount;
+        _features = rows.Data.FeatureCount;
+        _margin = new double[_n];
+        Array.Fill(_margin, rows.BaseMargin);
+        _grad = new GradientPair[_n];
+        _g = new double[_n];
+        _h = new double[_n];
+        _index = new int[_n];
+        _scratch = new int[_n];
+        Description = $"cpu:managed x{(parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount)} threads";
+    }
+
+    public string Description { get; }
+
+    public RoundStart BeginTree(int round)
+    {
+        var blocks = (_n + BlockRows - 1) / BlockRows;
+        var maxG = new double[blocks];
+        var maxH = new double[blocks];
+        var all = _rows.RowSubsample >= 1.0;
+        var cutoff = KernelMath.SampleCutoff(_rows.RowSubsample);
+        Parallel.For(0, blocks, _parallel, blk =>
+        {
+            var end = Math.Min(_n, (blk + 1) * BlockRows);
+            double mg = 0, mh = 0;
+            for (var i = blk * BlockRows; i < end; i++)
+            {
+                if (!all && !KernelMath.RowSampled(_rows.Seed, round, i, cutoff))
+                {
+                    _g[i] = 0;
+                    _h[i] = 0;
+                    continue;
+                }
+                var p = KernelMath.Sigmoid(_margin[i]);
+                var label = _rows.Labels[i];
+                var w = label ? _rows.PositiveWeight : 1.0;
+                var g = w * (p - (label ? 1.0 : 0.0));
+                var h = w * p * (1.0 - p);
+                _g[i] = g;
+                _h[i] = h;
+                mg = Math.Max(mg, Math.Abs(g));
+                mh = Math.Max(mh, h);
+            }
+            maxG[blk] = mg;
+            maxH[blk] = mh;
+        });
+        var scaleG = TrainingRows.ScaleFor(maxG.Max());
+        var scaleH = TrainingRows.ScaleFor(maxH.Max());
+        var sumG = new long[blocks];
+        var sumH = new long[blocks];
+        Parallel.For(0, blocks, _parallel, blk =>
+        {
+            var end = Math.Min(_n, (blk + 1) * BlockRows);
+            long sg = 0, sh = 0;
+            for (var i = blk * BlockRows; i < end; i++)
+            {
+                var g = (int)KernelMath.Quantize(_g[i], scaleG);
+                var h = (int)KernelMath.Quantize(_h[i], scaleH);
+                _grad[i] = new GradientPair { G = g, H = h };
+                sg += g;
+                sh += h;
+            }
+            sumG[blk] = sg;
+            sumH[blk] = sh;
+        });
+        _sampled = 0;
+        for (var i = 0; i < _n; i++)
+        {
+            if (all || KernelMath.RowSampled(_rows.Seed, round, i, cutoff))
+            {
+                _index[_sampled++] = i;
+            }
+        }
+        _segments[0] = (0, _sampled);
+        _leafSegments.Clear();
+        EnsureCapacity(ref _hist, 1);
+        BuildHistograms(_hist, [(0, 0)], _segments);
+        return new RoundStart(scaleG, scaleH, sumG.Sum(), sumH.Sum());
+    }
+
+    public void FindSplits(int activeNodes, ReadOnlySpan<long> nodeTotals, ReadOnlySpan<bool> featureAllowed, SplitParams p, SplitCandidate[] results)
+    {
+        var totals = nodeTotals.ToArray();
+        var allowed = featureAllowed.ToArray();
+        var numBins = _rows.Data.NumBins;
+        var hist = _hist;
+        var features = _features;
+        Parallel.For(0, activeNodes * features, _parallel, item =>
+        {
+            var node = item / features;
+            var f = item % features;
+            results[item] = allowed[f]
+                ? SplitSearch.BestOnFeature(hist.AsSpan(((node * features) + f) * HistPerFeature, HistPerFeature), numBins[f], totals[2 * node], totals[(2 * node) + 1], p)
+                : new SplitCandidate { Bin = -1 };
+        });
+    }
+
+    public void ApplySplits(ReadOnlySpan<NodeDecision> decisions, bool buildHistograms)
+    {
+        var d = decisions.ToArray();
+        var children = 0;
+        for (var i = 0; i < d.Length; i++)
+        {
+            var decision = d[i];
+            if (decision.Feature >= 0)
+            {
+                children = Math.Max(children, decision.LeftSlot + 2);
+            }
+            else
+            {
+                while (_leafSegments.Count <= decision.LeafId)
+                {
+                    _leafSegments.Add((0, 0));
+                }
+                _leafSegments[decision.LeafId] = _segments[i];
+            }
+        }
+        if (_nextSegments.Length < children)
+        {
+            _nextSegments = new (int, int)[children];
+        }
+        var bins = _rows.Data.Bins;
+        Parallel.For(0, d.Length, _parallel, i =>
+        {
+            var decision = d[i];
+            if (decision.Feature < 0)
+            {
+                return;
+            }
+            var (start, count) = _segments[i];
+            var column = bins.AsSpan(decision.Feature * _n, _n);
+            var left = start;
+            var right = 0;
+            var bin = decision.Bin;
+            var index = _index;
+            var scratch = _scratch;
+            for (var k = start; k < start + count; k++)
+            {
+                var row = index[k];
+                if (column[row] <= bin)
+                {
+                    index[left++] = row;
+                }
+                else
+                {
+                    scratch[start + right++] = row;
+                }
+            }
+            Array.Copy(scratch, start, index, left, right);
+            _nextSegments[decision.LeftSlot] = (start, left - start);
+            _nextSegments[decision.LeftSlot + 1] = (left, right);
+        });
+        if (buildHistograms && children > 0)
+        {
+            EnsureCapacity(ref _nextHist, children);
+            var build = new List<(int Slot, int Segment)>();
+            foreach (var decision in d)
+            {
+                if (decision.Feature >= 0)
+                {
+                    var small = decision.SmallLeft ? decision.LeftSlot : decision.LeftSlot + 1;
+                    build.Add((small, small));
+                }
+            }
+            BuildHistograms(_nextHist, build, _nextSegments);
+            var size = _features * HistPerFeature;
+            var parentHist = _hist;
+            var childHist = _nextHist;
+            Parallel.For(0, d.Length, _parallel, i =>
+            {
+                var decision = d[i];
+                if (decision.Feature < 0)
+                {
+                    return;
+                }
+                var small = decision.SmallLeft ? decision.LeftSlot : decision.LeftSlot + 1;
+                var large = decision.SmallLeft ? decision.LeftSlot + 1 : decision.LeftSlot;
+                var parent = parentHist.AsSpan(i * size, size);
+                var s = childHist.AsSpan(small * size, size);
+                var l = childHist.AsSpan(large * size, size);
+                Subtract(parent, s, l);
+            });
+            (_hist, _nextHist) = (_nextHist, _hist);
+        }
+        (_segments, _nextSegments) = (_nextSegments, _segments);
+    }
+
+    public double FinishTree(BinTree tree)
+    {
+        var leaves = tree.LeafValues;
+        if (_rows.RowSubsample >= 1.0)
+        {
+            var segments = _leafSegments.ToArray();
+            Parallel.For(0, segments.Length, _parallel, leaf =>
+            {
+                var (start, count) = segments[leaf];
+                var v = (double)leaves[leaf];
+                for (var k = start; k < start + count; k++)
+                {
+                    _margin[_index[k]] += v;
+                }
+            });
+        }
+        else
+        {
+            var blocks0 = (_n + BlockRows - 1) / BlockRows;
+            Parallel.For(0, blocks0, _parallel, blk =>
+            {
+                var end = Math.Min(_n, (blk + 1) * BlockRows);
+                for (var i = blk * BlockRows; i < end; i++)
+                {
+                    _margin[i] += leaves[tree.LeafOf(_rows.Data.Bins, _n, i)];
+                }
+            });
+        }
+        var blocks = (_n + BlockRows - 1) / BlockRows;
+        var loss = new double[blocks];
+        Parallel.For(0, blocks, _parallel, blk =>
+        {
+            var end = Math.Min(_n, (blk + 1) * BlockRows);
+            double s = 0;
+            for (var i = blk * BlockRows; i < end; i++)
+            {
+                s += TrainingRows.LogLoss(_rows.Labels[i], _margin[i]);
+            }
+            loss[blk] = s;
+        });
+        return loss.Sum() / _n;
+    }
+
+    /// <summary>The training margins (for tests).</summary>
+    internal ReadOnlySpan<double> Margins => _margin;
+
+    public void Dispose()
+    {
+    }
+
+    private void EnsureCapacity(ref long[] hist, int nodes)
+    {
+        var needed = (long)nodes * _features * HistPerFeature;
+        if (hist.LongLength < needed)
+        {
+            hist = new long[needed];
+        }
+    }
+
+    private void BuildHistograms(long[] hist, List<(int Slot, int Segment)> nodes, (int Start, int Count)[] segments)
+    {
+        var features = _features;
+        var bins = _rows.Data.Bins;
+        var grad = _grad;
+        var index = _index;
+        var n = _n;
+        var all = _sampled == n;
+        Parallel.For(0, nodes.Count * features, _parallel, item =>
+        {
+            var (slot, segment) = nodes[item / features];
+            var f = item % features;
+            var h = hist.AsSpan(((slot * features) + f) * HistPerFeature, HistPerFeature);
+            h.Clear();
+            var (start, count) = segments[segment];
+            var column = bins.AsSpan(f * n, n);
+            if (all && start == 0 && count == n)
+            {
+                Accumulate(h, column, grad);
+            }
+            else
+            {
+                Accumulate(h, column, grad, index.AsSpan(start, count));
+            }
+        });
+    }
+
+    private static void Subtract(ReadOnlySpan<long> parent, ReadOnlySpan<long> small, Span<long> large)
+    {
+        var width = System.Numerics.Vector<long>.Count;
+        var k = 0;
+        for (; k <= parent.Length - width; k += width)
+        {
+            (new System.Numerics.Vector<long>(parent[k..]) - new System.Numerics.Vector<long>(small[k..])).CopyTo(large[k..]);
+        }
+        for (; k < parent.Length; k++)
+        {
+            large[k] = parent[k] - small[k];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Accumulate(Span<long> hist, ReadOnlySpan<byte> column, GradientPair[] grad)
+    {
+        ref var h0 = ref MemoryMarshal.GetReference(hist);
+        for (var row = 0; row < column.Length; row++)
+        {
+            var b = column[row] * 2;
+            var gp = grad[row];
+            Unsafe.Add(ref h0, b) += gp.G;
+            Unsafe.Add(ref h0, b + 1) += gp.H;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Accumulate(Span<long> hist, ReadOnlySpan<byte> column, GradientPair[] grad, ReadOnlySpan<int> rows)
+    {
+        ref var h0 = ref MemoryMarshal.GetReference(hist);
+        ref var c0 = ref MemoryMarshal.GetReference(column);
+        ref var g0 = ref MemoryMarshal.GetArrayDataReference(grad);
+        foreach (var row in rows)
+        {
+            var b = Unsafe.Add(ref c0, row) * 2;
+            var gp = Unsafe.Add(ref g0, row);
+            Unsafe.Add(ref h0, b) += gp.G;
+            Unsafe.Add(ref h0, b + 1) += gp.H;
+        }
+    }
+}

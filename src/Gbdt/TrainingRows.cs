@@ -1,0 +1,16 @@
+namespace Fraud.Streaming.Gbdt;
+
+/// <summary>What every backend needs about the training rows besides the bins.</summary>
+internal sealed record TrainingRows(BinnedData Data, bool[] Labels, double PositiveWeight, double BaseMargin, int Seed, double RowSubsample)
+{
+    /// <summary>The largest fixed-point magnitude of one row's gradient or hessian: sums over 2^31 rows still fit in a long.</summary>
+    public const double QuantizationRange = 1 << 30;
+
+    public static double ScaleFor(double maxAbs) => maxAbs > 0 ? QuantizationRange / maxAbs : 1.0;
+
+    public static double LogLoss(bool label, double margin)
+    {
+        var p = Math.Clamp(KernelMath.Sigmoid(margin), 1e-15, 1 - 1e-15);
+        return label ? -Math.Log(p) : -Math.Log(1 - p);
+    }
+}
