@@ -8,4 +8,6 @@ internal static class ExitCodes
     public const int PostgresUnavailable = 2;
     public const int StoreFailed = 3;
     public const int AnnounceFailed = 4;
+    /// <summary><c>--device cuda</c> and no CUDA device (or driver) present.</summary>
+    public const int DeviceUnavailable = 5;
 }

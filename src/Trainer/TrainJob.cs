@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using Confluent.Kafka;
+using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
+using Fraud.Streaming.Shared.Progress;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Publishing;
@@ -17,13 +19,12 @@ namespace Fraud.Streaming.Trainer;
 
 /// <summary>
 /// One training run. The steps go from local to shared, so a failure leaves nothing half-done:
-/// read → features → train → export check → evaluate → write --out → put in the store (verified) →
+/// read → features → time split → train → export check → thresholds (validation) → evaluate (holdout) → write --out → put in the store (verified) →
 /// register (one transaction) → announce. A later step never runs after an earlier one failed.
 /// </summary>
-internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error)
+internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error, ProgressDisplay? progress = null)
 {
-    /// <summary>The exported model must reproduce ML.NET's probabilities this closely, or the run fails.</summary>
-    internal const double ExportTolerance = 1e-4;
+    private readonly ProgressDisplay _progress = progress ?? new ProgressDisplay(TextWriter.Null, interactive: false, line => output.WriteLine($"[train] {line}"));
 
     private readonly List<KeyValuePair<string, TimeSpan>> _timings = [];
 
@@ -33,6 +34,11 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         {
             settings.Validate();
             return await RunCoreAsync(cancellationToken);
+        }
+        catch (NotSupportedException ex)
+        {
+            await error.WriteLineAsync($"error: --device {DeviceName(settings.Device)}: {PostgresAccess.OneLine(ex)}");
+            return ExitCodes.DeviceUnavailable;
         }
         catch (PostgresUnavailableException ex)
         {
@@ -86,14 +92,27 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["holdout_fraction"] = Invariant(settings.HoldoutFraction),
-            ["review_fpr"] = Invariant(settings.ReviewFpr),
-            ["decline_fpr"] = Invariant(settings.DeclineFpr),
+            ["validation_fraction"] = Invariant(settings.ValidationFraction),
+            ["thresholds"] = settings.ThresholdMode == ThresholdMode.Cost ? "cost" : "fpr",
         };
-        foreach (var (key, value) in settings.Gbdt.Describe())
+        if (settings.ThresholdMode == ThresholdMode.Cost)
+        {
+            parameters["cost_missed_fraud"] = Invariant(settings.Costs.MissedFraud);
+            parameters["cost_review"] = Invariant(settings.Costs.Review);
+            parameters["cost_declined_good"] = Invariant(settings.Costs.DeclinedGood);
+        }
+        else
+        {
+            parameters["review_fpr"] = Invariant(settings.ReviewFpr);
+            parameters["decline_fpr"] = Invariant(settings.DeclineFpr);
+        }
+        var algorithm = settings.Algorithm == TrainAlgorithm.Gbdt ? OurGbdt.AlgorithmName : LightGbmBaseline.AlgorithmName;
+        foreach (var (key, value) in settings.Algorithm == TrainAlgorithm.Gbdt ? OurGbdt.Describe(settings.Gbdt) : settings.LightGbm.Describe())
         {
             parameters[key] = value;
         }
-        var contentHash = ContentHash.Compute(all, spec.Hash, parameters.Append(new("algorithm", LightGbmBaseline.Algorithm)));
+        // Device and threads stay out: they do not change the model, so the same window on another machine is no new version.
+        var contentHash = ContentHash.Compute(all, spec.Hash, parameters.Append(new("algorithm", algorithm)));
 
         if (registry is not null
             && await registry.FindByContentAsync(settings.ModelName, contentHash, spec.Hash, cancellationToken) is { } existing)
@@ -103,20 +122,43 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             return ExitCodes.Ok;
         }
 
-        // Time-based split: the newest labelled rows are the holdout.
-        var holdoutCount = (int)Math.Round(all.RowCount * settings.HoldoutFraction);
-        holdoutCount = Math.Clamp(holdoutCount, 1, all.RowCount - 1);
-        var train = all.Slice(0, all.RowCount - holdoutCount);
-        var holdout = all.Slice(all.RowCount - holdoutCount, holdoutCount);
+        // Time-based split, oldest to newest: train | validation (early stopping, thresholds) | holdout (evaluation only).
+        var split = TimeSplit.Of(all, settings.ValidationFraction, settings.HoldoutFraction);
+        var (train, validation, holdout) = (split.Train, split.Validation, split.Holdout);
         if (holdout.FraudCount == 0 || holdout.FraudCount == holdout.RowCount)
         {
             throw new InvalidOperationException($"the holdout ({holdout.RowCount} newest labelled rows) has {holdout.FraudCount} fraud: both classes are needed to evaluate");
         }
+        if (validation.FraudCount == 0)
+        {
+            Log("split", $"the validation slice ({validation.RowCount} rows) has no fraud: thresholds will flag almost nothing");
+        }
 
         watch.Restart();
-        var model = LightGbmBaseline.Train(train, settings.Gbdt);
-        Phase("train", watch.Elapsed,
-            $"{settings.Gbdt.Rounds} rounds x {settings.Gbdt.Leaves} leaves on {train.RowCount} rows ({train.FraudCount} fraud), {model.Ensemble.Trees.Count} trees");
+        ITrainedModel model;
+        string trainedWhat;
+        if (settings.Algorithm == TrainAlgorithm.Gbdt)
+        {
+            var rounds = new RoundProgress(_progress);
+            OurGbdt gbdt;
+            try
+            {
+                gbdt = OurGbdt.Train(train, validation, settings.GbdtWithDevice, rounds, cancellationToken);
+            }
+            finally
+            {
+                _progress.Finish();
+            }
+            trainedWhat = Invariant($"{gbdt.Model.Trees.Count} trees (best round {gbdt.Model.BestRound} of {settings.Gbdt.Rounds}) x depth ≤ {settings.Gbdt.MaxDepth}");
+            model = gbdt;
+        }
+        else
+        {
+            var lightGbm = LightGbmBaseline.Train(train, settings.LightGbm);
+            trainedWhat = $"{settings.LightGbm.Rounds} rounds x {settings.LightGbm.Leaves} leaves, {lightGbm.Ensemble.Trees.Count} trees";
+            model = lightGbm;
+        }
+        Phase("train", watch.Elapsed, $"{algorithm} on {model.Device}: {trainedWhat} from {train.RowCount} rows ({train.FraudCount} fraud)");
 
         watch.Restart();
         var created = DateTimeOffset.UtcNow;
@@ -130,23 +172,32 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             ["content_hash"] = contentHash,
         });
         var scores = ScoreWithOnnx(onnx, holdout, spec.Count);
-        var reference = model.PredictWithMlNet(holdout);
+        var reference = model.PredictReference(holdout);
         var maxDiff = MaxAbsDiff(scores, reference);
-        if (maxDiff > ExportTolerance)
+        if (maxDiff > model.ExportTolerance)
         {
-            throw new InvalidOperationException($"the exported ONNX model differs from ML.NET by up to {maxDiff:E2} on the holdout (tolerance {ExportTolerance:E0})");
+            throw new InvalidOperationException(
+                $"the exported ONNX model differs from the trainer's {algorithm} predictions by up to {maxDiff:E2} on the holdout (tolerance {model.ExportTolerance:E0})");
         }
-        Phase("export", watch.Elapsed, $"ONNX {onnx.Length} bytes, max |ONNX - ML.NET| on {holdout.RowCount} holdout rows = {maxDiff:E2}");
+        Phase("export", watch.Elapsed, $"ONNX {onnx.Length} bytes, max |ONNX - {algorithm}| on {holdout.RowCount} holdout rows = {maxDiff:E2}");
+
+        // Thresholds come from the validation slice, scored by the exported model the scorer will run.
+        watch.Restart();
+        var validationScores = ScoreWithOnnx(onnx, validation, spec.Count);
+        var choice = ChooseThresholds(validationScores, validation.Labels);
+        var thresholds = new Thresholds(choice.Review, choice.Decline);
+        DecisionPolicy.Validate(thresholds);
+        Phase("thresholds", watch.Elapsed, settings.ThresholdMode == ThresholdMode.Cost
+            ? Invariant($"on validation ({validation.RowCount} rows, {validation.FraudCount} fraud): review>={choice.Review:G6} decline>={choice.Decline:G6}, expected cost {choice.ExpectedCost:F4}/tx (approve all: {choice.ApproveAllCost:F4}/tx)")
+            : Invariant($"on validation ({validation.RowCount} rows, {validation.FraudCount} fraud): review>={choice.Review:G6} at FPR {settings.ReviewFpr}, decline>={choice.Decline:G6} at FPR {settings.DeclineFpr}"));
 
         watch.Restart();
         var evaluator = new BinaryEvaluator(scores, holdout.Labels);
         var metrics = new ModelMetrics(evaluator.RocAuc(), evaluator.AveragePrecision(), evaluator.RecallAtFpr(0.01));
-        var decline = evaluator.ThresholdAtFpr(settings.DeclineFpr);
-        var review = Math.Min(evaluator.ThresholdAtFpr(settings.ReviewFpr), decline);
-        var thresholds = new Thresholds(review, decline);
-        DecisionPolicy.Validate(thresholds);
+        var calibration = CalibrationReport.Compute(scores, holdout.Labels);
+        var plots = EvaluationPlots.Write(settings.OutDirectory, evaluator, calibration, metrics.RocAuc, metrics.PrAuc);
         Phase("evaluate", watch.Elapsed,
-            Invariant($"holdout {holdout.RowCount} rows ({holdout.FraudCount} fraud): roc_auc={metrics.RocAuc:F4} pr_auc={metrics.PrAuc:F4} recall@1%fpr={metrics.RecallAt1PctFpr:F4} review>={review:G6} decline>={decline:G6}"));
+            Invariant($"holdout {holdout.RowCount} rows ({holdout.FraudCount} fraud): roc_auc={metrics.RocAuc:F4} pr_auc={metrics.PrAuc:F4} recall@1%fpr={metrics.RecallAt1PctFpr:F4} brier={calibration.Brier:F5} ece={calibration.ExpectedCalibrationError:F5}"));
 
         var manifest = new ModelManifest
         {
@@ -158,17 +209,18 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names),
             Thresholds = thresholds,
             Training = new TrainingLineage(train.EventTimes[0], train.EventTimes[^1], train.RowCount, train.FraudCount, contentHash, holdout.RowCount),
-            Algorithm = LightGbmBaseline.Algorithm,
-            Device = "cpu",
+            Algorithm = algorithm,
+            Device = model.Device,
             CodeVersion = CodeVersion,
             Parameters = parameters,
             Metrics = metrics,
             Reference = FeatureReferences.Compute(train, spec.Names),
         };
-        var summary = new TrainingSummary(builder.TransactionCount, settings.HoldoutFraction, holdout.FraudCount, holdout.EventTimes[0],
-            holdout.EventTimes[^1], maxDiff, settings.ReviewFpr, evaluator.At(review), settings.DeclineFpr, evaluator.At(decline), _timings);
+        var summary = new TrainingSummary(builder.TransactionCount, split, maxDiff, settings.ThresholdMode, settings.Costs, choice,
+            CostThresholdChooser.ExpectedCost(scores, holdout.Labels, choice.Review, choice.Decline, settings.Costs),
+            settings.ReviewFpr, settings.DeclineFpr, evaluator.At(choice.Review), evaluator.At(choice.Decline), calibration, plots, _timings);
         WritePackage(manifest, onnx, summary);
-        Log("out", $"wrote {ModelPackage.OnnxFileName}, {ModelPackage.ManifestFileName}, report.md to {settings.OutDirectory}");
+        Log("out", $"wrote {ModelPackage.OnnxFileName}, {ModelPackage.ManifestFileName}, report.md, {string.Join(", ", plots)} to {settings.OutDirectory}");
 
         if (registry is null)
         {
@@ -242,6 +294,26 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         await Summary(manifest, registration.IsChampion);
         return ExitCodes.Ok;
     }
+
+    private CostChoice ChooseThresholds(float[] scores, bool[] labels)
+    {
+        if (settings.ThresholdMode == ThresholdMode.Cost)
+        {
+            return CostThresholdChooser.Choose(scores, labels, settings.Costs);
+        }
+        if (labels.All(l => l))
+        {
+            throw new InvalidOperationException($"the validation slice ({labels.Length} rows) has no legitimate rows: false-positive rates are undefined");
+        }
+        // The FPR cuts only need negatives; a validation slice without fraud still has a false-positive rate.
+        var negatives = scores.Where((_, i) => !labels[i]).OrderByDescending(x => x).ToArray();
+        var decline = BinaryEvaluator.ThresholdAtFpr(negatives, scores, settings.DeclineFpr);
+        var review = Math.Min(BinaryEvaluator.ThresholdAtFpr(negatives, scores, settings.ReviewFpr), decline);
+        return new CostChoice(review, decline, CostThresholdChooser.ExpectedCost(scores, labels, review, decline, settings.Costs),
+            settings.Costs.MissedFraud * labels.Count(l => l) / (double)labels.Length);
+    }
+
+    private static string DeviceName(GbdtDevice device) => device.ToString().ToLowerInvariant();
 
     internal static string CodeVersion { get; } =
         typeof(TrainJob).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";

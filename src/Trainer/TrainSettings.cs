@@ -1,5 +1,7 @@
+using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.Training;
 
 namespace Fraud.Streaming.Trainer;
@@ -14,8 +16,16 @@ internal sealed record TrainSettings
     public required ModelStoreOptions Store { get; init; }
     public required KafkaOptions Kafka { get; init; }
     public string ModelName { get; init; } = "fraud-gbdt";
-    public GbdtParameters Gbdt { get; init; } = new();
+    public TrainAlgorithm Algorithm { get; init; } = TrainAlgorithm.Gbdt;
+
+    /// <summary>Where our GBDT grows its trees (<see cref="GbdtOptions.Device"/> is ignored; this wins).</summary>
+    public GbdtDevice Device { get; init; } = GbdtDevice.Auto;
+    public GbdtOptions Gbdt { get; init; } = new() { Rounds = 100 };
+    public LightGbmParameters LightGbm { get; init; } = new();
     public double HoldoutFraction { get; init; } = 0.2;
+    public double ValidationFraction { get; init; } = 0.1;
+    public ThresholdMode ThresholdMode { get; init; } = ThresholdMode.Cost;
+    public DecisionCosts Costs { get; init; } = new();
     public double ReviewFpr { get; init; } = 0.02;
     public double DeclineFpr { get; init; } = 0.002;
     public double PromoteMargin { get; init; }
@@ -24,6 +34,9 @@ internal sealed record TrainSettings
     public TimeSpan AnnounceTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     public bool FromFiles => TransactionsPath is not null;
+
+    /// <summary>The GBDT options the library gets: the device from <c>--device</c>.</summary>
+    public GbdtOptions GbdtWithDevice => Gbdt with { Device = Device };
 
     /// <exception cref="ArgumentException">a setting is out of range; the message names it.</exception>
     public void Validate()
@@ -36,6 +49,15 @@ internal sealed record TrainSettings
         {
             throw new ArgumentException($"--holdout-fraction must lie in (0, 1), not {HoldoutFraction}");
         }
+        if (ValidationFraction is <= 0 or >= 1)
+        {
+            throw new ArgumentException($"--validation-fraction must lie in (0, 1), not {ValidationFraction}");
+        }
+        if (HoldoutFraction + ValidationFraction > 0.8)
+        {
+            throw new ArgumentException(
+                $"--holdout-fraction ({HoldoutFraction}) plus --validation-fraction ({ValidationFraction}) must leave at least 20% of the rows to train on");
+        }
         if (ReviewFpr is <= 0 or >= 1 || DeclineFpr is <= 0 or >= 1)
         {
             throw new ArgumentException("--review-fpr and --decline-fpr must lie in (0, 1)");
@@ -44,13 +66,52 @@ internal sealed record TrainSettings
         {
             throw new ArgumentException($"--decline-fpr ({DeclineFpr}) must not exceed --review-fpr ({ReviewFpr}): declines are the stricter cut");
         }
-        if (Gbdt.Rounds < 1 || Gbdt.Leaves < 2 || Gbdt.MinLeafRows < 1 || Gbdt.LearningRate <= 0)
+        Costs.Validate();
+        if (Algorithm == TrainAlgorithm.LightGbm)
         {
-            throw new ArgumentException("--rounds ≥ 1, --leaves ≥ 2, --min-leaf ≥ 1 and --learning-rate > 0 are required");
+            var l = LightGbm;
+            if (l.Rounds < 1 || l.Leaves < 2 || l.MinLeafRows < 1 || !(l.LearningRate > 0) || l.MaxBins is < 2 or > 255)
+            {
+                throw new ArgumentException("--rounds ≥ 1, --leaves ≥ 2, --min-leaf ≥ 1, --learning-rate > 0 and --max-bins in [2, 255] are required");
+            }
+            if (Device == GbdtDevice.Cuda)
+            {
+                throw new ArgumentException("--device cuda needs --algo gbdt: the ML.NET LightGBM baseline runs on the CPU only");
+            }
+        }
+        else
+        {
+            ValidateGbdt(Gbdt);
         }
         if (string.IsNullOrWhiteSpace(ModelName) || ModelName.Contains('/', StringComparison.Ordinal))
         {
             throw new ArgumentException($"--model-name '{ModelName}' must be non-empty and contain no '/'");
+        }
+    }
+
+    /// <summary>Checks the GBDT options in command-line terms, before any data is read.</summary>
+    /// <exception cref="ArgumentException">an option is out of range; the message names the flag.</exception>
+    internal static void ValidateGbdt(GbdtOptions o)
+    {
+        Require(o.Rounds >= 1, $"--rounds must be at least 1, not {o.Rounds}");
+        Require(o.MaxDepth >= 1, $"--max-depth must be at least 1, not {o.MaxDepth}");
+        Require(o.MaxBins is >= 2 and <= 255, $"--max-bins must lie in [2, 255], not {o.MaxBins}");
+        Require(double.IsFinite(o.LearningRate) && o.LearningRate > 0, $"--learning-rate must be above 0, not {o.LearningRate}");
+        Require(double.IsFinite(o.Lambda) && o.Lambda >= 0, $"--lambda must be ≥ 0, not {o.Lambda}");
+        Require(double.IsFinite(o.MinChildWeight) && o.MinChildWeight >= 0, $"--min-child-weight must be ≥ 0, not {o.MinChildWeight}");
+        Require(double.IsFinite(o.MinSplitGain) && o.MinSplitGain >= 0, $"--min-split-gain must be ≥ 0, not {o.MinSplitGain}");
+        Require(o.RowSubsample is > 0 and <= 1, $"--subsample must lie in (0, 1], not {o.RowSubsample}");
+        Require(o.ColumnSubsample is > 0 and <= 1, $"--colsample must lie in (0, 1], not {o.ColumnSubsample}");
+        Require(double.IsFinite(o.ScalePosWeight) && o.ScalePosWeight > 0, $"--scale-pos-weight must be above 0, not {o.ScalePosWeight}");
+        Require(o.EarlyStoppingRounds >= 0, $"--early-stopping-rounds must be ≥ 0 (0 = off), not {o.EarlyStoppingRounds}");
+        Require(o.Threads is null or >= 1, $"--threads must be at least 1, not {o.Threads}");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
         }
     }
 }

@@ -1,14 +1,17 @@
 using System.CommandLine;
+using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Postgres;
+using Fraud.Streaming.Shared.Progress;
+using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.Training;
 using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer;
 
 /// <summary>
-/// The command surface: <c>train</c>, <c>features</c> and <c>models list|promote|rollback</c>. Settings come from the command
+/// The command surface: <c>train</c>, <c>features</c>, <c>models list|promote|rollback</c> and <c>bench</c>. Settings come from the command
 /// line, then configuration (appsettings.json, environment: <c>Postgres__ConnectionString</c>,
 /// <c>Kafka__BootstrapServers</c>, <c>ModelStore__Kind</c>, ...).
 /// </summary>
@@ -26,6 +29,7 @@ internal static class TrainerCli
         root.Subcommands.Add(TrainCommand(configuration, output, error));
         root.Subcommands.Add(FeaturesCommand(configuration, output, error));
         root.Subcommands.Add(ModelsCommands.Build(configuration, output, error));
+        root.Subcommands.Add(BenchCommand.Build(output, error));
         return root;
     }
 
@@ -66,18 +70,25 @@ internal static class TrainerCli
         var pg = PostgresOption();
         var transactions = new Option<FileInfo?>("--transactions") { Description = "read history from this JSONL file of transactions instead of Postgres" };
         var labels = new Option<FileInfo?>("--labels") { Description = "JSONL file of labels (with --transactions)" };
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "folder for model.onnx, manifest.json and report.md", Required = true };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "folder for model.onnx, manifest.json, report.md and the plots", Required = true };
         var store = new Option<DirectoryInfo?>("--store") { Description = "folder model store (default: config ModelStore, else ./models)" };
         var modelName = ModelNameOption();
-        var rounds = new Option<int>("--rounds") { Description = "boosting rounds", DefaultValueFactory = _ => 100 };
-        var leaves = new Option<int>("--leaves") { Description = "leaves per tree", DefaultValueFactory = _ => 31 };
-        var minLeaf = new Option<int>("--min-leaf") { Description = "minimum rows per leaf", DefaultValueFactory = _ => 20 };
-        var learningRate = new Option<double>("--learning-rate") { Description = "learning rate", DefaultValueFactory = _ => 0.1 };
-        var seed = new Option<int>("--seed") { Description = "random seed (LightGBM runs deterministic)", DefaultValueFactory = _ => 42 };
-        var threads = new Option<int?>("--threads") { Description = "LightGBM threads (default: all cores)" };
-        var holdout = new Option<double>("--holdout-fraction") { Description = "newest fraction of labelled rows held out", DefaultValueFactory = _ => 0.2 };
-        var reviewFpr = new Option<double>("--review-fpr") { Description = "holdout false-positive rate at the review threshold", DefaultValueFactory = _ => 0.02 };
-        var declineFpr = new Option<double>("--decline-fpr") { Description = "holdout false-positive rate at the decline threshold", DefaultValueFactory = _ => 0.002 };
+        var algo = new Option<string>("--algo") { Description = "gbdt (our histogram GBDT) or lightgbm (the ML.NET LightGBM baseline)", DefaultValueFactory = _ => "gbdt" };
+        algo.AcceptOnlyFromAmong("gbdt", "lightgbm");
+        var device = DeviceOption();
+        var gbdt = new GbdtCliOptions();
+        var leaves = new Option<int>("--leaves") { Description = "leaves per tree (--algo lightgbm)", DefaultValueFactory = _ => 31 };
+        var minLeaf = new Option<int>("--min-leaf") { Description = "minimum rows per leaf (--algo lightgbm)", DefaultValueFactory = _ => 20 };
+        var holdout = new Option<double>("--holdout-fraction") { Description = "newest fraction of labelled rows held out for evaluation only", DefaultValueFactory = _ => 0.2 };
+        var validation = new Option<double>("--validation-fraction") { Description = "fraction of labelled rows just before the holdout: early stopping and thresholds", DefaultValueFactory = _ => 0.1 };
+        var thresholdMode = new Option<string>("--thresholds") { Description = "cost: minimise expected cost on validation; fpr: cut at --review-fpr/--decline-fpr", DefaultValueFactory = _ => "cost" };
+        thresholdMode.AcceptOnlyFromAmong("cost", "fpr");
+        var defaults = new DecisionCosts();
+        var costMissed = new Option<double>("--cost-missed-fraud") { Description = "cost of approving a fraud (per transaction)", DefaultValueFactory = _ => defaults.MissedFraud };
+        var costReview = new Option<double>("--cost-review") { Description = "cost of reviewing a transaction", DefaultValueFactory = _ => defaults.Review };
+        var costDeclined = new Option<double>("--cost-declined-good") { Description = "cost of declining a good customer's transaction", DefaultValueFactory = _ => defaults.DeclinedGood };
+        var reviewFpr = new Option<double>("--review-fpr") { Description = "validation false-positive rate at the review threshold (--thresholds fpr)", DefaultValueFactory = _ => 0.02 };
+        var declineFpr = new Option<double>("--decline-fpr") { Description = "validation false-positive rate at the decline threshold (--thresholds fpr)", DefaultValueFactory = _ => 0.002 };
         var margin = new Option<double>("--promote-margin") { Description = "ROC-AUC gain over the champion needed to promote", DefaultValueFactory = _ => 0.0 };
         var noRegister = new Option<bool>("--no-register") { Description = "write --out only: no store, registry or announcement" };
         var noAnnounce = new Option<bool>("--no-announce") { Description = "do not publish the manifest on the models topic" };
@@ -85,17 +96,27 @@ internal static class TrainerCli
 
         var command = new Command("train", "train a model from Postgres history (or JSONL files), evaluate, store, register, announce")
         {
-            pg, transactions, labels, outDir, store, modelName, rounds, leaves, minLeaf, learningRate, seed, threads,
-            holdout, reviewFpr, declineFpr, margin, noRegister, noAnnounce, announceTimeout,
+            pg, transactions, labels, outDir, store, modelName, algo, device, leaves, minLeaf,
+            holdout, validation, thresholdMode, costMissed, costReview, costDeclined, reviewFpr, declineFpr, margin, noRegister, noAnnounce, announceTimeout,
         };
-        command.SetAction((parse, cancellationToken) =>
+        gbdt.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
         {
+            var algorithm = parse.GetValue(algo) == "lightgbm" ? TrainAlgorithm.LightGbm : TrainAlgorithm.Gbdt;
+            // An option of the other algorithm would be silently ignored: refuse it instead.
+            var foreign = algorithm == TrainAlgorithm.Gbdt ? new Option[] { leaves, minLeaf } : gbdt.GbdtOnly;
+            if (foreign.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } wrong)
+            {
+                await error.WriteLineAsync($"error: {wrong.Name} does not apply to --algo {parse.GetValue(algo)}");
+                return ExitCodes.Failed;
+            }
             var storeOptions = Bind<ModelStoreOptions>(configuration, ModelStoreOptions.Section);
             if (parse.GetValue(store) is { } storeDir)
             {
                 storeOptions.Kind = ModelStoreOptions.FolderKind;
                 storeOptions.Folder = storeDir.FullName;
             }
+            var gbdtOptions = gbdt.Read(parse);
             var settings = new TrainSettings
             {
                 PostgresConnectionString = PostgresConnectionString(configuration, parse.GetValue(pg)),
@@ -105,9 +126,15 @@ internal static class TrainerCli
                 Store = storeOptions,
                 Kafka = Bind<KafkaOptions>(configuration, KafkaOptions.Section),
                 ModelName = parse.GetValue(modelName)!,
-                Gbdt = new GbdtParameters(parse.GetValue(rounds), parse.GetValue(leaves), parse.GetValue(minLeaf), parse.GetValue(learningRate),
-                    parse.GetValue(seed), parse.GetValue(threads)),
+                Algorithm = algorithm,
+                Device = ParseDevice(parse.GetValue(device)!),
+                Gbdt = gbdtOptions,
+                LightGbm = new LightGbmParameters(gbdtOptions.Rounds, parse.GetValue(leaves), parse.GetValue(minLeaf), gbdtOptions.LearningRate,
+                    gbdtOptions.Seed, gbdtOptions.Threads, gbdtOptions.MaxBins),
                 HoldoutFraction = parse.GetValue(holdout),
+                ValidationFraction = parse.GetValue(validation),
+                ThresholdMode = parse.GetValue(thresholdMode) == "fpr" ? ThresholdMode.Fpr : ThresholdMode.Cost,
+                Costs = new DecisionCosts(parse.GetValue(costMissed), parse.GetValue(costReview), parse.GetValue(costDeclined)),
                 ReviewFpr = parse.GetValue(reviewFpr),
                 DeclineFpr = parse.GetValue(declineFpr),
                 PromoteMargin = parse.GetValue(margin),
@@ -115,8 +142,26 @@ internal static class TrainerCli
                 Announce = !parse.GetValue(noAnnounce),
                 AnnounceTimeout = TimeSpan.FromSeconds(parse.GetValue(announceTimeout)),
             };
-            return new TrainJob(settings, output, error).RunAsync(cancellationToken);
+            return await new TrainJob(settings, output, error, ProgressFor(output, error)).RunAsync(cancellationToken);
         });
         return command;
     }
+
+    internal static Option<string> DeviceOption()
+    {
+        var device = new Option<string>("--device") { Description = "auto (CUDA when present, else CPU), cpu or cuda (fails without a GPU)", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        return device;
+    }
+
+    internal static GbdtDevice ParseDevice(string device) => device switch
+    {
+        "cpu" => GbdtDevice.Cpu,
+        "cuda" => GbdtDevice.Cuda,
+        _ => GbdtDevice.Auto,
+    };
+
+    /// <summary>A live line on standard error when it is a terminal; plain <c>[train]</c> lines on the output otherwise.</summary>
+    internal static ProgressDisplay ProgressFor(TextWriter output, TextWriter error) =>
+        new(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected, line => output.WriteLine($"[train] {line}"));
 }

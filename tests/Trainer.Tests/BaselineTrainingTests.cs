@@ -23,7 +23,7 @@ public sealed class TrainedBaseline
         var holdoutCount = all.RowCount / 5;
         Train = all.Slice(0, all.RowCount - holdoutCount);
         Holdout = all.Slice(all.RowCount - holdoutCount, holdoutCount);
-        Model = LightGbmBaseline.Train(Train, new GbdtParameters(Rounds: 60, Leaves: 15, MinLeafRows: 10, Seed: 3));
+        Model = LightGbmBaseline.Train(Train, new LightGbmParameters(Rounds: 60, Leaves: 15, MinLeafRows: 10, Seed: 3));
         Onnx = OnnxTreeEnsembleWriter.Write(Model.Ensemble, FeatureSpec.CardV1.Names);
         OnnxScores = TrainJob.ScoreWithOnnx(Onnx, Holdout, FeatureSpec.CardV1.Count);
         MlNetScores = Model.PredictWithMlNet(Holdout);

@@ -50,7 +50,8 @@ public sealed class TrainCommandTests : IDisposable
         var m = model.Manifest;
         Assert.Equal("fraud-gbdt", m.ModelName);
         Assert.Matches("^v[0-9]{14}-[0-9a-f]{6}$", m.Version);
-        Assert.Equal("lightgbm-mlnet", m.Algorithm);
+        Assert.Equal("gbdt", m.Algorithm);
+        Assert.StartsWith("cpu", m.Device, StringComparison.Ordinal);
         Assert.Equal(FeatureSpec.CardV1.Hash, m.FeatureSpec.Hash);
         Assert.Equal(FeatureSpec.CardV1.Count, m.Reference.Count);
         Assert.True(m.Thresholds.Review <= m.Thresholds.Decline);

@@ -81,15 +81,18 @@ internal sealed class BinaryEvaluator
     /// The lowest threshold whose false-positive rate (score ≥ threshold) does not exceed <paramref name="fpr"/>:
     /// just above the (⌊fpr·N⌋+1)-th highest negative score.
     /// </summary>
-    public float ThresholdAtFpr(double fpr)
+    public float ThresholdAtFpr(double fpr) => ThresholdAtFpr(_negativesDescending, _scores, fpr);
+
+    /// <summary><see cref="ThresholdAtFpr(double)"/> over negatives' scores sorted descending; needs no positives.</summary>
+    internal static float ThresholdAtFpr(float[] negativesDescending, float[] allScores, double fpr)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fpr);
-        var allowed = (long)Math.Floor((fpr * Negatives) + 1e-9);
-        if (allowed >= Negatives)
+        var allowed = (long)Math.Floor((fpr * negativesDescending.Length) + 1e-9);
+        if (allowed >= negativesDescending.Length)
         {
-            return Math.Clamp(_scores.Min(), 0f, 1f);
+            return Math.Clamp(allScores.Min(), 0f, 1f);
         }
-        return Math.Min(MathF.BitIncrement(_negativesDescending[allowed]), 1f);
+        return Math.Min(MathF.BitIncrement(negativesDescending[allowed]), 1f);
     }
 
     public Confusion At(float threshold)
@@ -111,6 +114,34 @@ internal sealed class BinaryEvaluator
     }
 
     public double RecallAtFpr(double fpr) => At(ThresholdAtFpr(fpr)).Recall;
+
+    /// <summary>ROC curve points (false-positive rate, true-positive rate), one per distinct score, from (0, 0) to (1, 1).</summary>
+    public IReadOnlyList<(double Fpr, double Tpr)> RocCurve()
+    {
+        var points = new List<(double, double)> { (0, 0) };
+        long tp = 0, fp = 0;
+        foreach (var (p, n) in TieGroupsDescending())
+        {
+            tp += p;
+            fp += n;
+            points.Add(((double)fp / Negatives, (double)tp / Positives));
+        }
+        return points;
+    }
+
+    /// <summary>Precision/recall points, one per distinct score, highest score first.</summary>
+    public IReadOnlyList<(double Recall, double Precision)> PrecisionRecallCurve()
+    {
+        var points = new List<(double, double)>();
+        long tp = 0, fp = 0;
+        foreach (var (p, n) in TieGroupsDescending())
+        {
+            tp += p;
+            fp += n;
+            points.Add(((double)tp / Positives, (double)tp / (tp + fp)));
+        }
+        return points;
+    }
 
     private IEnumerable<(long Positives, long Negatives)> TieGroupsDescending()
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Trainer.Training;
 
 namespace Fraud.Streaming.Trainer.Publishing;
 
@@ -17,26 +18,55 @@ internal static class ReportWriter
         s.Append(inv, $"- algorithm: {manifest.Algorithm} on {manifest.Device}, code {manifest.CodeVersion}\n");
         s.Append(inv, $"- feature spec: {manifest.FeatureSpec.Name} ({manifest.FeatureSpec.Hash}), {manifest.FeatureSpec.Features.Count} features\n");
         s.Append(inv, $"- parameters: {string.Join(", ", manifest.Parameters.Select(p => $"{p.Key}={p.Value}"))}\n");
-        s.Append(inv, $"- content hash: `{manifest.Training.ContentHash}`\n\n");
+        s.Append(inv, $"- content hash: `{manifest.Training.ContentHash}` (labelled rows, feature spec, algorithm and parameters; not the device)\n\n");
 
-        s.Append("## Data\n\n| | rows | fraud | from | to |\n| --- | ---: | ---: | --- | --- |\n");
+        s.Append("## Data (split by event time)\n\n| slice | rows | fraud | from | to |\n| --- | ---: | ---: | --- | --- |\n");
         s.Append(inv, $"| history (all transactions) | {summary.TransactionCount} | | | |\n");
-        s.Append(inv, $"| training | {manifest.Training.RowCount} | {manifest.Training.FraudCount} | {manifest.Training.WindowStart:O} | {manifest.Training.WindowEnd:O} |\n");
-        s.Append(inv, $"| holdout (newest {summary.HoldoutFraction:P0}) | {manifest.Training.HoldoutRowCount} | {summary.HoldoutFraud} | {summary.HoldoutStart:O} | {summary.HoldoutEnd:O} |\n\n");
+        Slice(s, "training", summary.Split.Train);
+        Slice(s, "validation (early stopping, thresholds)", summary.Split.Validation);
+        Slice(s, "holdout (evaluation only)", summary.Split.Holdout);
 
-        s.Append("## Holdout metrics\n\n| metric | value |\n| --- | ---: |\n");
+        s.Append("\n## Holdout metrics\n\n| metric | value |\n| --- | ---: |\n");
         s.Append(inv, $"| ROC-AUC | {m.RocAuc:F4} |\n| PR-AUC (average precision) | {m.PrAuc:F4} |\n| recall at 1% FPR | {m.RecallAt1PctFpr:F4} |\n");
-        s.Append(inv, $"| max abs(ONNX − ML.NET) probability | {summary.ExportMaxAbsDiff:E2} |\n\n");
+        s.Append(inv, $"| Brier score | {summary.Calibration.Brier:F5} |\n| expected calibration error (score deciles) | {summary.Calibration.ExpectedCalibrationError:F5} |\n");
+        s.Append(inv, $"| max abs(ONNX − trainer) probability | {summary.ExportMaxAbsDiff:E2} |\n\n");
+        foreach (var plot in summary.Plots)
+        {
+            s.Append(inv, $"![{Path.GetFileNameWithoutExtension(plot)}]({plot})\n");
+        }
 
-        s.Append("## Thresholds (chosen on the holdout)\n\n| decision | threshold | target FPR | TP | FP | TN | FN | recall | precision | FPR |\n");
-        s.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        Row(s, "review (score ≥)", manifest.Thresholds.Review, summary.ReviewFpr, summary.ReviewConfusion);
-        Row(s, "decline (score ≥)", manifest.Thresholds.Decline, summary.DeclineFpr, summary.DeclineConfusion);
+        s.Append("\n## Thresholds (chosen on validation, measured on the holdout)\n\n");
+        if (summary.ThresholdMode == ThresholdMode.Cost)
+        {
+            var c = summary.Costs;
+            s.Append(inv, $"Chosen to minimise the expected cost per transaction on the validation slice, over every pair of cut points with review ≤ decline. ");
+            s.Append(inv, $"Costs per transaction: missed fraud {c.MissedFraud:G6}, review {c.Review:G6} (a reviewed fraud is caught), declined good customer {c.DeclinedGood:G6}; declined fraud and approved good cost nothing.\n\n");
+            s.Append("| expected cost per transaction | validation | holdout |\n| --- | ---: | ---: |\n");
+            s.Append(inv, $"| with these thresholds | {summary.ValidationChoice.ExpectedCost:F4} | {summary.HoldoutExpectedCost:F4} |\n");
+            s.Append(inv, $"| approving everything | {summary.ValidationChoice.ApproveAllCost:F4} | {c.MissedFraud * summary.Split.Holdout.FraudCount / (double)summary.Split.Holdout.RowCount:F4} |\n\n");
+        }
+        else
+        {
+            s.Append(inv, $"Cut where the validation false-positive rate is at most {summary.ReviewFpr:P2} (review) and {summary.DeclineFpr:P2} (decline).\n\n");
+        }
+        s.Append("| decision | threshold | TP | FP | TN | FN | recall | precision | FPR |\n");
+        s.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        Row(s, "review or decline (score ≥ review)", manifest.Thresholds.Review, summary.ReviewConfusion);
+        Row(s, "decline (score ≥ decline)", manifest.Thresholds.Decline, summary.DeclineConfusion);
+
+        s.Append("\n## Calibration by score decile (holdout)\n\n| decile | rows | scores | mean predicted | observed fraud rate |\n| ---: | ---: | --- | ---: | ---: |\n");
+        foreach (var b in summary.Calibration.Deciles)
+        {
+            s.Append(inv, $"| {b.Decile} | {b.Count} | {b.MinScore:G4} – {b.MaxScore:G4} | {b.MeanPredicted:F5} | {b.ObservedRate:F5} |\n");
+        }
         s.Append("\nTimings: ").Append(string.Join(", ", summary.Timings.Select(t => string.Create(inv, $"{t.Key} {t.Value.TotalSeconds:F2} s")))).Append('\n');
         return s.ToString();
     }
 
-    private static void Row(StringBuilder s, string name, float threshold, double targetFpr, Confusion c) =>
+    private static void Slice(StringBuilder s, string name, FeatureTable t) =>
+        s.Append(CultureInfo.InvariantCulture, $"| {name} | {t.RowCount} | {t.FraudCount} | {t.EventTimes[0]:O} | {t.EventTimes[^1]:O} |\n");
+
+    private static void Row(StringBuilder s, string name, float threshold, Confusion c) =>
         s.Append(CultureInfo.InvariantCulture,
-            $"| {name} | {threshold:G6} | {targetFpr:P2} | {c.TruePositives} | {c.FalsePositives} | {c.TrueNegatives} | {c.FalseNegatives} | {c.Recall:F4} | {c.Precision:F4} | {c.FalsePositiveRate:P3} |\n");
+            $"| {name} | {threshold:G6} | {c.TruePositives} | {c.FalsePositives} | {c.TrueNegatives} | {c.FalseNegatives} | {c.Recall:F4} | {c.Precision:F4} | {c.FalsePositiveRate:P3} |\n");
 }

@@ -1,17 +1,21 @@
 using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Trainer.Training;
 
 namespace Fraud.Streaming.Trainer.Publishing;
 
 /// <summary>What the report says beyond the manifest.</summary>
 internal sealed record TrainingSummary(
     long TransactionCount,
-    double HoldoutFraction,
-    long HoldoutFraud,
-    DateTimeOffset HoldoutStart,
-    DateTimeOffset HoldoutEnd,
+    TimeSplit Split,
     double ExportMaxAbsDiff,
+    ThresholdMode ThresholdMode,
+    DecisionCosts Costs,
+    CostChoice ValidationChoice,
+    double HoldoutExpectedCost,
     double ReviewFpr,
-    Confusion ReviewConfusion,
     double DeclineFpr,
+    Confusion ReviewConfusion,
     Confusion DeclineConfusion,
+    CalibrationReport Calibration,
+    IReadOnlyList<string> Plots,
     IReadOnlyList<KeyValuePair<string, TimeSpan>> Timings);

@@ -10,9 +10,9 @@ namespace Fraud.Streaming.Trainer.Training;
 /// The CPU baseline: ML.NET's LightGBM binary classifier on the numeric feature vector, converted to our
 /// <see cref="TreeEnsemble"/> for ONNX export.
 /// </summary>
-internal sealed class LightGbmBaseline
+internal sealed class LightGbmBaseline : ITrainedModel
 {
-    public const string Algorithm = "lightgbm-mlnet";
+    public const string AlgorithmName = "lightgbm-mlnet";
 
     private readonly MLContext _ml;
     private readonly BinaryPredictionTransformer<CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator>> _model;
@@ -27,8 +27,18 @@ internal sealed class LightGbmBaseline
 
     public TreeEnsemble Ensemble { get; }
 
+    public string Algorithm => AlgorithmName;
+
+    /// <summary>LightGBM here always runs on the CPU.</summary>
+    public string Device => "cpu";
+
+    /// <summary>ML.NET applies Platt calibration in double precision; ONNX Runtime in float32.</summary>
+    public double ExportTolerance => 1e-4;
+
+    public float[] PredictReference(FeatureTable rows) => PredictWithMlNet(rows);
+
     /// <exception cref="InvalidOperationException">the training rows cannot train a classifier, or the model cannot be converted.</exception>
-    public static LightGbmBaseline Train(FeatureTable train, GbdtParameters parameters)
+    public static LightGbmBaseline Train(FeatureTable train, LightGbmParameters parameters)
     {
         var fraud = train.FraudCount;
         if (fraud == 0 || fraud == train.RowCount)
@@ -48,9 +58,23 @@ internal sealed class LightGbmBaseline
             Deterministic = true,
             UseCategoricalSplit = false,
             NumberOfThreads = parameters.Threads,
+            MaximumBinCountPerFeature = parameters.MaxBins,
             Silent = true,
             Verbose = false,
         };
+        if (parameters.MaxDepth is not null || parameters.MinChildWeight is not null)
+        {
+            var booster = new GradientBooster.Options();
+            if (parameters.MaxDepth is { } depth)
+            {
+                booster.MaximumTreeDepth = depth;
+            }
+            if (parameters.MinChildWeight is { } weight)
+            {
+                booster.MinimumChildWeight = weight;
+            }
+            options.Booster = booster;
+        }
         var model = ml.BinaryClassification.Trainers.LightGbm(options).Fit(ToDataView(ml, train));
         return new LightGbmBaseline(ml, model, ToEnsemble(model.Model, train.FeatureCount));
     }
