@@ -4,6 +4,7 @@ using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Postgres;
 using Fraud.Streaming.Shared.Progress;
+using Fraud.Streaming.Trainer.Bench;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.Training;
 using Microsoft.Extensions.Configuration;

@@ -62,7 +62,7 @@ internal sealed class LightGbmBaseline : ITrainedModel
             Silent = true,
             Verbose = false,
         };
-        if (parameters.MaxDepth is not null || parameters.MinChildWeight is not null)
+        if (parameters.MaxDepth is not null || parameters.MinChildWeight is not null || parameters.L2 is not null)
         {
             var booster = new GradientBooster.Options();
             if (parameters.MaxDepth is { } depth)
@@ -72,6 +72,10 @@ internal sealed class LightGbmBaseline : ITrainedModel
             if (parameters.MinChildWeight is { } weight)
             {
                 booster.MinimumChildWeight = weight;
+            }
+            if (parameters.L2 is { } l2)
+            {
+                booster.L2Regularization = l2;
             }
             options.Booster = booster;
         }
