@@ -30,13 +30,15 @@ public sealed class TrainCommandTests : IDisposable
 
     private static IConfiguration Empty() => new ConfigurationBuilder().Build();
 
-    [Fact]
-    public async Task Train_from_files_writes_a_package_the_scorer_accepts()
+    [Theory]
+    [InlineData("gbdt")]
+    [InlineData("lightgbm")]
+    public async Task Train_from_files_writes_a_package_the_scorer_accepts(string algo)
     {
         var (tx, lb) = WriteHistory();
         var outDir = Path.Combine(_dir, "out");
 
-        var (code, output, error) = await RunAsync(Empty(), "train", "--transactions", tx, "--labels", lb, "--out", outDir,
+        var (code, output, error) = await RunAsync(Empty(), "train", "--algo", algo, "--transactions", tx, "--labels", lb, "--out", outDir,
             "--rounds", "40", "--no-register", "--no-announce");
 
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
@@ -44,13 +46,13 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(outDir, "manifest.json")));
         var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
         Assert.Contains("ROC-AUC", report, StringComparison.Ordinal);
-        Assert.Contains("decline (score ≥)", report, StringComparison.Ordinal);
+        Assert.Contains("decline (score ≥ decline)", report, StringComparison.Ordinal);
 
         using var model = LoadedModel.FromDirectory(outDir, FeatureSpec.CardV1);
         var m = model.Manifest;
         Assert.Equal("fraud-gbdt", m.ModelName);
         Assert.Matches("^v[0-9]{14}-[0-9a-f]{6}$", m.Version);
-        Assert.Equal("gbdt", m.Algorithm);
+        Assert.Equal(algo == "gbdt" ? "gbdt" : "lightgbm-mlnet", m.Algorithm);
         Assert.StartsWith("cpu", m.Device, StringComparison.Ordinal);
         Assert.Equal(FeatureSpec.CardV1.Hash, m.FeatureSpec.Hash);
         Assert.Equal(FeatureSpec.CardV1.Count, m.Reference.Count);
@@ -62,6 +64,97 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains($"version={m.Version}", output, StringComparison.Ordinal);
         Assert.Contains("champion=false", output, StringComparison.Ordinal);
         Assert.Matches(@"trained model=fraud-gbdt version=\S+ rows=\d+ auc=0\.\d{4} pr_auc=\d\.\d{4} recall@1%fpr=\d\.\d{4} champion=false", output);
+    }
+
+    [Fact]
+    public async Task Train_gbdt_from_files_records_lineage_and_writes_report_with_plots_and_cost_thresholds()
+    {
+        var (tx, lb) = WriteHistory();
+        var outDir = Path.Combine(_dir, "gbdt");
+
+        var (code, output, error) = await RunAsync(Empty(), "train", "--algo", "gbdt", "--device", "cpu", "--transactions", tx, "--labels", lb,
+            "--out", outDir, "--rounds", "30", "--max-depth", "4", "--early-stopping-rounds", "10", "--no-register");
+
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        // The run itself fails when ONNX Runtime and the GBDT disagree by more than 1e-5 on a holdout row.
+        var export = System.Text.RegularExpressions.Regex.Match(output, @"max \|ONNX - gbdt\| on (\d+) holdout rows = (\S+) in");
+        Assert.True(export.Success, output);
+        Assert.True(double.Parse(export.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) <= 1e-5);
+        Assert.Matches(@"\[train\] round 1/30 \| train logloss", output);
+
+        using var model = LoadedModel.FromDirectory(outDir, FeatureSpec.CardV1);
+        var m = model.Manifest;
+        Assert.Equal("gbdt", m.Algorithm);
+        Assert.StartsWith("cpu", m.Device, StringComparison.Ordinal);
+        Assert.Equal("4", m.Parameters["max_depth"]);
+        Assert.Equal("10", m.Parameters["early_stopping_rounds"]);
+        Assert.Equal("cost", m.Parameters["thresholds"]);
+        Assert.Equal("200", m.Parameters["cost_missed_fraud"]);
+        Assert.False(m.Parameters.ContainsKey("threads"));
+        Assert.False(m.Parameters.ContainsKey("device"));
+        Assert.Equal(64, m.Training.ContentHash.Length);
+        Assert.True(m.Thresholds.Review <= m.Thresholds.Decline && m.Thresholds.Review > 0, $"review {m.Thresholds.Review} decline {m.Thresholds.Decline}");
+        Assert.True(m.Metrics.RocAuc > 0.8, $"auc {m.Metrics.RocAuc}");
+
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        foreach (var plot in new[] { "roc.png", "pr.png", "calibration.png" })
+        {
+            Assert.Contains($"]({plot})", report, StringComparison.Ordinal);
+            Assert.True(new FileInfo(Path.Combine(outDir, plot)).Length > 5_000, plot);
+        }
+        Assert.Contains("Brier score", report, StringComparison.Ordinal);
+        Assert.Contains("expected cost per transaction", report, StringComparison.Ordinal);
+        Assert.Contains("validation (early stopping, thresholds)", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fpr_thresholds_are_still_available()
+    {
+        var (tx, lb) = WriteHistory();
+        var outDir = Path.Combine(_dir, "fpr");
+        var (code, output, error) = await RunAsync(Empty(), "train", "--transactions", tx, "--labels", lb, "--out", outDir,
+            "--rounds", "10", "--thresholds", "fpr", "--no-register");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "manifest.json")));
+        var parameters = doc.RootElement.GetProperty("parameters");
+        Assert.Equal("fpr", parameters.GetProperty("thresholds").GetString());
+        Assert.Equal("0.02", parameters.GetProperty("review_fpr").GetString());
+        Assert.Contains("at FPR 0.02", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cuda_without_a_gpu_fails_with_one_line_and_its_own_exit_code()
+    {
+        if (File.Exists("/dev/nvidiactl"))
+        {
+            return; // a GPU machine: CUDA may well train here; the failure path is for machines without one
+        }
+        var (tx, lb) = WriteHistory();
+        var outDir = Path.Combine(_dir, "cuda");
+        var (code, _, error) = await RunAsync(Empty(), "train", "--device", "cuda", "--transactions", tx, "--labels", lb, "--out", outDir,
+            "--rounds", "5", "--no-register");
+        Assert.Equal(ExitCodes.DeviceUnavailable, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith("error: --device cuda:", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(outDir, "model.onnx")));
+    }
+
+    [Fact]
+    public async Task Threads_do_not_change_the_content_hash_but_gbdt_parameters_do()
+    {
+        var (tx, lb) = WriteHistory();
+        async Task<string> HashAsync(string run, params string[] extra)
+        {
+            var outDir = Path.Combine(_dir, run);
+            var (code, _, error) = await RunAsync(Empty(), ["train", "--transactions", tx, "--labels", lb, "--out", outDir, "--rounds", "5", "--no-register", .. extra]);
+            Assert.True(code == 0, error);
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(outDir, "manifest.json")));
+            return doc.RootElement.GetProperty("training").GetProperty("content_hash").GetString()!;
+        }
+        var baseline = await HashAsync("t-all");
+        Assert.Equal(baseline, await HashAsync("t-one", "--threads", "1", "--device", "cpu"));
+        Assert.NotEqual(baseline, await HashAsync("t-depth", "--max-depth", "3"));
+        Assert.NotEqual(baseline, await HashAsync("t-lgbm", "--algo", "lightgbm"));
     }
 
     [Fact]

@@ -53,11 +53,13 @@ internal static class CostThresholdChooser
             groupScore.Add(score);
         }
 
+        // Thresholds live in [0, 1]: when the top score is 1, no threshold flags nothing, so cut 0 is no candidate.
+        var first = groupScore[0] >= 1f ? 1 : 0;
         var bestCost = double.PositiveInfinity;
-        int bestReview = 0, bestDecline = 0;
+        int bestReview = first, bestDecline = first;
         var bestB = double.PositiveInfinity;
-        var bestD = 0;
-        for (var r = 0; r < tp.Count; r++)
+        var bestD = first;
+        for (var r = first; r < tp.Count; r++)
         {
             var b = (costs.DeclinedGood * fp[r]) - (costs.Review * (tp[r] + fp[r]));
             if (b < bestB)
@@ -76,8 +78,8 @@ internal static class CostThresholdChooser
         var rows = (double)scores.Length;
         return new CostChoice(Threshold(bestReview), Threshold(bestDecline), bestCost / rows, costs.MissedFraud * positives / rows);
 
-        // Nothing flagged: just above the highest score (a score of exactly 1 cannot be exceeded within [0, 1]).
-        float Threshold(int cut) => cut == 0 ? Math.Min(MathF.BitIncrement(groupScore[0]), 1f) : groupScore[cut - 1];
+        // Nothing flagged: just above the highest score.
+        float Threshold(int cut) => cut == 0 ? MathF.BitIncrement(groupScore[0]) : groupScore[cut - 1];
     }
 
     /// <summary>Expected cost per transaction of deciding <paramref name="scores"/> with the given thresholds.</summary>

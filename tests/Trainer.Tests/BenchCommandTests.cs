@@ -1,0 +1,62 @@
+using Fraud.Streaming.Trainer.Bench;
+using Microsoft.Extensions.Configuration;
+
+namespace Fraud.Streaming.Trainer.Tests;
+
+public sealed class BenchCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("trainer-bench-").FullName;
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await TrainerCli.Build(new ConfigurationBuilder().Build(), output, error).Parse(args).InvokeAsync();
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Bench_on_tiny_sizes_prints_both_engines_side_by_side_and_writes_markdown()
+    {
+        var outFile = Path.Combine(_dir, "bench.md");
+        var (code, output, error) = await RunAsync("bench", "--rows", "3000", "--features", "8", "--rounds", "5", "--depth", "3",
+            "--transactions", "4000", "--threads", "1", "--out", outFile);
+
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Matches(@"\| ours \(cpu[^|]*\) \| \d+\.\d\d \| \d+\.\d\d \|", output);
+        Assert.Matches(@"\| ML\.NET LightGBM \(cpu\) \| \d+\.\d\d \| 1\.00 \|", output);
+        Assert.Contains("| ours (cuda) |", output, StringComparison.Ordinal);
+        Assert.Matches(@"\| synthetic fraud world, 4,000 transactions \| [\d,]+ \| [\d,]+ \(\d+\) \| 0\.\d{4} \| 0\.\d{4} \| [+-]0\.\d{4} \| (yes|NO) \|", output);
+        var markdown = File.ReadAllText(outFile);
+        Assert.Contains("## Speed: 3,000 rows x 8 features, 5 rounds, depth 3, 255 bins", markdown, StringComparison.Ordinal);
+        Assert.Contains("ML.NET LightGBM (cpu)", markdown, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--rows", "10", "--rows")]
+    [InlineData("--depth", "13", "--depth")]
+    [InlineData("--max-bins", "300", "--max-bins")]
+    [InlineData("--transactions", "10", "--transactions")]
+    [InlineData("--input", "no-such-file.csv", "--input")]
+    public async Task Bad_bench_settings_are_refused_naming_the_flag(string flag, string value, string named)
+    {
+        var (code, _, error) = await RunAsync("bench", flag, value);
+        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Contains(named, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_speed_matrix_is_deterministic_and_has_both_classes_and_missing_values()
+    {
+        var (x1, y1) = SyntheticMatrix.Generate(2000, 12, 7);
+        var (x2, y2) = SyntheticMatrix.Generate(2000, 12, 7);
+        Assert.Equal(x1, x2);
+        Assert.Equal(y1, y2);
+        var positive = y1.Count(l => l) / 2000.0;
+        Assert.InRange(positive, 0.03, 0.3);
+        Assert.Contains(x1, float.IsNaN);
+        Assert.NotEqual(x1, SyntheticMatrix.Generate(2000, 12, 8).Features);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
