@@ -1,7 +1,6 @@
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Onnx;
 using Fraud.Streaming.Trainer.Evaluation;
-using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
 using Microsoft.ML;
 
@@ -12,14 +11,7 @@ public sealed class TrainedBaseline
 {
     public TrainedBaseline()
     {
-        var (transactions, labels) = SyntheticHistory.Generate(seed: 7, cards: 400, transactionsPerCard: 14);
-        var labelOf = labels.ToDictionary(l => l.TransactionId, l => l.IsFraud);
-        var builder = new FeatureTableBuilder(FeatureSpec.CardV1);
-        foreach (var t in transactions.OrderBy(t => t, Comparer<Shared.Contracts.Transaction>.Create(HistoryOrder.Compare)))
-        {
-            builder.Add(new HistoryRow(t, labelOf.TryGetValue(t.TransactionId, out var f) ? f : null));
-        }
-        var all = builder.Build();
+        var all = SyntheticHistory.Table(seed: 7, cards: 400, transactionsPerCard: 14);
         var holdoutCount = all.RowCount / 5;
         Train = all.Slice(0, all.RowCount - holdoutCount);
         Holdout = all.Slice(all.RowCount - holdoutCount, holdoutCount);

@@ -1,5 +1,4 @@
 using Fraud.Streaming.Trainer.Bench;
-using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer.Tests;
 
@@ -7,13 +6,7 @@ public sealed class BenchCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("trainer-bench-").FullName;
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await TrainerCli.Build(new ConfigurationBuilder().Build(), output, error).Parse(args).InvokeAsync();
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => TrainerCliRun.RunAsync(args);
 
     [Fact]
     public async Task Bench_on_tiny_sizes_prints_both_engines_side_by_side_and_writes_markdown()

@@ -2,7 +2,6 @@ using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
-using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer.Tests;
 
@@ -10,13 +9,7 @@ public sealed class FeaturesCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("trainer-features-").FullName;
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await TrainerCli.Build(new ConfigurationBuilder().Build(), output, error).Parse(args).InvokeAsync();
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => TrainerCliRun.RunAsync(args);
 
     [Fact]
     public async Task Writes_one_vector_per_transaction_in_history_order_equal_to_the_training_rows()

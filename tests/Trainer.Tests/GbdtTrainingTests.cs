@@ -2,7 +2,6 @@ using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Onnx;
 using Fraud.Streaming.Trainer.Evaluation;
-using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
 
 namespace Fraud.Streaming.Trainer.Tests;
@@ -12,14 +11,7 @@ public sealed class TrainedGbdt
 {
     public TrainedGbdt()
     {
-        var (transactions, labels) = SyntheticHistory.Generate(seed: 7, cards: 400, transactionsPerCard: 14);
-        var labelOf = labels.ToDictionary(l => l.TransactionId, l => l.IsFraud);
-        var builder = new FeatureTableBuilder(FeatureSpec.CardV1);
-        foreach (var t in transactions.OrderBy(t => t, Comparer<Shared.Contracts.Transaction>.Create(HistoryOrder.Compare)))
-        {
-            builder.Add(new HistoryRow(t, labelOf.TryGetValue(t.TransactionId, out var f) ? f : null));
-        }
-        Split = TimeSplit.Of(builder.Build(), validationFraction: 0.1, holdoutFraction: 0.2);
+        Split = TimeSplit.Of(SyntheticHistory.Table(seed: 7, cards: 400, transactionsPerCard: 14), validationFraction: 0.1, holdoutFraction: 0.2);
         Model = OurGbdt.Train(Split.Train, Split.Validation, new GbdtOptions { Rounds = 60, MaxDepth = 4, Device = GbdtDevice.Cpu, Seed = 3 },
             new ListProgress(Rounds));
         Onnx = OnnxTreeEnsembleWriter.Write(Model.Ensemble, FeatureSpec.CardV1.Names);

@@ -69,6 +69,19 @@ internal static class SyntheticHistory
         return (transactions, labels);
     }
 
+    /// <summary>The labelled rows of a generated history through the real feature pipeline, in history order.</summary>
+    public static Training.FeatureTable Table(int seed, int cards, int transactionsPerCard)
+    {
+        var (transactions, labels) = Generate(seed, cards, transactionsPerCard);
+        var labelOf = labels.ToDictionary(l => l.TransactionId, l => l.IsFraud);
+        var builder = new Training.FeatureTableBuilder(Shared.Features.FeatureSpec.CardV1);
+        foreach (var t in transactions.OrderBy(t => t, Comparer<Transaction>.Create(History.HistoryOrder.Compare)))
+        {
+            builder.Add(new History.HistoryRow(t, labelOf.TryGetValue(t.TransactionId, out var f) ? f : null));
+        }
+        return builder.Build();
+    }
+
     public static void WriteJsonl(string transactionsPath, string labelsPath, IEnumerable<Transaction> transactions, IEnumerable<Label> labels)
     {
         File.WriteAllLines(transactionsPath, transactions.Select(t => System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(t))));

@@ -20,13 +20,8 @@ public sealed class TrainCommandTests : IDisposable
         return (tx, lb);
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(IConfiguration configuration, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await TrainerCli.Build(configuration, output, error).Parse(args).InvokeAsync();
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(IConfiguration configuration, params string[] args) =>
+        TrainerCliRun.RunAsync(configuration, args);
 
     private static IConfiguration Empty() => new ConfigurationBuilder().Build();
 

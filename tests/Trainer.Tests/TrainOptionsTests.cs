@@ -5,13 +5,7 @@ namespace Fraud.Streaming.Trainer.Tests;
 /// <summary>Bad train options stop the run before any data is read, with one line naming the flag.</summary>
 public sealed class TrainOptionsTests
 {
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await TrainerCli.Build(new ConfigurationBuilder().Build(), output, error).Parse(args).InvokeAsync();
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => TrainerCliRun.RunAsync(args);
 
     // Files that do not exist: validation must fail before anything tries to read them.
     private static readonly string[] Files = ["train", "--transactions", "missing-tx.jsonl", "--labels", "missing-labels.jsonl", "--out", "unused-out", "--no-register"];
