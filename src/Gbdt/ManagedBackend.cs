@@ -252,23 +252,13 @@ internal sealed class ManagedBackend : IGbdtBackend
                 }
             });
         }
-        var blocks = (_n + BlockRows - 1) / BlockRows;
-        var loss = new double[blocks];
-        Parallel.For(0, blocks, _parallel, blk =>
+        var sample = new double[_rows.LossSampleCount];
+        for (var k = 0; k < sample.Length; k++)
         {
-            var end = Math.Min(_n, (blk + 1) * BlockRows);
-            double s = 0;
-            for (var i = blk * BlockRows; i < end; i++)
-            {
-                s += TrainingRows.LogLoss(_rows.Labels[i], _margin[i]);
-            }
-            loss[blk] = s;
-        });
-        return loss.Sum() / _n;
+            sample[k] = _margin[k * _rows.LossStride];
+        }
+        return _rows.SampleLogLoss(sample);
     }
-
-    /// <summary>The training margins (for tests).</summary>
-    internal ReadOnlySpan<double> Margins => _margin;
 
     public void Dispose()
     {
