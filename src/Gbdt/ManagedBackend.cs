@@ -12,7 +12,7 @@ internal sealed class ManagedBackend : IGbdtBackend
 {
     private const int BlockRows = 1 << 14;
     private const int HistPerFeature = BinnedData.BinStride * 2;
-    private const int FeatureGroup = 8;
+    private const int MinGroupWidth = 8;
 
     private readonly TrainingRows _rows;
     private readonly ParallelOptions _parallel;
@@ -301,7 +301,11 @@ internal sealed class ManagedBackend : IGbdtBackend
     private void BuildHistograms(long[] hist, List<(int Slot, int Segment)> nodes, (int Start, int Count)[] segments)
     {
         var features = _features;
-        var groups = (features + FeatureGroup - 1) / FeatureGroup;
+        // As few feature groups as keep every thread busy: each group is one more pass over the node's rows.
+        var threads = _parallel.MaxDegreeOfParallelism > 0 ? _parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        var groups = Math.Clamp(((2 * threads) + nodes.Count - 1) / nodes.Count, 1, (features + MinGroupWidth - 1) / MinGroupWidth);
+        var groupWidth = (features + groups - 1) / groups;
+        groups = (features + groupWidth - 1) / groupWidth;
         var rowBins = _rowBins;
         var grad = _grad;
         var index = _index;
@@ -310,8 +314,8 @@ internal sealed class ManagedBackend : IGbdtBackend
         Parallel.For(0, nodes.Count * groups, _parallel, item =>
         {
             var (slot, segment) = nodes[item / groups];
-            var f0 = item % groups * FeatureGroup;
-            var width = Math.Min(FeatureGroup, features - f0);
+            var f0 = item % groups * groupWidth;
+            var width = Math.Min(groupWidth, features - f0);
             var h = hist.AsSpan(((slot * features) + f0) * HistPerFeature, width * HistPerFeature);
             h.Clear();
             var (start, count) = segments[segment];
