@@ -14,18 +14,21 @@ internal sealed class BatchScorer
 {
     public const int ReasonCount = 3;
 
-    private readonly CardStateStore _cards = new();
+    private readonly CardStateStore _cards;
     private readonly float[] _features;
     private readonly float[] _scores;
     private readonly Transaction[] _transactions;
     private readonly DateTimeOffset[] _since;
     private readonly Verdict[] _verdicts;
 
-    public BatchScorer(int capacity)
+    /// <param name="spec">the spec to compute; <see cref="Spec"/> (default card idle time) when null.</param>
+    public BatchScorer(int capacity, FeatureSpec? spec = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
-        FeatureCount = Spec.Count;
+        ComputedSpec = spec ?? Spec;
+        _cards = new CardStateStore(ComputedSpec.CardIdleTtlMs);
+        FeatureCount = ComputedSpec.Count;
         _features = new float[capacity * FeatureCount];
         _scores = new float[capacity];
         _transactions = new Transaction[capacity];
@@ -33,7 +36,17 @@ internal sealed class BatchScorer
         _verdicts = new Verdict[capacity];
     }
 
+    /// <summary>The pipeline's spec with the default card idle time.</summary>
     public static FeatureSpec Spec => CardFeatureExtractor.Spec;
+
+    /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
+    public FeatureSpec ComputedSpec { get; }
+
+    /// <summary>Event time (Unix ms) of the newest transaction added so far; <see cref="long.MinValue"/> before the first.</summary>
+    public long NewestEventMs { get; private set; } = long.MinValue;
+
+    /// <summary>Bytes held by the per-card state.</summary>
+    public long CardMemoryBytes => _cards.MemoryBytes;
 
     public int Capacity { get; }
     public int FeatureCount { get; }
@@ -50,7 +63,8 @@ internal sealed class BatchScorer
             throw new InvalidOperationException($"the batch is full ({Capacity})");
         }
         ref var state = ref _cards.GetOrAdd(transaction.CardId);
-        CardFeatureExtractor.ExtractAndUpdate(ref state, transaction, _features.AsSpan(Count * FeatureCount, FeatureCount));
+        CardFeatureExtractor.ExtractAndUpdate(ref state, transaction, _features.AsSpan(Count * FeatureCount, FeatureCount), ComputedSpec.CardIdleTtlMs);
+        NewestEventMs = Math.Max(NewestEventMs, transaction.EventTime.ToUnixTimeMilliseconds());
         _transactions[Count] = transaction;
         _since[Count] = since;
         Count++;
@@ -91,6 +105,24 @@ internal sealed class BatchScorer
             };
         }
         return _verdicts.AsSpan(0, Count);
+    }
+
+    /// <summary>
+    /// Drops the cards idle for longer than the spec's card idle time, measured back from the newest event time
+    /// seen (capped at <paramref name="wallClockMs"/>, so one event stamped far in the future cannot expire every
+    /// card) less <paramref name="latenessMs"/>. Features do not change as long as no transaction arrives more than
+    /// <paramref name="latenessMs"/> older than the newest one seen: such a card would start afresh on its next
+    /// transaction anyway (<see cref="CardFeatureExtractor"/>). O(cards): call it between batches, not per event.
+    /// </summary>
+    /// <returns>The number of cards dropped.</returns>
+    public int ExpireIdleCards(long wallClockMs, long latenessMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(latenessMs);
+        if (NewestEventMs == long.MinValue)
+        {
+            return 0;
+        }
+        return _cards.ExpireIdle(Math.Min(NewestEventMs, wallClockMs) - latenessMs);
     }
 
     /// <summary>Starts a new batch; per-card state is kept.</summary>
