@@ -52,6 +52,9 @@ public sealed class CardStateStore
     /// <summary>Cards held.</summary>
     public int Count => _count;
 
+    /// <summary>Slots of the open-addressing index (a power of two, at least 4/3 of <see cref="Count"/>).</summary>
+    public int IndexSlots => _slots.Length;
+
     /// <summary>Bytes the store holds in its arrays (index, entry pages, page table); what a card costs is this over <see cref="Count"/>.</summary>
     public long MemoryBytes =>
         ((long)_slots.Length * Unsafe.SizeOf<Slot>())
