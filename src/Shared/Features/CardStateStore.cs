@@ -73,23 +73,12 @@ public sealed class CardStateStore
     /// <inheritdoc cref="GetOrAdd(string)"/>
     public ref CardState GetOrAdd(ulong key)
     {
-        var slots = _slots;
-        var mask = slots.Length - 1;
-        var i = Home(key);
-        while (true)
+        var i = Probe(key);
+        if (i >= 0)
         {
-            ref var slot = ref slots[i];
-            if (slot.Entry == 0)
-            {
-                break;
-            }
-            if (slot.Key == key)
-            {
-                return ref EntryAt(slot.Entry - 1).State;
-            }
-            i = (i + 1) & mask;
+            return ref EntryAt(_slots[i].Entry - 1).State;
         }
-        return ref Insert(key, i).State;
+        return ref Insert(key, ~i).State;
     }
 
     /// <summary>Whether the card is held, and its state if so.</summary>
@@ -124,13 +113,14 @@ public sealed class CardStateStore
     /// Drops every card whose newest transaction is more than <see cref="IdleTtlMs"/> before
     /// <paramref name="nowEventMs"/>. The feature pipeline would start such a card afresh on its next
     /// transaction anyway (if that comes at or after <paramref name="nowEventMs"/>), so dropping it changes no
-    /// feature. O(cards); run it off the per-event path.
+    /// feature. Cards added but never updated (<see cref="CardState.Count"/> 0) are dropped too: they equal absent
+    /// ones. O(cards); run it off the per-event path.
     /// </summary>
     /// <returns>The number of cards dropped.</returns>
     public int ExpireIdle(long nowEventMs)
     {
         // Strictly before the cutoff: the extractor resets when eventMs - LastEventMs > ttl.
-        var cutoff = nowEventMs - IdleTtlMs;
+        var cutoff = nowEventMs < long.MinValue + IdleTtlMs ? long.MinValue : nowEventMs - IdleTtlMs;
         var removed = 0;
         var e = 0;
         while (e < _count)
@@ -168,6 +158,14 @@ public sealed class CardStateStore
 
     private int Find(ulong key)
     {
+        var i = Probe(key);
+        return i >= 0 ? i : -1;
+    }
+
+    /// <summary>The slot holding <paramref name="key"/>, or the complement (~) of the empty slot that ends its probe run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Probe(ulong key)
+    {
         var slots = _slots;
         var mask = slots.Length - 1;
         var i = Home(key);
@@ -176,7 +174,7 @@ public sealed class CardStateStore
             ref var slot = ref slots[i];
             if (slot.Entry == 0)
             {
-                return -1;
+                return ~i;
             }
             if (slot.Key == key)
             {
