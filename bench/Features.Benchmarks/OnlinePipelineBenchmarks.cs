@@ -15,11 +15,14 @@ namespace Fraud.Streaming.Features.Benchmarks;
 public class OnlinePipelineBenchmarks
 {
     private const int Transactions = 100_000;
+    private const int BatchSize = 512;
     private Transaction[] _stream = [];
     private ulong[] _keys = [];
     private CardStateStore _cards = new();
     private Dictionary<string, CardState> _dictionary = [];
     private float[] _features = [];
+    private readonly ulong[] _batchKeys = new ulong[BatchSize];
+    private readonly float[] _batchFeatures = new float[BatchSize * CardFeatureExtractor.Spec.Count];
 
     /// <summary>Cards in the store (all of them hold state): a small store stays in cache, a large one does not.</summary>
     [Params(10_000, 1_000_000)]
@@ -70,6 +73,30 @@ public class OnlinePipelineBenchmarks
         {
             CardFeatureExtractor.ExtractAndUpdate(ref _cards.GetOrAdd(keys[i]), stream[i], _features);
             sum += _features[0];
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// What the scorer's <c>BatchScorer</c> does: per batch of 512 (its default size) hash the card ids, then
+    /// <see cref="CardBatchPipeline"/> (lookups prefetched a few transactions ahead) into a row-major buffer.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Transactions)]
+    public float PipelinedBatchesOf512()
+    {
+        var sum = 0f;
+        var stream = _stream.AsSpan();
+        var count = CardFeatureExtractor.Spec.Count;
+        var ttl = CardFeatureExtractor.Spec.CardIdleTtlMs;
+        for (var start = 0; start < stream.Length; start += BatchSize)
+        {
+            var batch = stream.Slice(start, Math.Min(BatchSize, stream.Length - start));
+            for (var i = 0; i < batch.Length; i++)
+            {
+                _batchKeys[i] = CardStateStore.KeyOf(batch[i].CardId);
+            }
+            CardBatchPipeline.ExtractAndUpdate(_cards, _batchKeys.AsSpan(0, batch.Length), batch, _batchFeatures, count, ttl);
+            sum += _batchFeatures[0];
         }
         return sum;
     }

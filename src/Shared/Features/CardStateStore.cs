@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Fraud.Streaming.Shared.Features;
 
@@ -79,6 +80,41 @@ public sealed class CardStateStore
             return ref EntryAt(_slots[i].Entry - 1).State;
         }
         return ref Insert(key, ~i).State;
+    }
+
+    /// <summary>
+    /// First stage of a pipelined batch lookup: asks the CPU to start loading the index slot where
+    /// <paramref name="key"/> begins its probe, so a later <see cref="PrefetchState"/> or
+    /// <see cref="GetOrAdd(ulong)"/> finds it in cache. A hint only: changes nothing, does nothing without SSE.
+    /// </summary>
+    public unsafe void PrefetchSlot(ulong key)
+    {
+        if (Sse.IsSupported)
+        {
+            // The pointer is never dereferenced; if the GC moves the array meanwhile, only the hint is wasted.
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[Home(key)]));
+        }
+    }
+
+    /// <summary>
+    /// Second stage: finds the card (its slot should be cached by <see cref="PrefetchSlot"/>) and asks the CPU to
+    /// start loading its entry. A hint only: a card not held yet is not added.
+    /// </summary>
+    public unsafe void PrefetchState(ulong key)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+        var i = Probe(key);
+        if (i >= 0)
+        {
+            var entry = (byte*)Unsafe.AsPointer(ref EntryAt(_slots[i].Entry - 1));
+            Sse.Prefetch0(entry);
+            Sse.Prefetch0(entry + 64);
+            Sse.Prefetch0(entry + 128);
+            Sse.Prefetch0(entry + (sizeof(Entry) - 1));
+        }
     }
 
     /// <summary>Whether the card is held, and its state if so.</summary>
