@@ -6,7 +6,10 @@ namespace Fraud.Streaming.Scorer;
 
 /// <summary>
 /// The scoring pipeline that <c>run</c> and <c>score-file</c> share: per-card features into one reused row-major
-/// buffer as transactions arrive, then one ONNX call for the whole batch, decisions and reasons.
+/// buffer, then one ONNX call for the whole batch, decisions and reasons. Features are computed for all the
+/// transactions added so far when first needed (<see cref="FeaturesAt"/>, <see cref="Score"/>, <see cref="Clear"/>),
+/// in the order added, with the card lookups pipelined (<see cref="CardBatchPipeline"/>): the same values as one
+/// at a time, without waiting on memory for every card of a large store.
 /// Features depend only on the feature spec, never on the model, so a model swap between batches changes scores
 /// and nothing else. Not thread-safe: one instance per scoring loop (it owns the per-card state).
 /// </summary>
@@ -14,34 +17,64 @@ internal sealed class BatchScorer
 {
     public const int ReasonCount = 3;
 
-    private readonly CardStateStore _cards = new();
+    private readonly CardStateStore _cards;
     private readonly float[] _features;
     private readonly float[] _scores;
     private readonly Transaction[] _transactions;
+    private readonly ulong[] _keys;
     private readonly DateTimeOffset[] _since;
     private readonly Verdict[] _verdicts;
+    private int _computed;
 
-    public BatchScorer(int capacity)
+    /// <param name="spec">the spec to compute; <see cref="Spec"/> (default card idle time) when null.</param>
+    public BatchScorer(int capacity, FeatureSpec? spec = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
-        FeatureCount = Spec.Count;
+        ComputedSpec = spec ?? Spec;
+        _cards = new CardStateStore(ComputedSpec.CardIdleTtlMs);
+        FeatureCount = ComputedSpec.Count;
         _features = new float[capacity * FeatureCount];
         _scores = new float[capacity];
         _transactions = new Transaction[capacity];
+        _keys = new ulong[capacity];
         _since = new DateTimeOffset[capacity];
         _verdicts = new Verdict[capacity];
     }
 
+    /// <summary>The pipeline's spec with the default card idle time.</summary>
     public static FeatureSpec Spec => CardFeatureExtractor.Spec;
+
+    /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
+    public FeatureSpec ComputedSpec { get; }
+
+    /// <summary>Event time (Unix ms) of the newest transaction added so far; <see cref="long.MinValue"/> before the first.</summary>
+    public long NewestEventMs { get; private set; } = long.MinValue;
+
+    /// <summary>Bytes held by the per-card state.</summary>
+    public long CardMemoryBytes
+    {
+        get
+        {
+            ComputePending();
+            return _cards.MemoryBytes;
+        }
+    }
 
     public int Capacity { get; }
     public int FeatureCount { get; }
     public int Count { get; private set; }
     public bool IsFull => Count == Capacity;
-    public int CardCount => _cards.Count;
+    public int CardCount
+    {
+        get
+        {
+            ComputePending();
+            return _cards.Count;
+        }
+    }
 
-    /// <summary>Computes the transaction's features from its card's state (and folds it in).</summary>
+    /// <summary>Queues the transaction; its features come from its card's state (which it then updates) in order.</summary>
     /// <param name="since">The instant latency is measured from: Kafka publish time, or when the batch was read.</param>
     public void Add(Transaction transaction, DateTimeOffset since)
     {
@@ -49,8 +82,8 @@ internal sealed class BatchScorer
         {
             throw new InvalidOperationException($"the batch is full ({Capacity})");
         }
-        ref var state = ref _cards.GetOrAdd(transaction.CardId);
-        CardFeatureExtractor.ExtractAndUpdate(ref state, transaction, _features.AsSpan(Count * FeatureCount, FeatureCount));
+        _keys[Count] = CardStateStore.KeyOf(transaction.CardId);
+        NewestEventMs = Math.Max(NewestEventMs, transaction.EventTime.ToUnixTimeMilliseconds());
         _transactions[Count] = transaction;
         _since[Count] = since;
         Count++;
@@ -58,7 +91,11 @@ internal sealed class BatchScorer
 
     public Transaction TransactionAt(int index) => _transactions[index];
 
-    public ReadOnlySpan<float> FeaturesAt(int index) => _features.AsSpan(index * FeatureCount, FeatureCount);
+    public ReadOnlySpan<float> FeaturesAt(int index)
+    {
+        ComputePending();
+        return _features.AsSpan(index * FeatureCount, FeatureCount);
+    }
 
     public float ScoreAt(int index) => _scores[index];
 
@@ -70,6 +107,7 @@ internal sealed class BatchScorer
         {
             return [];
         }
+        ComputePending();
         model.Onnx.Score(_features, Count, _scores);
         var thresholds = model.Manifest.Thresholds;
         var version = model.Version;
@@ -93,11 +131,49 @@ internal sealed class BatchScorer
         return _verdicts.AsSpan(0, Count);
     }
 
+    /// <summary>
+    /// Drops the cards idle for longer than the spec's card idle time, measured back from the newest event time
+    /// seen (capped at <paramref name="wallClockMs"/>, so one event stamped far in the future cannot expire every
+    /// card) less <paramref name="latenessMs"/>. Features do not change as long as no transaction arrives more than
+    /// <paramref name="latenessMs"/> older than the newest one seen: such a card would start afresh on its next
+    /// transaction anyway (<see cref="CardFeatureExtractor"/>). O(cards): call it between batches, not per event.
+    /// </summary>
+    /// <returns>The number of cards dropped.</returns>
+    public int ExpireIdleCards(long wallClockMs, long latenessMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(latenessMs);
+        ComputePending();
+        if (NewestEventMs == long.MinValue)
+        {
+            return 0;
+        }
+        return _cards.ExpireIdle(Math.Min(NewestEventMs, wallClockMs) - latenessMs);
+    }
+
     /// <summary>Starts a new batch; per-card state is kept.</summary>
     public void Clear()
     {
+        ComputePending();
+        _computed = 0;
         Array.Clear(_transactions, 0, Count);
         Array.Clear(_verdicts, 0, Count);
         Count = 0;
+    }
+
+    /// <summary>Features for every transaction added but not yet computed, in the order added.</summary>
+    private void ComputePending()
+    {
+        if (_computed == Count)
+        {
+            return;
+        }
+        CardBatchPipeline.ExtractAndUpdate(
+            _cards,
+            _keys.AsSpan(_computed, Count - _computed),
+            _transactions.AsSpan(_computed, Count - _computed),
+            _features.AsSpan(_computed * FeatureCount),
+            FeatureCount,
+            ComputedSpec.CardIdleTtlMs);
+        _computed = Count;
     }
 }

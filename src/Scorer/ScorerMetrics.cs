@@ -42,4 +42,13 @@ internal static class ScorerMetrics
 
     public static readonly Gauge ConsumerLag = Metrics.CreateGauge(
         "fraud_scorer_consumer_lag", "Messages behind the high watermark, per assigned partition of the transactions topic.", "partition");
+
+    public static readonly Gauge CardsActive = Metrics.CreateGauge(
+        "fraud_scorer_cards_active", "Cards whose feature state the scorer holds in memory.");
+
+    public static readonly Counter CardsExpired = Metrics.CreateCounter(
+        "fraud_scorer_cards_expired_total", "Cards dropped from memory after being idle longer than the card idle time.");
+
+    public static readonly Gauge CardStateBytes = Metrics.CreateGauge(
+        "fraud_scorer_card_state_bytes", "Bytes held by the per-card feature state (index and entries).");
 }

@@ -32,7 +32,7 @@ internal sealed class ScoringWorker(
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DeliveryTracker _deliveries = new();
     private readonly OffsetTracker _offsets = new();
-    private readonly BatchScorer _batch = new(scorerOptions.Value.MaxBatchSize);
+    private readonly BatchScorer _batch = new(scorerOptions.Value.MaxBatchSize, scorerOptions.Value.FeatureSpec());
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
     private IConsumer<byte[], byte[]>? _consumer;
     private IProducer<byte[], byte[]>? _producer;
@@ -40,6 +40,7 @@ internal sealed class ScoringWorker(
     private bool _faulted;
     private long _batchStart;
     private long _nextLagReport;
+    private long _nextCardSweep;
     private long _scored;
     private long _rejected;
 
@@ -160,6 +161,7 @@ internal sealed class ScoringWorker(
                 }
             }
             ReportLagPeriodically();
+            SweepIdleCardsPeriodically();
         }
         // Stopping: the in-flight batch is finished, acknowledged and committed before the consumer closes.
         if (_messages > 0)
@@ -288,6 +290,21 @@ internal sealed class ScoringWorker(
             }
         }
         return Encoding.UTF8.GetBytes(cardId);
+    }
+
+    /// <summary>Drops idle cards from memory now and then, off the per-event path; features are unaffected (<see cref="BatchScorer.ExpireIdleCards"/>).</summary>
+    private void SweepIdleCardsPeriodically()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (now < _nextCardSweep)
+        {
+            return;
+        }
+        _nextCardSweep = now + (Stopwatch.Frequency * _options.CardSweepIntervalSeconds);
+        var expired = _batch.ExpireIdleCards(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _options.CardSweepLatenessHours * 3_600_000L);
+        ScorerMetrics.CardsExpired.Inc(expired);
+        ScorerMetrics.CardsActive.Set(_batch.CardCount);
+        ScorerMetrics.CardStateBytes.Set(_batch.CardMemoryBytes);
     }
 
     private void ReportLagPeriodically()
