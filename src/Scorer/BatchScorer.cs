@@ -41,20 +41,32 @@ internal sealed class BatchScorer
     public bool IsFull => Count == Capacity;
     public int CardCount => _cards.Count;
 
-    /// <summary>Computes the transaction's features from its card's state (and folds it in).</summary>
+    /// <summary>Computes the transaction's features from its card's state in the scorer's own store (and folds it in).</summary>
     /// <param name="since">The instant latency is measured from: Kafka publish time, or when the batch was read.</param>
-    public void Add(Transaction transaction, DateTimeOffset since)
+    public void Add(Transaction transaction, DateTimeOffset since) => Add(transaction, since, _cards);
+
+    /// <summary>Computes the transaction's features from its card's state in <paramref name="cards"/> (and folds it in).</summary>
+    /// <param name="since">The instant latency is measured from: Kafka publish time, or when the batch was read.</param>
+    /// <param name="cards">The store of the transaction's partition.</param>
+    public void Add(Transaction transaction, DateTimeOffset since, CardStateStore cards)
     {
+        ArgumentNullException.ThrowIfNull(cards);
         if (Count == Capacity)
         {
             throw new InvalidOperationException($"the batch is full ({Capacity})");
         }
-        ref var state = ref _cards.GetOrAdd(transaction.CardId);
-        CardFeatureExtractor.ExtractAndUpdate(ref state, transaction, _features.AsSpan(Count * FeatureCount, FeatureCount));
+        Fold(cards, transaction, _features.AsSpan(Count * FeatureCount, FeatureCount));
         _transactions[Count] = transaction;
         _since[Count] = since;
         Count++;
     }
+
+    /// <summary>
+    /// Folds one transaction into its card's state and writes its features to <paramref name="features"/>: the one
+    /// step both scoring and state replay take, so a replayed state is the scored state by construction.
+    /// </summary>
+    public static void Fold(CardStateStore cards, Transaction transaction, Span<float> features) =>
+        CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(CardStateStore.KeyOf(transaction.CardId)), transaction, features);
 
     public Transaction TransactionAt(int index) => _transactions[index];
 

@@ -36,4 +36,14 @@ internal sealed class ScorerOptions
     /// <summary>How often consumer lag is read from the cached watermarks.</summary>
     [Range(1, 3_600)]
     public int LagIntervalSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Append each scored transaction's feature vector to this JSONL file (the <c>score-file --emit-features</c>
+    /// format), flushed before each commit. Off (null) by default; for parity checks, not for production.
+    /// </summary>
+    public string? EmitFeatures { get; set; }
+
+    /// <summary>Group session timeout (session.timeout.ms): how soon the group notices a member that died without leaving.</summary>
+    [Range(1_000, 3_600_000)]
+    public int SessionTimeoutMs { get; set; } = 45_000;
 }

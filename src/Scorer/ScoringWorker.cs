@@ -4,6 +4,7 @@ using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Shared.Models;
 using Microsoft.Extensions.Options;
 
 namespace Fraud.Streaming.Scorer;
@@ -12,11 +13,15 @@ namespace Fraud.Streaming.Scorer;
 /// The streaming loop on its own thread: consume a micro-batch, send bad input to the DLQ, score the rest with
 /// the model of the moment, produce verdicts, wait for the broker to acknowledge every message, then commit.
 /// Any delivery failure stops the process without committing: a restart replays from the last commit
-/// (at least once; verdicts are idempotent by transaction id downstream).
+/// (at least once; verdicts are idempotent by transaction id downstream). Card state is kept per assigned
+/// partition (<see cref="PartitionStates"/>): restored inside the assignment handler, before the partition is
+/// fetched, and snapshotted after commits.
 /// </summary>
 internal sealed class ScoringWorker(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<ScorerOptions> scorerOptions,
+    IOptions<StateOptions> stateOptions,
+    IOptions<ModelStoreOptions> modelStoreOptions,
     ModelHolder models,
     ScorerStatus status,
     IHostApplicationLifetime lifetime,
@@ -34,6 +39,9 @@ internal sealed class ScoringWorker(
     private readonly OffsetTracker _offsets = new();
     private readonly BatchScorer _batch = new(scorerOptions.Value.MaxBatchSize);
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
+    private readonly StateOptions _state = stateOptions.Value;
+    private PartitionStates? _partitions;
+    private FeatureLog? _featureLog;
     private IConsumer<byte[], byte[]>? _consumer;
     private IProducer<byte[], byte[]>? _producer;
     private int _messages;
@@ -69,6 +77,15 @@ internal sealed class ScoringWorker(
             {
                 return;
             }
+            using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
+            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, snapshots, logger) : null;
+            using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
+            _featureLog = featureLog;
+            _partitions = new PartitionStates(_state, restorer, snapshots, _kafka.TransactionsTopic, logger);
+            if (snapshots is not null)
+            {
+                ScorerLog.StateStore(logger, _state.SnapshotIntervalSeconds, snapshots.Describe(_kafka.TransactionsTopic, 0));
+            }
             using var producer = BuildProducer();
             using var consumer = BuildConsumer();
             _producer = producer;
@@ -78,6 +95,8 @@ internal sealed class ScoringWorker(
             try
             {
                 ConsumeUntilStopped();
+                // Everything is committed: the last word on each partition's state before the consumer leaves.
+                _partitions.SnapshotAll(CancellationToken.None);
             }
             catch
             {
@@ -129,6 +148,11 @@ internal sealed class ScoringWorker(
         var maxWait = TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs);
         while (!_stopping.IsCancellationRequested)
         {
+            if (_messages == 0)
+            {
+                // No batch in flight: every partition's state is what its committed offset says.
+                _partitions!.SnapshotIfDue(_stopping.Token);
+            }
             var timeout = IdlePoll;
             if (_messages > 0)
             {
@@ -176,6 +200,8 @@ internal sealed class ScoringWorker(
         }
         _messages++;
         _offsets.Consumed(result.TopicPartition, result.Offset);
+        var partition = _partitions!.For(result.Partition.Value);
+        partition.NextOffset = result.Offset.Value + 1;
         var message = result.Message;
         if (TransactionValidator.TryParse(message.Value, out var transaction, out var reason))
         {
@@ -183,7 +209,7 @@ internal sealed class ScoringWorker(
                 ? DateTimeOffset.UtcNow
                 : DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
             _keys[_batch.Count] = message.Key;
-            _batch.Add(transaction, published);
+            _batch.Add(transaction, published, partition.Cards);
         }
         else
         {
@@ -229,13 +255,17 @@ internal sealed class ScoringWorker(
             ScorerMetrics.EventLatencySeconds.Observe(verdict.LatencyMs / 1000d);
         }
 
+        _featureLog?.Write(_batch);
+
         if (!_deliveries.WaitAll(AckTimeout))
         {
             throw new KafkaDeliveryFailedException($"{_deliveries.Pending} messages not acknowledged within {AckTimeout.TotalSeconds} s");
         }
         try
         {
-            _consumer!.Commit(_offsets.ToCommit());
+            var offsets = _offsets.ToCommit();
+            _consumer!.Commit(offsets);
+            _partitions!.Committed(offsets);
         }
         catch (KafkaException ex) when (!ex.Error.IsFatal)
         {
@@ -357,13 +387,26 @@ internal sealed class ScoringWorker(
             AllowAutoCreateTopics = true,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             FetchWaitMaxMs = _options.FetchWaitMaxMs,
+            SessionTimeoutMs = _options.SessionTimeoutMs,
         };
         return new ConsumerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))
-            .SetPartitionsAssignedHandler((_, partitions) =>
+            .SetPartitionsAssignedHandler((consumer, partitions) =>
             {
-                status.Assigned();
                 ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
+                // Restored here, inside Consume, so no message of these partitions is fetched, let alone scored,
+                // before their cards are back; scoring starts at the committed offsets the replay stopped at.
+                status.Restoring(true);
+                try
+                {
+                    var start = _partitions!.Assign(consumer, partitions, _stopping.Token);
+                    status.Assigned();
+                    return start;
+                }
+                finally
+                {
+                    status.Restoring(false);
+                }
             })
             .SetPartitionsRevokedHandler((_, partitions) =>
             {
@@ -372,11 +415,29 @@ internal sealed class ScoringWorker(
                 {
                     CompleteBatch();
                 }
+                if (!_faulted)
+                {
+                    _partitions!.Revoke(partitions.Select(p => p.TopicPartition), CancellationToken.None);
+                }
+                else
+                {
+                    _partitions!.Lose(partitions.Select(p => p.TopicPartition));
+                }
                 foreach (var partition in partitions)
                 {
                     ScorerMetrics.ConsumerLag.RemoveLabelled(partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
                 }
                 ScorerLog.PartitionsRevoked(logger, string.Join(", ", partitions));
+            })
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                // Another member may own them already: no commit, no snapshot; its restore starts from the last commit.
+                _partitions!.Lose(partitions.Select(p => p.TopicPartition));
+                foreach (var partition in partitions)
+                {
+                    ScorerMetrics.ConsumerLag.RemoveLabelled(partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
+                }
+                ScorerLog.PartitionsLost(logger, string.Join(", ", partitions));
             })
             .Build();
     }
