@@ -393,7 +393,10 @@ internal sealed class ScoringWorker(
             .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))
             .SetPartitionsAssignedHandler((consumer, partitions) =>
             {
-                ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
+                if (partitions.Count > 0)
+                {
+                    ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
+                }
                 // Restored here, inside Consume, so no message of these partitions is fetched, let alone scored,
                 // before their cards are back; scoring starts at the committed offsets the replay stopped at.
                 status.Restoring(true);
