@@ -14,7 +14,7 @@ internal sealed class BatchScorer
 {
     public const int ReasonCount = 3;
 
-    private readonly CardStateStore _cards = new();
+    private readonly CardStateStore _cards = NewCards();
     private readonly float[] _features;
     private readonly float[] _scores;
     private readonly Transaction[] _transactions;
@@ -34,6 +34,9 @@ internal sealed class BatchScorer
     }
 
     public static FeatureSpec Spec => CardFeatureExtractor.Spec;
+
+    /// <summary>An empty card store that forgets idle cards after the spec's time.</summary>
+    public static CardStateStore NewCards() => new(Spec.CardIdleTtlMs);
 
     public int Capacity { get; }
     public int FeatureCount { get; }

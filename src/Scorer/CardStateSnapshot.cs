@@ -92,7 +92,7 @@ internal sealed record CardStateSnapshot(string SpecName, string SpecHash, strin
             {
                 throw new SnapshotRejectedException(SnapshotRejectedException.Format, $"{count} cards announced, {remaining} bytes follow");
             }
-            var cards = new CardStateStore();
+            var cards = BatchScorer.NewCards();
             CardState state = default;
             var stateBytes = MemoryMarshal.AsBytes(new Span<CardState>(ref state));
             for (var i = 0; i < count; i++)

@@ -22,7 +22,7 @@ internal sealed class PartitionStates(StateOptions options, StateRestorer? resto
     {
         if (!_partitions.TryGetValue(partition, out var state))
         {
-            state = new PartitionState(partition, new CardStateStore(), -1, -1);
+            state = new PartitionState(partition, BatchScorer.NewCards(), -1, -1);
             _partitions[partition] = state;
         }
         return state;
@@ -36,7 +36,7 @@ internal sealed class PartitionStates(StateOptions options, StateRestorer? resto
         {
             foreach (var partition in partitions)
             {
-                _partitions[partition.Partition.Value] = new PartitionState(partition.Partition.Value, new CardStateStore(), -1, -1);
+                _partitions[partition.Partition.Value] = new PartitionState(partition.Partition.Value, BatchScorer.NewCards(), -1, -1);
                 start.Add(new TopicPartitionOffset(partition, Offset.Unset));
             }
             return start;

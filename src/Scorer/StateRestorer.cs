@@ -27,7 +27,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         {
             // The group has never committed here: scoring starts at the beginning, where every card is new.
             ScorerLog.NoCommittedOffset(logger, name);
-            return new PartitionState(partition.Partition.Value, new CardStateStore(), -1, -1);
+            return new PartitionState(partition.Partition.Value, BatchScorer.NewCards(), -1, -1);
         }
 
         var snapshot = Load(partition, committed.Value, cancellationToken);
@@ -41,7 +41,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         {
             ScorerLog.ReplayGap(logger, name, from, watermarks.Low.Value);
         }
-        var cards = snapshot?.Cards ?? new CardStateStore();
+        var cards = snapshot?.Cards ?? BatchScorer.NewCards();
         var replayed = Replay(partition, Math.Max(from, watermarks.Low.Value), committed.Value, cards, cancellationToken);
 
         var seconds = clock.Elapsed.TotalSeconds;

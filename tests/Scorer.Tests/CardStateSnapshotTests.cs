@@ -135,8 +135,16 @@ public sealed class CardStateSnapshotTests : IDisposable
     }
 
     /// <summary>Every card's key and raw state bytes, in key order.</summary>
-    internal static List<(ulong Key, string State)> Bytes(CardStateStore cards) =>
-        [.. cards.Select(c => (c.Key, Convert.ToHexString(MemoryMarshal.AsBytes(new ReadOnlySpan<CardState>(in c.State))))).OrderBy(c => c.Key)];
+    internal static List<(ulong Key, string State)> Bytes(CardStateStore cards)
+    {
+        var all = new List<(ulong Key, string State)>(cards.Count);
+        foreach (var (key, state) in cards)
+        {
+            all.Add((key, Convert.ToHexString(MemoryMarshal.AsBytes(new ReadOnlySpan<CardState>(in state)))));
+        }
+        all.Sort((a, b) => a.Key.CompareTo(b.Key));
+        return all;
+    }
 
     private static List<float> Features(CardStateStore cards, IEnumerable<Transaction> transactions)
     {

@@ -9,22 +9,42 @@ namespace Fraud.Streaming.Shared.Features;
 /// </summary>
 public sealed class FeatureSpec
 {
-    private FeatureSpec(string name, IReadOnlyList<(string Name, string Definition)> features)
+    private readonly IReadOnlyList<(string Name, string Definition)> _features;
+
+    private FeatureSpec(string name, IReadOnlyList<(string Name, string Definition)> features, long cardIdleTtlMs = DefaultCardIdleTtlMs)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cardIdleTtlMs, 1);
+        _features = features;
         Name = name;
         Names = features.Select(f => f.Name).ToArray();
+        CardIdleTtlMs = cardIdleTtlMs;
         var text = new StringBuilder(name).Append('\n');
         foreach (var (feature, definition) in features)
         {
             text.Append(feature).Append('=').Append(definition).Append('\n');
         }
+        // The idle rule changes features (an idle card starts afresh), so it is part of what the hash covers.
+        text.Append("card_idle_ttl_ms=").Append(cardIdleTtlMs.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
         Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
+
+    /// <summary>30 days: a card idle for longer (in event time) starts afresh; well beyond the longest window (7 d).</summary>
+    public const long DefaultCardIdleTtlMs = 30L * 86_400_000;
 
     public string Name { get; }
     public string Hash { get; }
     public IReadOnlyList<string> Names { get; }
     public int Count => Names.Count;
+
+    /// <summary>
+    /// A card whose newest transaction is more than this many milliseconds (event time) before the next one
+    /// starts afresh, as if new (see <see cref="CardFeatureExtractor"/>); stores drop such cards.
+    /// </summary>
+    public long CardIdleTtlMs { get; }
+
+    /// <summary>This spec with another card idle time: same features, another hash.</summary>
+    public FeatureSpec WithCardIdleTtl(long cardIdleTtlMs) =>
+        cardIdleTtlMs == CardIdleTtlMs ? this : new FeatureSpec(Name, _features, cardIdleTtlMs);
 
     /// <summary>
     /// The per-card spec computed by <see cref="CardFeatureExtractor"/>. Order is the model's column order;
