@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Fraud.Streaming.Shared.Features;
 
 namespace Fraud.Streaming.Scorer;
 
