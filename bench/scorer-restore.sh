@@ -8,6 +8,7 @@
 # Needs the dev stack (deploy/devstack.sh up) and a Release build. Keep N x ~400 bytes / 12 partitions under
 # the dev Kafka's ~5 MiB per partition, or the mock drops the oldest messages.
 set -euo pipefail
+[[ -n ${BENCH_TRACE:-} ]] && set -x
 cd "$(dirname "$0")/.."
 n=${1:-40000}
 cards=${2:-20000}
@@ -30,7 +31,11 @@ dotnet "$(bin Trainer)" train --transactions "$work/train/transactions.jsonl" --
   --out "$work/model" --no-register --no-announce --rounds 20 >/dev/null 2>&1
 dotnet "$(bin Producer)" synthetic --count "$n" --cards "$cards" --seed 12 --linger-ms 50 --label-delay-seconds 0 >/dev/null 2>&1
 
-metric() { curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | awk -v m="$1" '$1 == m {s += $2} END {print s + 0}'; }
+# The sum of a metric's samples over all its labels.
+metric() {
+  curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null |
+    awk -v m="$1" '$1 == m || index($1, m "{") == 1 {s += $2} END {print s + 0}'
+}
 start_scorer() {
   dotnet "$(bin Scorer)" run --urls "http://127.0.0.1:$port" --Scorer:InitialModel="$work/model" >>"$work/scorer.log" 2>&1 &
   scorer_pid=$!

@@ -71,6 +71,6 @@ internal static partial class ScorerLog
     [LoggerMessage(23, LogLevel.Information, "partitions lost: {Partitions}; their card state is dropped without a snapshot")]
     public static partial void PartitionsLost(ILogger logger, string partitions);
 
-    [LoggerMessage(24, LogLevel.Information, "card state: snapshots every {Seconds} s to {Location}")]
+    [LoggerMessage(24, LogLevel.Information, "card state: snapshots every {Seconds} s; partition 0's pointer is {Location}")]
     public static partial void StateStore(ILogger logger, int seconds, string location);
 }
