@@ -20,6 +20,8 @@ linger=${DEMO_LINGER_MS:-50}
 scorer_url=http://127.0.0.1:9401
 monitoring_url=http://127.0.0.1:9402
 run=.devstack/demo
+# The scorer's card-state snapshots stay with the demo's other files.
+export State__Directory=$run/state
 bin() { echo "src/$1/bin/Release/net10.0/Fraud.Streaming.$1.dll"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$(date +%s)

@@ -10,19 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
 publish_rate=${2:-0}
-set -a
-# shellcheck disable=SC1091
-. .devstack/env
-set +a
-bin() { echo "src/$1/bin/Release/net10.0/Fraud.Streaming.$1.dll"; }
-work=$(mktemp -d)
-run=$(date +%s%N)
-port=$((20000 + RANDOM % 20000))
-scorer_pid=
-trap '[[ -n $scorer_pid ]] && kill -TERM $scorer_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-export Kafka__TransactionsTopic=bench.$run.transactions Kafka__VerdictsTopic=bench.$run.verdicts \
-  Kafka__LabelsTopic=bench.$run.labels Kafka__DlqTopic=bench.$run.dlq Kafka__ModelsTopic=bench.$run.models \
-  Scorer__GroupId=bench.$run
+# shellcheck source=bench/scorer-bench-env.sh
+. bench/scorer-bench-env.sh
 
 dotnet "$(bin Producer)" synthetic --count 50000 --seed 11 --out-dir "$work/train" >/dev/null 2>&1
 dotnet "$(bin Trainer)" train --transactions "$work/train/transactions.jsonl" --labels "$work/train/labels.jsonl" \

@@ -11,7 +11,8 @@ namespace Fraud.Streaming.Scorer;
 /// in the order added, with the card lookups pipelined (<see cref="CardBatchPipeline"/>): the same values as one
 /// at a time, without waiting on memory for every card of a large store.
 /// Features depend only on the feature spec, never on the model, so a model swap between batches changes scores
-/// and nothing else. Not thread-safe: one instance per scoring loop (it owns the per-card state).
+/// and nothing else. Not thread-safe: one instance per scoring loop. Card state lives either in the instance's own
+/// store (<c>score-file</c>) or in the store of each transaction's partition (<c>run</c>, see <see cref="PartitionStates"/>).
 /// </summary>
 internal sealed class BatchScorer
 {
@@ -22,6 +23,7 @@ internal sealed class BatchScorer
     private readonly float[] _scores;
     private readonly Transaction[] _transactions;
     private readonly ulong[] _keys;
+    private readonly CardStateStore[] _stores;
     private readonly DateTimeOffset[] _since;
     private readonly Verdict[] _verdicts;
     private int _computed;
@@ -38,6 +40,7 @@ internal sealed class BatchScorer
         _scores = new float[capacity];
         _transactions = new Transaction[capacity];
         _keys = new ulong[capacity];
+        _stores = new CardStateStore[capacity];
         _since = new DateTimeOffset[capacity];
         _verdicts = new Verdict[capacity];
     }
@@ -48,10 +51,20 @@ internal sealed class BatchScorer
     /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
     public FeatureSpec ComputedSpec { get; }
 
+    /// <summary>An empty card store that forgets idle cards after this instance's spec's idle time.</summary>
+    public CardStateStore NewCards() => new(ComputedSpec.CardIdleTtlMs);
+
+    /// <summary>
+    /// Folds one transaction into its card's state and writes its features to <paramref name="features"/>: what
+    /// scoring does per transaction, so a state rebuilt by replay is the scored state by construction.
+    /// </summary>
+    public static void Fold(CardStateStore cards, Transaction transaction, Span<float> features) =>
+        CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(CardStateStore.KeyOf(transaction.CardId)), transaction, features, cards.IdleTtlMs);
+
     /// <summary>Event time (Unix ms) of the newest transaction added so far; <see cref="long.MinValue"/> before the first.</summary>
     public long NewestEventMs { get; private set; } = long.MinValue;
 
-    /// <summary>Bytes held by the per-card state.</summary>
+    /// <summary>Bytes held by this instance's own per-card state (not the partitions' stores).</summary>
     public long CardMemoryBytes
     {
         get
@@ -76,13 +89,20 @@ internal sealed class BatchScorer
 
     /// <summary>Queues the transaction; its features come from its card's state (which it then updates) in order.</summary>
     /// <param name="since">The instant latency is measured from: Kafka publish time, or when the batch was read.</param>
-    public void Add(Transaction transaction, DateTimeOffset since)
+    public void Add(Transaction transaction, DateTimeOffset since) => Add(transaction, since, _cards);
+
+    /// <summary>Queues the transaction; its features come from its card's state in <paramref name="cards"/>, the store of its partition.</summary>
+    /// <param name="since">The instant latency is measured from: Kafka publish time, or when the batch was read.</param>
+    /// <param name="cards">The store of the transaction's partition; it must use this instance's card idle time.</param>
+    public void Add(Transaction transaction, DateTimeOffset since, CardStateStore cards)
     {
+        ArgumentNullException.ThrowIfNull(cards);
         if (Count == Capacity)
         {
             throw new InvalidOperationException($"the batch is full ({Capacity})");
         }
         _keys[Count] = CardStateStore.KeyOf(transaction.CardId);
+        _stores[Count] = cards;
         NewestEventMs = Math.Max(NewestEventMs, transaction.EventTime.ToUnixTimeMilliseconds());
         _transactions[Count] = transaction;
         _since[Count] = since;
@@ -139,15 +159,19 @@ internal sealed class BatchScorer
     /// transaction anyway (<see cref="CardFeatureExtractor"/>). O(cards): call it between batches, not per event.
     /// </summary>
     /// <returns>The number of cards dropped.</returns>
-    public int ExpireIdleCards(long wallClockMs, long latenessMs)
+    public int ExpireIdleCards(long wallClockMs, long latenessMs) => ExpireIdleCards(wallClockMs, latenessMs, _cards);
+
+    /// <summary>As <see cref="ExpireIdleCards(long, long)"/>, in <paramref name="cards"/> (a partition's store).</summary>
+    public int ExpireIdleCards(long wallClockMs, long latenessMs, CardStateStore cards)
     {
+        ArgumentNullException.ThrowIfNull(cards);
         ArgumentOutOfRangeException.ThrowIfNegative(latenessMs);
         ComputePending();
         if (NewestEventMs == long.MinValue)
         {
             return 0;
         }
-        return _cards.ExpireIdle(Math.Min(NewestEventMs, wallClockMs) - latenessMs);
+        return cards.ExpireIdle(Math.Min(NewestEventMs, wallClockMs) - latenessMs);
     }
 
     /// <summary>Starts a new batch; per-card state is kept.</summary>
@@ -157,6 +181,7 @@ internal sealed class BatchScorer
         _computed = 0;
         Array.Clear(_transactions, 0, Count);
         Array.Clear(_verdicts, 0, Count);
+        Array.Clear(_stores, 0, Count);
         Count = 0;
     }
 
@@ -167,13 +192,24 @@ internal sealed class BatchScorer
         {
             return;
         }
-        CardBatchPipeline.ExtractAndUpdate(
-            _cards,
-            _keys.AsSpan(_computed, Count - _computed),
-            _transactions.AsSpan(_computed, Count - _computed),
-            _features.AsSpan(_computed * FeatureCount),
-            FeatureCount,
-            ComputedSpec.CardIdleTtlMs);
-        _computed = Count;
+        // Runs of transactions that share a store go through the pipeline together; a card lives in one store,
+        // so each card still sees its transactions in the order they were added.
+        while (_computed < Count)
+        {
+            var store = _stores[_computed];
+            var end = _computed + 1;
+            while (end < Count && ReferenceEquals(_stores[end], store))
+            {
+                end++;
+            }
+            CardBatchPipeline.ExtractAndUpdate(
+                store,
+                _keys.AsSpan(_computed, end - _computed),
+                _transactions.AsSpan(_computed, end - _computed),
+                _features.AsSpan(_computed * FeatureCount),
+                FeatureCount,
+                ComputedSpec.CardIdleTtlMs);
+            _computed = end;
+        }
     }
 }

@@ -14,6 +14,11 @@ internal static class ScorerHosting
     {
         builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ScorerOptions>().BindConfiguration(ScorerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<StateOptions>().BindConfiguration(StateOptions.Section).ValidateDataAnnotations()
+            .Validate<IOptions<ModelStoreOptions>>(
+                (state, store) => !state.IsS3 || !string.IsNullOrWhiteSpace(state.Bucket) || !string.IsNullOrWhiteSpace(store.Value.Bucket),
+                "State:Kind s3 needs State:Bucket or ModelStore:Bucket")
+            .ValidateOnStart();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ScorerOptions>>((host, scorer) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(scorer.Value.DrainTimeoutSeconds + 5));
         builder.Services.AddSingleton<ModelHolder>();
@@ -47,7 +52,7 @@ internal static class ScorerHosting
             : Results.Text($"faulted: {status.Fault?.Message}", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/readyz", (ScorerStatus status, ModelHolder models) => status.IsReady
             ? Results.Text($"ready: {models.CurrentVersion}")
-            : Results.Text(models.Current is null ? "no model yet" : "not ready", statusCode: StatusCodes.Status503ServiceUnavailable));
+            : Results.Text(models.Current is null ? "no model yet" : status.IsRestoring ? "restoring card state" : "not ready", statusCode: StatusCodes.Status503ServiceUnavailable));
         return app;
     }
 

@@ -46,4 +46,31 @@ internal static partial class ScorerLog
 
     [LoggerMessage(15, LogLevel.Warning, "drain did not finish within {Seconds} s; uncommitted messages will be replayed")]
     public static partial void DrainTimedOut(ILogger logger, int seconds);
+
+    [LoggerMessage(16, LogLevel.Information, "partition {Partition} restored in {Seconds:F3} s: {Cards} cards from the snapshot at offset {SnapshotOffset}, {Replayed} events replayed from offset {From} to the committed offset {Committed}; scoring resumes there")]
+    public static partial void PartitionRestored(ILogger logger, string partition, double seconds, int cards, long snapshotOffset, long replayed, long from, long committed);
+
+    [LoggerMessage(17, LogLevel.Information, "partition {Partition}: no snapshot at {Location}; cold start, replaying from the earliest retained offset {From}")]
+    public static partial void ColdStart(ILogger logger, string partition, string location, long from);
+
+    [LoggerMessage(18, LogLevel.Warning, "partition {Partition}: snapshot discarded ({Reason}): {Detail}")]
+    public static partial void SnapshotDiscarded(ILogger logger, string partition, string reason, string detail);
+
+    [LoggerMessage(19, LogLevel.Warning, "partition {Partition}: replay should start at offset {From} but the earliest retained offset is {Earliest}; the events in between are gone, so card history is incomplete (input retention must exceed the snapshot interval)")]
+    public static partial void ReplayGap(ILogger logger, string partition, long from, long earliest);
+
+    [LoggerMessage(20, LogLevel.Information, "partition {Partition}: no committed offset; scoring from the beginning with empty cards")]
+    public static partial void NoCommittedOffset(ILogger logger, string partition);
+
+    [LoggerMessage(21, LogLevel.Debug, "partition {Partition}: snapshot of {Cards} cards at offset {Offset} written ({Bytes} bytes)")]
+    public static partial void SnapshotWritten(ILogger logger, string partition, int cards, long offset, int bytes);
+
+    [LoggerMessage(22, LogLevel.Warning, "partition {Partition}: snapshot not written; the previous one stays and restore replays more")]
+    public static partial void SnapshotFailed(ILogger logger, string partition, Exception exception);
+
+    [LoggerMessage(23, LogLevel.Information, "partitions lost: {Partitions}; their card state is dropped without a snapshot")]
+    public static partial void PartitionsLost(ILogger logger, string partitions);
+
+    [LoggerMessage(24, LogLevel.Information, "card state: snapshots every {Seconds} s; partition 0's pointer is {Location}")]
+    public static partial void StateStore(ILogger logger, int seconds, string location);
 }

@@ -51,4 +51,20 @@ internal static class ScorerMetrics
 
     public static readonly Gauge CardStateBytes = Metrics.CreateGauge(
         "fraud_scorer_card_state_bytes", "Bytes held by the per-card feature state (index and entries).");
+
+    public static readonly Histogram StateRestoreSeconds = Metrics.CreateHistogram(
+        "fraud_scorer_state_restore_seconds", "Per assigned partition: snapshot load plus replay up to the committed offset, before scoring resumes.",
+        new HistogramConfiguration { Buckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
+
+    public static readonly Counter StateCardsRestored = Metrics.CreateCounter(
+        "fraud_scorer_state_cards_restored_total", "Card states loaded from snapshots on partition assignment.");
+
+    public static readonly Counter StateEventsReplayed = Metrics.CreateCounter(
+        "fraud_scorer_state_events_replayed_total", "Transactions-topic messages replayed into card state (no verdicts) on partition assignment.");
+
+    public static readonly Counter StateSnapshots = Metrics.CreateCounter(
+        "fraud_scorer_state_snapshots_total", "Per-partition card-state snapshots, by result (written, failed).", "result");
+
+    public static readonly Counter StateSnapshotsDiscarded = Metrics.CreateCounter(
+        "fraud_scorer_state_snapshots_discarded_total", "Stored snapshots not used on restore, by reason (format, spec_mismatch, ahead_of_commit, unreadable).", "reason");
 }

@@ -4,13 +4,18 @@ namespace Fraud.Streaming.Scorer;
 internal sealed class ScorerStatus(ModelHolder models)
 {
     private volatile bool _assigned;
+    private volatile bool _restoring;
     private volatile Exception? _fault;
 
     public Exception? Fault => _fault;
     public bool IsHealthy => _fault is null;
-    public bool IsReady => _fault is null && _assigned && models.Current is not null;
+    public bool IsReady => _fault is null && _assigned && !_restoring && models.Current is not null;
+    public bool IsRestoring => _restoring;
 
     public void Assigned() => _assigned = true;
     public void Unassigned() => _assigned = false;
+
+    /// <summary>Not ready while assigned partitions' card state is being restored.</summary>
+    public void Restoring(bool restoring) => _restoring = restoring;
     public void Faulted(Exception exception) => _fault = exception;
 }

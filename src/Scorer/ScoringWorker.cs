@@ -4,6 +4,7 @@ using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Shared.Models;
 using Microsoft.Extensions.Options;
 
 namespace Fraud.Streaming.Scorer;
@@ -12,11 +13,15 @@ namespace Fraud.Streaming.Scorer;
 /// The streaming loop on its own thread: consume a micro-batch, send bad input to the DLQ, score the rest with
 /// the model of the moment, produce verdicts, wait for the broker to acknowledge every message, then commit.
 /// Any delivery failure stops the process without committing: a restart replays from the last commit
-/// (at least once; verdicts are idempotent by transaction id downstream).
+/// (at least once; verdicts are idempotent by transaction id downstream). Card state is kept per assigned
+/// partition (<see cref="PartitionStates"/>): restored inside the assignment handler, before the partition is
+/// fetched, and snapshotted after commits.
 /// </summary>
 internal sealed class ScoringWorker(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<ScorerOptions> scorerOptions,
+    IOptions<StateOptions> stateOptions,
+    IOptions<ModelStoreOptions> modelStoreOptions,
     ModelHolder models,
     ScorerStatus status,
     IHostApplicationLifetime lifetime,
@@ -34,6 +39,9 @@ internal sealed class ScoringWorker(
     private readonly OffsetTracker _offsets = new();
     private readonly BatchScorer _batch = new(scorerOptions.Value.MaxBatchSize, scorerOptions.Value.FeatureSpec());
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
+    private readonly StateOptions _state = stateOptions.Value;
+    private PartitionStates? _partitions;
+    private FeatureLog? _featureLog;
     private IConsumer<byte[], byte[]>? _consumer;
     private IProducer<byte[], byte[]>? _producer;
     private int _messages;
@@ -70,6 +78,15 @@ internal sealed class ScoringWorker(
             {
                 return;
             }
+            using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId, _batch.ComputedSpec) : null;
+            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, snapshots, logger, _batch.ComputedSpec) : null;
+            using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
+            _featureLog = featureLog;
+            _partitions = new PartitionStates(_state, restorer, snapshots, _kafka.TransactionsTopic, logger, _batch.ComputedSpec);
+            if (snapshots is not null)
+            {
+                ScorerLog.StateStore(logger, _state.SnapshotIntervalSeconds, snapshots.Describe(_kafka.TransactionsTopic, 0));
+            }
             using var producer = BuildProducer();
             using var consumer = BuildConsumer();
             _producer = producer;
@@ -79,6 +96,8 @@ internal sealed class ScoringWorker(
             try
             {
                 ConsumeUntilStopped();
+                // Everything is committed: the last word on each partition's state before the consumer leaves.
+                _partitions.SnapshotAll(CancellationToken.None);
             }
             catch
             {
@@ -130,6 +149,11 @@ internal sealed class ScoringWorker(
         var maxWait = TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs);
         while (!_stopping.IsCancellationRequested)
         {
+            if (_messages == 0)
+            {
+                // No batch in flight: every partition's state is what its committed offset says.
+                _partitions!.SnapshotIfDue(_stopping.Token);
+            }
             var timeout = IdlePoll;
             if (_messages > 0)
             {
@@ -178,6 +202,8 @@ internal sealed class ScoringWorker(
         }
         _messages++;
         _offsets.Consumed(result.TopicPartition, result.Offset);
+        var partition = _partitions!.For(result.Partition.Value);
+        partition.NextOffset = result.Offset.Value + 1;
         var message = result.Message;
         if (TransactionValidator.TryParse(message.Value, out var transaction, out var reason))
         {
@@ -185,7 +211,7 @@ internal sealed class ScoringWorker(
                 ? DateTimeOffset.UtcNow
                 : DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
             _keys[_batch.Count] = message.Key;
-            _batch.Add(transaction, published);
+            _batch.Add(transaction, published, partition.Cards);
         }
         else
         {
@@ -231,13 +257,17 @@ internal sealed class ScoringWorker(
             ScorerMetrics.EventLatencySeconds.Observe(verdict.LatencyMs / 1000d);
         }
 
+        _featureLog?.Write(_batch);
+
         if (!_deliveries.WaitAll(AckTimeout))
         {
             throw new KafkaDeliveryFailedException($"{_deliveries.Pending} messages not acknowledged within {AckTimeout.TotalSeconds} s");
         }
         try
         {
-            _consumer!.Commit(_offsets.ToCommit());
+            var offsets = _offsets.ToCommit();
+            _consumer!.Commit(offsets);
+            _partitions!.Committed(offsets);
         }
         catch (KafkaException ex) when (!ex.Error.IsFatal)
         {
@@ -292,7 +322,7 @@ internal sealed class ScoringWorker(
         return Encoding.UTF8.GetBytes(cardId);
     }
 
-    /// <summary>Drops idle cards from memory now and then, off the per-event path; features are unaffected (<see cref="BatchScorer.ExpireIdleCards"/>).</summary>
+    /// <summary>Drops idle cards from memory now and then, off the per-event path; features are unaffected (<see cref="BatchScorer.ExpireIdleCards(long, long, Fraud.Streaming.Shared.Features.CardStateStore)"/>).</summary>
     private void SweepIdleCardsPeriodically()
     {
         var now = Stopwatch.GetTimestamp();
@@ -301,10 +331,18 @@ internal sealed class ScoringWorker(
             return;
         }
         _nextCardSweep = now + (Stopwatch.Frequency * _options.CardSweepIntervalSeconds);
-        var expired = _batch.ExpireIdleCards(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _options.CardSweepLatenessHours * 3_600_000L);
+        var wallClockMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var expired = 0;
+        long cards = 0, bytes = 0;
+        foreach (var partition in _partitions!.All)
+        {
+            expired += _batch.ExpireIdleCards(wallClockMs, _options.CardSweepLatenessHours * 3_600_000L, partition.Cards);
+            cards += partition.Cards.Count;
+            bytes += partition.Cards.MemoryBytes;
+        }
         ScorerMetrics.CardsExpired.Inc(expired);
-        ScorerMetrics.CardsActive.Set(_batch.CardCount);
-        ScorerMetrics.CardStateBytes.Set(_batch.CardMemoryBytes);
+        ScorerMetrics.CardsActive.Set(cards);
+        ScorerMetrics.CardStateBytes.Set(bytes);
     }
 
     private void ReportLagPeriodically()
@@ -374,13 +412,29 @@ internal sealed class ScoringWorker(
             AllowAutoCreateTopics = true,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             FetchWaitMaxMs = _options.FetchWaitMaxMs,
+            SessionTimeoutMs = _options.SessionTimeoutMs,
         };
         return new ConsumerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))
-            .SetPartitionsAssignedHandler((_, partitions) =>
+            .SetPartitionsAssignedHandler((consumer, partitions) =>
             {
-                status.Assigned();
-                ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
+                if (partitions.Count > 0)
+                {
+                    ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
+                }
+                // Restored here, inside Consume, so no message of these partitions is fetched, let alone scored,
+                // before their cards are back; scoring starts at the committed offsets the replay stopped at.
+                status.Restoring(true);
+                try
+                {
+                    var start = _partitions!.Assign(consumer, partitions, _stopping.Token);
+                    status.Assigned();
+                    return start;
+                }
+                finally
+                {
+                    status.Restoring(false);
+                }
             })
             .SetPartitionsRevokedHandler((_, partitions) =>
             {
@@ -389,11 +443,29 @@ internal sealed class ScoringWorker(
                 {
                     CompleteBatch();
                 }
+                if (!_faulted)
+                {
+                    _partitions!.Revoke(partitions.Select(p => p.TopicPartition), CancellationToken.None);
+                }
+                else
+                {
+                    _partitions!.Lose(partitions.Select(p => p.TopicPartition));
+                }
                 foreach (var partition in partitions)
                 {
                     ScorerMetrics.ConsumerLag.RemoveLabelled(partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
                 }
                 ScorerLog.PartitionsRevoked(logger, string.Join(", ", partitions));
+            })
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                // Another member may own them already: no commit, no snapshot; its restore starts from the last commit.
+                _partitions!.Lose(partitions.Select(p => p.TopicPartition));
+                foreach (var partition in partitions)
+                {
+                    ScorerMetrics.ConsumerLag.RemoveLabelled(partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
+                }
+                ScorerLog.PartitionsLost(logger, string.Join(", ", partitions));
             })
             .Build();
     }

@@ -21,6 +21,9 @@ public sealed class FolderModelStore(string root) : IModelStore
         return new Uri(path).AbsoluteUri;
     }
 
+    public string UriOf(string modelName, string version, string fileName) =>
+        new Uri(Path.Combine(Root, modelName, version, fileName)).AbsoluteUri;
+
     public Task<byte[]> GetAsync(string uri, CancellationToken cancellationToken) =>
         File.ReadAllBytesAsync(new Uri(uri).LocalPath, cancellationToken);
 }

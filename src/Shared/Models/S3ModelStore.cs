@@ -52,7 +52,7 @@ public sealed class S3ModelStore : IModelStore, IDisposable
 
     public async Task<string> PutAsync(string modelName, string version, string fileName, byte[] content, CancellationToken cancellationToken)
     {
-        var key = $"{modelName}/{version}/{fileName}";
+        var key = KeyOf(modelName, version, fileName);
         var expected = ModelPackage.Sha256(content);
         using (var body = new MemoryStream(content, writable: false))
         {
@@ -78,6 +78,10 @@ public sealed class S3ModelStore : IModelStore, IDisposable
         }
         return uri;
     }
+
+    public string UriOf(string modelName, string version, string fileName) => $"s3://{_bucket}/{KeyOf(modelName, version, fileName)}";
+
+    private static string KeyOf(string modelName, string version, string fileName) => $"{modelName}/{version}/{fileName}";
 
     public async Task<byte[]> GetAsync(string uri, CancellationToken cancellationToken)
     {

@@ -1,0 +1,116 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Fraud.Streaming.Shared.Features;
+
+namespace Fraud.Streaming.Scorer;
+
+/// <summary>
+/// The card states of one partition of the transactions topic as they stood after every event before
+/// <see cref="NextOffset"/> was folded in, and nothing later. Binary, little-endian:
+/// magic <c>FCSS</c>, format version, spec name and hash, topic, partition, next offset, bytes per state, card
+/// count, then (64-bit key, raw <see cref="CardState"/> bytes) per card.
+/// </summary>
+internal sealed record CardStateSnapshot(string SpecName, string SpecHash, string Topic, int Partition, long NextOffset, CardStateStore Cards)
+{
+    public const int FormatVersion = 1;
+    private static ReadOnlySpan<byte> Magic => "FCSS"u8;
+
+    public static int StateSize => Unsafe.SizeOf<CardState>();
+
+    /// <summary>The snapshot of <paramref name="cards"/> under the spec the scorer computes (<see cref="BatchScorer.Spec"/> when null).</summary>
+    public static CardStateSnapshot Of(string topic, int partition, long nextOffset, CardStateStore cards, FeatureSpec? spec = null)
+    {
+        spec ??= BatchScorer.Spec;
+        return new(spec.Name, spec.Hash, topic, partition, nextOffset, cards);
+    }
+
+    public byte[] Serialize()
+    {
+        using var buffer = new MemoryStream(64 + (Cards.Count * (8 + StateSize)));
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(SpecName);
+            writer.Write(SpecHash);
+            writer.Write(Topic);
+            writer.Write(Partition);
+            writer.Write(NextOffset);
+            writer.Write(StateSize);
+            writer.Write(Cards.Count);
+            foreach (var (key, state) in Cards)
+            {
+                writer.Write(key);
+                writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<CardState>(in state)));
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads a snapshot, refusing one of another format, spec, topic or partition.</summary>
+    /// <exception cref="SnapshotRejectedException">the bytes are not a usable snapshot for this partition.</exception>
+    /// <param name="spec">the spec the scorer computes (<see cref="BatchScorer.Spec"/> when null): a snapshot of another is refused.</param>
+    public static CardStateSnapshot Deserialize(byte[] bytes, string topic, int partition, FeatureSpec? spec = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        spec ??= BatchScorer.Spec;
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new SnapshotRejectedException(SnapshotRejectedException.Format, "snapshots are little-endian and this machine is not");
+        }
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            {
+                throw new SnapshotRejectedException(SnapshotRejectedException.Format, "not a card-state snapshot (bad magic)");
+            }
+            var version = reader.ReadInt32();
+            if (version != FormatVersion)
+            {
+                throw new SnapshotRejectedException(SnapshotRejectedException.Format, $"format version {version}, this scorer reads {FormatVersion}");
+            }
+            var specName = reader.ReadString();
+            var specHash = reader.ReadString();
+            if (specHash != spec.Hash)
+            {
+                throw new SnapshotRejectedException(SnapshotRejectedException.Spec,
+                    $"written for feature spec {specName} ({specHash}), this scorer computes {spec.Name} ({spec.Hash})");
+            }
+            var snapshotTopic = reader.ReadString();
+            var snapshotPartition = reader.ReadInt32();
+            if (snapshotTopic != topic || snapshotPartition != partition)
+            {
+                throw new SnapshotRejectedException(SnapshotRejectedException.Format,
+                    $"holds {snapshotTopic}[{snapshotPartition}], not {topic}[{partition}]");
+            }
+            var nextOffset = reader.ReadInt64();
+            var stateSize = reader.ReadInt32();
+            if (stateSize != StateSize)
+            {
+                throw new SnapshotRejectedException(SnapshotRejectedException.Format, $"{stateSize} bytes per card state, this scorer has {StateSize}");
+            }
+            var count = reader.ReadInt32();
+            var remaining = bytes.Length - reader.BaseStream.Position;
+            if (count < 0 || remaining != (long)count * (8 + stateSize))
+            {
+                throw new SnapshotRejectedException(SnapshotRejectedException.Format, $"{count} cards announced, {remaining} bytes follow");
+            }
+            var cards = new CardStateStore(spec.CardIdleTtlMs);
+            CardState state = default;
+            var stateBytes = MemoryMarshal.AsBytes(new Span<CardState>(ref state));
+            for (var i = 0; i < count; i++)
+            {
+                var key = reader.ReadUInt64();
+                reader.BaseStream.ReadExactly(stateBytes);
+                cards.Set(key, in state);
+            }
+            return new CardStateSnapshot(specName, specHash, snapshotTopic, snapshotPartition, nextOffset, cards);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new SnapshotRejectedException(SnapshotRejectedException.Format, "truncated", ex);
+        }
+    }
+}

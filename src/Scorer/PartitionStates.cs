@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Fraud.Streaming.Shared.Features;
+
+namespace Fraud.Streaming.Scorer;
+
+/// <summary>
+/// Card state per assigned partition of the transactions topic: restored before a partition is scored, snapshotted
+/// periodically and when it is revoked (always right after a commit, so a snapshot holds exactly the events before
+/// the committed offset), dropped when it is revoked or lost. Used only on the scoring thread (Kafka calls the
+/// rebalance handlers from inside <c>Consume</c>).
+/// </summary>
+internal sealed class PartitionStates(StateOptions options, StateRestorer? restorer, SnapshotStore? snapshots, string topic, ILogger logger,
+    FeatureSpec? spec = null)
+{
+    private readonly FeatureSpec _spec = spec ?? BatchScorer.Spec;
+    private readonly Dictionary<int, PartitionState> _partitions = [];
+    private long _nextSnapshot = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * options.SnapshotIntervalSeconds);
+
+    public int Count => _partitions.Count;
+
+    /// <summary>The assigned partitions' states.</summary>
+    public IEnumerable<PartitionState> All => _partitions.Values;
+
+    /// <summary>The state of an assigned partition; an empty one if it was never restored (state restore off).</summary>
+    public PartitionState For(int partition)
+    {
+        if (!_partitions.TryGetValue(partition, out var state))
+        {
+            state = new PartitionState(partition, new CardStateStore(_spec.CardIdleTtlMs), -1, -1);
+            _partitions[partition] = state;
+        }
+        return state;
+    }
+
+    /// <summary>Restores each newly assigned partition; returns the offsets to start scoring from (the committed ones).</summary>
+    public List<TopicPartitionOffset> Assign(IConsumer<byte[], byte[]> consumer, IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken)
+    {
+        var start = new List<TopicPartitionOffset>(partitions.Count);
+        if (restorer is null || partitions.Count == 0)
+        {
+            foreach (var partition in partitions)
+            {
+                _partitions[partition.Partition.Value] = new PartitionState(partition.Partition.Value, new CardStateStore(_spec.CardIdleTtlMs), -1, -1);
+                start.Add(new TopicPartitionOffset(partition, Offset.Unset));
+            }
+            return start;
+        }
+        var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(options.RestoreTimeoutSeconds));
+        foreach (var offset in committed)
+        {
+            var state = restorer.Restore(offset.TopicPartition, offset.Offset, cancellationToken);
+            _partitions[state.Partition] = state;
+            // Scoring resumes exactly where the replay stopped; with nothing committed, at the beginning.
+            start.Add(new TopicPartitionOffset(offset.TopicPartition, offset.Offset.IsSpecial ? Offset.Beginning : offset.Offset));
+        }
+        return start;
+    }
+
+    /// <summary>Records a successful commit.</summary>
+    public void Committed(IReadOnlyList<TopicPartitionOffset> offsets)
+    {
+        foreach (var offset in offsets)
+        {
+            if (_partitions.TryGetValue(offset.Partition.Value, out var state))
+            {
+                state.CommittedOffset = offset.Offset.Value;
+            }
+        }
+    }
+
+    /// <summary>Snapshots every partition that needs one once the interval has passed. Call only with no uncommitted batch.</summary>
+    public void SnapshotIfDue(CancellationToken cancellationToken)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (now < _nextSnapshot)
+        {
+            return;
+        }
+        _nextSnapshot = now + (Stopwatch.Frequency * options.SnapshotIntervalSeconds);
+        foreach (var state in _partitions.Values)
+        {
+            Snapshot(state, cancellationToken);
+        }
+    }
+
+    /// <summary>Snapshots every partition that needs one (on shutdown).</summary>
+    public void SnapshotAll(CancellationToken cancellationToken)
+    {
+        foreach (var state in _partitions.Values)
+        {
+            Snapshot(state, cancellationToken);
+        }
+    }
+
+    /// <summary>Revoked after the last batch was committed: a final snapshot, then the state goes with the partition.</summary>
+    public void Revoke(IEnumerable<TopicPartition> partitions, CancellationToken cancellationToken)
+    {
+        foreach (var partition in partitions)
+        {
+            if (_partitions.Remove(partition.Partition.Value, out var state))
+            {
+                Snapshot(state, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Lost (another member may own them already): dropped, no commit and no snapshot.</summary>
+    public void Lose(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _partitions.Remove(partition.Partition.Value);
+        }
+    }
+
+    private void Snapshot(PartitionState state, CancellationToken cancellationToken)
+    {
+        if (snapshots is null || !state.NeedsSnapshot)
+        {
+            return;
+        }
+        var name = new TopicPartition(topic, state.Partition).ToString();
+        try
+        {
+            var bytes = snapshots.WriteAsync(CardStateSnapshot.Of(topic, state.Partition, state.NextOffset, state.Cards, _spec), cancellationToken)
+                .GetAwaiter().GetResult();
+            state.SnapshotOffset = state.NextOffset;
+            ScorerMetrics.StateSnapshots.WithLabels("written").Inc();
+            ScorerLog.SnapshotWritten(logger, name, state.Cards.Count, state.NextOffset, bytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException
+                                       or Amazon.Runtime.AmazonClientException or HttpRequestException)
+        {
+            // The previous snapshot stays valid; a later restore replays from it, which is slower but exact.
+            ScorerMetrics.StateSnapshots.WithLabels("failed").Inc();
+            ScorerLog.SnapshotFailed(logger, name, ex);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Kafka;
+
+namespace Fraud.Streaming.Scorer;
+
+/// <summary>
+/// Rebuilds a partition's card states on assignment: the newest snapshot, then the transactions topic replayed
+/// from the snapshot's offset up to the group's committed offset by a separate consumer that joins no group
+/// (state only: no verdicts, no DLQ). Without a usable snapshot the replay starts at the earliest retained offset.
+/// </summary>
+internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, StateOptions options, SnapshotStore? snapshots, ILogger logger,
+    FeatureSpec? spec = null) : IDisposable
+{
+    private readonly FeatureSpec _spec = spec ?? BatchScorer.Spec;
+    private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(10);
+    private readonly float[] _scratch = new float[(spec ?? BatchScorer.Spec).Count];
+    private IConsumer<byte[], byte[]>? _replay;
+
+    /// <summary>The partition's state as of <paramref name="committed"/> (the group's committed offset, or unset).</summary>
+    /// <exception cref="TimeoutException">the replay did not finish within <see cref="StateOptions.RestoreTimeoutSeconds"/>.</exception>
+    public PartitionState Restore(TopicPartition partition, Offset committed, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var name = partition.ToString();
+        if (committed.IsSpecial)
+        {
+            // The group has never committed here: scoring starts at the beginning, where every card is new.
+            ScorerLog.NoCommittedOffset(logger, name);
+            return new PartitionState(partition.Partition.Value, new CardStateStore(_spec.CardIdleTtlMs), -1, -1);
+        }
+
+        var snapshot = Load(partition, committed.Value, cancellationToken);
+        var watermarks = Replayer.QueryWatermarkOffsets(partition, BrokerTimeout);
+        var from = snapshot?.NextOffset ?? watermarks.Low.Value;
+        if (snapshot is null)
+        {
+            ScorerLog.ColdStart(logger, name, snapshots?.Describe(partition.Topic, partition.Partition.Value) ?? "(snapshots off)", watermarks.Low.Value);
+        }
+        else if (from < watermarks.Low.Value)
+        {
+            ScorerLog.ReplayGap(logger, name, from, watermarks.Low.Value);
+        }
+        var cards = snapshot?.Cards ?? new CardStateStore(_spec.CardIdleTtlMs);
+        var replayed = Replay(partition, Math.Max(from, watermarks.Low.Value), committed.Value, cards, cancellationToken);
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        ScorerMetrics.StateRestoreSeconds.Observe(seconds);
+        ScorerMetrics.StateCardsRestored.Inc(snapshot?.Cards.Count ?? 0);
+        ScorerMetrics.StateEventsReplayed.Inc(replayed);
+        ScorerLog.PartitionRestored(logger, name, seconds, snapshot?.Cards.Count ?? 0, snapshot?.NextOffset ?? -1, replayed, from, committed.Value);
+        return new PartitionState(partition.Partition.Value, cards, committed.Value, snapshot?.NextOffset ?? -1);
+    }
+
+    private CardStateSnapshot? Load(TopicPartition partition, long committed, CancellationToken cancellationToken)
+    {
+        if (snapshots is null)
+        {
+            return null;
+        }
+        var name = partition.ToString();
+        try
+        {
+            var snapshot = snapshots.LoadAsync(partition.Topic, partition.Partition.Value, cancellationToken).GetAwaiter().GetResult();
+            if (snapshot is not null && snapshot.NextOffset > committed)
+            {
+                // Written after a commit that did not stick: it holds events the group will hand out again.
+                throw new SnapshotRejectedException(SnapshotRejectedException.Ahead,
+                    $"snapshot at offset {snapshot.NextOffset} is past the committed offset {committed}");
+            }
+            return snapshot;
+        }
+        catch (SnapshotRejectedException ex)
+        {
+            ScorerMetrics.StateSnapshotsDiscarded.WithLabels(ex.Code).Inc();
+            ScorerLog.SnapshotDiscarded(logger, name, ex.Code, ex.Message);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException
+                                       or Amazon.Runtime.AmazonClientException or HttpRequestException)
+        {
+            // Unreachable store: replaying everything retained is slower but still correct.
+            ScorerMetrics.StateSnapshotsDiscarded.WithLabels("unreadable").Inc();
+            ScorerLog.SnapshotDiscarded(logger, name, "unreadable", ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Folds every valid transaction in [<paramref name="from"/>, <paramref name="to"/>) into the cards; returns messages read.</summary>
+    private long Replay(TopicPartition partition, long from, long to, CardStateStore cards, CancellationToken cancellationToken)
+    {
+        if (from >= to)
+        {
+            return 0;
+        }
+        var consumer = Replayer;
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * options.RestoreTimeoutSeconds);
+        long replayed = 0;
+        consumer.Assign(new TopicPartitionOffset(partition, new Offset(from)));
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    throw new TimeoutException(
+                        $"restoring {partition}: {replayed} events replayed from offset {from} within {options.RestoreTimeoutSeconds} s, not yet at the committed offset {to}");
+                }
+                ConsumeResult<byte[], byte[]>? result;
+                try
+                {
+                    result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    ScorerLog.KafkaError(logger, "restore consumer", ex.Error.Reason);
+                    continue;
+                }
+                if (result is null)
+                {
+                    continue;
+                }
+                if (result.IsPartitionEOF || result.Offset.Value >= to)
+                {
+                    // At the end of the log (offsets may skip, e.g. over transaction markers) or past the commit.
+                    return replayed;
+                }
+                replayed++;
+                if (TransactionValidator.TryParse(result.Message.Value, out var transaction, out _))
+                {
+                    BatchScorer.Fold(cards, transaction, _scratch);
+                }
+                if (result.Offset.Value == to - 1)
+                {
+                    return replayed;
+                }
+            }
+        }
+        finally
+        {
+            consumer.Unassign();
+        }
+    }
+
+    private IConsumer<byte[], byte[]> Replayer => _replay ??= new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+    {
+        BootstrapServers = kafka.BootstrapServers,
+        ClientId = "fraud-scorer-restore",
+        // Never subscribes or commits: the id only satisfies the client; assignment is manual.
+        GroupId = scorer.GroupId + ".restore",
+        EnableAutoCommit = false,
+        EnableAutoOffsetStore = false,
+        EnablePartitionEof = true,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        FetchWaitMaxMs = scorer.FetchWaitMaxMs,
+    })
+    .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "restore consumer", error.Reason))
+    .Build();
+
+    public void Dispose() => _replay?.Dispose();
+}
