@@ -61,8 +61,8 @@ public readonly record struct GbdtRound(int Round, int TotalRounds, double Train
 public sealed record GbdtTree(int[] SplitFeature, float[] Threshold, int[] Left, int[] Right, float[] LeafValues);
 
 /// <summary>
-/// A trained model: <c>p = sigmoid(BaseMargin + Σ trees)</c>. <c>BestRound</c> is the number of trees kept: the round
-/// (1-based) with the lowest validation logloss when validation data was given, else every round trained.
+/// A trained model: <c>p = sigmoid(BaseMargin + Σ trees)</c>. <c>BestRound</c> is the number of trees kept: with early
+/// stopping, the round (1-based) with the lowest validation logloss, the model truncated to it; else every round trained.
 /// </summary>
 public sealed record GbdtModel(int FeatureCount, float BaseMargin, IReadOnlyList<GbdtTree> Trees, string DeviceDescription, int BestRound);
 

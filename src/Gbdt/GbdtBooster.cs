@@ -42,14 +42,10 @@ internal static class GbdtBooster
             if (validation is not null && validationMargins is not null)
             {
                 validationLoss = AddAndScore(tree, validation, validationMargins);
-                if (validationLoss < bestLoss)
-                {
-                    bestLoss = validationLoss.Value;
-                    bestRound = trees.Count;
-                }
             }
-            else
+            if (options.EarlyStoppingRounds == 0 || validationLoss < bestLoss)
             {
+                bestLoss = validationLoss ?? bestLoss;
                 bestRound = trees.Count;
             }
             progress?.Report(new GbdtRound(trees.Count, options.Rounds, trainLoss, validationLoss, clock.Elapsed));
@@ -58,7 +54,7 @@ internal static class GbdtBooster
                 break;
             }
         }
-        if (validation is not null && trees.Count > bestRound)
+        if (trees.Count > bestRound)
         {
             trees.RemoveRange(bestRound, trees.Count - bestRound);
         }

@@ -117,6 +117,20 @@ public sealed class GbdtTrainerTests
     }
 
     [Fact]
+    public void Without_early_stopping_every_round_is_kept_and_validation_loss_still_reported()
+    {
+        var train = SyntheticData.Make(800, 4, seed: 13);
+        var validation = SyntheticData.Make(400, 4, seed: 14);
+        var rounds = new List<GbdtRound>();
+        var model = GbdtTrainer.Train(train, validation, Small with { Rounds = 12 }, new SynchronousProgress(rounds));
+
+        Assert.Equal(12, model.Trees.Count);
+        Assert.Equal(12, model.BestRound);
+        Assert.All(rounds, r => Assert.NotNull(r.ValidationLogLoss));
+        Assert.True(rounds[^1].ValidationLogLoss < rounds[0].ValidationLogLoss);
+    }
+
+    [Fact]
     public void Reports_progress_every_round_and_honours_cancellation()
     {
         var data = SyntheticData.Make(500, 4, seed: 6);
