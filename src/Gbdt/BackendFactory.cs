@@ -6,7 +6,21 @@ internal static class BackendFactory
     public static IGbdtBackend Create(GbdtDevice device, TrainingRows rows, ParallelOptions parallel) => device switch
     {
         GbdtDevice.Cpu => new ManagedBackend(rows, parallel),
-        GbdtDevice.Auto => new ManagedBackend(rows, parallel),
-        _ => throw new NotSupportedException($"GBDT device {device} is not available in this build; use Cpu or Auto"),
+        GbdtDevice.Cuda => IlgpuBackend.CreateCuda(rows),
+        GbdtDevice.IlgpuCpu => IlgpuBackend.CreateCpu(rows),
+        _ => CudaOrManaged(rows, parallel),
     };
+
+    /// <summary>Auto: CUDA when a driver and a device answer, else the managed backend.</summary>
+    private static IGbdtBackend CudaOrManaged(TrainingRows rows, ParallelOptions parallel)
+    {
+        try
+        {
+            return IlgpuBackend.CreateCuda(rows);
+        }
+        catch (NotSupportedException)
+        {
+            return new ManagedBackend(rows, parallel);
+        }
+    }
 }

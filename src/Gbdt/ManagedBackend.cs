@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Fraud.Streaming.Gbdt;
 
@@ -11,6 +12,7 @@ internal sealed class ManagedBackend : IGbdtBackend
 {
     private const int BlockRows = 1 << 14;
     private const int HistPerFeature = BinnedData.BinStride * 2;
+    private const int MinGroupWidth = 8;
 
     private readonly TrainingRows _rows;
     private readonly ParallelOptions _parallel;
@@ -18,6 +20,7 @@ internal sealed class ManagedBackend : IGbdtBackend
     private readonly int _features;
     private readonly double[] _margin;
     private readonly GradientPair[] _grad;
+    private readonly byte[] _rowBins;
     private readonly double[] _g;
     private readonly double[] _h;
     private int[] _index;
@@ -41,6 +44,7 @@ internal sealed class ManagedBackend : IGbdtBackend
         _g = new double[_n];
         _h = new double[_n];
         _index = new int[_n];
+        _rowBins = Transpose(rows.Data, parallel);
         _scratch = new int[_n];
         Description = $"cpu:managed x{(parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount)} threads";
     }
@@ -248,26 +252,37 @@ internal sealed class ManagedBackend : IGbdtBackend
                 }
             });
         }
-        var blocks = (_n + BlockRows - 1) / BlockRows;
-        var loss = new double[blocks];
-        Parallel.For(0, blocks, _parallel, blk =>
+        var sample = new double[_rows.LossSampleCount];
+        for (var k = 0; k < sample.Length; k++)
         {
-            var end = Math.Min(_n, (blk + 1) * BlockRows);
-            double s = 0;
-            for (var i = blk * BlockRows; i < end; i++)
-            {
-                s += TrainingRows.LogLoss(_rows.Labels[i], _margin[i]);
-            }
-            loss[blk] = s;
-        });
-        return loss.Sum() / _n;
+            sample[k] = _margin[k * _rows.LossStride];
+        }
+        return _rows.SampleLogLoss(sample);
     }
-
-    /// <summary>The training margins (for tests).</summary>
-    internal ReadOnlySpan<double> Margins => _margin;
 
     public void Dispose()
     {
+    }
+
+    /// <summary>A row-major copy of the bins: histograms read a row's bins side by side.</summary>
+    private static byte[] Transpose(BinnedData data, ParallelOptions parallel)
+    {
+        var n = data.RowCount;
+        var features = data.FeatureCount;
+        var rowBins = new byte[(long)n * features];
+        Parallel.For(0, (n + BlockRows - 1) / BlockRows, parallel, blk =>
+        {
+            var end = Math.Min(n, (blk + 1) * BlockRows);
+            for (var f = 0; f < features; f++)
+            {
+                var column = data.Bins.AsSpan(f * n, n);
+                for (var r = blk * BlockRows; r < end; r++)
+                {
+                    rowBins[((long)r * features) + f] = column[r];
+                }
+            }
+        });
+        return rowBins;
     }
 
     private void EnsureCapacity(ref long[] hist, int nodes)
@@ -279,29 +294,38 @@ internal sealed class ManagedBackend : IGbdtBackend
         }
     }
 
+    /// <summary>
+    /// Row-wise over groups of features: each work item reads a node's rows once for its group (one gradient load per row
+    /// and group, the row's bins side by side) and owns its slice of the histogram, so no merging and no locks are needed.
+    /// </summary>
     private void BuildHistograms(long[] hist, List<(int Slot, int Segment)> nodes, (int Start, int Count)[] segments)
     {
         var features = _features;
-        var bins = _rows.Data.Bins;
+        // As few feature groups as keep every thread busy: each group is one more pass over the node's rows.
+        var threads = _parallel.MaxDegreeOfParallelism > 0 ? _parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
+        var groups = Math.Clamp(((2 * threads) + nodes.Count - 1) / nodes.Count, 1, (features + MinGroupWidth - 1) / MinGroupWidth);
+        var groupWidth = (features + groups - 1) / groups;
+        groups = (features + groupWidth - 1) / groupWidth;
+        var rowBins = _rowBins;
         var grad = _grad;
         var index = _index;
         var n = _n;
         var all = _sampled == n;
-        Parallel.For(0, nodes.Count * features, _parallel, item =>
+        Parallel.For(0, nodes.Count * groups, _parallel, item =>
         {
-            var (slot, segment) = nodes[item / features];
-            var f = item % features;
-            var h = hist.AsSpan(((slot * features) + f) * HistPerFeature, HistPerFeature);
+            var (slot, segment) = nodes[item / groups];
+            var f0 = item % groups * groupWidth;
+            var width = Math.Min(groupWidth, features - f0);
+            var h = hist.AsSpan(((slot * features) + f0) * HistPerFeature, width * HistPerFeature);
             h.Clear();
             var (start, count) = segments[segment];
-            var column = bins.AsSpan(f * n, n);
             if (all && start == 0 && count == n)
             {
-                Accumulate(h, column, grad);
+                AccumulateAll(h, rowBins, features, f0, width, grad);
             }
             else
             {
-                Accumulate(h, column, grad, index.AsSpan(start, count));
+                Accumulate(h, rowBins, features, f0, width, grad, index.AsSpan(start, count));
             }
         });
     }
@@ -321,30 +345,39 @@ internal sealed class ManagedBackend : IGbdtBackend
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate(Span<long> hist, ReadOnlySpan<byte> column, GradientPair[] grad)
+    private static void AccumulateAll(Span<long> hist, byte[] rowBins, int features, int f0, int width, GradientPair[] grad)
     {
-        ref var h0 = ref MemoryMarshal.GetReference(hist);
-        for (var row = 0; row < column.Length; row++)
+        ref var h0 = ref Unsafe.As<long, Vector128<long>>(ref MemoryMarshal.GetReference(hist));
+        ref var b0 = ref MemoryMarshal.GetArrayDataReference(rowBins);
+        for (var row = 0; row < grad.Length; row++)
         {
-            var b = column[row] * 2;
             var gp = grad[row];
-            Unsafe.Add(ref h0, b) += gp.G;
-            Unsafe.Add(ref h0, b + 1) += gp.H;
+            var add = Vector128.Create((long)gp.G, gp.H);
+            ref var rb = ref Unsafe.Add(ref b0, ((nint)row * features) + f0);
+            for (var k = 0; k < width; k++)
+            {
+                ref var cell = ref Unsafe.Add(ref h0, (k * BinnedData.BinStride) + Unsafe.Add(ref rb, k));
+                cell += add;
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate(Span<long> hist, ReadOnlySpan<byte> column, GradientPair[] grad, ReadOnlySpan<int> rows)
+    private static void Accumulate(Span<long> hist, byte[] rowBins, int features, int f0, int width, GradientPair[] grad, ReadOnlySpan<int> rows)
     {
-        ref var h0 = ref MemoryMarshal.GetReference(hist);
-        ref var c0 = ref MemoryMarshal.GetReference(column);
+        ref var h0 = ref Unsafe.As<long, Vector128<long>>(ref MemoryMarshal.GetReference(hist));
+        ref var b0 = ref MemoryMarshal.GetArrayDataReference(rowBins);
         ref var g0 = ref MemoryMarshal.GetArrayDataReference(grad);
         foreach (var row in rows)
         {
-            var b = Unsafe.Add(ref c0, row) * 2;
             var gp = Unsafe.Add(ref g0, row);
-            Unsafe.Add(ref h0, b) += gp.G;
-            Unsafe.Add(ref h0, b + 1) += gp.H;
+            var add = Vector128.Create((long)gp.G, gp.H);
+            ref var rb = ref Unsafe.Add(ref b0, ((nint)row * features) + f0);
+            for (var k = 0; k < width; k++)
+            {
+                ref var cell = ref Unsafe.Add(ref h0, (k * BinnedData.BinStride) + Unsafe.Add(ref rb, k));
+                cell += add;
+            }
         }
     }
 }

@@ -8,6 +8,22 @@ internal sealed record TrainingRows(BinnedData Data, bool[] Labels, double Posit
 
     public static double ScaleFor(double maxAbs) => maxAbs > 0 ? QuantizationRange / maxAbs : 1.0;
 
+    /// <summary>Every how many rows the reported training loss looks at (it is shown, never used to decide).</summary>
+    public int LossStride => Math.Max(1, Data.RowCount / 65_536);
+
+    public int LossSampleCount => (Data.RowCount + LossStride - 1) / LossStride;
+
+    /// <summary>Mean logloss over the loss sample, given the sampled rows' margins in order.</summary>
+    public double SampleLogLoss(ReadOnlySpan<double> sampledMargins)
+    {
+        double sum = 0;
+        for (var k = 0; k < sampledMargins.Length; k++)
+        {
+            sum += LogLoss(Labels[k * LossStride], sampledMargins[k]);
+        }
+        return sum / sampledMargins.Length;
+    }
+
     public static double LogLoss(bool label, double margin)
     {
         var p = Math.Clamp(KernelMath.Sigmoid(margin), 1e-15, 1 - 1e-15);

@@ -55,7 +55,7 @@ public sealed class GbdtTrainerTests
         var test = SyntheticData.Make(2000, 8, seed: 2, noise: 0.05);
         var model = GbdtTrainer.Train(train, null, Small with { Rounds = 60 });
 
-        var auc = SyntheticData.Auc(GbdtTrainer.PredictProbability(model, test), test.Labels.Span);
+        var auc = Bench.Auc.Of(GbdtTrainer.PredictProbability(model, test), test.Labels.Span);
         Assert.True(auc > 0.97, $"AUC {auc}");
         Assert.Equal(60, model.Trees.Count);
         Assert.StartsWith("cpu:managed", model.DeviceDescription, StringComparison.Ordinal);

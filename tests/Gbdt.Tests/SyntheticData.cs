@@ -31,32 +31,4 @@ internal static class SyntheticData
         }
         return new GbdtDataset(x, rows, features, y);
     }
-
-    public static double Auc(float[] scores, ReadOnlySpan<bool> labels)
-    {
-        var order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ToArray();
-        double rankSum = 0;
-        long positives = 0;
-        var i = 0;
-        while (i < order.Length)
-        {
-            var j = i;
-            while (j + 1 < order.Length && scores[order[j + 1]] == scores[order[i]])
-            {
-                j++;
-            }
-            var rank = ((i + j) / 2.0) + 1;
-            for (var k = i; k <= j; k++)
-            {
-                if (labels[order[k]])
-                {
-                    rankSum += rank;
-                    positives++;
-                }
-            }
-            i = j + 1;
-        }
-        var negatives = scores.Length - positives;
-        return (rankSum - (positives * (positives + 1) / 2.0)) / (positives * (double)negatives);
-    }
 }

@@ -1,0 +1,17 @@
+namespace Fraud.Streaming.Gbdt.Tests;
+
+/// <summary>A fact that needs a CUDA device (the GPU machine); skipped with the reason elsewhere.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class CudaFactAttribute : FactAttribute
+{
+    private static readonly Lazy<string?> Reason = new(IlgpuBackend.CudaUnavailableReason);
+
+    public CudaFactAttribute()
+    {
+        var reason = Reason.Value;
+        if (reason is not null)
+        {
+            Skip ??= $"needs a CUDA GPU: {reason}";
+        }
+    }
+}
