@@ -35,9 +35,9 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             settings.Validate();
             return await RunCoreAsync(cancellationToken);
         }
-        catch (NotSupportedException ex)
+        catch (DeviceUnavailableException ex)
         {
-            await error.WriteLineAsync($"error: --device {DeviceName(settings.Device)}: {PostgresAccess.OneLine(ex)}");
+            await error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.DeviceUnavailable;
         }
         catch (PostgresUnavailableException ex)
@@ -144,6 +144,10 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             try
             {
                 gbdt = OurGbdt.Train(train, validation, settings.GbdtWithDevice, rounds, cancellationToken);
+            }
+            catch (NotSupportedException ex)
+            {
+                throw new DeviceUnavailableException($"--device {DeviceName(settings.Device)}: {PostgresAccess.OneLine(ex)}", ex);
             }
             finally
             {

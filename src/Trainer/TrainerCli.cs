@@ -186,7 +186,7 @@ internal static class TrainerCli
         _ => GbdtDevice.Auto,
     };
 
-    /// <summary>A live line on standard error when it is a terminal; plain <c>[train]</c> lines on the output otherwise.</summary>
-    internal static ProgressDisplay ProgressFor(TextWriter output, TextWriter error) =>
-        new(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected, line => output.WriteLine($"[train] {line}"));
+    /// <summary>A live line on standard error when it is a terminal; plain <c>[phase]</c> lines on the output otherwise.</summary>
+    internal static ProgressDisplay ProgressFor(TextWriter output, TextWriter error, string phase = "train") =>
+        new(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected, line => output.WriteLine($"[{phase}] {line}"));
 }

@@ -25,6 +25,33 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Contains("ML.NET LightGBM (cpu)", markdown, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Bench_compares_both_engines_on_an_ieee_cis_format_file_too()
+    {
+        // IEEE-CIS layout: fraud is large amounts on product C from a few email domains, with noise.
+        var random = new Random(11);
+        var csv = new System.Text.StringBuilder("TransactionID,isFraud,TransactionDT,TransactionAmt,ProductCD,card1,addr1,P_emaildomain\n");
+        for (var i = 0; i < 3000; i++)
+        {
+            var product = random.NextDouble() < 0.3 ? "C" : "W";
+            var amount = Math.Round(5 + (random.NextDouble() * 300), 2);
+            var domain = random.NextDouble() < 0.1 ? "anonymous.com" : "gmail.com";
+            var fraud = (product == "C" && amount > 150 && domain == "anonymous.com") || random.NextDouble() < 0.02;
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"{3_000_000 + i},{(fraud ? 1 : 0)},{86_400 + (i * 60)},{amount},{product},{1000 + random.Next(200)},{300 + random.Next(5)},{domain}\n");
+        }
+        var input = Path.Combine(_dir, "train_transaction.csv");
+        File.WriteAllText(input, csv.ToString());
+
+        var (code, output, error) = await RunAsync("bench", "--rows", "500", "--features", "4", "--rounds", "5", "--depth", "3",
+            "--transactions", "0", "--threads", "1", "--input", input);
+
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("IEEE-CIS train_transaction.csv: 3,000 labelled rows", output, StringComparison.Ordinal);
+        Assert.Matches(@"\| IEEE-CIS train_transaction\.csv \| 2,400 \| 600 \(\d+\) \| 0\.\d{4} \| 0\.\d{4} \| [+-]0\.\d{4} \| (yes|NO) \|", output);
+        Assert.DoesNotContain("synthetic fraud world", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--rows", "10", "--rows")]
     [InlineData("--depth", "13", "--depth")]
