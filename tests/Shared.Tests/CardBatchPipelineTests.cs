@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 
@@ -41,8 +40,7 @@ public sealed class CardBatchPipelineTests
         foreach (var (key, state) in single)
         {
             Assert.True(batched.TryGet(key, out var other));
-            Assert.Equal(MemoryMarshal.AsBytes(new ReadOnlySpan<CardState>(in state)).ToArray(),
-                MemoryMarshal.AsBytes(new ReadOnlySpan<CardState>(in other)).ToArray());
+            CardStateBytes.AssertEqual(state, other);
         }
     }
 

@@ -164,8 +164,6 @@ public sealed class CardFeatureExtractorTests
         return features;
     }
 
-    private static byte[] Bytes(CardState state) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<CardState>(in state)).ToArray();
-
     [Fact]
     public void After_an_idle_gap_longer_than_the_ttl_a_card_is_exactly_a_new_card()
     {
@@ -184,7 +182,7 @@ public sealed class CardFeatureExtractorTests
         var actual = RunWithTtl(ref state, late, ttl);
 
         Assert.Equal(expected, actual);
-        Assert.Equal(Bytes(fresh), Bytes(state));
+        CardStateBytes.AssertEqual(fresh, state);
         Assert.Equal(-1f, actual[Index("secs_since_prev_log")]);
     }
 

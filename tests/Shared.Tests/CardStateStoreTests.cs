@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Fraud.Streaming.Shared.Features;
 
 namespace Fraud.Streaming.Shared.Tests;
@@ -9,12 +8,6 @@ public sealed class CardStateStoreTests
     private const long Day = 86_400_000;
 
     private static CardState StateWith(long lastEventMs, int count) => new() { LastEventMs = lastEventMs, Count = count, MeanAmount = count * 0.5f };
-
-    /// <summary>Bitwise equality (the default struct equality cannot compare inline arrays).</summary>
-    private static void AssertEqual(CardState expected, CardState actual) =>
-        Assert.Equal(
-            MemoryMarshal.AsBytes(new ReadOnlySpan<CardState>(in expected)).ToArray(),
-            MemoryMarshal.AsBytes(new ReadOnlySpan<CardState>(in actual)).ToArray());
 
     private static Dictionary<ulong, CardState> Contents(CardStateStore store)
     {
@@ -34,9 +27,9 @@ public sealed class CardStateStoreTests
         foreach (var (key, state) in expected)
         {
             Assert.True(actual.TryGetValue(key, out var got), $"key {key} missing from the enumeration");
-            AssertEqual(state, got);
+            CardStateBytes.AssertEqual(state, got);
             Assert.True(store.TryGet(key, out got), $"key {key} not reachable");
-            AssertEqual(state, got);
+            CardStateBytes.AssertEqual(state, got);
         }
     }
 
@@ -57,7 +50,7 @@ public sealed class CardStateStoreTests
                 case < 4:
                     ref var state = ref store.GetOrAdd(key);
                     reference.TryGetValue(key, out var before);
-                    AssertEqual(before, state);
+                    CardStateBytes.AssertEqual(before, state);
                     state.Count++;
                     state.LastEventMs = step;
                     reference[key] = state;
