@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Trainer.History;
