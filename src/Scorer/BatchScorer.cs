@@ -6,7 +6,10 @@ namespace Fraud.Streaming.Scorer;
 
 /// <summary>
 /// The scoring pipeline that <c>run</c> and <c>score-file</c> share: per-card features into one reused row-major
-/// buffer as transactions arrive, then one ONNX call for the whole batch, decisions and reasons.
+/// buffer, then one ONNX call for the whole batch, decisions and reasons. Features are computed for all the
+/// transactions added so far when first needed (<see cref="FeaturesAt"/>, <see cref="Score"/>, <see cref="Clear"/>),
+/// in the order added, with the card lookups pipelined (<see cref="CardBatchPipeline"/>): the same values as one
+/// at a time, without waiting on memory for every card of a large store.
 /// Features depend only on the feature spec, never on the model, so a model swap between batches changes scores
 /// and nothing else. Not thread-safe: one instance per scoring loop (it owns the per-card state).
 /// </summary>
@@ -14,43 +17,70 @@ internal sealed class BatchScorer
 {
     public const int ReasonCount = 3;
 
-    private readonly CardStateStore _cards = NewCards();
+    private readonly CardStateStore _cards;
     private readonly float[] _features;
     private readonly float[] _scores;
     private readonly Transaction[] _transactions;
+    private readonly ulong[] _keys;
+    private readonly CardStateStore[] _stores;
     private readonly DateTimeOffset[] _since;
     private readonly Verdict[] _verdicts;
+    private int _computed;
 
-    public BatchScorer(int capacity)
+    /// <param name="spec">the spec to compute; <see cref="Spec"/> (default card idle time) when null.</param>
+    public BatchScorer(int capacity, FeatureSpec? spec = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
-        FeatureCount = Spec.Count;
+        ComputedSpec = spec ?? Spec;
+        _cards = new CardStateStore(ComputedSpec.CardIdleTtlMs);
+        FeatureCount = ComputedSpec.Count;
         _features = new float[capacity * FeatureCount];
         _scores = new float[capacity];
         _transactions = new Transaction[capacity];
+        _keys = new ulong[capacity];
+        _stores = new CardStateStore[capacity];
         _since = new DateTimeOffset[capacity];
         _verdicts = new Verdict[capacity];
     }
 
+    /// <summary>The pipeline's spec with the default card idle time.</summary>
     public static FeatureSpec Spec => CardFeatureExtractor.Spec;
 
-    /// <summary>An empty card store that forgets idle cards after the spec's time.</summary>
-    public static CardStateStore NewCards() => new(Spec.CardIdleTtlMs);
+    /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
+    public FeatureSpec ComputedSpec { get; }
+
+    /// <summary>Event time (Unix ms) of the newest transaction added so far; <see cref="long.MinValue"/> before the first.</summary>
+    public long NewestEventMs { get; private set; } = long.MinValue;
+
+    /// <summary>Bytes held by the per-card state.</summary>
+    public long CardMemoryBytes
+    {
+        get
+        {
+            ComputePending();
+            return _cards.MemoryBytes;
+        }
+    }
 
     public int Capacity { get; }
     public int FeatureCount { get; }
     public int Count { get; private set; }
     public bool IsFull => Count == Capacity;
-    public int CardCount => _cards.Count;
+    public int CardCount
+    {
+        get
+        {
+            ComputePending();
+            return _cards.Count;
+        }
+    }
 
-    /// <summary>Computes the transaction's features from its card's state in the scorer's own store (and folds it in).</summary>
+    /// <summary>Queues the transaction; its features come from its card's state (which it then updates) in order.</summary>
     /// <param name="since">The instant latency is measured from: Kafka publish time, or when the batch was read.</param>
     public void Add(Transaction transaction, DateTimeOffset since) => Add(transaction, since, _cards);
 
-    /// <summary>Computes the transaction's features from its card's state in <paramref name="cards"/> (and folds it in).</summary>
-    /// <param name="since">The instant latency is measured from: Kafka publish time, or when the batch was read.</param>
-    /// <param name="cards">The store of the transaction's partition.</param>
+    /// <summary>As <see cref="Add(Transaction, DateTimeOffset)"/>, with the card's state in <paramref name="cards"/> (its partition's store).</summary>
     public void Add(Transaction transaction, DateTimeOffset since, CardStateStore cards)
     {
         ArgumentNullException.ThrowIfNull(cards);
@@ -58,22 +88,31 @@ internal sealed class BatchScorer
         {
             throw new InvalidOperationException($"the batch is full ({Capacity})");
         }
-        Fold(cards, transaction, _features.AsSpan(Count * FeatureCount, FeatureCount));
+        _keys[Count] = CardStateStore.KeyOf(transaction.CardId);
+        _stores[Count] = cards;
+        NewestEventMs = Math.Max(NewestEventMs, transaction.EventTime.ToUnixTimeMilliseconds());
         _transactions[Count] = transaction;
         _since[Count] = since;
         Count++;
     }
 
+    /// <summary>An empty card store that forgets idle cards after this instance's spec's time.</summary>
+    public CardStateStore NewCards() => new(ComputedSpec.CardIdleTtlMs);
+
     /// <summary>
-    /// Folds one transaction into its card's state and writes its features to <paramref name="features"/>: the one
-    /// step both scoring and state replay take, so a replayed state is the scored state by construction.
+    /// Folds one transaction into its card's state and writes its features to <paramref name="features"/>: what
+    /// scoring does per transaction, so a state replayed with it is the scored state by construction.
     /// </summary>
-    public static void Fold(CardStateStore cards, Transaction transaction, Span<float> features) =>
-        CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(CardStateStore.KeyOf(transaction.CardId)), transaction, features);
+    public static void Fold(CardStateStore cards, Transaction transaction, Span<float> features, long cardIdleTtlMs) =>
+        CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(CardStateStore.KeyOf(transaction.CardId)), transaction, features, cardIdleTtlMs);
 
     public Transaction TransactionAt(int index) => _transactions[index];
 
-    public ReadOnlySpan<float> FeaturesAt(int index) => _features.AsSpan(index * FeatureCount, FeatureCount);
+    public ReadOnlySpan<float> FeaturesAt(int index)
+    {
+        ComputePending();
+        return _features.AsSpan(index * FeatureCount, FeatureCount);
+    }
 
     public float ScoreAt(int index) => _scores[index];
 
@@ -85,6 +124,7 @@ internal sealed class BatchScorer
         {
             return [];
         }
+        ComputePending();
         model.Onnx.Score(_features, Count, _scores);
         var thresholds = model.Manifest.Thresholds;
         var version = model.Version;
@@ -108,11 +148,71 @@ internal sealed class BatchScorer
         return _verdicts.AsSpan(0, Count);
     }
 
+    /// <summary>
+    /// Drops the cards idle for longer than the spec's card idle time, measured back from the newest event time
+    /// seen (capped at <paramref name="wallClockMs"/>, so one event stamped far in the future cannot expire every
+    /// card) less <paramref name="latenessMs"/>. Features do not change as long as no transaction arrives more than
+    /// <paramref name="latenessMs"/> older than the newest one seen: such a card would start afresh on its next
+    /// transaction anyway (<see cref="CardFeatureExtractor"/>). O(cards): call it between batches, not per event.
+    /// </summary>
+    /// <returns>The number of cards dropped.</returns>
+    public int ExpireIdleCards(long wallClockMs, long latenessMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(latenessMs);
+        ComputePending();
+        if (NewestEventMs == long.MinValue)
+        {
+            return 0;
+        }
+        return _cards.ExpireIdle(Math.Min(NewestEventMs, wallClockMs) - latenessMs);
+    }
+
+    /// <summary>
+    /// The cutoff <see cref="ExpireIdleCards"/> uses, for stores this instance does not own (per-partition stores);
+    /// null before the first event. Computes pending features first, so no queued transaction meets an expired card.
+    /// </summary>
+    public long? IdleCutoffMs(long wallClockMs, long latenessMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(latenessMs);
+        ComputePending();
+        return NewestEventMs == long.MinValue ? null : Math.Min(NewestEventMs, wallClockMs) - latenessMs;
+    }
+
     /// <summary>Starts a new batch; per-card state is kept.</summary>
     public void Clear()
     {
+        ComputePending();
+        _computed = 0;
         Array.Clear(_transactions, 0, Count);
+        Array.Clear(_stores, 0, Count);
         Array.Clear(_verdicts, 0, Count);
         Count = 0;
+    }
+
+    /// <summary>Features for every transaction added but not yet computed, in the order added.</summary>
+    private void ComputePending()
+    {
+        if (_computed == Count)
+        {
+            return;
+        }
+        // One pipelined run per stretch of transactions sharing a store (Kafka hands out partitions in runs).
+        while (_computed < Count)
+        {
+            var store = _stores[_computed];
+            var end = _computed + 1;
+            while (end < Count && ReferenceEquals(_stores[end], store))
+            {
+                end++;
+            }
+            CardBatchPipeline.ExtractAndUpdate(
+                store,
+                _keys.AsSpan(_computed, end - _computed),
+                _transactions.AsSpan(_computed, end - _computed),
+                _features.AsSpan(_computed * FeatureCount),
+                FeatureCount,
+                ComputedSpec.CardIdleTtlMs);
+            _computed = end;
+        }
     }
 }

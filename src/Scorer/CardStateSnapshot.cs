@@ -18,9 +18,9 @@ internal sealed record CardStateSnapshot(string SpecName, string SpecHash, strin
 
     public static int StateSize => Unsafe.SizeOf<CardState>();
 
-    /// <summary>The snapshot of <paramref name="cards"/> under the spec the scorer computes now.</summary>
-    public static CardStateSnapshot Of(string topic, int partition, long nextOffset, CardStateStore cards) =>
-        new(BatchScorer.Spec.Name, BatchScorer.Spec.Hash, topic, partition, nextOffset, cards);
+    /// <summary>The snapshot of <paramref name="cards"/>, computed under <paramref name="spec"/>.</summary>
+    public static CardStateSnapshot Of(FeatureSpec spec, string topic, int partition, long nextOffset, CardStateStore cards) =>
+        new(spec.Name, spec.Hash, topic, partition, nextOffset, cards);
 
     public byte[] Serialize()
     {
@@ -47,8 +47,9 @@ internal sealed record CardStateSnapshot(string SpecName, string SpecHash, strin
 
     /// <summary>Reads a snapshot, refusing one of another format, spec, topic or partition.</summary>
     /// <exception cref="SnapshotRejectedException">the bytes are not a usable snapshot for this partition.</exception>
-    public static CardStateSnapshot Deserialize(byte[] bytes, string topic, int partition)
+    public static CardStateSnapshot Deserialize(byte[] bytes, FeatureSpec spec, string topic, int partition)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(bytes);
         if (!BitConverter.IsLittleEndian)
         {
@@ -68,10 +69,10 @@ internal sealed record CardStateSnapshot(string SpecName, string SpecHash, strin
             }
             var specName = reader.ReadString();
             var specHash = reader.ReadString();
-            if (specHash != BatchScorer.Spec.Hash)
+            if (specHash != spec.Hash)
             {
                 throw new SnapshotRejectedException(SnapshotRejectedException.Spec,
-                    $"written for feature spec {specName} ({specHash}), this scorer computes {BatchScorer.Spec.Name} ({BatchScorer.Spec.Hash})");
+                    $"written for feature spec {specName} ({specHash}), this scorer computes {spec.Name} ({spec.Hash})");
             }
             var snapshotTopic = reader.ReadString();
             var snapshotPartition = reader.ReadInt32();
@@ -92,7 +93,7 @@ internal sealed record CardStateSnapshot(string SpecName, string SpecHash, strin
             {
                 throw new SnapshotRejectedException(SnapshotRejectedException.Format, $"{count} cards announced, {remaining} bytes follow");
             }
-            var cards = BatchScorer.NewCards();
+            var cards = new CardStateStore(spec.CardIdleTtlMs);
             CardState state = default;
             var stateBytes = MemoryMarshal.AsBytes(new Span<CardState>(ref state));
             for (var i = 0; i < count; i++)

@@ -1,4 +1,5 @@
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer;
@@ -8,8 +9,14 @@ namespace Fraud.Streaming.Scorer;
 /// <see cref="LoadedModel.Create"/> check and warm it up (off the hot path), then publishes it to the
 /// <see cref="ModelHolder"/>. A model that fails any step is refused and the serving one stays.
 /// </summary>
-internal sealed class ModelUpdater(ModelHolder holder, ILogger<ModelUpdater> logger, Func<string, CancellationToken, Task<byte[]>>? fetchArtifact = null)
+/// <param name="spec">the spec the scorer computes (with its card idle time); <see cref="BatchScorer.Spec"/> when null.</param>
+internal sealed class ModelUpdater(
+    ModelHolder holder,
+    ILogger<ModelUpdater> logger,
+    Func<string, CancellationToken, Task<byte[]>>? fetchArtifact = null,
+    FeatureSpec? spec = null)
 {
+    private readonly FeatureSpec _spec = spec ?? BatchScorer.Spec;
     private readonly Func<string, CancellationToken, Task<byte[]>> _fetchArtifact = fetchArtifact ?? FetchFileUri;
 
     public ModelHolder Holder => holder;
@@ -38,7 +45,7 @@ internal sealed class ModelUpdater(ModelHolder holder, ILogger<ModelUpdater> log
                 throw new ModelRejectedException(ModelRejectedException.FetchFailed,
                     $"model {manifest.Version}: cannot fetch {manifest.ArtifactUri}: {ex.Message}", ex);
             }
-            model = await Task.Run(() => LoadedModel.Create(manifest, artifact, BatchScorer.Spec), cancellationToken);
+            model = await Task.Run(() => LoadedModel.Create(manifest, artifact, _spec), cancellationToken);
         }
         catch (ModelRejectedException ex)
         {
@@ -57,7 +64,7 @@ internal sealed class ModelUpdater(ModelHolder holder, ILogger<ModelUpdater> log
         LoadedModel model;
         try
         {
-            model = LoadedModel.FromDirectory(directory, BatchScorer.Spec);
+            model = LoadedModel.FromDirectory(directory, _spec);
         }
         catch (ModelRejectedException ex)
         {

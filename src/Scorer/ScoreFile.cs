@@ -16,7 +16,12 @@ internal sealed record ScoreFileRequest(
     string Output,
     string? Dlq = null,
     string? EmitFeatures = null,
-    int BatchSize = 512);
+    int BatchSize = 512,
+    int CardIdleDays = FeatureSpec.DefaultCardIdleDays)
+{
+    /// <summary>The feature spec scored with: the pipeline's, with <see cref="CardIdleDays"/>.</summary>
+    public FeatureSpec Spec => BatchScorer.Spec.WithCardIdleDays(CardIdleDays);
+}
 
 /// <summary>What <c>score-file</c> did.</summary>
 internal sealed record ScoreFileResult(long Scored, long Rejected, string ModelVersion, double Seconds)
@@ -52,10 +57,15 @@ internal static class ScoreFile
             await error.WriteLineAsync($"error: --batch-size must be at least 1, not {request.BatchSize}");
             return ExitBadInput;
         }
+        if (request.CardIdleDays is < 1 or > 3_650)
+        {
+            await error.WriteLineAsync($"error: --card-idle-days must be between 1 and 3650, not {request.CardIdleDays}");
+            return ExitBadInput;
+        }
         LoadedModel model;
         try
         {
-            model = LoadedModel.FromDirectory(request.ModelDirectory, BatchScorer.Spec);
+            model = LoadedModel.FromDirectory(request.ModelDirectory, request.Spec);
         }
         catch (ModelRejectedException ex)
         {
@@ -87,7 +97,7 @@ internal static class ScoreFile
         await using var dlq = Create(request.Dlq);
         await using var featureStream = Create(request.EmitFeatures);
         using var features = featureStream is null ? null : new FeatureVectorWriter(featureStream);
-        var scorer = new BatchScorer(request.BatchSize);
+        var scorer = new BatchScorer(request.BatchSize, request.Spec);
         var json = new ArrayBufferWriter<byte>(4096);
         await using var writer = new Utf8JsonWriter(json);
         long scored = 0;

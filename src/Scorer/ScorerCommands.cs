@@ -21,13 +21,18 @@ internal static class ScorerCommands
         var dlq = new Option<string?>("--dlq") { Description = "Write rejected lines here (JSONL with line number, reason, raw text)." };
         var features = new Option<string?>("--emit-features") { Description = "Write {\"transaction_id\", \"features\"} per scored transaction." };
         var batchSize = new Option<int>("--batch-size") { Description = "Transactions per inference call.", DefaultValueFactory = _ => 512 };
+        var cardIdleDays = new Option<int>("--card-idle-days")
+        {
+            Description = "A card idle for longer (event time) starts afresh; part of the feature spec, as in the trainer.",
+            DefaultValueFactory = _ => Shared.Features.FeatureSpec.DefaultCardIdleDays,
+        };
         var scoreFile = new Command("score-file", "Score a JSONL file of transactions with a model package, offline.")
         {
-            model, input, output, dlq, features, batchSize,
+            model, input, output, dlq, features, batchSize, cardIdleDays,
         };
         scoreFile.SetAction((parse, cancellationToken) => ScoreFile.RunAsync(
             new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
-                parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize)),
+                parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays)),
             Console.Out, Console.Error, cancellationToken));
 
         return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };

@@ -31,7 +31,8 @@ internal static class ScorerHosting
             return new ModelUpdater(
                 sp.GetRequiredService<ModelHolder>(),
                 sp.GetRequiredService<ILogger<ModelUpdater>>(),
-                (uri, ct) => ModelStoreFactory.FetchAsync(uri, store, ct));
+                (uri, ct) => ModelStoreFactory.FetchAsync(uri, store, ct),
+                sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeatureSpec());
         });
         builder.Services.AddHostedService<ModelWatcher>();
         builder.Services.AddHostedService<ScoringWorker>();

@@ -58,4 +58,13 @@ internal static class ScorerMetrics
 
     public static readonly Counter StateSnapshotsDiscarded = Metrics.CreateCounter(
         "fraud_scorer_state_snapshots_discarded_total", "Stored snapshots not used on restore, by reason (format, spec_mismatch, ahead_of_commit, unreadable).", "reason");
+
+    public static readonly Gauge CardsActive = Metrics.CreateGauge(
+        "fraud_scorer_cards_active", "Cards whose feature state the scorer holds in memory.");
+
+    public static readonly Counter CardsExpired = Metrics.CreateCounter(
+        "fraud_scorer_cards_expired_total", "Cards dropped from memory after being idle longer than the card idle time.");
+
+    public static readonly Gauge CardStateBytes = Metrics.CreateGauge(
+        "fraud_scorer_card_state_bytes", "Bytes held by the per-card feature state (index and entries).");
 }

@@ -33,6 +33,24 @@ internal sealed class ScorerOptions
     [Range(1, 10_000)]
     public int FetchWaitMaxMs { get; set; } = 100;
 
+    /// <summary>
+    /// A card idle for longer than this (event time) starts afresh; part of the feature spec, so it must equal the
+    /// trainer's <c>--card-idle-days</c> (a model built with another value is refused).
+    /// </summary>
+    [Range(1, 3_650)]
+    public int CardIdleDays { get; set; } = Shared.Features.FeatureSpec.DefaultCardIdleDays;
+
+    /// <summary>How often idle cards are dropped from memory (between batches, never per event).</summary>
+    [Range(1, 86_400)]
+    public int CardSweepIntervalSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Idle cards are dropped only when idle this much longer than <see cref="CardIdleDays"/> before the newest
+    /// event seen, so a transaction up to this late still finds its card's state (as the offline pipeline does).
+    /// </summary>
+    [Range(0, 8_760)]
+    public int CardSweepLatenessHours { get; set; } = 24;
+
     /// <summary>How often consumer lag is read from the cached watermarks.</summary>
     [Range(1, 3_600)]
     public int LagIntervalSeconds { get; set; } = 5;
@@ -46,4 +64,7 @@ internal sealed class ScorerOptions
     /// <summary>Group session timeout (session.timeout.ms): how soon the group notices a member that died without leaving.</summary>
     [Range(1_000, 3_600_000)]
     public int SessionTimeoutMs { get; set; } = 45_000;
+
+    /// <summary>The feature spec this configuration computes: the pipeline's spec with <see cref="CardIdleDays"/>.</summary>
+    public Shared.Features.FeatureSpec FeatureSpec() => BatchScorer.Spec.WithCardIdleDays(CardIdleDays);
 }

@@ -37,7 +37,7 @@ internal sealed class ScoringWorker(
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DeliveryTracker _deliveries = new();
     private readonly OffsetTracker _offsets = new();
-    private readonly BatchScorer _batch = new(scorerOptions.Value.MaxBatchSize);
+    private readonly BatchScorer _batch = new(scorerOptions.Value.MaxBatchSize, scorerOptions.Value.FeatureSpec());
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
     private readonly StateOptions _state = stateOptions.Value;
     private PartitionStates? _partitions;
@@ -48,6 +48,7 @@ internal sealed class ScoringWorker(
     private bool _faulted;
     private long _batchStart;
     private long _nextLagReport;
+    private long _nextCardSweep;
     private long _scored;
     private long _rejected;
 
@@ -81,7 +82,7 @@ internal sealed class ScoringWorker(
             using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, snapshots, logger) : null;
             using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
             _featureLog = featureLog;
-            _partitions = new PartitionStates(_state, restorer, snapshots, _kafka.TransactionsTopic, logger);
+            _partitions = new PartitionStates(_state, _batch.ComputedSpec, restorer, snapshots, _kafka.TransactionsTopic, logger);
             if (snapshots is not null)
             {
                 ScorerLog.StateStore(logger, _state.SnapshotIntervalSeconds, snapshots.Describe(_kafka.TransactionsTopic, 0));
@@ -184,6 +185,7 @@ internal sealed class ScoringWorker(
                 }
             }
             ReportLagPeriodically();
+            SweepIdleCardsPeriodically();
         }
         // Stopping: the in-flight batch is finished, acknowledged and committed before the consumer closes.
         if (_messages > 0)
@@ -318,6 +320,23 @@ internal sealed class ScoringWorker(
             }
         }
         return Encoding.UTF8.GetBytes(cardId);
+    }
+
+    /// <summary>Drops idle cards from memory now and then, off the per-event path; features are unaffected (<see cref="BatchScorer.ExpireIdleCards"/>).</summary>
+    private void SweepIdleCardsPeriodically()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (now < _nextCardSweep)
+        {
+            return;
+        }
+        _nextCardSweep = now + (Stopwatch.Frequency * _options.CardSweepIntervalSeconds);
+        // The cards live in the per-partition stores; the batch scorer's own store stays empty in this mode.
+        var cutoff = _batch.IdleCutoffMs(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _options.CardSweepLatenessHours * 3_600_000L);
+        var expired = cutoff is { } ms ? _partitions!.ExpireIdle(ms) : 0;
+        ScorerMetrics.CardsExpired.Inc(expired);
+        ScorerMetrics.CardsActive.Set(_partitions!.CardCount);
+        ScorerMetrics.CardStateBytes.Set(_partitions.MemoryBytes);
     }
 
     private void ReportLagPeriodically()

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer;
@@ -42,7 +43,7 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
 
     /// <summary>The newest snapshot of the partition, or null when none was ever written.</summary>
     /// <exception cref="SnapshotRejectedException">there is one, but it is corrupt or for another spec or format.</exception>
-    public async Task<CardStateSnapshot?> LoadAsync(string topic, int partition, CancellationToken cancellationToken)
+    public async Task<CardStateSnapshot?> LoadAsync(FeatureSpec spec, string topic, int partition, CancellationToken cancellationToken)
     {
         byte[] pointerBytes;
         try
@@ -62,7 +63,7 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
             throw new SnapshotRejectedException(SnapshotRejectedException.Format,
                 $"slot {pointer.Slot} has SHA-256 {sha}, the pointer expects {pointer.Sha256}");
         }
-        return CardStateSnapshot.Deserialize(data, topic, partition);
+        return CardStateSnapshot.Deserialize(data, spec, topic, partition);
     }
 
     /// <summary>Writes the snapshot to the partition's free slot, then points at it. Returns the snapshot's size in bytes.</summary>

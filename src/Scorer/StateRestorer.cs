@@ -14,6 +14,7 @@ namespace Fraud.Streaming.Scorer;
 internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, StateOptions options, SnapshotStore? snapshots, ILogger logger) : IDisposable
 {
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(10);
+    private readonly FeatureSpec _spec = scorer.FeatureSpec();
     private readonly float[] _scratch = new float[BatchScorer.Spec.Count];
     private IConsumer<byte[], byte[]>? _replay;
 
@@ -27,7 +28,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         {
             // The group has never committed here: scoring starts at the beginning, where every card is new.
             ScorerLog.NoCommittedOffset(logger, name);
-            return new PartitionState(partition.Partition.Value, BatchScorer.NewCards(), -1, -1);
+            return new PartitionState(partition.Partition.Value, new CardStateStore(_spec.CardIdleTtlMs), -1, -1);
         }
 
         var snapshot = Load(partition, committed.Value, cancellationToken);
@@ -41,7 +42,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         {
             ScorerLog.ReplayGap(logger, name, from, watermarks.Low.Value);
         }
-        var cards = snapshot?.Cards ?? BatchScorer.NewCards();
+        var cards = snapshot?.Cards ?? new CardStateStore(_spec.CardIdleTtlMs);
         var replayed = Replay(partition, Math.Max(from, watermarks.Low.Value), committed.Value, cards, cancellationToken);
 
         var seconds = clock.Elapsed.TotalSeconds;
@@ -61,7 +62,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         var name = partition.ToString();
         try
         {
-            var snapshot = snapshots.LoadAsync(partition.Topic, partition.Partition.Value, cancellationToken).GetAwaiter().GetResult();
+            var snapshot = snapshots.LoadAsync(_spec, partition.Topic, partition.Partition.Value, cancellationToken).GetAwaiter().GetResult();
             if (snapshot is not null && snapshot.NextOffset > committed)
             {
                 // Written after a commit that did not stick: it holds events the group will hand out again.
@@ -129,7 +130,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
                 replayed++;
                 if (TransactionValidator.TryParse(result.Message.Value, out var transaction, out _))
                 {
-                    BatchScorer.Fold(cards, transaction, _scratch);
+                    BatchScorer.Fold(cards, transaction, _scratch, _spec.CardIdleTtlMs);
                 }
                 if (result.Offset.Value == to - 1)
                 {

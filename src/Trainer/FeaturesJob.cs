@@ -12,7 +12,14 @@ namespace Fraud.Streaming.Trainer;
 /// transactions, or Postgres), one vector per transaction in history order, in the format of
 /// <c>scorer score-file --emit-features</c>. The parity tests compare the two files bit for bit.
 /// </summary>
-internal sealed class FeaturesJob(string? transactionsPath, string postgresConnectionString, string outPath, TextWriter output, TextWriter error)
+/// <param name="cardIdleDays">the card idle time of the feature spec, as the scorer's.</param>
+internal sealed class FeaturesJob(
+    string? transactionsPath,
+    string postgresConnectionString,
+    string outPath,
+    TextWriter output,
+    TextWriter error,
+    int cardIdleDays = FeatureSpec.DefaultCardIdleDays)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -50,7 +57,7 @@ internal sealed class FeaturesJob(string? transactionsPath, string postgresConne
         {
             Directory.CreateDirectory(directory);
         }
-        var spec = CardFeatureExtractor.Spec;
+        var spec = CardFeatureExtractor.Spec.WithCardIdleDays(cardIdleDays);
         var pipeline = new PointInTimeFeatures(spec);
         await using (var stream = new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
         {

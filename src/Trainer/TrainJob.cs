@@ -49,7 +49,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 
     private async Task<int> RunCoreAsync(CancellationToken cancellationToken)
     {
-        var spec = FeatureSpec.CardV1;
+        var spec = FeatureSpec.CardV1.WithCardIdleDays(settings.CardIdleDays);
         var needsPostgres = settings.Register || !settings.FromFiles;
         await using var dataSource = needsPostgres ? await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken) : null;
         var registry = settings.Register ? new ModelRegistry(dataSource!) : null;

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Trainer.Training;
@@ -23,6 +24,9 @@ internal sealed record TrainSettings
     public bool Announce { get; init; } = true;
     public TimeSpan AnnounceTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>The card idle time of the feature spec (<see cref="FeatureSpec.WithCardIdleDays"/>).</summary>
+    public int CardIdleDays { get; init; } = FeatureSpec.DefaultCardIdleDays;
+
     public bool FromFiles => TransactionsPath is not null;
 
     /// <exception cref="ArgumentException">a setting is out of range; the message names it.</exception>
@@ -31,6 +35,10 @@ internal sealed record TrainSettings
         if ((TransactionsPath is null) != (LabelsPath is null))
         {
             throw new ArgumentException("--transactions and --labels go together");
+        }
+        if (CardIdleDays is < 1 or > 3_650)
+        {
+            throw new ArgumentException($"--card-idle-days must be between 1 and 3650, not {CardIdleDays}");
         }
         if (HoldoutFraction is <= 0 or >= 1)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Postgres;
@@ -33,6 +34,24 @@ internal static class TrainerCli
 
     internal static Option<string> ModelNameOption() => new("--model-name") { Description = "model name", DefaultValueFactory = _ => "fraud-gbdt" };
 
+    /// <summary><c>--card-idle-days</c>: part of the feature spec, so <c>train</c> and <c>features</c> must agree with the scorer's <c>Scorer:CardIdleDays</c>.</summary>
+    internal static Option<int> CardIdleDaysOption()
+    {
+        var option = new Option<int>("--card-idle-days")
+        {
+            Description = "a card idle for longer (event time) starts afresh; part of the feature spec, must match the scorer's Scorer:CardIdleDays",
+            DefaultValueFactory = _ => FeatureSpec.DefaultCardIdleDays,
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 3_650)
+            {
+                r.AddError("--card-idle-days must be between 1 and 3650");
+            }
+        });
+        return option;
+    }
+
     internal static string PostgresConnectionString(IConfiguration configuration, string? fromCommandLine) =>
         fromCommandLine ?? Bind<PostgresOptions>(configuration, PostgresOptions.Section).ConnectionString;
 
@@ -48,16 +67,18 @@ internal static class TrainerCli
         var pg = PostgresOption();
         var transactions = new Option<FileInfo?>("--transactions") { Description = "read history from this JSONL file of transactions instead of Postgres" };
         var outFile = new Option<FileInfo>("--out") { Description = "JSONL file of feature vectors, one per transaction in history order", Required = true };
+        var cardIdleDays = CardIdleDaysOption();
         var command = new Command("features", "recompute point-in-time features over history (offline path), in the format of score-file --emit-features")
         {
-            pg, transactions, outFile,
+            pg, transactions, outFile, cardIdleDays,
         };
         command.SetAction((parse, cancellationToken) => new FeaturesJob(
             parse.GetValue(transactions)?.FullName,
             PostgresConnectionString(configuration, parse.GetValue(pg)),
             parse.GetValue(outFile)!.FullName,
             output,
-            error).RunAsync(cancellationToken));
+            error,
+            parse.GetValue(cardIdleDays)).RunAsync(cancellationToken));
         return command;
     }
 
@@ -83,10 +104,11 @@ internal static class TrainerCli
         var noAnnounce = new Option<bool>("--no-announce") { Description = "do not publish the manifest on the models topic" };
         var announceTimeout = new Option<double>("--announce-timeout") { Description = "seconds to wait for Kafka to acknowledge", DefaultValueFactory = _ => 15 };
 
+        var cardIdleDays = CardIdleDaysOption();
         var command = new Command("train", "train a model from Postgres history (or JSONL files), evaluate, store, register, announce")
         {
             pg, transactions, labels, outDir, store, modelName, rounds, leaves, minLeaf, learningRate, seed, threads,
-            holdout, reviewFpr, declineFpr, margin, noRegister, noAnnounce, announceTimeout,
+            holdout, reviewFpr, declineFpr, margin, noRegister, noAnnounce, announceTimeout, cardIdleDays,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -114,6 +136,7 @@ internal static class TrainerCli
                 Register = !parse.GetValue(noRegister),
                 Announce = !parse.GetValue(noAnnounce),
                 AnnounceTimeout = TimeSpan.FromSeconds(parse.GetValue(announceTimeout)),
+                CardIdleDays = parse.GetValue(cardIdleDays),
             };
             return new TrainJob(settings, output, error).RunAsync(cancellationToken);
         });

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer.Tests;
@@ -91,4 +92,73 @@ public sealed class BatchScorerTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>Cards with idle gaps of up to twice the idle time, in event-time order.</summary>
+    private static List<Transaction> IdleStream(int count, int cards, int seed)
+    {
+        var random = new Random(seed);
+        var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var next = Enumerable.Range(0, cards).Select(_ => start.AddHours(random.Next(24 * 10))).ToArray();
+        var stream = new List<Transaction>();
+        for (var i = 0; i < count; i++)
+        {
+            var card = random.Next(cards);
+            stream.Add(TestData.Transactions(1, cards: 1, seed: i)[0] with
+            {
+                TransactionId = $"tx-{i:D6}",
+                CardId = $"card-{card}",
+                EventTime = next[card],
+            });
+            // Mostly busy, sometimes idle for up to ten days (the idle time below is five).
+            next[card] = next[card].AddMinutes(random.Next(10) == 0 ? random.Next(10 * 24 * 60) : random.Next(600));
+        }
+        return [.. stream.OrderBy(t => t.EventTime).ThenBy(t => t.TransactionId, StringComparer.Ordinal)];
+    }
+
+    [Fact]
+    public void Dropping_idle_cards_between_batches_changes_no_feature()
+    {
+        var spec = BatchScorer.Spec.WithCardIdleDays(5);
+        var stream = IdleStream(6000, cards: 300, seed: 3);
+        var sweeping = new BatchScorer(50, spec);
+        var keeping = new BatchScorer(50, spec);
+        var expired = 0;
+        foreach (var chunk in stream.Chunk(50))
+        {
+            foreach (var t in chunk)
+            {
+                sweeping.Add(t, DateTimeOffset.UtcNow);
+                keeping.Add(t, DateTimeOffset.UtcNow);
+            }
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                Assert.Equal(keeping.FeaturesAt(i).ToArray(), sweeping.FeaturesAt(i).ToArray());
+            }
+            sweeping.Clear();
+            keeping.Clear();
+            expired += sweeping.ExpireIdleCards(long.MaxValue, latenessMs: 0);
+        }
+        Assert.True(expired > 100, $"only {expired} cards expired: the test does not exercise expiry");
+        Assert.True(sweeping.CardCount < keeping.CardCount);
+        Assert.Equal(300, keeping.CardCount);
+    }
+
+    [Fact]
+    public void Expiry_is_measured_from_the_newest_event_capped_by_the_wall_clock_less_the_lateness()
+    {
+        var day = 86_400_000L;
+        var spec = BatchScorer.Spec.WithCardIdleDays(5);
+        var scorer = new BatchScorer(10, spec);
+        var t0 = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(0, scorer.ExpireIdleCards(long.MaxValue, 0));
+        scorer.Add(TestData.Transactions(1, cards: 1, seed: 1)[0] with { CardId = "old", EventTime = t0 }, t0);
+        scorer.Add(TestData.Transactions(1, cards: 1, seed: 2)[0] with { CardId = "new", EventTime = t0.AddDays(7) }, t0);
+        var now = t0.AddDays(7).ToUnixTimeMilliseconds();
+        // Within the lateness allowance, and with a wall clock behind the events: nothing goes.
+        Assert.Equal(0, scorer.ExpireIdleCards(long.MaxValue, 3 * day));
+        Assert.Equal(0, scorer.ExpireIdleCards(now - (3 * day), 0));
+        Assert.Equal(2, scorer.CardCount);
+        Assert.Equal(1, scorer.ExpireIdleCards(long.MaxValue, day));
+        Assert.Equal(1, scorer.CardCount);
+    }
 }

@@ -37,6 +37,36 @@ public sealed class FeatureParityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_short_card_idle_time_resets_idle_cards_alike_online_and_offline()
+    {
+        // Gaps of up to ten days in the history: with a one-day idle time many cards start afresh mid-history.
+        var arrivals = ParityData.Arrivals(seed: 12, cards: 200, transactions: 3000);
+        File.WriteAllText(_dir.File("tx.jsonl"), TestData.Jsonl(arrivals));
+        var package = _dir.File("model");
+        TestModels.WritePackage(package, "v-idle", seed: 1, spec: BatchScorer.Spec.WithCardIdleDays(1));
+
+        var offline = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline.jsonl"), cardIdleDays: 1);
+        var request = new ScoreFileRequest(package, _dir.File("tx.jsonl"), _dir.File("verdicts.jsonl"),
+            EmitFeatures: _dir.File("online.jsonl"), BatchSize: 64, CardIdleDays: 1);
+        Assert.Equal(ScoreFile.ExitOk, await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None));
+        var online = Read(_dir.File("online.jsonl"));
+        AssertBitwiseEqual(offline, online, "card idle time 1 day");
+
+        // The rule fired: more "first transaction" rows than cards, and fewer with the default idle time.
+        var first = CardFeatureExtractor.Spec.Names.ToList().IndexOf("secs_since_prev_log");
+        var resets = online.Count(r => r.Features[first] == -1f);
+        Assert.True(resets > 200 + 50, $"{resets} first-transaction rows for 200 cards");
+        var defaults = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline-default.jsonl"));
+        Assert.Equal(200, defaults.Count(r => r.Features[first] == -1f));
+
+        // A model built for the default idle time is refused by a scorer configured with another.
+        TestModels.WritePackage(_dir.File("model-default"), "v-default", seed: 1);
+        var error = new StringWriter();
+        var refused = await ScoreFile.RunAsync(request with { ModelDirectory = _dir.File("model-default") }, new StringWriter(), error, CancellationToken.None);
+        Assert.Equal(ScoreFile.ExitBadModel, refused);
+    }
+
+    [Fact]
     public async Task Random_histories_give_the_same_features_online_in_any_interleaving_and_batch_size_as_offline()
     {
         // Property: for every seed, a random history (ties, bursts, days-long gaps) arriving in a random
@@ -151,13 +181,17 @@ public sealed class FeatureParityTests : IDisposable
     private static List<(string TransactionId, float[] Features)> Read(string path) =>
         File.ReadLines(path).Select(l => FeatureVectorWriter.Parse(System.Text.Encoding.UTF8.GetBytes(l))).ToList();
 
-    private static async Task<List<(string TransactionId, float[] Features)>> TrainerFeaturesAsync(string input, string output)
+    private static async Task<List<(string TransactionId, float[] Features)>> TrainerFeaturesAsync(string input, string output, int? cardIdleDays = null)
     {
         var trainer = RepoPaths.BuiltAssembly("src/Trainer", "Fraud.Streaming.Trainer");
-        await using var process = ProcessRunner.StartDotnet(trainer, ["features", "--transactions", input, "--out", output]);
+        string[] args = cardIdleDays is { } days
+            ? ["features", "--transactions", input, "--out", output, "--card-idle-days", days.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            : ["features", "--transactions", input, "--out", output];
+        await using var process = ProcessRunner.StartDotnet(trainer, args);
         var code = await process.WaitForExitAsync(TimeSpan.FromMinutes(2));
         Assert.True(code == 0, $"trainer features exited {code}:\n{process.Output}");
-        Assert.Contains($"spec={CardFeatureExtractor.Spec.Name} hash={CardFeatureExtractor.Spec.Hash}", process.Output, StringComparison.Ordinal);
+        var spec = cardIdleDays is { } d ? CardFeatureExtractor.Spec.WithCardIdleDays(d) : CardFeatureExtractor.Spec;
+        Assert.Contains($"spec={spec.Name} hash={spec.Hash}", process.Output, StringComparison.Ordinal);
         return Read(output);
     }
 

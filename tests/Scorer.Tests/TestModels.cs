@@ -34,9 +34,9 @@ internal static class TestModels
 
     public static byte[] Onnx(int seed) => OnnxTreeEnsembleWriter.Write(Ensemble(seed), FeatureSpec.CardV1.Names);
 
-    public static ModelManifest Manifest(string version, byte[] onnx, string artifactUri, Thresholds? thresholds = null)
+    public static ModelManifest Manifest(string version, byte[] onnx, string artifactUri, Thresholds? thresholds = null, FeatureSpec? spec = null)
     {
-        var spec = FeatureSpec.CardV1;
+        spec ??= FeatureSpec.CardV1;
         var reference = new List<FeatureReference>(spec.Count);
         foreach (var feature in spec.Names)
         {
@@ -62,11 +62,12 @@ internal static class TestModels
     }
 
     /// <summary>Writes a model package (manifest.json + model.onnx) and returns its manifest.</summary>
-    public static ModelManifest WritePackage(string directory, string version, int seed, Thresholds? thresholds = null)
+    /// <param name="spec">the spec the manifest names (same features, e.g. another card idle time); card-v1 by default.</param>
+    public static ModelManifest WritePackage(string directory, string version, int seed, Thresholds? thresholds = null, FeatureSpec? spec = null)
     {
         var onnx = Onnx(seed);
         var uri = new Uri(Path.GetFullPath(Path.Combine(directory, ModelPackage.OnnxFileName))).AbsoluteUri;
-        var manifest = Manifest(version, onnx, uri, thresholds);
+        var manifest = Manifest(version, onnx, uri, thresholds, spec);
         ModelPackage.Write(directory, manifest, onnx);
         return manifest;
     }

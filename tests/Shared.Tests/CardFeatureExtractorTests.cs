@@ -156,4 +156,65 @@ public sealed class CardFeatureExtractorTests
         Assert.Equal(MathF.Exp(-1f / 24f), f[Index("count_24h")], 6);
         Assert.Equal(MathF.Exp(-1f / 168f), f[Index("count_7d")], 6);
     }
+
+    private static float[] RunWithTtl(ref CardState state, Transaction t, long ttlMs)
+    {
+        var features = new float[CardFeatureExtractor.Spec.Count];
+        CardFeatureExtractor.ExtractAndUpdate(ref state, t, features, ttlMs);
+        return features;
+    }
+
+    private static byte[] Bytes(CardState state) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<CardState>(in state)).ToArray();
+
+    [Fact]
+    public void After_an_idle_gap_longer_than_the_ttl_a_card_is_exactly_a_new_card()
+    {
+        const long ttl = 3L * 86_400_000;
+        var state = default(CardState);
+        var random = new Random(5);
+        for (var i = 0; i < 40; i++)
+        {
+            RunWithTtl(ref state, ContractSamples.Transaction($"h{i}", amount: random.Next(1, 500), at: T0.AddHours(i),
+                merchant: $"m{random.Next(8)}", country: i % 5 == 0 ? "DE" : "FR"), ttl);
+        }
+        var late = ContractSamples.Transaction("late", amount: 77, at: T0.AddHours(39).AddMilliseconds(ttl + 1), merchant: "m3", device: "dev-9");
+
+        var fresh = default(CardState);
+        var expected = RunWithTtl(ref fresh, late, ttl);
+        var actual = RunWithTtl(ref state, late, ttl);
+
+        Assert.Equal(expected, actual);
+        Assert.Equal(Bytes(fresh), Bytes(state));
+        Assert.Equal(-1f, actual[Index("secs_since_prev_log")]);
+    }
+
+    [Fact]
+    public void A_gap_of_exactly_the_ttl_keeps_the_history()
+    {
+        const long ttl = 3L * 86_400_000;
+        var state = default(CardState);
+        RunWithTtl(ref state, ContractSamples.Transaction("a", at: T0), ttl);
+        RunWithTtl(ref state, ContractSamples.Transaction("b", at: T0.AddMinutes(5)), ttl);
+        var f = RunWithTtl(ref state, ContractSamples.Transaction("c", at: T0.AddMinutes(5).AddMilliseconds(ttl)), ttl);
+        Assert.Equal(DeterministicMath.Log1P(2), f[Index("card_tx_count_log")]);
+        Assert.NotEqual(-1f, f[Index("secs_since_prev_log")]);
+        Assert.Equal(3, state.Count);
+        // An out-of-order event (before the card's clock) never resets, however old.
+        f = RunWithTtl(ref state, ContractSamples.Transaction("d", at: T0.AddDays(-100)), ttl);
+        Assert.Equal(DeterministicMath.Log1P(3), f[Index("card_tx_count_log")]);
+    }
+
+    [Fact]
+    public void The_card_idle_time_is_part_of_the_spec_hash()
+    {
+        var spec = FeatureSpec.CardV1;
+        Assert.Equal(FeatureSpec.DefaultCardIdleTtlMs, spec.CardIdleTtlMs);
+        Assert.Same(spec, spec.WithCardIdleDays(FeatureSpec.DefaultCardIdleDays));
+        var other = spec.WithCardIdleDays(10);
+        Assert.Equal(10L * 86_400_000, other.CardIdleTtlMs);
+        Assert.Equal(spec.Name, other.Name);
+        Assert.Equal(spec.Names, other.Names);
+        Assert.NotEqual(spec.Hash, other.Hash);
+        Assert.Equal(other.Hash, spec.WithCardIdleDays(10).Hash);
+    }
 }

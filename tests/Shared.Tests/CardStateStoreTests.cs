@@ -136,6 +136,8 @@ public sealed class CardStateStoreTests
         }
         AssertSame(reference, store);
         Assert.Equal(0, store.ExpireIdle(now));
+        Assert.Equal(0, store.ExpireIdle(long.MinValue));
+        Assert.Equal(reference.Count, store.Count);
     }
 
     [Fact]

@@ -18,6 +18,28 @@ public sealed class FeaturesCommandTests : IDisposable
         return (code, output.ToString(), error.ToString());
     }
 
+    [Theory]
+    [InlineData("features")]
+    [InlineData("train")]
+    public async Task A_card_idle_time_out_of_range_is_refused_in_one_line(string command)
+    {
+        var parse = TrainerCli.Build(new ConfigurationBuilder().Build(), TextWriter.Null, TextWriter.Null)
+            .Parse([command, "--transactions", "none.jsonl", "--out", Path.Combine(_dir, "x"), "--card-idle-days", "0"]);
+        Assert.Contains(parse.Errors, e => e.Message == "--card-idle-days must be between 1 and 3650");
+    }
+
+    [Fact]
+    public async Task The_card_idle_time_names_the_spec_hash()
+    {
+        var (transactions, labels) = SyntheticHistory.Generate(seed: 4, cards: 10, transactionsPerCard: 5);
+        var tx = Path.Combine(_dir, "tx.jsonl");
+        SyntheticHistory.WriteJsonl(tx, Path.Combine(_dir, "labels.jsonl"), transactions, labels);
+        var (code, output, error) = await RunAsync("features", "--transactions", tx, "--out", Path.Combine(_dir, "f.jsonl"), "--card-idle-days", "9");
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains($"spec=card-v1 hash={FeatureSpec.CardV1.WithCardIdleDays(9).Hash}", output, StringComparison.Ordinal);
+        Assert.NotEqual(FeatureSpec.CardV1.Hash, FeatureSpec.CardV1.WithCardIdleDays(9).Hash);
+    }
+
     [Fact]
     public async Task Writes_one_vector_per_transaction_in_history_order_equal_to_the_training_rows()
     {

@@ -43,11 +43,28 @@ public static class CardFeatureExtractor
     private static readonly float[] WeekdaySin = Table(7, DeterministicMath.Sin);
     private static readonly float[] WeekdayCos = Table(7, DeterministicMath.Cos);
 
-    /// <summary>Writes the features of <paramref name="t"/> into <paramref name="features"/>, then folds it into <paramref name="state"/>.</summary>
-    public static void ExtractAndUpdate(ref CardState state, Transaction t, Span<float> features)
+    /// <summary>
+    /// Writes the features of <paramref name="t"/> into <paramref name="features"/>, then folds it into
+    /// <paramref name="state"/>, with the default spec's card idle time (<see cref="FeatureSpec.DefaultCardIdleTtlMs"/>).
+    /// </summary>
+    public static void ExtractAndUpdate(ref CardState state, Transaction t, Span<float> features) =>
+        ExtractAndUpdate(ref state, t, features, Spec.CardIdleTtlMs);
+
+    /// <summary>
+    /// Writes the features of <paramref name="t"/> into <paramref name="features"/>, then folds it into <paramref name="state"/>.
+    /// A card whose newest transaction is more than <paramref name="cardIdleTtlMs"/> (event time) before
+    /// <paramref name="t"/> starts afresh, exactly as a card never seen: the rule lives here, not in the stores, so
+    /// the scorer (which drops idle cards now and then) and the trainer (which never does) compute the same features.
+    /// </summary>
+    /// <param name="cardIdleTtlMs">the spec's <see cref="FeatureSpec.CardIdleTtlMs"/>.</param>
+    public static void ExtractAndUpdate(ref CardState state, Transaction t, Span<float> features, long cardIdleTtlMs)
     {
         var amount = (float)t.Amount;
         var eventMs = t.EventTime.ToUnixTimeMilliseconds();
+        if (state.Count != 0 && eventMs - state.LastEventMs > cardIdleTtlMs)
+        {
+            state = default;
+        }
         var isNew = state.Count == 0;
         var elapsedMs = isNew ? 0d : Math.Max(0d, eventMs - state.LastEventMs);
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Fraud.Streaming.Shared.Features;
 
@@ -52,6 +53,9 @@ public sealed class CardStateStore
     /// <summary>Cards held.</summary>
     public int Count => _count;
 
+    /// <summary>Slots of the open-addressing index (a power of two, at least 4/3 of <see cref="Count"/>).</summary>
+    public int IndexSlots => _slots.Length;
+
     /// <summary>Bytes the store holds in its arrays (index, entry pages, page table); what a card costs is this over <see cref="Count"/>.</summary>
     public long MemoryBytes =>
         ((long)_slots.Length * Unsafe.SizeOf<Slot>())
@@ -70,23 +74,47 @@ public sealed class CardStateStore
     /// <inheritdoc cref="GetOrAdd(string)"/>
     public ref CardState GetOrAdd(ulong key)
     {
-        var slots = _slots;
-        var mask = slots.Length - 1;
-        var i = Home(key);
-        while (true)
+        var i = Probe(key);
+        if (i >= 0)
         {
-            ref var slot = ref slots[i];
-            if (slot.Entry == 0)
-            {
-                break;
-            }
-            if (slot.Key == key)
-            {
-                return ref EntryAt(slot.Entry - 1).State;
-            }
-            i = (i + 1) & mask;
+            return ref EntryAt(_slots[i].Entry - 1).State;
         }
-        return ref Insert(key, i).State;
+        return ref Insert(key, ~i).State;
+    }
+
+    /// <summary>
+    /// First stage of a pipelined batch lookup: asks the CPU to start loading the index slot where
+    /// <paramref name="key"/> begins its probe, so a later <see cref="PrefetchState"/> or
+    /// <see cref="GetOrAdd(ulong)"/> finds it in cache. A hint only: changes nothing, does nothing without SSE.
+    /// </summary>
+    public unsafe void PrefetchSlot(ulong key)
+    {
+        if (Sse.IsSupported)
+        {
+            // The pointer is never dereferenced; if the GC moves the array meanwhile, only the hint is wasted.
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[Home(key)]));
+        }
+    }
+
+    /// <summary>
+    /// Second stage: finds the card (its slot should be cached by <see cref="PrefetchSlot"/>) and asks the CPU to
+    /// start loading its entry. A hint only: a card not held yet is not added.
+    /// </summary>
+    public unsafe void PrefetchState(ulong key)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+        var i = Probe(key);
+        if (i >= 0)
+        {
+            var entry = (byte*)Unsafe.AsPointer(ref EntryAt(_slots[i].Entry - 1));
+            Sse.Prefetch0(entry);
+            Sse.Prefetch0(entry + 64);
+            Sse.Prefetch0(entry + 128);
+            Sse.Prefetch0(entry + (sizeof(Entry) - 1));
+        }
     }
 
     /// <summary>Whether the card is held, and its state if so.</summary>
@@ -121,13 +149,14 @@ public sealed class CardStateStore
     /// Drops every card whose newest transaction is more than <see cref="IdleTtlMs"/> before
     /// <paramref name="nowEventMs"/>. The feature pipeline would start such a card afresh on its next
     /// transaction anyway (if that comes at or after <paramref name="nowEventMs"/>), so dropping it changes no
-    /// feature. O(cards); run it off the per-event path.
+    /// feature. Cards added but never updated (<see cref="CardState.Count"/> 0) are dropped too: they equal absent
+    /// ones. O(cards); run it off the per-event path.
     /// </summary>
     /// <returns>The number of cards dropped.</returns>
     public int ExpireIdle(long nowEventMs)
     {
         // Strictly before the cutoff: the extractor resets when eventMs - LastEventMs > ttl.
-        var cutoff = nowEventMs - IdleTtlMs;
+        var cutoff = nowEventMs < long.MinValue + IdleTtlMs ? long.MinValue : nowEventMs - IdleTtlMs;
         var removed = 0;
         var e = 0;
         while (e < _count)
@@ -165,6 +194,14 @@ public sealed class CardStateStore
 
     private int Find(ulong key)
     {
+        var i = Probe(key);
+        return i >= 0 ? i : -1;
+    }
+
+    /// <summary>The slot holding <paramref name="key"/>, or the complement (~) of the empty slot that ends its probe run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Probe(ulong key)
+    {
         var slots = _slots;
         var mask = slots.Length - 1;
         var i = Home(key);
@@ -173,7 +210,7 @@ public sealed class CardStateStore
             ref var slot = ref slots[i];
             if (slot.Entry == 0)
             {
-                return -1;
+                return ~i;
             }
             if (slot.Key == key)
             {

@@ -29,7 +29,12 @@ public sealed class FeatureSpec
     }
 
     /// <summary>30 days: a card idle for longer (in event time) starts afresh; well beyond the longest window (7 d).</summary>
-    public const long DefaultCardIdleTtlMs = 30L * 86_400_000;
+    public const int DefaultCardIdleDays = 30;
+
+    /// <summary><see cref="DefaultCardIdleDays"/> in milliseconds.</summary>
+    public const long DefaultCardIdleTtlMs = DefaultCardIdleDays * MsPerDay;
+
+    private const long MsPerDay = 86_400_000;
 
     public string Name { get; }
     public string Hash { get; }
@@ -41,6 +46,9 @@ public sealed class FeatureSpec
     /// starts afresh, as if new (see <see cref="CardFeatureExtractor"/>); stores drop such cards.
     /// </summary>
     public long CardIdleTtlMs { get; }
+
+    /// <summary>This spec with a card idle time of <paramref name="days"/> days (how the scorer and trainer configure it).</summary>
+    public FeatureSpec WithCardIdleDays(int days) => WithCardIdleTtl(days * MsPerDay);
 
     /// <summary>This spec with another card idle time: same features, another hash.</summary>
     public FeatureSpec WithCardIdleTtl(long cardIdleTtlMs) =>

@@ -6,13 +6,14 @@ namespace Fraud.Streaming.Trainer.Training;
 
 /// <summary>
 /// Replays history through the shared feature pipeline exactly as the scorer does per event: one
-/// <see cref="CardStateStore"/>, <see cref="CardFeatureExtractor.ExtractAndUpdate"/> per transaction, in
+/// <see cref="CardStateStore"/>, <see cref="CardFeatureExtractor.ExtractAndUpdate(ref CardState, Shared.Contracts.Transaction, Span{float}, long)"/> per transaction, in
 /// (event time, transaction id) order, which it enforces.
 /// </summary>
 internal sealed class PointInTimeFeatures(FeatureSpec spec)
 {
-    private readonly CardStateStore _cards = new();
+    private readonly CardStateStore _cards = new(spec.CardIdleTtlMs);
     private readonly float[] _row = new float[spec.Count];
+    private const int SweepEvery = 1 << 20;
     private Transaction? _previous;
 
     public long TransactionCount { get; private set; }
@@ -29,7 +30,12 @@ internal sealed class PointInTimeFeatures(FeatureSpec spec)
         }
         _previous = t;
         TransactionCount++;
-        CardFeatureExtractor.ExtractAndUpdate(ref _cards.GetOrAdd(t.CardId), t, _row);
+        if (TransactionCount % SweepEvery == 0)
+        {
+            // History is in event-time order, so a card idle relative to this event resets on its next one anyway.
+            _cards.ExpireIdle(t.EventTime.ToUnixTimeMilliseconds());
+        }
+        CardFeatureExtractor.ExtractAndUpdate(ref _cards.GetOrAdd(t.CardId), t, _row, spec.CardIdleTtlMs);
         return _row;
     }
 }
