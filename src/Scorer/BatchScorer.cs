@@ -11,8 +11,7 @@ namespace Fraud.Streaming.Scorer;
 /// in the order added, with the card lookups pipelined (<see cref="CardBatchPipeline"/>): the same values as one
 /// at a time, without waiting on memory for every card of a large store.
 /// Features depend only on the feature spec, never on the model, so a model swap between batches changes scores
-/// and nothing else. Not thread-safe: one instance per scoring loop. Card state lives either in the instance's own
-/// store (<c>score-file</c>) or in the store of each transaction's partition (<c>run</c>, see <see cref="PartitionStates"/>).
+/// and nothing else. Not thread-safe: one instance per scoring loop (it owns the per-card state).
 /// </summary>
 internal sealed class BatchScorer
 {
@@ -51,20 +50,10 @@ internal sealed class BatchScorer
     /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
     public FeatureSpec ComputedSpec { get; }
 
-    /// <summary>An empty card store that forgets idle cards after this instance's spec's idle time.</summary>
-    public CardStateStore NewCards() => new(ComputedSpec.CardIdleTtlMs);
-
-    /// <summary>
-    /// Folds one transaction into its card's state and writes its features to <paramref name="features"/>: what
-    /// scoring does per transaction, so a state rebuilt by replay is the scored state by construction.
-    /// </summary>
-    public static void Fold(CardStateStore cards, Transaction transaction, Span<float> features) =>
-        CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(CardStateStore.KeyOf(transaction.CardId)), transaction, features, cards.IdleTtlMs);
-
     /// <summary>Event time (Unix ms) of the newest transaction added so far; <see cref="long.MinValue"/> before the first.</summary>
     public long NewestEventMs { get; private set; } = long.MinValue;
 
-    /// <summary>Bytes held by this instance's own per-card state (not the partitions' stores).</summary>
+    /// <summary>Bytes held by the per-card state.</summary>
     public long CardMemoryBytes
     {
         get
@@ -91,9 +80,7 @@ internal sealed class BatchScorer
     /// <param name="since">The instant latency is measured from: Kafka publish time, or when the batch was read.</param>
     public void Add(Transaction transaction, DateTimeOffset since) => Add(transaction, since, _cards);
 
-    /// <summary>Queues the transaction; its features come from its card's state in <paramref name="cards"/>, the store of its partition.</summary>
-    /// <param name="since">The instant latency is measured from: Kafka publish time, or when the batch was read.</param>
-    /// <param name="cards">The store of the transaction's partition; it must use this instance's card idle time.</param>
+    /// <summary>As <see cref="Add(Transaction, DateTimeOffset)"/>, with the card's state in <paramref name="cards"/> (its partition's store).</summary>
     public void Add(Transaction transaction, DateTimeOffset since, CardStateStore cards)
     {
         ArgumentNullException.ThrowIfNull(cards);
@@ -108,6 +95,16 @@ internal sealed class BatchScorer
         _since[Count] = since;
         Count++;
     }
+
+    /// <summary>An empty card store that forgets idle cards after this instance's spec's time.</summary>
+    public CardStateStore NewCards() => new(ComputedSpec.CardIdleTtlMs);
+
+    /// <summary>
+    /// Folds one transaction into its card's state and writes its features to <paramref name="features"/>: what
+    /// scoring does per transaction, so a state replayed with it is the scored state by construction.
+    /// </summary>
+    public static void Fold(CardStateStore cards, Transaction transaction, Span<float> features, long cardIdleTtlMs) =>
+        CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(CardStateStore.KeyOf(transaction.CardId)), transaction, features, cardIdleTtlMs);
 
     public Transaction TransactionAt(int index) => _transactions[index];
 
@@ -159,19 +156,26 @@ internal sealed class BatchScorer
     /// transaction anyway (<see cref="CardFeatureExtractor"/>). O(cards): call it between batches, not per event.
     /// </summary>
     /// <returns>The number of cards dropped.</returns>
-    public int ExpireIdleCards(long wallClockMs, long latenessMs) => ExpireIdleCards(wallClockMs, latenessMs, _cards);
-
-    /// <summary>As <see cref="ExpireIdleCards(long, long)"/>, in <paramref name="cards"/> (a partition's store).</summary>
-    public int ExpireIdleCards(long wallClockMs, long latenessMs, CardStateStore cards)
+    public int ExpireIdleCards(long wallClockMs, long latenessMs)
     {
-        ArgumentNullException.ThrowIfNull(cards);
         ArgumentOutOfRangeException.ThrowIfNegative(latenessMs);
         ComputePending();
         if (NewestEventMs == long.MinValue)
         {
             return 0;
         }
-        return cards.ExpireIdle(Math.Min(NewestEventMs, wallClockMs) - latenessMs);
+        return _cards.ExpireIdle(Math.Min(NewestEventMs, wallClockMs) - latenessMs);
+    }
+
+    /// <summary>
+    /// The cutoff <see cref="ExpireIdleCards"/> uses, for stores this instance does not own (per-partition stores);
+    /// null before the first event. Computes pending features first, so no queued transaction meets an expired card.
+    /// </summary>
+    public long? IdleCutoffMs(long wallClockMs, long latenessMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(latenessMs);
+        ComputePending();
+        return NewestEventMs == long.MinValue ? null : Math.Min(NewestEventMs, wallClockMs) - latenessMs;
     }
 
     /// <summary>Starts a new batch; per-card state is kept.</summary>
@@ -180,8 +184,8 @@ internal sealed class BatchScorer
         ComputePending();
         _computed = 0;
         Array.Clear(_transactions, 0, Count);
-        Array.Clear(_verdicts, 0, Count);
         Array.Clear(_stores, 0, Count);
+        Array.Clear(_verdicts, 0, Count);
         Count = 0;
     }
 
@@ -192,8 +196,7 @@ internal sealed class BatchScorer
         {
             return;
         }
-        // Runs of transactions that share a store go through the pipeline together; a card lives in one store,
-        // so each card still sees its transactions in the order they were added.
+        // One pipelined run per stretch of transactions sharing a store (Kafka hands out partitions in runs).
         while (_computed < Count)
         {
             var store = _stores[_computed];

@@ -18,12 +18,9 @@ internal sealed record CardStateSnapshot(string SpecName, string SpecHash, strin
 
     public static int StateSize => Unsafe.SizeOf<CardState>();
 
-    /// <summary>The snapshot of <paramref name="cards"/> under the spec the scorer computes (<see cref="BatchScorer.Spec"/> when null).</summary>
-    public static CardStateSnapshot Of(string topic, int partition, long nextOffset, CardStateStore cards, FeatureSpec? spec = null)
-    {
-        spec ??= BatchScorer.Spec;
-        return new(spec.Name, spec.Hash, topic, partition, nextOffset, cards);
-    }
+    /// <summary>The snapshot of <paramref name="cards"/>, computed under <paramref name="spec"/>.</summary>
+    public static CardStateSnapshot Of(FeatureSpec spec, string topic, int partition, long nextOffset, CardStateStore cards) =>
+        new(spec.Name, spec.Hash, topic, partition, nextOffset, cards);
 
     public byte[] Serialize()
     {
@@ -50,11 +47,10 @@ internal sealed record CardStateSnapshot(string SpecName, string SpecHash, strin
 
     /// <summary>Reads a snapshot, refusing one of another format, spec, topic or partition.</summary>
     /// <exception cref="SnapshotRejectedException">the bytes are not a usable snapshot for this partition.</exception>
-    /// <param name="spec">the spec the scorer computes (<see cref="BatchScorer.Spec"/> when null): a snapshot of another is refused.</param>
-    public static CardStateSnapshot Deserialize(byte[] bytes, string topic, int partition, FeatureSpec? spec = null)
+    public static CardStateSnapshot Deserialize(byte[] bytes, FeatureSpec spec, string topic, int partition)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(bytes);
-        spec ??= BatchScorer.Spec;
         if (!BitConverter.IsLittleEndian)
         {
             throw new SnapshotRejectedException(SnapshotRejectedException.Format, "snapshots are little-endian and this machine is not");

@@ -10,24 +10,28 @@ namespace Fraud.Streaming.Scorer;
 /// the committed offset), dropped when it is revoked or lost. Used only on the scoring thread (Kafka calls the
 /// rebalance handlers from inside <c>Consume</c>).
 /// </summary>
-internal sealed class PartitionStates(StateOptions options, StateRestorer? restorer, SnapshotStore? snapshots, string topic, ILogger logger,
-    FeatureSpec? spec = null)
+internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, StateRestorer? restorer, SnapshotStore? snapshots, string topic, ILogger logger)
 {
-    private readonly FeatureSpec _spec = spec ?? BatchScorer.Spec;
     private readonly Dictionary<int, PartitionState> _partitions = [];
     private long _nextSnapshot = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * options.SnapshotIntervalSeconds);
 
     public int Count => _partitions.Count;
 
-    /// <summary>The assigned partitions' states.</summary>
-    public IEnumerable<PartitionState> All => _partitions.Values;
+    /// <summary>Cards held over all assigned partitions.</summary>
+    public long CardCount => _partitions.Values.Sum(p => (long)p.Cards.Count);
+
+    /// <summary>Bytes the assigned partitions' stores hold.</summary>
+    public long MemoryBytes => _partitions.Values.Sum(p => p.Cards.MemoryBytes);
+
+    /// <summary>Drops cards idle since before <paramref name="cutoffMs"/> (event time) in every partition; returns how many.</summary>
+    public int ExpireIdle(long cutoffMs) => _partitions.Values.Sum(p => p.Cards.ExpireIdle(cutoffMs));
 
     /// <summary>The state of an assigned partition; an empty one if it was never restored (state restore off).</summary>
     public PartitionState For(int partition)
     {
         if (!_partitions.TryGetValue(partition, out var state))
         {
-            state = new PartitionState(partition, new CardStateStore(_spec.CardIdleTtlMs), -1, -1);
+            state = new PartitionState(partition, new CardStateStore(spec.CardIdleTtlMs), -1, -1);
             _partitions[partition] = state;
         }
         return state;
@@ -41,7 +45,7 @@ internal sealed class PartitionStates(StateOptions options, StateRestorer? resto
         {
             foreach (var partition in partitions)
             {
-                _partitions[partition.Partition.Value] = new PartitionState(partition.Partition.Value, new CardStateStore(_spec.CardIdleTtlMs), -1, -1);
+                _partitions[partition.Partition.Value] = new PartitionState(partition.Partition.Value, new CardStateStore(spec.CardIdleTtlMs), -1, -1);
                 start.Add(new TopicPartitionOffset(partition, Offset.Unset));
             }
             return start;
@@ -123,7 +127,7 @@ internal sealed class PartitionStates(StateOptions options, StateRestorer? resto
         var name = new TopicPartition(topic, state.Partition).ToString();
         try
         {
-            var bytes = snapshots.WriteAsync(CardStateSnapshot.Of(topic, state.Partition, state.NextOffset, state.Cards, _spec), cancellationToken)
+            var bytes = snapshots.WriteAsync(CardStateSnapshot.Of(spec, topic, state.Partition, state.NextOffset, state.Cards), cancellationToken)
                 .GetAwaiter().GetResult();
             state.SnapshotOffset = state.NextOffset;
             ScorerMetrics.StateSnapshots.WithLabels("written").Inc();

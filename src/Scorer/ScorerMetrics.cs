@@ -43,15 +43,6 @@ internal static class ScorerMetrics
     public static readonly Gauge ConsumerLag = Metrics.CreateGauge(
         "fraud_scorer_consumer_lag", "Messages behind the high watermark, per assigned partition of the transactions topic.", "partition");
 
-    public static readonly Gauge CardsActive = Metrics.CreateGauge(
-        "fraud_scorer_cards_active", "Cards whose feature state the scorer holds in memory.");
-
-    public static readonly Counter CardsExpired = Metrics.CreateCounter(
-        "fraud_scorer_cards_expired_total", "Cards dropped from memory after being idle longer than the card idle time.");
-
-    public static readonly Gauge CardStateBytes = Metrics.CreateGauge(
-        "fraud_scorer_card_state_bytes", "Bytes held by the per-card feature state (index and entries).");
-
     public static readonly Histogram StateRestoreSeconds = Metrics.CreateHistogram(
         "fraud_scorer_state_restore_seconds", "Per assigned partition: snapshot load plus replay up to the committed offset, before scoring resumes.",
         new HistogramConfiguration { Buckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
@@ -67,4 +58,13 @@ internal static class ScorerMetrics
 
     public static readonly Counter StateSnapshotsDiscarded = Metrics.CreateCounter(
         "fraud_scorer_state_snapshots_discarded_total", "Stored snapshots not used on restore, by reason (format, spec_mismatch, ahead_of_commit, unreadable).", "reason");
+
+    public static readonly Gauge CardsActive = Metrics.CreateGauge(
+        "fraud_scorer_cards_active", "Cards whose feature state the scorer holds in memory.");
+
+    public static readonly Counter CardsExpired = Metrics.CreateCounter(
+        "fraud_scorer_cards_expired_total", "Cards dropped from memory after being idle longer than the card idle time.");
+
+    public static readonly Gauge CardStateBytes = Metrics.CreateGauge(
+        "fraud_scorer_card_state_bytes", "Bytes held by the per-card feature state (index and entries).");
 }

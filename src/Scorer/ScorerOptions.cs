@@ -55,9 +55,6 @@ internal sealed class ScorerOptions
     [Range(1, 3_600)]
     public int LagIntervalSeconds { get; set; } = 5;
 
-    /// <summary>The feature spec this configuration computes: the pipeline's spec with <see cref="CardIdleDays"/>.</summary>
-    public Shared.Features.FeatureSpec FeatureSpec() => BatchScorer.Spec.WithCardIdleDays(CardIdleDays);
-
     /// <summary>
     /// Append each scored transaction's feature vector to this JSONL file (the <c>score-file --emit-features</c>
     /// format), flushed before each commit. Off (null) by default; for parity checks, not for production.
@@ -67,4 +64,7 @@ internal sealed class ScorerOptions
     /// <summary>Group session timeout (session.timeout.ms): how soon the group notices a member that died without leaving.</summary>
     [Range(1_000, 3_600_000)]
     public int SessionTimeoutMs { get; set; } = 45_000;
+
+    /// <summary>The feature spec this configuration computes: the pipeline's spec with <see cref="CardIdleDays"/>.</summary>
+    public Shared.Features.FeatureSpec FeatureSpec() => BatchScorer.Spec.WithCardIdleDays(CardIdleDays);
 }

@@ -78,11 +78,11 @@ internal sealed class ScoringWorker(
             {
                 return;
             }
-            using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId, _batch.ComputedSpec) : null;
-            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, snapshots, logger, _batch.ComputedSpec) : null;
+            using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
+            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, snapshots, logger) : null;
             using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
             _featureLog = featureLog;
-            _partitions = new PartitionStates(_state, restorer, snapshots, _kafka.TransactionsTopic, logger, _batch.ComputedSpec);
+            _partitions = new PartitionStates(_state, _batch.ComputedSpec, restorer, snapshots, _kafka.TransactionsTopic, logger);
             if (snapshots is not null)
             {
                 ScorerLog.StateStore(logger, _state.SnapshotIntervalSeconds, snapshots.Describe(_kafka.TransactionsTopic, 0));
@@ -322,7 +322,7 @@ internal sealed class ScoringWorker(
         return Encoding.UTF8.GetBytes(cardId);
     }
 
-    /// <summary>Drops idle cards from memory now and then, off the per-event path; features are unaffected (<see cref="BatchScorer.ExpireIdleCards(long, long, Fraud.Streaming.Shared.Features.CardStateStore)"/>).</summary>
+    /// <summary>Drops idle cards from memory now and then, off the per-event path; features are unaffected (<see cref="BatchScorer.ExpireIdleCards"/>).</summary>
     private void SweepIdleCardsPeriodically()
     {
         var now = Stopwatch.GetTimestamp();
@@ -331,18 +331,12 @@ internal sealed class ScoringWorker(
             return;
         }
         _nextCardSweep = now + (Stopwatch.Frequency * _options.CardSweepIntervalSeconds);
-        var wallClockMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var expired = 0;
-        long cards = 0, bytes = 0;
-        foreach (var partition in _partitions!.All)
-        {
-            expired += _batch.ExpireIdleCards(wallClockMs, _options.CardSweepLatenessHours * 3_600_000L, partition.Cards);
-            cards += partition.Cards.Count;
-            bytes += partition.Cards.MemoryBytes;
-        }
+        // The cards live in the per-partition stores; the batch scorer's own store stays empty in this mode.
+        var cutoff = _batch.IdleCutoffMs(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _options.CardSweepLatenessHours * 3_600_000L);
+        var expired = cutoff is { } ms ? _partitions!.ExpireIdle(ms) : 0;
         ScorerMetrics.CardsExpired.Inc(expired);
-        ScorerMetrics.CardsActive.Set(cards);
-        ScorerMetrics.CardStateBytes.Set(bytes);
+        ScorerMetrics.CardsActive.Set(_partitions!.CardCount);
+        ScorerMetrics.CardStateBytes.Set(_partitions.MemoryBytes);
     }
 
     private void ReportLagPeriodically()

@@ -13,19 +13,17 @@ namespace Fraud.Streaming.Scorer;
 /// then the pointer is replaced, so a crash at any moment leaves the previous snapshot readable; storage stays at
 /// two snapshots per partition without listing or deleting anything.
 /// </summary>
-internal sealed class SnapshotStore(IModelStore store, string prefix, string groupId, FeatureSpec spec) : IDisposable
+internal sealed class SnapshotStore(IModelStore store, string prefix, string groupId) : IDisposable
 {
     private const string PointerFile = "latest.json";
     private readonly Dictionary<int, string> _slots = [];
 
     /// <summary>The store <paramref name="options"/> name: a folder, or a bucket with the model store's S3 endpoint and keys.</summary>
-    /// <param name="spec">the spec the scorer computes (<see cref="BatchScorer.Spec"/> when null): snapshots of another are refused.</param>
-    public static SnapshotStore Create(StateOptions options, ModelStoreOptions modelStore, string groupId, FeatureSpec? spec = null)
+    public static SnapshotStore Create(StateOptions options, ModelStoreOptions modelStore, string groupId)
     {
-        spec ??= BatchScorer.Spec;
         if (!options.IsS3)
         {
-            return new SnapshotStore(new FolderModelStore(options.Directory), options.Prefix, groupId, spec);
+            return new SnapshotStore(new FolderModelStore(options.Directory), options.Prefix, groupId);
         }
         var s3 = new ModelStoreOptions
         {
@@ -37,7 +35,7 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
             SecretKey = modelStore.SecretKey,
             ForcePathStyle = modelStore.ForcePathStyle,
         };
-        return new SnapshotStore(ModelStoreFactory.Create(s3), options.Prefix, groupId, spec);
+        return new SnapshotStore(ModelStoreFactory.Create(s3), options.Prefix, groupId);
     }
 
     /// <summary>The store's location of a partition's pointer, for logs.</summary>
@@ -45,7 +43,7 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
 
     /// <summary>The newest snapshot of the partition, or null when none was ever written.</summary>
     /// <exception cref="SnapshotRejectedException">there is one, but it is corrupt or for another spec or format.</exception>
-    public async Task<CardStateSnapshot?> LoadAsync(string topic, int partition, CancellationToken cancellationToken)
+    public async Task<CardStateSnapshot?> LoadAsync(FeatureSpec spec, string topic, int partition, CancellationToken cancellationToken)
     {
         byte[] pointerBytes;
         try
@@ -65,7 +63,7 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
             throw new SnapshotRejectedException(SnapshotRejectedException.Format,
                 $"slot {pointer.Slot} has SHA-256 {sha}, the pointer expects {pointer.Sha256}");
         }
-        return CardStateSnapshot.Deserialize(data, topic, partition, spec);
+        return CardStateSnapshot.Deserialize(data, spec, topic, partition);
     }
 
     /// <summary>Writes the snapshot to the partition's free slot, then points at it. Returns the snapshot's size in bytes.</summary>

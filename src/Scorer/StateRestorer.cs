@@ -11,12 +11,11 @@ namespace Fraud.Streaming.Scorer;
 /// from the snapshot's offset up to the group's committed offset by a separate consumer that joins no group
 /// (state only: no verdicts, no DLQ). Without a usable snapshot the replay starts at the earliest retained offset.
 /// </summary>
-internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, StateOptions options, SnapshotStore? snapshots, ILogger logger,
-    FeatureSpec? spec = null) : IDisposable
+internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, StateOptions options, SnapshotStore? snapshots, ILogger logger) : IDisposable
 {
-    private readonly FeatureSpec _spec = spec ?? BatchScorer.Spec;
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(10);
-    private readonly float[] _scratch = new float[(spec ?? BatchScorer.Spec).Count];
+    private readonly FeatureSpec _spec = scorer.FeatureSpec();
+    private readonly float[] _scratch = new float[BatchScorer.Spec.Count];
     private IConsumer<byte[], byte[]>? _replay;
 
     /// <summary>The partition's state as of <paramref name="committed"/> (the group's committed offset, or unset).</summary>
@@ -63,7 +62,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         var name = partition.ToString();
         try
         {
-            var snapshot = snapshots.LoadAsync(partition.Topic, partition.Partition.Value, cancellationToken).GetAwaiter().GetResult();
+            var snapshot = snapshots.LoadAsync(_spec, partition.Topic, partition.Partition.Value, cancellationToken).GetAwaiter().GetResult();
             if (snapshot is not null && snapshot.NextOffset > committed)
             {
                 // Written after a commit that did not stick: it holds events the group will hand out again.
@@ -131,7 +130,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
                 replayed++;
                 if (TransactionValidator.TryParse(result.Message.Value, out var transaction, out _))
                 {
-                    BatchScorer.Fold(cards, transaction, _scratch);
+                    BatchScorer.Fold(cards, transaction, _scratch, _spec.CardIdleTtlMs);
                 }
                 if (result.Offset.Value == to - 1)
                 {

@@ -49,6 +49,7 @@ public sealed class FullLoopTests(ITestOutputHelper output)
             ["Kafka__DlqTopic"] = kafka.DlqTopic,
             ["Postgres__ConnectionString"] = db.ConnectionString,
             ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
+            ["State__Directory"] = Path.Combine(work, "state"),
             ["Monitoring__GroupId"] = $"{topics.Prefix}.monitoring",
             ["ModelStore__Folder"] = Path.Combine(work, "store"),
             ["DOTNET_gcServer"] = "0",

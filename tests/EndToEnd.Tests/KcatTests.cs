@@ -43,6 +43,7 @@ public sealed class KcatTests(ITestOutputHelper output)
             ["Kafka__ModelsTopic"] = topics.Name("models"),
             ["Kafka__DlqTopic"] = topics.Name("dlq"),
             ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
+            ["State__Directory"] = Path.Combine(work, "state"),
             ["Scorer__InitialModel"] = model,
             ["DOTNET_gcServer"] = "0",
         };

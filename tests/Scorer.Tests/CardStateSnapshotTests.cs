@@ -10,15 +10,18 @@ namespace Fraud.Streaming.Scorer.Tests;
 public sealed class CardStateSnapshotTests : IDisposable
 {
     private const string Topic = "fraud.transactions";
+
+    /// <summary>What a scorer on default settings computes.</summary>
+    internal static readonly FeatureSpec Spec = new ScorerOptions().FeatureSpec();
     private readonly TempDirectory _dir = new();
 
     [Fact]
     public void A_snapshot_round_trips_every_card_state_byte_for_byte()
     {
         var cards = Fold(TestData.Transactions(2_000, cards: 150, seed: 7));
-        var snapshot = CardStateSnapshot.Of(Topic, 3, 2_000, cards);
+        var snapshot = CardStateSnapshot.Of(Spec, Topic, 3, 2_000, cards);
 
-        var read = CardStateSnapshot.Deserialize(snapshot.Serialize(), Topic, 3);
+        var read = CardStateSnapshot.Deserialize(snapshot.Serialize(), Spec, Topic, 3);
 
         Assert.Equal(2_000, read.NextOffset);
         Assert.Equal(BatchScorer.Spec.Hash, read.SpecHash);
@@ -30,10 +33,10 @@ public sealed class CardStateSnapshotTests : IDisposable
     public void Scoring_continues_from_a_loaded_snapshot_exactly_as_without_the_interruption()
     {
         var transactions = TestData.Transactions(1_000, cards: 60, seed: 8);
-        var uninterrupted = Features(new CardStateStore(), transactions);
+        var uninterrupted = Features(new CardStateStore(Spec.CardIdleTtlMs), transactions);
 
         var cards = Fold(transactions.Take(600));
-        var loaded = CardStateSnapshot.Deserialize(CardStateSnapshot.Of(Topic, 0, 600, cards).Serialize(), Topic, 0).Cards;
+        var loaded = CardStateSnapshot.Deserialize(CardStateSnapshot.Of(Spec, Topic, 0, 600, cards).Serialize(), Spec, Topic, 0).Cards;
         var resumed = Features(loaded, transactions.Skip(600));
 
         Assert.Equal(uninterrupted.Skip(600 * BatchScorer.Spec.Count).Select(BitConverter.SingleToInt32Bits), resumed.Select(BitConverter.SingleToInt32Bits));
@@ -45,7 +48,7 @@ public sealed class CardStateSnapshotTests : IDisposable
         var cards = Fold(TestData.Transactions(50, cards: 5));
         var other = new CardStateSnapshot("card-v0", "0123456789abcdef", Topic, 1, 50, cards);
 
-        var ex = Assert.Throws<SnapshotRejectedException>(() => CardStateSnapshot.Deserialize(other.Serialize(), Topic, 1));
+        var ex = Assert.Throws<SnapshotRejectedException>(() => CardStateSnapshot.Deserialize(other.Serialize(), Spec, Topic, 1));
 
         Assert.Equal(SnapshotRejectedException.Spec, ex.Code);
         Assert.Contains("card-v0", ex.Message, StringComparison.Ordinal);
@@ -54,21 +57,21 @@ public sealed class CardStateSnapshotTests : IDisposable
     [Fact]
     public void A_truncated_or_misplaced_snapshot_is_refused()
     {
-        var bytes = CardStateSnapshot.Of(Topic, 1, 50, Fold(TestData.Transactions(50, cards: 5))).Serialize();
+        var bytes = CardStateSnapshot.Of(Spec, Topic, 1, 50, Fold(TestData.Transactions(50, cards: 5))).Serialize();
 
         Assert.Equal(SnapshotRejectedException.Format,
-            Assert.Throws<SnapshotRejectedException>(() => CardStateSnapshot.Deserialize(bytes[..^10], Topic, 1)).Code);
+            Assert.Throws<SnapshotRejectedException>(() => CardStateSnapshot.Deserialize(bytes[..^10], Spec, Topic, 1)).Code);
         Assert.Equal(SnapshotRejectedException.Format,
-            Assert.Throws<SnapshotRejectedException>(() => CardStateSnapshot.Deserialize(bytes, Topic, 2)).Code);
+            Assert.Throws<SnapshotRejectedException>(() => CardStateSnapshot.Deserialize(bytes, Spec, Topic, 2)).Code);
         Assert.Equal(SnapshotRejectedException.Format,
-            Assert.Throws<SnapshotRejectedException>(() => CardStateSnapshot.Deserialize("not a snapshot"u8.ToArray(), Topic, 1)).Code);
+            Assert.Throws<SnapshotRejectedException>(() => CardStateSnapshot.Deserialize("not a snapshot"u8.ToArray(), Spec, Topic, 1)).Code);
     }
 
     [Fact]
     public async Task The_folder_store_returns_the_newest_snapshot_and_nothing_before_the_first()
     {
         using var store = SnapshotStore.Create(new StateOptions { Directory = _dir.File("state") }, new ModelStoreOptions(), "scorers");
-        Assert.Null(await store.LoadAsync(Topic, 5, CancellationToken.None));
+        Assert.Null(await store.LoadAsync(Spec, Topic, 5, CancellationToken.None));
 
         await WriteAndLoadAsync(store);
     }
@@ -78,13 +81,13 @@ public sealed class CardStateSnapshotTests : IDisposable
     {
         var root = _dir.File("state");
         using var store = SnapshotStore.Create(new StateOptions { Directory = root }, new ModelStoreOptions(), "scorers");
-        await store.WriteAsync(CardStateSnapshot.Of(Topic, 2, 10, Fold(TestData.Transactions(10, cards: 3))), CancellationToken.None);
+        await store.WriteAsync(CardStateSnapshot.Of(Spec, Topic, 2, 10, Fold(TestData.Transactions(10, cards: 3))), CancellationToken.None);
         var slot = Directory.GetFiles(root, "*.snap", SearchOption.AllDirectories).Single();
         var bytes = await File.ReadAllBytesAsync(slot);
         bytes[^1] ^= 0xff;
         await File.WriteAllBytesAsync(slot, bytes);
 
-        var ex = await Assert.ThrowsAsync<SnapshotRejectedException>(() => store.LoadAsync(Topic, 2, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<SnapshotRejectedException>(() => store.LoadAsync(Spec, Topic, 2, CancellationToken.None));
         Assert.Contains("SHA-256", ex.Message, StringComparison.Ordinal);
     }
 
@@ -99,7 +102,7 @@ public sealed class CardStateSnapshotTests : IDisposable
             SecretKey = TestEnvironment.S3SecretKey,
         };
         using var store = SnapshotStore.Create(new StateOptions { Kind = "s3", Prefix = $"test-state-{Guid.NewGuid():N}" }, s3, "scorers");
-        Assert.Null(await store.LoadAsync(Topic, 5, CancellationToken.None));
+        Assert.Null(await store.LoadAsync(Spec, Topic, 5, CancellationToken.None));
 
         await WriteAndLoadAsync(store);
     }
@@ -112,24 +115,24 @@ public sealed class CardStateSnapshotTests : IDisposable
         foreach (var count in new[] { 300, 600, 900 })
         {
             last = Fold(transactions.Take(count));
-            await store.WriteAsync(CardStateSnapshot.Of(Topic, 5, count, last), CancellationToken.None);
+            await store.WriteAsync(CardStateSnapshot.Of(Spec, Topic, 5, count, last), CancellationToken.None);
         }
 
-        var loaded = await store.LoadAsync(Topic, 5, CancellationToken.None);
+        var loaded = await store.LoadAsync(Spec, Topic, 5, CancellationToken.None);
 
         Assert.NotNull(loaded);
         Assert.Equal(900, loaded.NextOffset);
         Assert.Equal(Bytes(last!), Bytes(loaded.Cards));
-        Assert.Null(await store.LoadAsync(Topic, 4, CancellationToken.None));
+        Assert.Null(await store.LoadAsync(Spec, Topic, 4, CancellationToken.None));
     }
 
     internal static CardStateStore Fold(IEnumerable<Transaction> transactions)
     {
-        var cards = new CardStateStore();
+        var cards = new CardStateStore(Spec.CardIdleTtlMs);
         var scratch = new float[BatchScorer.Spec.Count];
         foreach (var t in transactions)
         {
-            BatchScorer.Fold(cards, t, scratch);
+            BatchScorer.Fold(cards, t, scratch, Spec.CardIdleTtlMs);
         }
         return cards;
     }
@@ -152,7 +155,7 @@ public sealed class CardStateSnapshotTests : IDisposable
         var row = new float[BatchScorer.Spec.Count];
         foreach (var t in transactions)
         {
-            BatchScorer.Fold(cards, t, row);
+            BatchScorer.Fold(cards, t, row, Spec.CardIdleTtlMs);
             all.AddRange(row);
         }
         return all;

@@ -8,11 +8,11 @@ public sealed class ConfigurationTests
     [InlineData("Scorer__MaxBatchSize", "0", "MaxBatchSize")]
     [InlineData("Kafka__BootstrapServers", "", "BootstrapServers")]
     [InlineData("Scorer__GroupId", "", "GroupId")]
-    [InlineData("Scorer__CardIdleDays", "0", "CardIdleDays")]
-    [InlineData("Scorer__CardSweepIntervalSeconds", "0", "CardSweepIntervalSeconds")]
     [InlineData("State__Kind", "nfs", "State:Kind")]
     [InlineData("State__SnapshotIntervalSeconds", "0", "SnapshotIntervalSeconds")]
     [InlineData("State__Kind", "s3", "State:Bucket")]
+    [InlineData("Scorer__CardIdleDays", "0", "CardIdleDays")]
+    [InlineData("Scorer__CardSweepIntervalSeconds", "0", "CardSweepIntervalSeconds")]
     public async Task A_bad_setting_stops_the_worker_at_start_with_exit_2_and_names_the_setting(string variable, string value, string named)
     {
         var dll = RepoPaths.BuiltAssembly("src/Scorer", "Fraud.Streaming.Scorer");

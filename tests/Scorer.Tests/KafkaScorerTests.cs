@@ -49,6 +49,7 @@ public sealed class KafkaScorerTests : IDisposable
             $"--Kafka:DlqTopic={Topic("dlq")}",
             $"--Kafka:ModelsTopic={Topic("models")}",
             $"--Scorer:GroupId={_prefix}.scorer",
+            $"--State:Directory={_dir.File("state")}",
         ]);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };

@@ -90,6 +90,20 @@ public sealed class ScorerRestartTests(ITestOutputHelper output) : IDisposable
             }
             Assert.True(mismatches.Count == 0, $"{mismatches.Count} vectors differ, e.g.\n{string.Join('\n', mismatches.Take(10))}");
             Assert.Equal(Count, seen.Count);
+
+            // Not vacuous: had the restarted scorer begun with empty cards, most of its vectors would differ.
+            var byId = transactions.ToDictionary(t => t.TransactionId, StringComparer.Ordinal);
+            var fresh = new BatchScorer(1);
+            var rescored = Read("a2").Select(v => v.Id).Distinct(StringComparer.Ordinal).ToList();
+            var wouldDiffer = 0;
+            foreach (var id in rescored)
+            {
+                fresh.Add(byId[id], DateTimeOffset.UnixEpoch);
+                wouldDiffer += expected[id].AsSpan().SequenceEqual(fresh.FeaturesAt(0).ToArray().Select(BitConverter.SingleToInt32Bits).ToArray()) ? 0 : 1;
+                fresh.Clear();
+            }
+            output.WriteLine($"{wouldDiffer} of the restarted scorer's {rescored.Count} vectors depend on restored state");
+            Assert.True(wouldDiffer > rescored.Count / 2, $"only {wouldDiffer} of {rescored.Count} vectors depend on restored state");
         }
         finally
         {

@@ -25,7 +25,7 @@ public sealed class StateRestorerTests : IDisposable
         Commit(bootstrap, group, topic, committedAt);
 
         using var snapshots = SnapshotStore.Create(new StateOptions { Directory = _dir.File("state") }, new ModelStoreOptions(), group);
-        await snapshots.WriteAsync(CardStateSnapshot.Of(topic, Partition, snapshotAt, CardStateSnapshotTests.Fold(Valid(transactions, snapshotAt))), CancellationToken.None);
+        await snapshots.WriteAsync(CardStateSnapshot.Of(CardStateSnapshotTests.Spec, topic, Partition, snapshotAt, CardStateSnapshotTests.Fold(Valid(transactions, snapshotAt))), CancellationToken.None);
         using var restorer = Restorer(bootstrap, group, snapshots);
 
         var state = restorer.Restore(new TopicPartition(topic, Partition), new Offset(committedAt), CancellationToken.None);
@@ -58,7 +58,7 @@ public sealed class StateRestorerTests : IDisposable
     {
         var (bootstrap, topic, group, transactions) = await PublishAsync();
         using var snapshots = SnapshotStore.Create(new StateOptions { Directory = _dir.File("ahead") }, new ModelStoreOptions(), group);
-        await snapshots.WriteAsync(CardStateSnapshot.Of(topic, Partition, 350, CardStateSnapshotTests.Fold(Valid(transactions, 350))), CancellationToken.None);
+        await snapshots.WriteAsync(CardStateSnapshot.Of(CardStateSnapshotTests.Spec, topic, Partition, 350, CardStateSnapshotTests.Fold(Valid(transactions, 350))), CancellationToken.None);
         using var restorer = Restorer(bootstrap, group, snapshots);
 
         var state = restorer.Restore(new TopicPartition(topic, Partition), new Offset(200), CancellationToken.None);
