@@ -19,7 +19,7 @@ internal sealed class FeaturesJob(string? transactionsPath, string postgresConne
         try
         {
             await using var dataSource = transactionsPath is null ? await PostgresAccess.OpenAsync(postgresConnectionString, cancellationToken) : null;
-            IHistorySource source = transactionsPath is null ? new PostgresHistorySource(dataSource!) : new JsonlHistorySource(transactionsPath, null);
+            IHistorySource source = transactionsPath is null ? new PostgresHistorySource(dataSource!, withLabels: false) : new JsonlHistorySource(transactionsPath, null);
             try
             {
                 await WriteAsync(source, cancellationToken);
