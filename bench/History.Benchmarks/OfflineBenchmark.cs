@@ -30,10 +30,13 @@ internal static class OfflineBenchmark
         Console.WriteLine($"# server: psql -c '{PostgresHistorySource.TransactionsQuery.ReplaceLineEndings(" ")}' > /dev/null");
         Console.WriteLine("stage | seconds | rows/s | client cpu s | server cpu s");
 
+        // The client's share on one core, without the server or the driver: the COPY bytes captured once.
+        var (captured, labels) = await CaptureAsync(dataSource);
         var stages = new (string Name, Func<Task<long>> Run)[]
         {
             ("server: COPY labels, bytes discarded", () => DrainAsync(dataSource, PostgresHistorySource.LabelsQuery)),
             ("server: COPY transactions, bytes discarded", () => DrainAsync(dataSource, PostgresHistorySource.TransactionsQuery)),
+            ("client only: captured COPY bytes in memory + labels + features table", () => Task.FromResult(ClientOnly(captured, labels))),
             ("parse only: history with labels, no features", () => ParseOnlyAsync(dataSource)),
             ("before: Npgsql exporter per column + features table", () => ExporterAsync(dataSource)),
             ("train path: history with labels + features table", () => TrainPathAsync(dataSource)),
@@ -74,6 +77,26 @@ internal static class OfflineBenchmark
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {bytes} bytes in {calls} reads"));
         return -1;
+    }
+
+    private static async Task<(byte[] Copy, Dictionary<string, bool> Labels)> CaptureAsync(NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        var labels = await PostgresHistorySource.ReadLabelsAsync(connection, CancellationToken.None);
+        await using var copy = await connection.BeginRawBinaryCopyAsync(PostgresHistorySource.TransactionsQuery);
+        using var bytes = new MemoryStream();
+        await copy.CopyToAsync(bytes);
+        return (bytes.ToArray(), labels);
+    }
+
+    private static long ClientOnly(byte[] captured, Dictionary<string, bool> labels)
+    {
+        var builder = new FeatureTableBuilder(CardFeatureExtractor.Spec);
+        foreach (var row in PostgresHistorySource.Parse(new MemoryStream(captured, writable: false), labels, CancellationToken.None))
+        {
+            builder.Add(row);
+        }
+        return builder.Build().RowCount > 0 ? builder.TransactionCount : 0;
     }
 
     private static async Task<long> ParseOnlyAsync(NpgsqlDataSource dataSource)

@@ -40,8 +40,18 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var labels = withLabels ? await ReadLabelsAsync(connection, cancellationToken) : null;
-        var state = new TransactionState(labels);
         await using var copy = await connection.BeginRawBinaryCopyAsync(TransactionsQuery, cancellationToken);
+        foreach (var row in Parse(copy, labels, cancellationToken))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>The rows of a binary COPY of <see cref="TransactionsQuery"/>, each with its label from <paramref name="labels"/>.</summary>
+    /// <exception cref="InvalidDataException">the bytes are not that COPY's output.</exception>
+    public static IEnumerable<HistoryRow> Parse(Stream copy, Dictionary<string, bool>? labels, CancellationToken cancellationToken)
+    {
+        var state = new TransactionState(labels);
         using var stream = new PgBinaryCopyStream(copy, TransactionColumns);
         while (!stream.Finished)
         {
@@ -55,7 +65,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         }
     }
 
-    private static async Task<Dictionary<string, bool>> ReadLabelsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    internal static async Task<Dictionary<string, bool>> ReadLabelsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var labels = new Dictionary<string, bool>(StringComparer.Ordinal);
         await using var copy = await connection.BeginRawBinaryCopyAsync(LabelsQuery, cancellationToken);
