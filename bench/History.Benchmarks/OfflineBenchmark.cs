@@ -79,7 +79,7 @@ internal static class OfflineBenchmark
         return -1;
     }
 
-    private static async Task<(byte[] Copy, Dictionary<string, bool> Labels)> CaptureAsync(NpgsqlDataSource dataSource)
+    private static async Task<(byte[] Copy, LabelIndex Labels)> CaptureAsync(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         var labels = await PostgresHistorySource.ReadLabelsAsync(connection, CancellationToken.None);
@@ -89,7 +89,7 @@ internal static class OfflineBenchmark
         return (bytes.ToArray(), labels);
     }
 
-    private static long ClientOnly(byte[] captured, Dictionary<string, bool> labels)
+    private static long ClientOnly(byte[] captured, LabelIndex labels)
     {
         var builder = new FeatureTableBuilder(CardFeatureExtractor.Spec);
         foreach (var row in PostgresHistorySource.Parse(new MemoryStream(captured, writable: false), labels, CancellationToken.None))

@@ -13,8 +13,9 @@ namespace Fraud.Streaming.Trainer.History;
 /// <remarks>
 /// <para>Only the columns a transaction's features read are copied (<c>ip</c>, <c>email_domain</c> and
 /// <c>attributes</c> are not: no feature uses them, and every copied byte costs the server and the parser).</para>
-/// <para>Labels are a second COPY into a dictionary rather than a join in the query: Postgres cannot keep the
-/// index order through a hash join, so the join cost a full sort of the history, three times the whole read.</para>
+/// <para>Labels are a second COPY into a <see cref="LabelIndex"/> rather than a join in the query: Postgres
+/// cannot keep the index order through a hash join, so the join cost a full sort of the history, three times
+/// the whole read.</para>
 /// </remarks>
 internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool withLabels = true) : IHistorySource
 {
@@ -49,7 +50,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
 
     /// <summary>The rows of a binary COPY of <see cref="TransactionsQuery"/>, each with its label from <paramref name="labels"/>.</summary>
     /// <exception cref="InvalidDataException">the bytes are not that COPY's output.</exception>
-    public static IEnumerable<HistoryRow> Parse(Stream copy, Dictionary<string, bool>? labels, CancellationToken cancellationToken)
+    public static IEnumerable<HistoryRow> Parse(Stream copy, LabelIndex? labels, CancellationToken cancellationToken)
     {
         var state = new TransactionState(labels);
         using var stream = new PgBinaryCopyStream(copy, TransactionColumns);
@@ -65,9 +66,9 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         }
     }
 
-    internal static async Task<Dictionary<string, bool>> ReadLabelsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    internal static async Task<LabelIndex> ReadLabelsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var labels = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var labels = new LabelIndex();
         await using var copy = await connection.BeginRawBinaryCopyAsync(LabelsQuery, cancellationToken);
         using var stream = new PgBinaryCopyStream(copy, 2);
         while (!stream.Finished)
@@ -78,18 +79,20 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         return labels;
     }
 
-    private static void ReadLabel(ref PgBinaryCopyParser row, Dictionary<string, bool> labels)
+    private static void ReadLabel(ref PgBinaryCopyParser row, LabelIndex labels)
     {
-        var id = Utf8StringPool.Decode(row.NotNull("labels.transaction_id"));
-        labels[id] = row.Bool() ?? throw new InvalidDataException($"label of {id} has a NULL is_fraud");
+        var id = row.NotNull("labels.transaction_id");
+        labels.Set(id, row.Bool() ?? throw new InvalidDataException($"label of {Utf8StringPool.Decode(id)} has a NULL is_fraud"));
     }
 
     private static void ReadTransaction(ref PgBinaryCopyParser row, TransactionState state)
     {
         var pool = state.Strings;
+        var id = row.NotNull("transaction_id");
+        bool? isFraud = state.Labels is { } labels && labels.TryGet(id, out var label) ? label : null;
         var transaction = new Transaction
         {
-            TransactionId = Utf8StringPool.Decode(row.NotNull("transaction_id")),
+            TransactionId = Utf8StringPool.Decode(id),
             CardId = pool.Get(row.NotNull("card_id")),
             EventTime = new DateTimeOffset(row.TimestampTicks("event_time"), TimeSpan.Zero),
             MerchantId = pool.Get(row.NotNull("merchant_id")),
@@ -100,13 +103,12 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
             Channel = pool.Get(row.NotNull("channel")),
             DeviceId = row.Field(out var noDevice) is var device && noDevice ? null : pool.Get(device),
         };
-        bool? isFraud = state.Labels is { } labels && labels.TryGetValue(transaction.TransactionId, out var label) ? label : null;
         state.Rows.Add(new HistoryRow(transaction, isFraud));
     }
 
-    private sealed class TransactionState(Dictionary<string, bool>? labels)
+    private sealed class TransactionState(LabelIndex? labels)
     {
-        public Dictionary<string, bool>? Labels { get; } = labels;
+        public LabelIndex? Labels { get; } = labels;
         public Utf8StringPool Strings { get; } = new();
         public List<HistoryRow> Rows { get; } = new(BatchRows);
     }
