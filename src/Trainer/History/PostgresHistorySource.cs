@@ -40,6 +40,8 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     public async IAsyncEnumerable<HistoryRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Both COPYs in one snapshot, so rows and labels written meanwhile are in both or in neither.
+        await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var labels = withLabels ? await ReadLabelsAsync(connection, cancellationToken) : null;
         await using var copy = await connection.BeginRawBinaryCopyAsync(TransactionsQuery, cancellationToken);
         foreach (var row in Parse(copy, labels, cancellationToken))
