@@ -26,7 +26,7 @@ internal sealed class FeaturesJob(
         try
         {
             await using var dataSource = transactionsPath is null ? await PostgresAccess.OpenAsync(postgresConnectionString, cancellationToken) : null;
-            IHistorySource source = transactionsPath is null ? new PostgresHistorySource(dataSource!) : new JsonlHistorySource(transactionsPath, null);
+            IHistorySource source = transactionsPath is null ? new PostgresHistorySource(dataSource!, withLabels: false) : new JsonlHistorySource(transactionsPath, null);
             try
             {
                 await WriteAsync(source, cancellationToken);

@@ -55,4 +55,33 @@ public sealed class FeatureTableBuilderTests
         var ex = Assert.Throws<InvalidDataException>(() => builder.Add(new HistoryRow(Tx("a", 1), false)));
         Assert.Contains("event-time order", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Rows_keep_their_order_and_values_across_the_builders_chunks()
+    {
+        // More labelled rows than one chunk (65,536) holds, every second transaction unlabelled.
+        var (transactions, _) = SyntheticHistory.Generate(seed: 5, cards: 2000, transactionsPerCard: 70);
+        var sorted = transactions.OrderBy(t => t, Comparer<Transaction>.Create(HistoryOrder.Compare)).ToList();
+        var builder = new FeatureTableBuilder(FeatureSpec.CardV1);
+        var reference = new PointInTimeFeatures(FeatureSpec.CardV1);
+        var expected = new List<(string Id, bool Label, float[] Features)>();
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            bool? label = i % 2 == 0 ? i % 3 == 0 : null;
+            builder.Add(new HistoryRow(sorted[i], label));
+            var features = reference.Next(sorted[i]).ToArray();
+            if (label is { } l)
+            {
+                expected.Add((sorted[i].TransactionId, l, features));
+            }
+        }
+
+        var table = builder.Build();
+
+        Assert.True(table.RowCount > 65_536, $"only {table.RowCount} rows");
+        Assert.Equal(expected.Count, table.RowCount);
+        Assert.Equal(expected.Select(e => e.Id), table.TransactionIds);
+        Assert.Equal(expected.Select(e => e.Label), table.Labels);
+        Assert.Equal(expected.SelectMany(e => e.Features).Select(BitConverter.SingleToInt32Bits), table.Features.Select(BitConverter.SingleToInt32Bits));
+    }
 }

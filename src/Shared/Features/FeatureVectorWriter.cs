@@ -7,7 +7,9 @@ namespace Fraud.Streaming.Shared.Features;
 /// Writes feature vectors as JSON lines, <c>{"transaction_id":"...","features":[...]}</c>: the format both
 /// <c>scorer score-file --emit-features</c> and <c>trainer features</c> produce, so their files compare line by
 /// line. Floats are written in their shortest round-trip form, so parsing a value back gives the same bits.
-/// Does not own the stream.
+/// JSON has no infinities or NaN, which a valid but enormous amount produces (it overflows float32): those are
+/// written as the strings <c>"Infinity"</c>, <c>"-Infinity"</c> and <c>"NaN"</c>, as System.Text.Json's named
+/// floating-point literals are. Does not own the stream.
 /// </summary>
 public sealed class FeatureVectorWriter(Stream stream) : IDisposable
 {
@@ -24,7 +26,14 @@ public sealed class FeatureVectorWriter(Stream stream) : IDisposable
         _writer.WriteStartArray("features"u8);
         foreach (var value in features)
         {
-            _writer.WriteNumberValue(value);
+            if (float.IsFinite(value))
+            {
+                _writer.WriteNumberValue(value);
+            }
+            else
+            {
+                _writer.WriteStringValue(float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+            }
         }
         _writer.WriteEndArray();
         _writer.WriteEndObject();
@@ -46,7 +55,15 @@ public sealed class FeatureVectorWriter(Stream stream) : IDisposable
         var i = 0;
         foreach (var element in array.EnumerateArray())
         {
-            features[i++] = element.GetSingle();
+            features[i++] = element.ValueKind == JsonValueKind.String
+                ? element.GetString() switch
+                {
+                    "NaN" => float.NaN,
+                    "Infinity" => float.PositiveInfinity,
+                    "-Infinity" => float.NegativeInfinity,
+                    var other => throw new JsonException($"feature {i - 1} is the string \"{other}\", not a number"),
+                }
+                : element.GetSingle();
         }
         return (id, features);
     }

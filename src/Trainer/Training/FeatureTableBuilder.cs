@@ -7,24 +7,18 @@ namespace Fraud.Streaming.Trainer.Training;
 /// The training table: history through <see cref="PointInTimeFeatures"/> (the scorer's per-event pipeline).
 /// Every transaction updates state; only labelled ones become training rows.
 /// </summary>
-internal sealed class FeatureTableBuilder
+/// <remarks>
+/// Rows collect in fixed-size chunks and are copied once, into arrays of the exact size, by <see cref="Build"/>.
+/// Doubling one array instead copied and zeroed the features (hundreds of MB for millions of rows) about three
+/// times over, which with the page faults of fresh memory was a third of the offline path's time.
+/// </remarks>
+internal sealed class FeatureTableBuilder(FeatureSpec spec)
 {
-    private readonly PointInTimeFeatures _pipeline;
-    private readonly int _featureCount;
-    private float[] _features;
-    private bool[] _labels;
-    private DateTimeOffset[] _times;
-    private string[] _ids;
+    private const int ChunkRows = 1 << 16;
 
-    public FeatureTableBuilder(FeatureSpec spec)
-    {
-        _featureCount = spec.Count;
-        _pipeline = new PointInTimeFeatures(spec);
-        _features = new float[1024 * _featureCount];
-        _labels = new bool[1024];
-        _times = new DateTimeOffset[1024];
-        _ids = new string[1024];
-    }
+    private readonly PointInTimeFeatures _pipeline = new(spec);
+    private readonly int _featureCount = spec.Count;
+    private readonly List<Chunk> _chunks = [];
 
     public long TransactionCount => _pipeline.TransactionCount;
     public int LabelledCount { get; private set; }
@@ -39,25 +33,43 @@ internal sealed class FeatureTableBuilder
         {
             return;
         }
-        if (LabelledCount == _labels.Length)
+        var index = LabelledCount % ChunkRows;
+        if (index == 0)
         {
-            var capacity = _labels.Length * 2;
-            Array.Resize(ref _features, capacity * _featureCount);
-            Array.Resize(ref _labels, capacity);
-            Array.Resize(ref _times, capacity);
-            Array.Resize(ref _ids, capacity);
+            _chunks.Add(new Chunk(_featureCount));
         }
-        features.CopyTo(_features.AsSpan(LabelledCount * _featureCount));
-        _labels[LabelledCount] = isFraud;
-        _times[LabelledCount] = t.EventTime;
-        _ids[LabelledCount] = t.TransactionId;
+        var chunk = _chunks[^1];
+        features.CopyTo(chunk.Features.AsSpan(index * _featureCount));
+        chunk.Labels[index] = isFraud;
+        chunk.Times[index] = t.EventTime;
+        chunk.Ids[index] = t.TransactionId;
         LabelledCount++;
     }
 
-    public FeatureTable Build() => new(
-        _featureCount,
-        _features.AsSpan(0, LabelledCount * _featureCount).ToArray(),
-        _labels.AsSpan(0, LabelledCount).ToArray(),
-        _times.AsSpan(0, LabelledCount).ToArray(),
-        _ids.AsSpan(0, LabelledCount).ToArray());
+    public FeatureTable Build()
+    {
+        var features = GC.AllocateUninitializedArray<float>(LabelledCount * _featureCount);
+        var labels = new bool[LabelledCount];
+        var times = new DateTimeOffset[LabelledCount];
+        var ids = new string[LabelledCount];
+        for (var c = 0; c < _chunks.Count; c++)
+        {
+            var start = c * ChunkRows;
+            var rows = Math.Min(ChunkRows, LabelledCount - start);
+            var chunk = _chunks[c];
+            chunk.Features.AsSpan(0, rows * _featureCount).CopyTo(features.AsSpan(start * _featureCount));
+            chunk.Labels.AsSpan(0, rows).CopyTo(labels.AsSpan(start));
+            chunk.Times.AsSpan(0, rows).CopyTo(times.AsSpan(start));
+            chunk.Ids.AsSpan(0, rows).CopyTo(ids.AsSpan(start));
+        }
+        return new FeatureTable(_featureCount, features, labels, times, ids);
+    }
+
+    private sealed class Chunk(int featureCount)
+    {
+        public float[] Features { get; } = GC.AllocateUninitializedArray<float>(ChunkRows * featureCount);
+        public bool[] Labels { get; } = new bool[ChunkRows];
+        public DateTimeOffset[] Times { get; } = new DateTimeOffset[ChunkRows];
+        public string[] Ids { get; } = new string[ChunkRows];
+    }
 }
