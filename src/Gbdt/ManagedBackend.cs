@@ -56,60 +56,78 @@ internal sealed class ManagedBackend : IGbdtBackend
         var blocks = (_n + BlockRows - 1) / BlockRows;
         var maxG = new double[blocks];
         var maxH = new double[blocks];
+        var kept = new int[blocks];
         var all = _rows.RowSubsample >= 1.0;
         var cutoff = KernelMath.SampleCutoff(_rows.RowSubsample);
         Parallel.For(0, blocks, _parallel, blk =>
         {
             var end = Math.Min(_n, (blk + 1) * BlockRows);
             double mg = 0, mh = 0;
+            var count = 0;
+            var margin = _margin;
+            var labels = _rows.Labels;
+            var gs = _g;
+            var hs = _h;
             for (var i = blk * BlockRows; i < end; i++)
             {
                 if (!all && !KernelMath.RowSampled(_rows.Seed, round, i, cutoff))
                 {
-                    _g[i] = 0;
-                    _h[i] = 0;
+                    gs[i] = 0;
+                    hs[i] = -1; // marks the row as left out of this round's sample (a sampled row's hessian is ≥ 0)
                     continue;
                 }
-                var p = KernelMath.Sigmoid(_margin[i]);
-                var label = _rows.Labels[i];
+                var p = KernelMath.Sigmoid(margin[i]);
+                var label = labels[i];
                 var w = label ? _rows.PositiveWeight : 1.0;
                 var g = w * (p - (label ? 1.0 : 0.0));
                 var h = w * p * (1.0 - p);
-                _g[i] = g;
-                _h[i] = h;
+                gs[i] = g;
+                hs[i] = h;
                 mg = Math.Max(mg, Math.Abs(g));
                 mh = Math.Max(mh, h);
+                count++;
             }
             maxG[blk] = mg;
             maxH[blk] = mh;
+            kept[blk] = count;
         });
         var scaleG = TrainingRows.ScaleFor(maxG.Max());
         var scaleH = TrainingRows.ScaleFor(maxH.Max());
+        var offsets = new int[blocks];
+        _sampled = 0;
+        for (var blk = 0; blk < blocks; blk++)
+        {
+            offsets[blk] = _sampled;
+            _sampled += kept[blk];
+        }
         var sumG = new long[blocks];
         var sumH = new long[blocks];
         Parallel.For(0, blocks, _parallel, blk =>
         {
             var end = Math.Min(_n, (blk + 1) * BlockRows);
             long sg = 0, sh = 0;
+            var next = offsets[blk];
+            var gs = _g;
+            var hs = _h;
+            var grad = _grad;
+            var index = _index;
             for (var i = blk * BlockRows; i < end; i++)
             {
-                var g = (int)KernelMath.Quantize(_g[i], scaleG);
-                var h = (int)KernelMath.Quantize(_h[i], scaleH);
-                _grad[i] = new GradientPair { G = g, H = h };
+                if (hs[i] < 0)
+                {
+                    grad[i] = default;
+                    continue;
+                }
+                var g = (int)KernelMath.Quantize(gs[i], scaleG);
+                var h = (int)KernelMath.Quantize(hs[i], scaleH);
+                grad[i] = new GradientPair { G = g, H = h };
                 sg += g;
                 sh += h;
+                index[next++] = i;
             }
             sumG[blk] = sg;
             sumH[blk] = sh;
         });
-        _sampled = 0;
-        for (var i = 0; i < _n; i++)
-        {
-            if (all || KernelMath.RowSampled(_rows.Seed, round, i, cutoff))
-            {
-                _index[_sampled++] = i;
-            }
-        }
         _segments[0] = (0, _sampled);
         _leafSegments.Clear();
         EnsureCapacity(ref _hist, 1);
@@ -169,23 +187,22 @@ internal sealed class ManagedBackend : IGbdtBackend
             var (start, count) = _segments[i];
             var column = bins.AsSpan(decision.Feature * _n, _n);
             var left = start;
-            var right = 0;
+            var right = start;
             var bin = decision.Bin;
-            var index = _index;
-            var scratch = _scratch;
-            for (var k = start; k < start + count; k++)
+            var index = _index.AsSpan(0, start + count);
+            var scratch = _scratch.AsSpan(0, start + count);
+            // Branch-free: the row goes to both places and only the side it belongs to advances.
+            for (var k = start; k < index.Length; k++)
             {
                 var row = index[k];
-                if (column[row] <= bin)
-                {
-                    index[left++] = row;
-                }
-                else
-                {
-                    scratch[start + right++] = row;
-                }
+                var goesLeft = column[row] <= bin ? 1 : 0;
+                index[left] = row;
+                scratch[right] = row;
+                left += goesLeft;
+                right += 1 - goesLeft;
             }
-            Array.Copy(scratch, start, index, left, right);
+            right -= start;
+            scratch.Slice(start, right).CopyTo(index[left..]);
             _nextSegments[decision.LeftSlot] = (start, left - start);
             _nextSegments[decision.LeftSlot + 1] = (left, right);
         });
