@@ -10,8 +10,10 @@ namespace Fraud.Streaming.Scorer;
 /// transactions added so far when first needed (<see cref="FeaturesAt"/>, <see cref="Score"/>, <see cref="Clear"/>),
 /// in the order added, with the card lookups pipelined (<see cref="CardBatchPipeline"/>): the same values as one
 /// at a time, without waiting on memory for every card of a large store.
-/// Features depend only on the feature spec, never on the model, so a model swap between batches changes scores
-/// and nothing else. Not thread-safe: one instance per scoring loop (it owns the per-card state).
+/// The card features depend only on the feature spec, never on the model. The merchant features (the vector's tail,
+/// for a spec that has them) come from the frozen table of the model that scores the batch (<see cref="Score"/>),
+/// so a model swap between batches swaps the table with it and leaves the per-card state alone.
+/// Not thread-safe: one instance per scoring loop (it owns the per-card state).
 /// </summary>
 internal sealed class BatchScorer
 {
@@ -44,8 +46,8 @@ internal sealed class BatchScorer
         _verdicts = new Verdict[capacity];
     }
 
-    /// <summary>The pipeline's spec with the default card idle time.</summary>
-    public static FeatureSpec Spec => CardFeatureExtractor.Spec;
+    /// <summary>The pipeline's spec with the default card idle time: the card features, then the merchant table's.</summary>
+    public static FeatureSpec Spec => FeatureSpec.CardMerchantV1;
 
     /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
     public FeatureSpec ComputedSpec { get; }
@@ -108,6 +110,10 @@ internal sealed class BatchScorer
 
     public Transaction TransactionAt(int index) => _transactions[index];
 
+    /// <summary>
+    /// The transaction's feature vector. With merchant features, the tail is written by <see cref="Score"/> from the
+    /// scoring model's table: read vectors after scoring (as <c>score-file</c> and the feature log do).
+    /// </summary>
     public ReadOnlySpan<float> FeaturesAt(int index)
     {
         ComputePending();
@@ -125,6 +131,11 @@ internal sealed class BatchScorer
             return [];
         }
         ComputePending();
+        if (ComputedSpec.HasMerchantFeatures)
+        {
+            AppendMerchantFeatures(model.Merchants
+                ?? throw new InvalidOperationException($"model {model.Version} has no merchant table for spec {ComputedSpec.Name}"));
+        }
         model.Onnx.Score(_features, Count, _scores);
         var thresholds = model.Manifest.Thresholds;
         var version = model.Version;
@@ -187,6 +198,15 @@ internal sealed class BatchScorer
         Array.Clear(_stores, 0, Count);
         Array.Clear(_verdicts, 0, Count);
         Count = 0;
+    }
+
+    /// <summary>The same stage the offline path runs after the card features (<see cref="MerchantTable.Append"/>).</summary>
+    private void AppendMerchantFeatures(MerchantTable merchants)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            merchants.Append(_transactions[i].MerchantId, _features.AsSpan(i * FeatureCount, FeatureCount));
+        }
     }
 
     /// <summary>Features for every transaction added but not yet computed, in the order added.</summary>

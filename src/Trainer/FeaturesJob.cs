@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
 using Npgsql;
@@ -13,13 +14,16 @@ namespace Fraud.Streaming.Trainer;
 /// <c>scorer score-file --emit-features</c>. The parity tests compare the two files bit for bit.
 /// </summary>
 /// <param name="cardIdleDays">the card idle time of the feature spec, as the scorer's.</param>
+/// <param name="modelDirectory">a model package: the features are that model's (its spec, its frozen merchant
+/// table), exactly what the scorer serving it computes. Without one, only the card features (card-v1).</param>
 internal sealed class FeaturesJob(
     string? transactionsPath,
     string postgresConnectionString,
     string outPath,
     TextWriter output,
     TextWriter error,
-    int cardIdleDays = FeatureSpec.DefaultCardIdleDays)
+    int cardIdleDays = FeatureSpec.DefaultCardIdleDays,
+    string? modelDirectory = null)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -42,6 +46,11 @@ internal sealed class FeaturesJob(
             await error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.PostgresUnavailable;
         }
+        catch (ModelRejectedException ex)
+        {
+            await error.WriteLineAsync($"error: model in '{modelDirectory}' rejected ({ex.Code}): {ex.Message}");
+            return ExitCodes.Failed;
+        }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
@@ -49,16 +58,30 @@ internal sealed class FeaturesJob(
         }
     }
 
+    /// <summary>The spec and merchant table to compute: the model package's (checked as the scorer checks them), or card-v1.</summary>
+    /// <exception cref="ModelRejectedException">the package is unreadable, for another spec, or its table is bad.</exception>
+    private (FeatureSpec Spec, MerchantTable? Merchants) Pipeline()
+    {
+        if (modelDirectory is null)
+        {
+            return (CardFeatureExtractor.Spec.WithCardIdleDays(cardIdleDays), null);
+        }
+        var (manifest, _, tableBytes) = ModelPackage.Read(modelDirectory);
+        var spec = FeatureSpec.CardMerchantV1.WithCardIdleDays(cardIdleDays);
+        ModelPackage.CheckFeatureSpec(manifest, spec, "trainer features");
+        return (spec, ModelPackage.CheckMerchantTable(manifest, tableBytes));
+    }
+
     private async Task WriteAsync(IHistorySource source, CancellationToken cancellationToken)
     {
+        var (spec, merchants) = Pipeline();
         var clock = Stopwatch.StartNew();
         var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
-        var spec = CardFeatureExtractor.Spec.WithCardIdleDays(cardIdleDays);
-        var pipeline = new PointInTimeFeatures(spec);
+        var pipeline = new PointInTimeFeatures(spec, merchants);
         await using (var stream = new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
         {
             using var writer = new FeatureVectorWriter(stream);

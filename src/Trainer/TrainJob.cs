@@ -55,7 +55,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 
     private async Task<int> RunCoreAsync(CancellationToken cancellationToken)
     {
-        var spec = FeatureSpec.CardV1.WithCardIdleDays(settings.CardIdleDays);
+        var spec = FeatureSpec.CardMerchantV1.WithCardIdleDays(settings.CardIdleDays);
         var needsPostgres = settings.Register || !settings.FromFiles;
         await using var dataSource = needsPostgres ? await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken) : null;
         var registry = settings.Register ? new ModelRegistry(dataSource!) : null;
@@ -78,8 +78,12 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             throw new PostgresUnavailableException($"reading history from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
         }
         var all = builder.Build();
+        var merchants = builder.Merchants ?? throw new InvalidOperationException($"spec {spec.Name} built no merchant table");
+        var merchantBytes = merchants.Serialize();
         Phase("read+features", watch.Elapsed,
-            $"{builder.TransactionCount} transactions ({all.RowCount} labelled, {all.FraudCount} fraud, {builder.CardCount} cards) from {source.Description}, {Rate(builder.TransactionCount, watch.Elapsed)} rows/s");
+            $"{builder.TransactionCount} transactions ({all.RowCount} labelled training rows, {all.FraudCount} fraud, {builder.CardCount} cards) from {source.Description}, {Rate(builder.TransactionCount, watch.Elapsed)} rows/s");
+        Log("read+features", Invariant(
+            $"merchant table: {merchants.MerchantCount} merchants from the {merchants.SourceRows} labelled rows before {DateTimeOffset.FromUnixTimeMilliseconds(merchants.CutoffMs):O} (not training rows)"));
         if (source is JsonlHistorySource { OrphanLabels: > 0 } files)
         {
             Log("read+features", $"{files.OrphanLabels} labels name no transaction in the file and were ignored");
@@ -92,6 +96,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["holdout_fraction"] = Invariant(settings.HoldoutFraction),
+            ["merchant_table_fraction"] = Invariant(FeatureTableBuilder.DefaultMerchantTableFraction),
             ["validation_fraction"] = Invariant(settings.ValidationFraction),
             ["thresholds"] = settings.ThresholdMode == ThresholdMode.Cost ? "cost" : "fpr",
         };
@@ -112,7 +117,9 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             parameters[key] = value;
         }
         // Device and threads stay out: they do not change the model, so the same window on another machine is no new version.
-        var contentHash = ContentHash.Compute(all, spec.Hash, parameters.Append(new("algorithm", algorithm)));
+        // The table comes from rows the training table does not hold, so its bytes are part of what identifies the model.
+        var contentHash = ContentHash.Compute(all, spec.Hash, parameters.Append(new("algorithm", algorithm))
+            .Append(new("merchant_table_sha256", ModelPackage.Sha256(merchantBytes))));
 
         if (registry is not null
             && await registry.FindByContentAsync(settings.ModelName, contentHash, spec.Hash, cancellationToken) is { } existing)
@@ -219,12 +226,15 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             Parameters = parameters,
             Metrics = metrics,
             Reference = FeatureReferences.Compute(train, spec.Names),
+            MerchantTable = new MerchantTableInfo(
+                new Uri(Path.GetFullPath(Path.Combine(settings.OutDirectory, ModelPackage.MerchantTableFileName))).AbsoluteUri,
+                ModelPackage.Sha256(merchantBytes), merchants.MerchantCount, DateTimeOffset.FromUnixTimeMilliseconds(merchants.CutoffMs), merchants.SourceRows),
         };
         var summary = new TrainingSummary(builder.TransactionCount, split, maxDiff, settings.ThresholdMode, settings.Costs, choice,
             CostThresholdChooser.ExpectedCost(scores, holdout.Labels, choice.Review, choice.Decline, settings.Costs),
             settings.ReviewFpr, settings.DeclineFpr, evaluator.At(choice.Review), evaluator.At(choice.Decline), calibration, plots, _timings);
-        WritePackage(manifest, onnx, summary);
-        Log("out", $"wrote {ModelPackage.OnnxFileName}, {ModelPackage.ManifestFileName}, report.md, {string.Join(", ", plots)} to {settings.OutDirectory}");
+        WritePackage(manifest, onnx, merchantBytes, summary);
+        Log("out", $"wrote {ModelPackage.OnnxFileName}, {ModelPackage.MerchantTableFileName}, {ModelPackage.ManifestFileName}, report.md, {string.Join(", ", plots)} to {settings.OutDirectory}");
 
         if (registry is null)
         {
@@ -244,7 +254,8 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             try
             {
                 var uri = await store.PutAsync(settings.ModelName, version, ModelPackage.OnnxFileName, onnx, cancellationToken);
-                manifest = manifest with { ArtifactUri = uri };
+                var tableUri = await store.PutAsync(settings.ModelName, version, ModelPackage.MerchantTableFileName, merchantBytes, cancellationToken);
+                manifest = manifest with { ArtifactUri = uri, MerchantTable = manifest.MerchantTable! with { Uri = tableUri } };
                 await store.PutAsync(settings.ModelName, version, ModelPackage.ManifestFileName, ContractJson.Serialize(manifest), cancellationToken);
             }
             finally
@@ -257,7 +268,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             await error.WriteLineAsync($"error: model store failed, nothing registered: {PostgresAccess.OneLine(ex)}");
             return ExitCodes.StoreFailed;
         }
-        WritePackage(manifest, onnx, summary); // --out mirrors what gets registered
+        WritePackage(manifest, onnx, merchantBytes, summary); // --out mirrors what gets registered
         Phase("store", watch.Elapsed, $"artifact {manifest.ArtifactUri} (SHA-256 verified)");
 
         var comparison = await MeasureChampionAsync(registry, holdout, spec, cancellationToken);
@@ -322,9 +333,9 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
     internal static string CodeVersion { get; } =
         typeof(TrainJob).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    private void WritePackage(ModelManifest manifest, byte[] onnx, TrainingSummary summary)
+    private void WritePackage(ModelManifest manifest, byte[] onnx, byte[] merchantTable, TrainingSummary summary)
     {
-        ModelPackage.Write(settings.OutDirectory, manifest, onnx);
+        ModelPackage.Write(settings.OutDirectory, manifest, onnx, merchantTable);
         File.WriteAllText(Path.Combine(settings.OutDirectory, "report.md"), ReportWriter.Render(manifest, summary));
     }
 
@@ -365,11 +376,21 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
                 Log("compare", $"champion {champion.Version}: fetched artifact does not match its SHA-256; comparing stored ROC-AUC instead");
                 return null;
             }
+            if (spec.HasMerchantFeatures)
+            {
+                // The champion was trained with its own merchant table: score it on the rows as it would read them.
+                var championManifest = ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(champion.Manifest));
+                var tableUri = championManifest.MerchantTable?.Uri
+                    ?? throw new ModelRejectedException(ModelRejectedException.BadManifest, "its manifest names no merchant table");
+                var tableBytes = await ModelStoreFactory.FetchAsync(tableUri, settings.Store, cancellationToken);
+                holdout = holdout.WithMerchantFeatures(ModelPackage.CheckMerchantTable(championManifest, tableBytes));
+            }
             var auc = new BinaryEvaluator(ScoreWithOnnx(artifact, holdout, spec.Count), holdout.Labels).RocAuc();
             Phase("compare", watch.Elapsed, Invariant($"champion {champion.Version} on this holdout: roc_auc={auc:F4}"));
             return new ChampionComparison(champion.Version, auc);
         }
-        catch (Exception ex) when (ex is ModelRejectedException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException)
+        catch (Exception ex) when (ex is ModelRejectedException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException
+                                       or System.Text.Json.JsonException or IOException)
         {
             Log("compare", $"champion {champion.Version} could not be scored on this holdout ({ex.Message}); comparing stored ROC-AUC instead");
             return null;

@@ -73,9 +73,13 @@ internal static class TrainerCli
         var transactions = new Option<FileInfo?>("--transactions") { Description = "read history from this JSONL file of transactions instead of Postgres" };
         var outFile = new Option<FileInfo>("--out") { Description = "JSONL file of feature vectors, one per transaction in history order", Required = true };
         var cardIdleDays = CardIdleDaysOption();
+        var model = new Option<DirectoryInfo?>("--model")
+        {
+            Description = "model package: compute the features that model sees (its spec and frozen merchant table); without it, card features only (card-v1)",
+        };
         var command = new Command("features", "recompute point-in-time features over history (offline path), in the format of score-file --emit-features")
         {
-            pg, transactions, outFile, cardIdleDays,
+            pg, transactions, outFile, cardIdleDays, model,
         };
         command.SetAction((parse, cancellationToken) => new FeaturesJob(
             parse.GetValue(transactions)?.FullName,
@@ -83,7 +87,8 @@ internal static class TrainerCli
             parse.GetValue(outFile)!.FullName,
             output,
             error,
-            parse.GetValue(cardIdleDays)).RunAsync(cancellationToken));
+            parse.GetValue(cardIdleDays),
+            parse.GetValue(model)?.FullName).RunAsync(cancellationToken));
         return command;
     }
 

@@ -75,14 +75,16 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
             Assert.Equal(0, await monitoring.StopAsync(TimeSpan.FromSeconds(30)));
         }
 
-        // 2. Offline: the trainer recomputes features from the Postgres history.
-        var offlinePath = Path.Combine(work, "offline.jsonl");
-        await RunToEndAsync(output, Dll("Trainer"), ["features", "--out", offlinePath], env, Step);
-
-        // 3. Online: the scorer's pipeline over the same stream (it needs a model package to run).
+        // 2. A model package: its frozen merchant table is used by both paths.
         var modelDir = Path.Combine(work, "model");
         await RunToEndAsync(output, Dll("Trainer"), ["train", "--transactions", txPath, "--labels", labelsPath, "--out", modelDir,
             "--rounds", "5", "--no-register", "--no-announce"], env, Step);
+
+        // 3. Offline: the trainer recomputes that model's features from the Postgres history.
+        var offlinePath = Path.Combine(work, "offline.jsonl");
+        await RunToEndAsync(output, Dll("Trainer"), ["features", "--out", offlinePath, "--model", modelDir], env, Step);
+
+        // 4. Online: the scorer's pipeline over the same stream with the same package.
         var onlinePath = Path.Combine(work, "online.jsonl");
         await RunToEndAsync(output, Dll("Scorer"), ["score-file", "--model", modelDir, "--input", txPath, "--output", Path.Combine(work, "verdicts.jsonl"),
             "--emit-features", onlinePath, "--batch-size", "100"], env, Step);
@@ -91,7 +93,7 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
         var online = Read(onlinePath);
         Assert.Equal(transactions.Count, offline.Count);
         Assert.Equal(transactions.Count, online.Count);
-        var names = CardFeatureExtractor.Spec.Names;
+        var names = FeatureSpec.CardMerchantV1.Names;
         foreach (var (id, features) in online)
         {
             var expected = offline[id];

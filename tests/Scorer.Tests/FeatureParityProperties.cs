@@ -25,7 +25,7 @@ public sealed class FeatureParityProperties
         var online = Online(stream.Arrivals, stream.BatchSize);
         var offline = Offline(stream.Arrivals);
         Assert.Equal(stream.Arrivals.Count, offline.Count);
-        var names = CardFeatureExtractor.Spec.Names;
+        var names = BatchScorer.Spec.Names;
         foreach (var t in stream.Arrivals)
         {
             var (expected, actual) = (offline[t.TransactionId], online[t.TransactionId]);
@@ -76,6 +76,7 @@ public sealed class FeatureParityProperties
         var features = new Dictionary<string, float[]>(StringComparer.Ordinal);
         void Drain()
         {
+            scorer.Score(TestModels.Loaded, DateTimeOffset.UnixEpoch); // the merchant features, from the model's table
             for (var i = 0; i < scorer.Count; i++)
             {
                 features.Add(scorer.TransactionAt(i).TransactionId, scorer.FeaturesAt(i).ToArray());
@@ -103,9 +104,11 @@ public sealed class FeatureParityProperties
             var input = Path.Combine(dir.FullName, "tx.jsonl");
             var output = Path.Combine(dir.FullName, "features.jsonl");
             File.WriteAllText(input, TestData.Jsonl(arrivals.Reverse()));
+            var package = Path.Combine(dir.FullName, "model");
+            TestModels.WritePackage(package, "v-test", seed: 1); // the package whose table the online side scores with
             using var log = new StringWriter();
             var code = TrainerCli.Build(new ConfigurationBuilder().Build(), log, log)
-                .Parse(["features", "--transactions", input, "--out", output]).Invoke();
+                .Parse(["features", "--transactions", input, "--out", output, "--model", package]).Invoke();
             Assert.True(code == 0, $"trainer features exited {code}: {log}");
             return File.ReadLines(output)
                 .Select(l => FeatureVectorWriter.Parse(Encoding.UTF8.GetBytes(l)))

@@ -20,8 +20,12 @@ public sealed class FeatureParityTests : IDisposable
         File.WriteAllText(_dir.File("tx.jsonl"), TestData.Jsonl(arrivals));
         TestModels.WritePackage(_dir.File("model"), "v-parity", seed: 1);
 
-        var offline = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline.jsonl"));
+        var offline = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline.jsonl"), _dir.File("model"));
         Assert.Equal(arrivals.Count, offline.Count);
+        // The merchant tail is exercised: table rows and defaults both occur.
+        var tail = BatchScorer.Spec.Count - MerchantTable.FeatureCount;
+        Assert.Contains(offline, r => r.Features[tail] > 0f);
+        Assert.Contains(offline, r => r.Features[tail] == 0f);
 
         foreach (var batchSize in new[] { 1, 7, 256, 5000 })
         {
@@ -45,7 +49,7 @@ public sealed class FeatureParityTests : IDisposable
         var package = _dir.File("model");
         TestModels.WritePackage(package, "v-idle", seed: 1, spec: BatchScorer.Spec.WithCardIdleDays(1));
 
-        var offline = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline.jsonl"), cardIdleDays: 1);
+        var offline = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline.jsonl"), package, cardIdleDays: 1);
         var request = new ScoreFileRequest(package, _dir.File("tx.jsonl"), _dir.File("verdicts.jsonl"),
             EmitFeatures: _dir.File("online.jsonl"), BatchSize: 64, CardIdleDays: 1);
         Assert.Equal(ScoreFile.ExitOk, await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None));
@@ -56,11 +60,11 @@ public sealed class FeatureParityTests : IDisposable
         var first = CardFeatureExtractor.Spec.Names.ToList().IndexOf("secs_since_prev_log");
         var resets = online.Count(r => r.Features[first] == -1f);
         Assert.True(resets > 200 + 50, $"{resets} first-transaction rows for 200 cards");
-        var defaults = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline-default.jsonl"));
+        TestModels.WritePackage(_dir.File("model-default"), "v-default", seed: 1);
+        var defaults = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline-default.jsonl"), _dir.File("model-default"));
         Assert.Equal(200, defaults.Count(r => r.Features[first] == -1f));
 
         // A model built for the default idle time is refused by a scorer configured with another.
-        TestModels.WritePackage(_dir.File("model-default"), "v-default", seed: 1);
         var error = new StringWriter();
         var refused = await ScoreFile.RunAsync(request with { ModelDirectory = _dir.File("model-default") }, new StringWriter(), error, CancellationToken.None);
         Assert.Equal(ScoreFile.ExitBadModel, refused);
@@ -95,7 +99,8 @@ public sealed class FeatureParityTests : IDisposable
         all.Reverse();
         File.WriteAllText(_dir.File("all.jsonl"), TestData.Jsonl(all));
 
-        var offline = await TrainerFeaturesAsync(_dir.File("all.jsonl"), _dir.File("offline.jsonl"));
+        TestModels.WritePackage(_dir.File("model"), "v-property", seed: 1);
+        var offline = await TrainerFeaturesAsync(_dir.File("all.jsonl"), _dir.File("offline.jsonl"), _dir.File("model"));
         Assert.Equal(all.Count, offline.Count);
         Assert.Equal(all.Count, online.Count);
         AssertBitwiseEqual(offline, online.Select(kv => (kv.Key, kv.Value)).ToList(), "property");
@@ -149,6 +154,7 @@ public sealed class FeatureParityTests : IDisposable
 
     private static void Collect(BatchScorer scorer, Dictionary<string, float[]> into)
     {
+        scorer.Score(TestModels.Loaded, DateTimeOffset.UnixEpoch); // writes the merchant features from the model's table
         for (var i = 0; i < scorer.Count; i++)
         {
             into.Add(scorer.TransactionAt(i).TransactionId, scorer.FeaturesAt(i).ToArray());
@@ -163,7 +169,7 @@ public sealed class FeatureParityTests : IDisposable
     {
         var byId = offline.ToDictionary(r => r.TransactionId, r => r.Features, StringComparer.Ordinal);
         Assert.Equal(byId.Count, online.Count);
-        var names = CardFeatureExtractor.Spec.Names;
+        var names = BatchScorer.Spec.Names;
         foreach (var (id, features) in online)
         {
             var expected = byId[id];
@@ -181,16 +187,17 @@ public sealed class FeatureParityTests : IDisposable
     private static List<(string TransactionId, float[] Features)> Read(string path) =>
         File.ReadLines(path).Select(l => FeatureVectorWriter.Parse(System.Text.Encoding.UTF8.GetBytes(l))).ToList();
 
-    private static async Task<List<(string TransactionId, float[] Features)>> TrainerFeaturesAsync(string input, string output, int? cardIdleDays = null)
+    /// <param name="model">the model package whose spec and merchant table the offline features use, as score-file's.</param>
+    private static async Task<List<(string TransactionId, float[] Features)>> TrainerFeaturesAsync(string input, string output, string model, int? cardIdleDays = null)
     {
         var trainer = RepoPaths.BuiltAssembly("src/Trainer", "Fraud.Streaming.Trainer");
         string[] args = cardIdleDays is { } days
-            ? ["features", "--transactions", input, "--out", output, "--card-idle-days", days.ToString(System.Globalization.CultureInfo.InvariantCulture)]
-            : ["features", "--transactions", input, "--out", output];
+            ? ["features", "--transactions", input, "--out", output, "--model", model, "--card-idle-days", days.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            : ["features", "--transactions", input, "--out", output, "--model", model];
         await using var process = ProcessRunner.StartDotnet(trainer, args);
         var code = await process.WaitForExitAsync(TimeSpan.FromMinutes(2));
         Assert.True(code == 0, $"trainer features exited {code}:\n{process.Output}");
-        var spec = cardIdleDays is { } d ? CardFeatureExtractor.Spec.WithCardIdleDays(d) : CardFeatureExtractor.Spec;
+        var spec = cardIdleDays is { } d ? BatchScorer.Spec.WithCardIdleDays(d) : BatchScorer.Spec;
         Assert.Contains($"spec={spec.Name} hash={spec.Hash}", process.Output, StringComparison.Ordinal);
         return Read(output);
     }

@@ -109,12 +109,13 @@ public sealed class ScoreFileTests : IDisposable
         await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None);
 
         var store = new CardStateStore();
-        var expected = new float[FeatureSpec.CardV1.Count];
+        var expected = new float[BatchScorer.Spec.Count];
         var lines = File.ReadAllLines(request.EmitFeatures!);
         Assert.Equal(valid.Count, lines.Length);
         for (var i = 0; i < valid.Count; i++)
         {
             CardFeatureExtractor.ExtractAndUpdate(ref store.GetOrAdd(valid[i].CardId), valid[i], expected);
+            TestModels.Merchants.Append(valid[i].MerchantId, expected); // the package's table, after the card features
             var row = JsonDocument.Parse(lines[i]).RootElement;
             Assert.Equal(valid[i].TransactionId, row.GetProperty("transaction_id").GetString());
             var actual = row.GetProperty("features").EnumerateArray().Select(e => e.GetSingle()).ToArray();

@@ -48,6 +48,46 @@ public sealed class FeatureTableBuilderTests
     }
 
     [Fact]
+    public void No_training_row_sees_its_own_label_in_the_merchant_table()
+    {
+        // One merchant: the oldest quarter of its rows are clean, every later row is fraud. The table is frozen
+        // from the oldest quarter only, so every training row reads a fraud rate of 0; a table that let a
+        // training row's own label in would read more.
+        var builder = new FeatureTableBuilder(FeatureSpec.CardMerchantV1, merchantTableFraction: 0.25);
+        var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < 100; i++)
+        {
+            var t = Tx($"t{i:D3}", 0) with { EventTime = start.AddMinutes(i), CardId = $"c{i % 7}" };
+            builder.Add(new HistoryRow(t, i >= 25));
+        }
+        var table = builder.Build();
+
+        var merchants = builder.Merchants!;
+        Assert.Equal(25, merchants.SourceRows);
+        Assert.Equal(start.AddMinutes(25).ToUnixTimeMilliseconds(), merchants.CutoffMs);
+        Assert.Equal(75, table.RowCount);
+        Assert.Equal(75, table.FraudCount);
+        var rate = FeatureSpec.CardMerchantV1.Names.ToList().IndexOf("merchant_fraud_rate");
+        var count = FeatureSpec.CardMerchantV1.Names.ToList().IndexOf("merchant_tx_count_log");
+        for (var i = 0; i < table.RowCount; i++)
+        {
+            Assert.Equal(0f, table.Row(i)[rate]);
+            Assert.Equal(DeterministicMath.Log1P(25), table.Row(i)[count]);
+        }
+
+        // Read with another model's table (how the champion is compared): only the merchant tail changes.
+        var other = new MerchantTable(0, 0, [1f, 2f, 3f, 4f], []);
+        var reread = table.WithMerchantFeatures(other);
+        var tail = FeatureSpec.CardMerchantV1.Count - MerchantTable.FeatureCount;
+        for (var i = 0; i < table.RowCount; i++)
+        {
+            Assert.Equal(table.Row(i)[..tail].ToArray(), reread.Row(i)[..tail].ToArray());
+            Assert.Equal([1f, 2f, 3f, 4f], reread.Row(i)[tail..].ToArray());
+        }
+        Assert.Equal(0f, table.Row(0)[rate]); // the original is untouched
+    }
+
+    [Fact]
     public void History_out_of_event_time_order_is_refused()
     {
         var builder = new FeatureTableBuilder(FeatureSpec.CardV1);

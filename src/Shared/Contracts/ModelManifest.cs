@@ -22,7 +22,16 @@ public sealed record ModelManifest
 
     /// <summary>Per-feature distribution of the training data, in <see cref="FeatureSpecInfo.Features"/> order.</summary>
     public required IReadOnlyList<FeatureReference> Reference { get; init; }
+
+    /// <summary>
+    /// The frozen merchant table the model was trained with (<c>merchants.bin</c> beside the artifact); present
+    /// when the feature spec has merchant features, absent otherwise.
+    /// </summary>
+    public MerchantTableInfo? MerchantTable { get; init; }
 }
+
+/// <summary>Where the model's merchant table lives, its SHA-256, and what it was built from.</summary>
+public sealed record MerchantTableInfo(string Uri, string Sha256, int Merchants, DateTimeOffset Cutoff, long SourceRows);
 
 public sealed record FeatureSpecInfo(string Name, string Hash, IReadOnlyList<string> Features);
 

@@ -11,11 +11,12 @@ public sealed class FeatureSpec
 {
     private readonly IReadOnlyList<(string Name, string Definition)> _features;
 
-    private FeatureSpec(string name, IReadOnlyList<(string Name, string Definition)> features, long cardIdleTtlMs = DefaultCardIdleTtlMs)
+    private FeatureSpec(string name, IReadOnlyList<(string Name, string Definition)> features, long cardIdleTtlMs = DefaultCardIdleTtlMs, bool merchantFeatures = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(cardIdleTtlMs, 1);
         _features = features;
         Name = name;
+        HasMerchantFeatures = merchantFeatures;
         Names = features.Select(f => f.Name).ToArray();
         CardIdleTtlMs = cardIdleTtlMs;
         var text = new StringBuilder(name).Append('\n');
@@ -42,6 +43,12 @@ public sealed class FeatureSpec
     public int Count => Names.Count;
 
     /// <summary>
+    /// The last <see cref="MerchantTable.FeatureCount"/> features come from the model's frozen
+    /// <see cref="MerchantTable"/>, after the card features; a model for this spec must ship one.
+    /// </summary>
+    public bool HasMerchantFeatures { get; }
+
+    /// <summary>
     /// A card whose newest transaction is more than this many milliseconds (event time) before the next one
     /// starts afresh, as if new (see <see cref="CardFeatureExtractor"/>); stores drop such cards.
     /// </summary>
@@ -52,7 +59,7 @@ public sealed class FeatureSpec
 
     /// <summary>This spec with another card idle time: same features, another hash.</summary>
     public FeatureSpec WithCardIdleTtl(long cardIdleTtlMs) =>
-        cardIdleTtlMs == CardIdleTtlMs ? this : new FeatureSpec(Name, _features, cardIdleTtlMs);
+        cardIdleTtlMs == CardIdleTtlMs ? this : new FeatureSpec(Name, _features, cardIdleTtlMs, HasMerchantFeatures);
 
     /// <summary>
     /// The per-card spec computed by <see cref="CardFeatureExtractor"/>. Order is the model's column order;
@@ -100,4 +107,11 @@ public sealed class FeatureSpec
         ("card_not_present_count_24h", "decayed count of previous card-not-present transactions, tau 24 h"),
         ("device_missing", "no device_id"),
     ]);
+
+    /// <summary>
+    /// <see cref="CardV1"/>'s features, then the merchant features of the model's frozen table
+    /// (<see cref="MerchantTable.Features"/>); their definitions are part of the hash.
+    /// </summary>
+    public static FeatureSpec CardMerchantV1 { get; } = new("card-merchant-v1",
+        [.. CardV1._features, .. MerchantTable.Features], DefaultCardIdleTtlMs, merchantFeatures: true);
 }

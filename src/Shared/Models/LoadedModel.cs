@@ -10,23 +10,31 @@ namespace Fraud.Streaming.Shared.Models;
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx)
+    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx, MerchantTable? merchants)
     {
         Manifest = manifest;
         Onnx = onnx;
+        Merchants = merchants;
         ReferenceMean = manifest.Reference.Select(r => r.Mean).ToArray();
         ReferenceStd = manifest.Reference.Select(r => MathF.Max(r.StdDev, 1e-6f)).ToArray();
     }
 
     public ModelManifest Manifest { get; }
     public OnnxScoringModel Onnx { get; }
+
+    /// <summary>The frozen merchant table the model was trained with; null for a spec without merchant features.</summary>
+    public MerchantTable? Merchants { get; }
     public string Version => Manifest.Version;
     internal float[] ReferenceMean { get; }
     internal float[] ReferenceStd { get; }
 
-    /// <summary>Checks the artifact against the manifest and the running feature spec, loads it and warms it up.</summary>
+    /// <summary>
+    /// Checks the artifact (and, for a spec with merchant features, the merchant table) against the manifest and the
+    /// running feature spec, loads it and warms it up.
+    /// </summary>
+    /// <param name="merchantTableBytes">the package's <c>merchants.bin</c>; null when it has none.</param>
     /// <exception cref="ModelRejectedException">the model must not serve; the message says why.</exception>
-    public static LoadedModel Create(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
+    public static LoadedModel Create(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec, byte[]? merchantTableBytes = null)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(onnxBytes));
         if (!string.Equals(sha, manifest.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
@@ -34,12 +42,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.ShaMismatch,
                 $"model {manifest.Version}: artifact SHA-256 {sha} does not match the manifest's {manifest.ArtifactSha256}");
         }
-        var info = manifest.FeatureSpec;
-        if (info.Name != spec.Name || info.Hash != spec.Hash || !info.Features.SequenceEqual(spec.Names))
-        {
-            throw new ModelRejectedException(ModelRejectedException.FeatureSpecMismatch,
-                $"model {manifest.Version} was built for feature spec {info.Name}/{info.Hash}; this scorer computes {spec.Name}/{spec.Hash}");
-        }
+        ModelPackage.CheckFeatureSpec(manifest, spec, "this scorer");
         if (manifest.Reference.Count != spec.Count)
         {
             throw new ModelRejectedException(ModelRejectedException.BadManifest,
@@ -54,6 +57,8 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidThresholds, $"model {manifest.Version}: {ex.Message}", ex);
         }
 
+        var merchants = spec.HasMerchantFeatures ? ModelPackage.CheckMerchantTable(manifest, merchantTableBytes) : null;
+
         OnnxScoringModel onnx;
         try
         {
@@ -64,7 +69,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: ONNX Runtime cannot run it: {ex.Message}", ex);
         }
 
-        var model = new LoadedModel(manifest, onnx);
+        var model = new LoadedModel(manifest, onnx, merchants);
         try
         {
             model.WarmUp();
@@ -81,8 +86,8 @@ public sealed class LoadedModel : IDisposable
     /// <exception cref="ModelRejectedException">the package is missing, unreadable or fails a check.</exception>
     public static LoadedModel FromDirectory(string directory, FeatureSpec spec)
     {
-        var (manifest, onnx) = ModelPackage.Read(directory);
-        return Create(manifest, onnx, spec);
+        var (manifest, onnx, merchants) = ModelPackage.Read(directory);
+        return Create(manifest, onnx, spec, merchants);
     }
 
     /// <summary>

@@ -8,12 +8,21 @@ namespace Fraud.Streaming.Trainer.Training;
 /// Every transaction updates state; only labelled ones become training rows.
 /// </summary>
 /// <remarks>
+/// For a spec with merchant features, <see cref="Build"/> also freezes the <see cref="MerchantTable"/>: the oldest
+/// <paramref name="merchantTableFraction"/> of the labelled rows (by event time) build the table and are not
+/// training rows; every later row gets the table's merchant features. The table holds only labels strictly before
+/// the cutoff, and every training row is at or after it, so no row sees its own label (or any later one).
+/// <para>
 /// Rows collect in fixed-size chunks and are copied once, into arrays of the exact size, by <see cref="Build"/>.
 /// Doubling one array instead copied and zeroed the features (hundreds of MB for millions of rows) about three
 /// times over, which with the page faults of fresh memory was a third of the offline path's time.
+/// </para>
 /// </remarks>
-internal sealed class FeatureTableBuilder(FeatureSpec spec)
+internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTableFraction = FeatureTableBuilder.DefaultMerchantTableFraction)
 {
+    /// <summary>A quarter of the labelled history builds the merchant table; the rest trains.</summary>
+    public const double DefaultMerchantTableFraction = 0.25;
+
     private const int ChunkRows = 1 << 16;
 
     private readonly PointInTimeFeatures _pipeline = new(spec);
@@ -23,6 +32,9 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec)
     public long TransactionCount => _pipeline.TransactionCount;
     public int LabelledCount { get; private set; }
     public int CardCount => _pipeline.CardCount;
+
+    /// <summary>The frozen merchant table after <see cref="Build"/>; null for a spec without merchant features.</summary>
+    public MerchantTable? Merchants { get; private set; }
 
     /// <exception cref="InvalidDataException">the rows are not in (event time, transaction id) order.</exception>
     public void Add(HistoryRow row)
@@ -36,40 +48,92 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec)
         var index = LabelledCount % ChunkRows;
         if (index == 0)
         {
-            _chunks.Add(new Chunk(_featureCount));
+            _chunks.Add(new Chunk(_featureCount, spec.HasMerchantFeatures));
         }
         var chunk = _chunks[^1];
         features.CopyTo(chunk.Features.AsSpan(index * _featureCount));
         chunk.Labels[index] = isFraud;
         chunk.Times[index] = t.EventTime;
         chunk.Ids[index] = t.TransactionId;
+        if (spec.HasMerchantFeatures)
+        {
+            chunk.Merchants[index] = t.MerchantId;
+            chunk.Amounts[index] = t.Amount;
+        }
         LabelledCount++;
     }
 
+    /// <summary>The training rows (for a spec with merchant features: those at or after the table cutoff).</summary>
     public FeatureTable Build()
     {
-        var features = GC.AllocateUninitializedArray<float>(LabelledCount * _featureCount);
-        var labels = new bool[LabelledCount];
-        var times = new DateTimeOffset[LabelledCount];
-        var ids = new string[LabelledCount];
-        for (var c = 0; c < _chunks.Count; c++)
+        var first = spec.HasMerchantFeatures ? FreezeMerchants() : 0;
+        var count = LabelledCount - first;
+        var features = GC.AllocateUninitializedArray<float>(count * _featureCount);
+        var labels = new bool[count];
+        var times = new DateTimeOffset[count];
+        var ids = new string[count];
+        var merchantIds = spec.HasMerchantFeatures ? new string[count] : null;
+        for (var row = first; row < LabelledCount;)
         {
-            var start = c * ChunkRows;
-            var rows = Math.Min(ChunkRows, LabelledCount - start);
-            var chunk = _chunks[c];
-            chunk.Features.AsSpan(0, rows * _featureCount).CopyTo(features.AsSpan(start * _featureCount));
-            chunk.Labels.AsSpan(0, rows).CopyTo(labels.AsSpan(start));
-            chunk.Times.AsSpan(0, rows).CopyTo(times.AsSpan(start));
-            chunk.Ids.AsSpan(0, rows).CopyTo(ids.AsSpan(start));
+            var chunk = _chunks[row / ChunkRows];
+            var index = row % ChunkRows;
+            var rows = Math.Min(ChunkRows - index, LabelledCount - row);
+            var to = row - first;
+            chunk.Features.AsSpan(index * _featureCount, rows * _featureCount).CopyTo(features.AsSpan(to * _featureCount));
+            chunk.Labels.AsSpan(index, rows).CopyTo(labels.AsSpan(to));
+            chunk.Times.AsSpan(index, rows).CopyTo(times.AsSpan(to));
+            chunk.Ids.AsSpan(index, rows).CopyTo(ids.AsSpan(to));
+            if (merchantIds is not null)
+            {
+                chunk.Merchants.AsSpan(index, rows).CopyTo(merchantIds.AsSpan(to));
+            }
+            if (Merchants is { } merchants)
+            {
+                for (var r = 0; r < rows; r++)
+                {
+                    merchants.Append(chunk.Merchants[index + r], features.AsSpan((to + r) * _featureCount, _featureCount));
+                }
+            }
+            row += rows;
         }
-        return new FeatureTable(_featureCount, features, labels, times, ids);
+        return new FeatureTable(_featureCount, features, labels, times, ids, merchantIds);
     }
 
-    private sealed class Chunk(int featureCount)
+    /// <summary>Builds <see cref="Merchants"/> from the rows before the cutoff; returns the first training row.</summary>
+    private int FreezeMerchants()
+    {
+        var cutoffRow = (int)Math.Floor(LabelledCount * merchantTableFraction);
+        var cutoff = LabelledCount == 0 ? DateTimeOffset.MinValue : TimeAt(Math.Min(cutoffRow, LabelledCount - 1));
+        var table = new MerchantTableBuilder(cutoff);
+        var first = 0;
+        // Rows are in event-time order, so the rows before the cutoff are a prefix; ties with the cutoff train.
+        while (first < LabelledCount && TimeAt(first) < cutoff)
+        {
+            var chunk = _chunks[first / ChunkRows];
+            var index = first % ChunkRows;
+            var cardNotPresent = chunk.Features[(index * _featureCount) + CardNotPresentIndex] != 0f;
+            table.Add(chunk.Merchants[index], chunk.Times[index], chunk.Amounts[index], cardNotPresent, chunk.Labels[index]);
+            first++;
+        }
+        Merchants = table.Build();
+        return first;
+    }
+
+    private DateTimeOffset TimeAt(int row) => _chunks[row / ChunkRows].Times[row % ChunkRows];
+
+    private static readonly int CardNotPresentIndex = IndexOf(FeatureSpec.CardV1, "card_not_present");
+
+    private static int IndexOf(FeatureSpec of, string name) =>
+        of.Names.ToList().IndexOf(name) is var i and >= 0 ? i : throw new InvalidOperationException($"{of.Name} has no feature {name}");
+
+    /// <param name="merchants">keep what the merchant table is built from (merchant, amount) as well.</param>
+    private sealed class Chunk(int featureCount, bool merchants)
     {
         public float[] Features { get; } = GC.AllocateUninitializedArray<float>(ChunkRows * featureCount);
         public bool[] Labels { get; } = new bool[ChunkRows];
         public DateTimeOffset[] Times { get; } = new DateTimeOffset[ChunkRows];
         public string[] Ids { get; } = new string[ChunkRows];
+        public string[] Merchants { get; } = new string[merchants ? ChunkRows : 0];
+        public double[] Amounts { get; } = new double[merchants ? ChunkRows : 0];
     }
 }

@@ -7,9 +7,11 @@ namespace Fraud.Streaming.Trainer.Training;
 /// <summary>
 /// Replays history through the shared feature pipeline exactly as the scorer does per event: one
 /// <see cref="CardStateStore"/>, <see cref="CardFeatureExtractor.ExtractAndUpdate(ref CardState, Shared.Contracts.Transaction, Span{float}, long)"/> per transaction, in
-/// (event time, transaction id) order, which it enforces.
+/// (event time, transaction id) order, which it enforces. With <paramref name="merchants"/>, the merchant features
+/// are appended after the card features by <see cref="MerchantTable.Append"/>, the stage the scorer runs; without,
+/// the tail of a spec with merchant features is left for the caller to fill (<see cref="FeatureTableBuilder"/>).
 /// </summary>
-internal sealed class PointInTimeFeatures(FeatureSpec spec)
+internal sealed class PointInTimeFeatures(FeatureSpec spec, MerchantTable? merchants = null)
 {
     private readonly CardStateStore _cards = new(spec.CardIdleTtlMs);
     private readonly float[] _row = new float[spec.Count];
@@ -36,6 +38,10 @@ internal sealed class PointInTimeFeatures(FeatureSpec spec)
             _cards.ExpireIdle(t.EventTime.ToUnixTimeMilliseconds());
         }
         CardFeatureExtractor.ExtractAndUpdate(ref _cards.GetOrAdd(t.CardId), t, _row, spec.CardIdleTtlMs);
+        if (merchants is not null && spec.HasMerchantFeatures)
+        {
+            merchants.Append(t.MerchantId, _row);
+        }
         return _row;
     }
 }
