@@ -39,6 +39,11 @@ public sealed record GbdtOptions
     /// <summary>CPU threads; null = all cores. Does not change the model.</summary>
     public int? Threads { get; init; }
     public GbdtDevice Device { get; init; } = GbdtDevice.Auto;
+
+    /// <summary>Checks every value before any data is read.</summary>
+    /// <param name="optionName">what the caller calls each property (e.g. its command-line flag); the property name when null.</param>
+    /// <exception cref="ArgumentException">a value is out of range; the message names it.</exception>
+    public void Validate(Func<string, string>? optionName = null) => GbdtValidation.CheckOptions(this, optionName ?? (static p => p));
 }
 
 /// <summary>Rows of float features (row-major, NaN = missing) with binary labels.</summary>

@@ -99,27 +99,17 @@ internal sealed record TrainSettings
 
     /// <summary>Checks the GBDT options in command-line terms, before any data is read.</summary>
     /// <exception cref="ArgumentException">an option is out of range; the message names the flag.</exception>
-    internal static void ValidateGbdt(GbdtOptions o)
+    internal static void ValidateGbdt(GbdtOptions o) => o.Validate(property => property switch
     {
-        Require(o.Rounds >= 1, $"--rounds must be at least 1, not {o.Rounds}");
-        Require(o.MaxDepth >= 1, $"--max-depth must be at least 1, not {o.MaxDepth}");
-        Require(o.MaxBins is >= 2 and <= 255, $"--max-bins must lie in [2, 255], not {o.MaxBins}");
-        Require(double.IsFinite(o.LearningRate) && o.LearningRate > 0, $"--learning-rate must be above 0, not {o.LearningRate}");
-        Require(double.IsFinite(o.Lambda) && o.Lambda >= 0, $"--lambda must be ≥ 0, not {o.Lambda}");
-        Require(double.IsFinite(o.MinChildWeight) && o.MinChildWeight >= 0, $"--min-child-weight must be ≥ 0, not {o.MinChildWeight}");
-        Require(double.IsFinite(o.MinSplitGain) && o.MinSplitGain >= 0, $"--min-split-gain must be ≥ 0, not {o.MinSplitGain}");
-        Require(o.RowSubsample is > 0 and <= 1, $"--subsample must lie in (0, 1], not {o.RowSubsample}");
-        Require(o.ColumnSubsample is > 0 and <= 1, $"--colsample must lie in (0, 1], not {o.ColumnSubsample}");
-        Require(double.IsFinite(o.ScalePosWeight) && o.ScalePosWeight > 0, $"--scale-pos-weight must be above 0, not {o.ScalePosWeight}");
-        Require(o.EarlyStoppingRounds >= 0, $"--early-stopping-rounds must be ≥ 0 (0 = off), not {o.EarlyStoppingRounds}");
-        Require(o.Threads is null or >= 1, $"--threads must be at least 1, not {o.Threads}");
-    }
-
-    private static void Require(bool condition, string message)
-    {
-        if (!condition)
-        {
-            throw new ArgumentException(message);
-        }
-    }
+        nameof(GbdtOptions.MaxDepth) => "--max-depth",
+        nameof(GbdtOptions.MaxBins) => "--max-bins",
+        nameof(GbdtOptions.LearningRate) => "--learning-rate",
+        nameof(GbdtOptions.MinChildWeight) => "--min-child-weight",
+        nameof(GbdtOptions.MinSplitGain) => "--min-split-gain",
+        nameof(GbdtOptions.RowSubsample) => "--subsample",
+        nameof(GbdtOptions.ColumnSubsample) => "--colsample",
+        nameof(GbdtOptions.ScalePosWeight) => "--scale-pos-weight",
+        nameof(GbdtOptions.EarlyStoppingRounds) => "--early-stopping-rounds",
+        _ => "--" + property.ToLowerInvariant(), // rounds, lambda, threads, device
+    });
 }
