@@ -200,7 +200,7 @@ internal sealed class BatchScorer
         Count = 0;
     }
 
-    /// <summary>The same stage the offline path runs after the card features (<see cref="MerchantTable.Append"/>).</summary>
+    /// <summary>The same stage the offline path runs after the card features (<see cref="MerchantTable.Append(string?, Span{float})"/>).</summary>
     private void AppendMerchantFeatures(MerchantTable merchants)
     {
         for (var i = 0; i < Count; i++)

@@ -85,9 +85,12 @@ internal sealed class FeaturesJob(
         await using (var stream = new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
         {
             using var writer = new FeatureVectorWriter(stream);
-            await foreach (var row in source.ReadAsync(cancellationToken))
+            await foreach (var batch in source.ReadAsync(cancellationToken))
             {
-                writer.Write(row.Transaction.TransactionId, pipeline.Next(row.Transaction));
+                for (var row = 0; row < batch.Count; row++)
+                {
+                    writer.Write(batch.Id(row), pipeline.Next(batch, row));
+                }
             }
         }
         var seconds = clock.Elapsed.TotalSeconds;

@@ -68,9 +68,9 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         var builder = new FeatureTableBuilder(spec);
         try
         {
-            await foreach (var row in source.ReadAsync(cancellationToken))
+            await foreach (var batch in source.ReadAsync(cancellationToken))
             {
-                builder.Add(row);
+                builder.Add(batch);
             }
         }
         catch (NpgsqlException ex)

@@ -20,17 +20,18 @@ public sealed class PgBinaryCopyStreamTests
         var bytes = Copy(rows.Select(r => new[] { Text(r.Id), Int64(r.Time), Float8(r.Amount), r.Device is null ? null : Text(r.Device), r.Label is { } l ? [l ? (byte)1 : (byte)0] : null }), extension: 4);
 
         var read = new List<(string, long, double, string?, bool?)>();
-        var pool = new Utf8StringPool();
+        var pool = new Utf8Interner<string>(s => s);
         using var stream = new PgBinaryCopyStream(new ChunkedStream(bytes, chunk), 5);
         while (!stream.Finished)
         {
             stream.ReadRows((ref PgBinaryCopyParser row, List<(string, long, double, string?, bool?)> into) =>
             {
-                var id = Utf8StringPool.Decode(row.NotNull("id"));
+                var id = Utf8Text.Decode(row.NotNull("id"));
                 var ticks = row.TimestampTicks("time");
                 var amount = row.Float8("amount");
                 var device = row.Field(out var isNull) is var d && isNull ? null : pool.Get(d);
                 into.Add((id, ticks, amount, device, row.Bool()));
+                return true;
             }, read);
         }
 
@@ -38,6 +39,50 @@ public sealed class PgBinaryCopyStreamTests
         Assert.Equal(rows.Select(r => (r.Id, epoch + (r.Time * 10), r.Amount, r.Device, r.Label)), read);
         Assert.Equal(7, pool.Count);
         Assert.Same(read[1].Item4, read[8].Item4); // dev-1, pooled
+    }
+
+    [Fact]
+    public void A_reader_that_stops_gets_the_remaining_rows_on_the_next_calls_in_order()
+    {
+        var ids = Enumerable.Range(0, 1000).Select(i => $"tx-{i}").ToList();
+        var bytes = Copy(ids.Select(id => new[] { Text(id) }), extension: 0);
+        var read = new List<string>();
+        var calls = 0;
+        using var stream = new PgBinaryCopyStream(new MemoryStream(bytes), 1);
+        while (!stream.Finished)
+        {
+            calls++;
+            var inThisCall = 0;
+            stream.ReadRows((ref PgBinaryCopyParser row, List<string> into) =>
+            {
+                into.Add(Utf8Text.Decode(row.NotNull("id")));
+                return ++inThisCall < 3; // stop after three rows
+            }, read);
+        }
+
+        Assert.Equal(ids, read);
+        Assert.True(calls >= 1000 / 3, $"{calls} calls");
+    }
+
+    [Fact]
+    public void The_interner_reduces_each_distinct_text_once_and_tells_apart_texts_that_share_prefixes()
+    {
+        var reduced = new List<string>();
+        var interner = new Utf8Interner<int>(s =>
+        {
+            reduced.Add(s);
+            return reduced.Count;
+        });
+        var texts = Enumerable.Range(0, 5000).Select(i => $"card-{i % 1500:D6}{(i % 3 == 0 ? "-é" : "")}").ToList();
+        var values = texts.Select(t => interner.Get(Encoding.UTF8.GetBytes(t))).ToList();
+
+        Assert.Equal(texts.Distinct().Count(), interner.Count);
+        Assert.Equal(texts.Distinct().Count(), reduced.Count);
+        for (var i = 0; i < texts.Count; i++)
+        {
+            Assert.Equal(texts[i], reduced[values[i] - 1]);
+        }
+        Assert.Equal(1, new Utf8Interner<int>(_ => 1).Get([]));
     }
 
     [Fact]
@@ -72,16 +117,76 @@ public sealed class PgBinaryCopyStreamTests
         BinaryPrimitives.WriteInt64BigEndian(infinity, long.MaxValue);
         using (var stream = new PgBinaryCopyStream(new MemoryStream(Copy([[infinity]], extension: 0)), 1))
         {
-            var ex = Assert.Throws<InvalidDataException>(() => stream.ReadRows((ref PgBinaryCopyParser row, int _) => row.TimestampTicks("event_time"), 0));
+            var ex = Assert.Throws<InvalidDataException>(() => stream.ReadRows((ref PgBinaryCopyParser row, int _) => row.TimestampTicks("event_time") > 0, 0));
             Assert.Contains("event_time is out of range", ex.Message, StringComparison.Ordinal);
         }
         using (var stream = new PgBinaryCopyStream(new MemoryStream(Copy([[[0xC3, 0x28]]], extension: 0)), 1))
         {
-            var pool = new Utf8StringPool();
-            var ex = Assert.Throws<InvalidDataException>(() => stream.ReadRows((ref PgBinaryCopyParser row, int _) => pool.Get(row.NotNull("card_id")), 0));
+            var pool = new Utf8Interner<string>(s => s);
+            var ex = Assert.Throws<InvalidDataException>(() => stream.ReadRows((ref PgBinaryCopyParser row, int _) => pool.Get(row.NotNull("card_id")) is not null, 0));
             Assert.Contains("not valid UTF-8", ex.Message, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task Reading_ahead_on_another_thread_hands_out_the_rows_the_plain_parse_does()
+    {
+        var bytes = TransactionsCopy(10_000);
+        var plain = new List<(string, long, Shared.Features.FeatureInput, bool?)>();
+        foreach (var batch in PostgresHistorySource.Parse(new MemoryStream(bytes), null, CancellationToken.None))
+        {
+            Collect(batch, plain);
+        }
+        var ahead = new List<(string, long, Shared.Features.FeatureInput, bool?)>();
+        var batches = new HashSet<HistoryBatch>();
+        await foreach (var batch in PostgresHistorySource.ReadAhead(new ChunkedStream(bytes, 117), null, CancellationToken.None))
+        {
+            batches.Add(batch);
+            Collect(batch, ahead);
+        }
+
+        Assert.Equal(10_000, plain.Count);
+        Assert.Equal(plain, ahead);
+        Assert.Equal(plain.Select(r => r.Item1).Distinct().Count(), plain.Count);
+        Assert.True(batches.Count > 1, "several batches in flight, recycled");
+    }
+
+    [Fact]
+    public async Task Reading_ahead_reports_a_broken_stream_and_stops_when_the_consumer_stops()
+    {
+        var bytes = TransactionsCopy(10_000);
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(async () =>
+        {
+            await foreach (var batch in PostgresHistorySource.ReadAhead(new MemoryStream(bytes[..^100]), null, CancellationToken.None))
+            {
+                Assert.True(batch.Count > 0);
+            }
+        });
+        Assert.Contains("without its trailer", ex.Message, StringComparison.Ordinal);
+
+        var seen = 0;
+        await foreach (var batch in PostgresHistorySource.ReadAhead(new MemoryStream(bytes), null, CancellationToken.None))
+        {
+            seen += batch.Count;
+            break; // the producer must be stopped and awaited, not left reading a disposed stream
+        }
+        Assert.Equal(HistoryBatch.DefaultCapacity, seen);
+    }
+
+    private static void Collect(HistoryBatch batch, List<(string, long, Shared.Features.FeatureInput, bool?)> into)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            into.Add((batch.IdString(i), batch.EventTicks(i), batch.Input(i), batch.Label(i)));
+        }
+    }
+
+    /// <summary>A COPY of the history query's nine columns.</summary>
+    private static byte[] TransactionsCopy(int count) => Copy(Enumerable.Range(0, count).Select(i => new[]
+    {
+        Text($"tx-{i:D6}"), Text($"card-{i % 97}"), Int64(1_000_000L * i), Text($"m-{i % 31}"), Text(i % 2 == 0 ? "grocery" : "5944"),
+        Float8(i * 0.5), Text(i % 5 == 0 ? "FR" : "US"), Text(i % 3 == 0 ? "online" : "pos"), i % 4 == 0 ? null : Text($"dev-{i % 13}"),
+    }), extension: 0);
 
     private static void ReadAll(PgBinaryCopyStream stream)
     {
@@ -90,6 +195,7 @@ public sealed class PgBinaryCopyStreamTests
             stream.ReadRows((ref PgBinaryCopyParser row, int _) =>
             {
                 row.Field(out bool _);
+                return true;
             }, 0);
         }
     }

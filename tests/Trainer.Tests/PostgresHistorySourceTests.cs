@@ -1,4 +1,5 @@
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Testing;
 using Fraud.Streaming.Trainer.History;
 using Npgsql;
@@ -28,33 +29,37 @@ public sealed class PostgresHistorySourceTests
         }));
         await InsertAsync(dataSource, transactions, labels);
 
-        var read = new List<HistoryRow>();
-        await foreach (var row in new PostgresHistorySource(dataSource).ReadAsync(CancellationToken.None))
-        {
-            read.Add(row);
-        }
+        var read = await ReadAllAsync(new PostgresHistorySource(dataSource));
 
         var expected = transactions.OrderBy(t => t, Comparer<Transaction>.Create(HistoryOrder.Compare)).ToList();
         var labelOf = labels.ToDictionary(l => l.TransactionId, l => l.IsFraud);
         Assert.Equal(expected.Count, read.Count);
         for (var i = 0; i < expected.Count; i++)
         {
-            var (e, r) = (expected[i], read[i].Transaction);
-            Assert.Equal(
-                (e.TransactionId, e.CardId, e.EventTime.UtcTicks, e.MerchantId, e.MerchantCategory, e.Amount, e.Currency, e.Country, e.Channel, e.DeviceId),
-                (r.TransactionId, r.CardId, r.EventTime.UtcTicks, r.MerchantId, r.MerchantCategory, r.Amount, r.Currency, r.Country, r.Channel, r.DeviceId));
-            Assert.Equal(labelOf.TryGetValue(e.TransactionId, out var isFraud) ? isFraud : null, read[i].IsFraud);
+            var e = expected[i];
+            // What the features read, reduced from the COPY bytes, equals what the scorer reduces from the strings.
+            Assert.Equal((e.TransactionId, e.EventTime.UtcTicks, FeatureInput.Of(e)), (read[i].Id, read[i].Ticks, read[i].Input));
+            Assert.Equal(labelOf.TryGetValue(e.TransactionId, out var isFraud) ? isFraud : null, read[i].Label);
         }
-        Assert.Contains(read, r => r.IsFraud is null);
-        Assert.Contains(read, r => r.IsFraud == true);
+        Assert.Contains(read, r => r.Label is null);
+        Assert.Contains(read, r => r.Label == true);
 
-        var unlabelled = new List<HistoryRow>();
-        await foreach (var row in new PostgresHistorySource(dataSource, withLabels: false).ReadAsync(CancellationToken.None))
+        var unlabelled = await ReadAllAsync(new PostgresHistorySource(dataSource, withLabels: false));
+        Assert.Equal(read.Select(r => (r.Id, r.Ticks, r.Input)), unlabelled.Select(r => (r.Id, r.Ticks, r.Input)));
+        Assert.All(unlabelled, r => Assert.Null(r.Label));
+    }
+
+    private static async Task<List<(string Id, long Ticks, FeatureInput Input, bool? Label)>> ReadAllAsync(IHistorySource source)
+    {
+        var rows = new List<(string, long, FeatureInput, bool?)>();
+        await foreach (var batch in source.ReadAsync(CancellationToken.None))
         {
-            unlabelled.Add(row);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                rows.Add((batch.IdString(i), batch.EventTicks(i), batch.Input(i), batch.Label(i)));
+            }
         }
-        Assert.Equal(read.Select(r => r.Transaction), unlabelled.Select(r => r.Transaction));
-        Assert.All(unlabelled, r => Assert.Null(r.IsFraud));
+        return rows;
     }
 
     [PostgresFact]

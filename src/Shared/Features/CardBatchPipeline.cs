@@ -43,7 +43,7 @@ public static class CardBatchPipeline
                 cards.PrefetchState(keys[i + StateDistance]);
             }
             CardFeatureExtractor.ExtractAndUpdate(
-                ref cards.GetOrAdd(keys[i]), transactions[i], features.Slice(i * featureCount, featureCount), cardIdleTtlMs);
+                ref cards.GetOrAdd(keys[i]), FeatureInput.Of(transactions[i], keys[i]), features.Slice(i * featureCount, featureCount), cardIdleTtlMs);
         }
     }
 }

@@ -57,10 +57,17 @@ public static class CardFeatureExtractor
     /// the scorer (which drops idle cards now and then) and the trainer (which never does) compute the same features.
     /// </summary>
     /// <param name="cardIdleTtlMs">the spec's <see cref="FeatureSpec.CardIdleTtlMs"/>.</param>
-    public static void ExtractAndUpdate(ref CardState state, Transaction t, Span<float> features, long cardIdleTtlMs)
+    public static void ExtractAndUpdate(ref CardState state, Transaction t, Span<float> features, long cardIdleTtlMs) =>
+        ExtractAndUpdate(ref state, FeatureInput.Of(t), features, cardIdleTtlMs);
+
+    /// <summary>
+    /// <see cref="ExtractAndUpdate(ref CardState, Transaction, Span{float}, long)"/> from a transaction's
+    /// <see cref="FeatureInput"/>: the same numbers, without touching a string.
+    /// </summary>
+    public static void ExtractAndUpdate(ref CardState state, in FeatureInput t, Span<float> features, long cardIdleTtlMs)
     {
         var amount = (float)t.Amount;
-        var eventMs = t.EventTime.ToUnixTimeMilliseconds();
+        var eventMs = t.EventMs;
         if (state.Count != 0 && eventMs - state.LastEventMs > cardIdleTtlMs)
         {
             state = default;
@@ -86,9 +93,9 @@ public static class CardFeatureExtractor
         var newCountry24h = state.NewCountry24h * d24h;
         var newMerchant24h = state.NewMerchant24h * d24h;
 
-        var country = StableHash.Of(t.Country);
-        var device = StableHash.Of(t.DeviceId ?? string.Empty);
-        var merchant = StableHash.Of(t.MerchantId);
+        var country = t.CountryHash;
+        var device = t.DeviceHash;
+        var merchant = t.MerchantHash;
         var countrySeen = CardSeenSet.TestAndAdd(MemoryMarshal.CreateSpan(ref state.Countries, 1), country);
         var deviceSeen = CardSeenSet.TestAndAdd(state.Devices, device);
         var merchantSeen = CardSeenSet.TestAndAdd(state.Merchants, merchant);
@@ -98,7 +105,7 @@ public static class CardFeatureExtractor
 
         var minuteOfDay = (int)Mod(eventMs / MsPerMinute, 1440);
         var weekday = (int)Mod(FloorDiv(eventMs, MsPerDay) + 3, 7); // 1970-01-01 was a Thursday
-        var channel = ChannelCode(t.Channel);
+        var channel = t.Channel;
         var cardNotPresent = channel is 2 or 4;
         var std = MathF.Sqrt(MathF.Max(state.VarAmount, 0f));
 
@@ -111,8 +118,8 @@ public static class CardFeatureExtractor
         features[6] = weekday >= 5 ? 1f : 0f;
         features[7] = channel;
         features[8] = cardNotPresent ? 1f : 0f;
-        features[9] = CategoryCode(t.MerchantCategory);
-        features[10] = IsHighRisk(t.MerchantCategory) ? 1f : 0f;
+        features[9] = t.Category;
+        features[10] = t.HighRiskCategory ? 1f : 0f;
         features[11] = isNew ? -1f : DeterministicMath.Log1P(elapsedMs / 1000d);
         features[12] = DeterministicMath.Log1P(state.Count);
         features[13] = count10m;
@@ -140,7 +147,7 @@ public static class CardFeatureExtractor
         features[35] = small10m;
         features[36] = small1h;
         features[37] = online24h;
-        features[38] = t.DeviceId is null ? 1f : 0f;
+        features[38] = t.HasDevice ? 0f : 1f;
 
         // Fold this transaction in.
         if (isNew)
@@ -185,7 +192,7 @@ public static class CardFeatureExtractor
 
     private static long Mod(long a, long b) => ((a % b) + b) % b;
 
-    private static int ChannelCode(string channel) =>
+    internal static int ChannelCode(string channel) =>
         Is(channel, "pos") ? 0
         : Is(channel, "contactless") ? 1
         : Is(channel, "online") || Is(channel, "ecom") ? 2
@@ -195,13 +202,13 @@ public static class CardFeatureExtractor
 
     private static bool Is(string value, string name) => value.Equals(name, StringComparison.OrdinalIgnoreCase);
 
-    private static float CategoryCode(string category)
+    internal static int CategoryCode(string category)
     {
         var index = Array.IndexOf(Categories, category);
         return index >= 0 ? index : 10 + (int)((uint)StableHash.Of(category) % 16u);
     }
 
-    private static bool IsHighRisk(string category) => Array.IndexOf(HighRiskCategories, category) >= 0;
+    internal static bool IsHighRisk(string category) => Array.IndexOf(HighRiskCategories, category) >= 0;
 
     private static float[] Table(int size, Func<double, double> f)
     {

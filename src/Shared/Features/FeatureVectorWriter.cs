@@ -19,10 +19,28 @@ public sealed class FeatureVectorWriter(Stream stream) : IDisposable
     /// <summary>Appends one line.</summary>
     public void Write(string transactionId, ReadOnlySpan<float> features)
     {
+        Start();
+        _writer.WriteString("transaction_id"u8, transactionId);
+        Finish(features);
+    }
+
+    /// <summary>Appends one line for a transaction id given as UTF-8 bytes: the same line as <see cref="Write(string, ReadOnlySpan{float})"/>.</summary>
+    public void Write(ReadOnlySpan<byte> utf8TransactionId, ReadOnlySpan<float> features)
+    {
+        Start();
+        _writer.WriteString("transaction_id"u8, utf8TransactionId);
+        Finish(features);
+    }
+
+    private void Start()
+    {
         _json.ResetWrittenCount();
         _writer.Reset(_json);
         _writer.WriteStartObject();
-        _writer.WriteString("transaction_id"u8, transactionId);
+    }
+
+    private void Finish(ReadOnlySpan<float> features)
+    {
         _writer.WriteStartArray("features"u8);
         foreach (var value in features)
         {
@@ -42,7 +60,7 @@ public sealed class FeatureVectorWriter(Stream stream) : IDisposable
         stream.Write("\n"u8);
     }
 
-    /// <summary>Parses one line written by <see cref="Write"/>.</summary>
+    /// <summary>Parses one line written by <see cref="Write(string, ReadOnlySpan{float})"/>.</summary>
     /// <exception cref="JsonException">the line is not a feature vector.</exception>
     public static (string TransactionId, float[] Features) Parse(ReadOnlySpan<byte> line)
     {

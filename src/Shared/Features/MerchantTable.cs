@@ -5,7 +5,7 @@ namespace Fraud.Streaming.Shared.Features;
 /// <summary>
 /// A frozen, point-in-time table of per-merchant features: built by the trainer from labelled history strictly
 /// before a cutoff, shipped inside the model package, and read by the scorer and the offline path alike, so both
-/// append the very same float32 values (<see cref="Append"/>). Merchants are keyed by
+/// append the very same float32 values (<see cref="Append(string?, Span{float})"/>). Merchants are keyed by
 /// <see cref="StableHash.Of64"/> of their id; a merchant the table does not hold (unknown, or too few rows when it
 /// was built) gets <see cref="Defaults"/>, the prior.
 /// </summary>
@@ -75,8 +75,11 @@ public sealed class MerchantTable
     public ReadOnlySpan<float> Defaults => _defaults;
 
     /// <summary>The features of <paramref name="merchantId"/>: its row, or <see cref="Defaults"/>.</summary>
-    public ReadOnlySpan<float> Lookup(string? merchantId) =>
-        _index.TryGetValue(StableHash.Of64(merchantId), out var i) ? _values.AsSpan(i * FeatureCount, FeatureCount) : _defaults;
+    public ReadOnlySpan<float> Lookup(string? merchantId) => Lookup(FeatureInput.MerchantKeyOf(merchantId));
+
+    /// <summary>The features of the merchant whose key (<see cref="FeatureInput.MerchantKeyOf"/>) is <paramref name="merchantKey"/>.</summary>
+    public ReadOnlySpan<float> Lookup(ulong merchantKey) =>
+        _index.TryGetValue(merchantKey, out var i) ? _values.AsSpan(i * FeatureCount, FeatureCount) : _defaults;
 
     /// <summary>
     /// Writes the merchant features into the tail of a feature vector: the last <see cref="FeatureCount"/> values
@@ -84,6 +87,10 @@ public sealed class MerchantTable
     /// </summary>
     public void Append(string? merchantId, Span<float> features) =>
         Lookup(merchantId).CopyTo(features[^FeatureCount..]);
+
+    /// <summary><see cref="Append(string?, Span{float})"/> by the merchant's key (<see cref="FeatureInput.MerchantKeyOf"/>).</summary>
+    public void Append(ulong merchantKey, Span<float> features) =>
+        Lookup(merchantKey).CopyTo(features[^FeatureCount..]);
 
     /// <summary>The table's bytes; the same content always gives the same bytes.</summary>
     public byte[] Serialize()

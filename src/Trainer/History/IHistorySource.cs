@@ -9,5 +9,6 @@ internal interface IHistorySource
     /// <summary>Where the rows come from, for log lines.</summary>
     string Description { get; }
 
-    IAsyncEnumerable<HistoryRow> ReadAsync(CancellationToken cancellationToken);
+    /// <summary>The rows in order, a batch at a time; a source may refill the same batch, so each is valid until the next is read.</summary>
+    IAsyncEnumerable<HistoryBatch> ReadAsync(CancellationToken cancellationToken);
 }

@@ -17,7 +17,7 @@ internal sealed class JsonlHistorySource(string transactionsPath, string? labels
     /// <summary>Labels whose transaction is not in the transactions file (known after reading).</summary>
     public int OrphanLabels { get; private set; }
 
-    public async IAsyncEnumerable<HistoryRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<HistoryBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var labels = new Dictionary<string, bool>(StringComparer.Ordinal);
         if (labelsPath is not null)
@@ -43,9 +43,19 @@ internal sealed class JsonlHistorySource(string transactionsPath, string? labels
         transactions.Sort(HistoryOrder.Compare);
         OrphanLabels = labels.Keys.Count(id => !seen.Contains(id));
 
+        var batch = new HistoryBatch();
         foreach (var t in transactions)
         {
-            yield return new HistoryRow(t, labels.TryGetValue(t.TransactionId, out var isFraud) ? isFraud : null);
+            batch.Add(t, labels.TryGetValue(t.TransactionId, out var isFraud) ? isFraud : null);
+            if (batch.IsFull)
+            {
+                yield return batch;
+                batch.Clear();
+            }
+        }
+        if (batch.Count > 0)
+        {
+            yield return batch;
         }
     }
 

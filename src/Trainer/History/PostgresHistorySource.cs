@@ -1,5 +1,6 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
 using Npgsql;
 
 namespace Fraud.Streaming.Trainer.History;
@@ -7,24 +8,28 @@ namespace Fraud.Streaming.Trainer.History;
 /// <summary>
 /// History from the Monitoring tables with binary COPY, parsed straight from the COPY bytes: every transaction
 /// in the order the pipeline needs, with its label when <paramref name="withLabels"/> (a transaction without a
-/// label row is unlabelled, as with a left join). Streams the transactions; memory holds the labels, one buffer
-/// of rows and the strings that repeat (cards, merchants, countries, ...).
+/// label row is unlabelled, as with a left join). Streams the transactions in reused <see cref="HistoryBatch"/>es;
+/// memory holds the labels, one batch and one entry per distinct card, merchant, country, device, channel and
+/// category.
 /// </summary>
 /// <remarks>
-/// <para>Only the columns a transaction's features read are copied (<c>ip</c>, <c>email_domain</c> and
-/// <c>attributes</c> are not: no feature uses them, and every copied byte costs the server and the parser).</para>
+/// <para>Only the columns a transaction's features read are copied (<c>currency</c>, <c>ip</c>, <c>email_domain</c>
+/// and <c>attributes</c> are not: no feature uses them, and every copied byte costs the server and the parser).</para>
+/// <para>No string is made per row: each text column goes through a <see cref="Utf8Interner{T}"/> straight to the
+/// hash or code the features use (<see cref="FeatureInput"/>), computed once per distinct value by the functions
+/// the scorer applies to its strings; the transaction id stays as bytes.</para>
 /// <para>Labels are a second COPY into a <see cref="LabelIndex"/> rather than a join in the query: Postgres
 /// cannot keep the index order through a hash join, so the join cost a full sort of the history, three times
 /// the whole read.</para>
 /// </remarks>
 internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool withLabels = true) : IHistorySource
 {
-    // COLLATE "C" orders ids by bytes, like the ordinal sort of file mode, whatever the database's collation;
-    // the index of migration 0002 has exactly this order, so Postgres walks it instead of sorting.
+    // COLLATE "C" orders ids by bytes, as HistoryOrder does; the index of migration 0002 has exactly this order,
+    // so Postgres walks it instead of sorting.
     public const string TransactionsQuery = """
         COPY (
             SELECT transaction_id, card_id, event_time, merchant_id, merchant_category, amount,
-                   currency, country, channel, device_id
+                   country, channel, device_id
             FROM transactions
             ORDER BY event_time, transaction_id COLLATE "C"
         ) TO STDOUT (FORMAT BINARY)
@@ -32,39 +37,111 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
 
     public const string LabelsQuery = "COPY labels (transaction_id, is_fraud) TO STDOUT (FORMAT BINARY)";
 
-    private const int TransactionColumns = 10;
-    private const int BatchRows = 4096;
+    private const int TransactionColumns = 9;
+
+    /// <summary>Batches parsed ahead of the consumer.</summary>
+    private const int AheadBatches = 4;
 
     public string Description => withLabels ? "postgres transactions + labels" : "postgres transactions";
 
-    public async IAsyncEnumerable<HistoryRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<HistoryBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // Both COPYs in one snapshot, so rows and labels written meanwhile are in both or in neither.
         await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var labels = withLabels ? await ReadLabelsAsync(connection, cancellationToken) : null;
         await using var copy = await connection.BeginRawBinaryCopyAsync(TransactionsQuery, cancellationToken);
-        foreach (var row in Parse(copy, labels, cancellationToken))
+        await foreach (var batch in ReadAhead(copy, labels, cancellationToken))
         {
-            yield return row;
+            yield return batch;
         }
     }
 
-    /// <summary>The rows of a binary COPY of <see cref="TransactionsQuery"/>, each with its label from <paramref name="labels"/>.</summary>
-    /// <exception cref="InvalidDataException">the bytes are not that COPY's output.</exception>
-    public static IEnumerable<HistoryRow> Parse(Stream copy, LabelIndex? labels, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="Parse"/> on a thread of its own, up to <see cref="AheadBatches"/> batches ahead of the consumer, so
+    /// reading and parsing the COPY overlap with whatever the consumer does with the rows (the features), as
+    /// Postgres producing them overlaps with both. A batch is the consumer's until it asks for the next one.
+    /// </summary>
+    internal static async IAsyncEnumerable<HistoryBatch> ReadAhead(Stream copy, LabelIndex? labels, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var state = new TransactionState(labels);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var free = new BlockingCollection<HistoryBatch>();
+        using var filled = new BlockingCollection<HistoryBatch>();
+        for (var i = 0; i < AheadBatches + 2; i++)
+        {
+            free.Add(new HistoryBatch(), CancellationToken.None);
+        }
+        var producer = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                foreach (var batch in Parse(copy, labels, stop.Token, () => free.Take(stop.Token)))
+                {
+                    filled.Add(batch, stop.Token);
+                }
+            }
+            finally
+            {
+                filled.CompleteAdding();
+            }
+        }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            HistoryBatch? held = null;
+            while (filled.TryTake(out var batch, Timeout.Infinite, cancellationToken))
+            {
+                if (held is not null)
+                {
+                    held.Clear();
+                    free.Add(held, cancellationToken);
+                }
+                held = batch;
+                yield return batch;
+            }
+            await producer; // the producer's error, if it failed
+        }
+        finally
+        {
+            // Stopped early (the consumer failed or was cancelled): the producer must be off the stream before it is disposed.
+            await stop.CancelAsync();
+            try
+            {
+                await producer;
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                // Ended because it was told to; the consumer's own error, if any, is what propagates.
+            }
+        }
+    }
+
+    /// <summary>The rows of a binary COPY of <see cref="TransactionsQuery"/>, each with its label from <paramref name="labels"/>, a batch at a time.</summary>
+    /// <param name="nextBatch">an empty batch to fill after one is handed out; null refills the same batch.</param>
+    /// <exception cref="InvalidDataException">the bytes are not that COPY's output.</exception>
+    public static IEnumerable<HistoryBatch> Parse(Stream copy, LabelIndex? labels, CancellationToken cancellationToken, Func<HistoryBatch>? nextBatch = null)
+    {
+        var reader = new TransactionReader(labels, nextBatch?.Invoke() ?? new HistoryBatch());
         using var stream = new PgBinaryCopyStream(copy, TransactionColumns);
         while (!stream.Finished)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            stream.ReadRows(ReadTransaction, state);
-            foreach (var row in state.Rows)
+            stream.ReadRows(ReadTransaction, reader);
+            if (reader.Batch.IsFull)
             {
-                yield return row;
+                yield return reader.Batch;
+                if (nextBatch is null)
+                {
+                    reader.Batch.Clear();
+                }
+                else
+                {
+                    reader.Batch = nextBatch();
+                }
             }
-            state.Rows.Clear();
+        }
+        if (reader.Batch.Count > 0)
+        {
+            yield return reader.Batch;
         }
     }
 
@@ -81,37 +158,57 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         return labels;
     }
 
-    private static void ReadLabel(ref PgBinaryCopyParser row, LabelIndex labels)
+    private static bool ReadLabel(ref PgBinaryCopyParser row, LabelIndex labels)
     {
         var id = row.NotNull("labels.transaction_id");
-        labels.Set(id, row.Bool() ?? throw new InvalidDataException($"label of {Utf8StringPool.Decode(id)} has a NULL is_fraud"));
+        labels.Set(id, row.Bool() ?? throw new InvalidDataException($"label of {Utf8Text.Decode(id)} has a NULL is_fraud"));
+        return true;
     }
 
-    private static void ReadTransaction(ref PgBinaryCopyParser row, TransactionState state)
+    /// <summary>Adds the row to the batch; false (stop) once the batch is full.</summary>
+    private static bool ReadTransaction(ref PgBinaryCopyParser row, TransactionReader reader)
     {
-        var pool = state.Strings;
         var id = row.NotNull("transaction_id");
-        bool? isFraud = state.Labels is { } labels && labels.TryGet(id, out var label) ? label : null;
-        var transaction = new Transaction
+        if (!Utf8Text.IsValid(id))
         {
-            TransactionId = Utf8StringPool.Decode(id),
-            CardId = pool.Get(row.NotNull("card_id")),
-            EventTime = new DateTimeOffset(row.TimestampTicks("event_time"), TimeSpan.Zero),
-            MerchantId = pool.Get(row.NotNull("merchant_id")),
-            MerchantCategory = pool.Get(row.NotNull("merchant_category")),
-            Amount = row.Float8("amount"),
-            Currency = pool.Get(row.NotNull("currency")),
-            Country = pool.Get(row.NotNull("country")),
-            Channel = pool.Get(row.NotNull("channel")),
-            DeviceId = row.Field(out var noDevice) is var device && noDevice ? null : pool.Get(device),
-        };
-        state.Rows.Add(new HistoryRow(transaction, isFraud));
+            throw new InvalidDataException("history text is not valid UTF-8 (a transaction id)");
+        }
+        var card = reader.Cards.Get(row.NotNull("card_id"));
+        var ticks = row.TimestampTicks("event_time");
+        var merchant = reader.Merchants.Get(row.NotNull("merchant_id"));
+        var category = reader.Categories.Get(row.NotNull("merchant_category"));
+        var amount = row.Float8("amount");
+        var country = reader.Countries.Get(row.NotNull("country"));
+        var channel = reader.Channels.Get(row.NotNull("channel"));
+        var device = row.Field(out var noDevice);
+        var input = new FeatureInput(
+            EventMs: new DateTimeOffset(ticks, TimeSpan.Zero).ToUnixTimeMilliseconds(),
+            Amount: amount,
+            CardKey: card,
+            MerchantKey: merchant.Key,
+            MerchantHash: merchant.Hash,
+            CountryHash: country,
+            DeviceHash: noDevice ? reader.NoDeviceHash : reader.Devices.Get(device),
+            HasDevice: !noDevice,
+            Channel: channel,
+            Category: category.Code,
+            HighRiskCategory: category.HighRisk);
+        bool? isFraud = reader.Labels is { } labels && labels.TryGet(id, out var label) ? label : null;
+        reader.Batch.Add(input, ticks, id, isFraud);
+        return !reader.Batch.IsFull;
     }
 
-    private sealed class TransactionState(LabelIndex? labels)
+    /// <summary>One COPY's parsing state: the batch being filled and the reductions of every text seen so far.</summary>
+    private sealed class TransactionReader(LabelIndex? labels, HistoryBatch batch)
     {
         public LabelIndex? Labels { get; } = labels;
-        public Utf8StringPool Strings { get; } = new();
-        public List<HistoryRow> Rows { get; } = new(BatchRows);
+        public HistoryBatch Batch { get; set; } = batch;
+        public Utf8Interner<ulong> Cards { get; } = new(FeatureInput.CardKeyOf);
+        public Utf8Interner<(ulong Key, int Hash)> Merchants { get; } = new(m => (FeatureInput.MerchantKeyOf(m), FeatureInput.TextHashOf(m)));
+        public Utf8Interner<(int Code, bool HighRisk)> Categories { get; } = new(c => (FeatureInput.CategoryCodeOf(c), FeatureInput.IsHighRiskCategory(c)));
+        public Utf8Interner<int> Countries { get; } = new(FeatureInput.TextHashOf);
+        public Utf8Interner<int> Channels { get; } = new(FeatureInput.ChannelCodeOf);
+        public Utf8Interner<int> Devices { get; } = new(FeatureInput.TextHashOf);
+        public int NoDeviceHash { get; } = FeatureInput.TextHashOf(string.Empty);
     }
 }

@@ -4,10 +4,10 @@ namespace Fraud.Streaming.Trainer.Training;
 /// The labelled rows of the history with their point-in-time features, in (event time, transaction id) order.
 /// Features are row-major, <see cref="FeatureCount"/> per row.
 /// </summary>
-/// <param name="merchantIds">each row's merchant, for a spec with merchant features (to re-read the merchant
-/// features from another model's table); null otherwise.</param>
+/// <param name="merchantKeys">each row's merchant key (<see cref="Shared.Features.FeatureInput.MerchantKeyOf"/>), for a spec
+/// with merchant features (to re-read the merchant features from another model's table); null otherwise.</param>
 internal sealed class FeatureTable(int featureCount, float[] features, bool[] labels, DateTimeOffset[] eventTimes, string[] transactionIds,
-    string[]? merchantIds = null)
+    ulong[]? merchantKeys = null)
 {
     public int FeatureCount { get; } = featureCount;
     public int RowCount => Labels.Length;
@@ -15,7 +15,7 @@ internal sealed class FeatureTable(int featureCount, float[] features, bool[] la
     public bool[] Labels { get; } = labels;
     public DateTimeOffset[] EventTimes { get; } = eventTimes;
     public string[] TransactionIds { get; } = transactionIds;
-    public string[]? MerchantIds { get; } = merchantIds;
+    public ulong[]? MerchantKeys { get; } = merchantKeys;
 
     public ReadOnlySpan<float> Row(int index) => Features.AsSpan(index * FeatureCount, FeatureCount);
 
@@ -28,7 +28,7 @@ internal sealed class FeatureTable(int featureCount, float[] features, bool[] la
         Labels.AsSpan(start, count).ToArray(),
         EventTimes.AsSpan(start, count).ToArray(),
         TransactionIds.AsSpan(start, count).ToArray(),
-        MerchantIds?.AsSpan(start, count).ToArray());
+        MerchantKeys?.AsSpan(start, count).ToArray());
 
     /// <summary>
     /// A copy whose merchant features (the last <see cref="Shared.Features.MerchantTable.FeatureCount"/> of each row) come from
@@ -36,12 +36,12 @@ internal sealed class FeatureTable(int featureCount, float[] features, bool[] la
     /// </summary>
     public FeatureTable WithMerchantFeatures(Shared.Features.MerchantTable merchants)
     {
-        var merchantIds = MerchantIds ?? throw new InvalidOperationException("this table has no merchant ids");
+        var merchantKeys = MerchantKeys ?? throw new InvalidOperationException("this table has no merchant keys");
         var features = Features.ToArray();
         for (var i = 0; i < RowCount; i++)
         {
-            merchants.Append(merchantIds[i], features.AsSpan(i * FeatureCount, FeatureCount));
+            merchants.Append(merchantKeys[i], features.AsSpan(i * FeatureCount, FeatureCount));
         }
-        return new(FeatureCount, features, Labels, EventTimes, TransactionIds, merchantIds);
+        return new(FeatureCount, features, Labels, EventTimes, TransactionIds, merchantKeys);
     }
 }

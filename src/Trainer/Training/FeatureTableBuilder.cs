@@ -28,6 +28,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
     private readonly PointInTimeFeatures _pipeline = new(spec);
     private readonly int _featureCount = spec.Count;
     private readonly List<Chunk> _chunks = [];
+    private readonly HistoryBatch _one = new(1);
 
     public long TransactionCount => _pipeline.TransactionCount;
     public int LabelledCount { get; private set; }
@@ -36,31 +37,44 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
     /// <summary>The frozen merchant table after <see cref="Build"/>; null for a spec without merchant features.</summary>
     public MerchantTable? Merchants { get; private set; }
 
+    /// <summary>Adds one transaction (files, tests): the same path as a batch of one.</summary>
     /// <exception cref="InvalidDataException">the rows are not in (event time, transaction id) order.</exception>
     public void Add(HistoryRow row)
     {
-        var t = row.Transaction;
-        var features = _pipeline.Next(t);
-        if (row.IsFraud is not { } isFraud)
+        _one.Clear();
+        _one.Add(row);
+        Add(_one);
+    }
+
+    /// <summary>Adds every row of <paramref name="batch"/>, in order.</summary>
+    /// <exception cref="InvalidDataException">the rows are not in (event time, transaction id) order.</exception>
+    public void Add(HistoryBatch batch)
+    {
+        for (var row = 0; row < batch.Count; row++)
         {
-            return;
+            var features = _pipeline.Next(batch, row);
+            if (batch.Label(row) is not { } isFraud)
+            {
+                continue;
+            }
+            var index = LabelledCount % ChunkRows;
+            if (index == 0)
+            {
+                _chunks.Add(new Chunk(_featureCount, spec.HasMerchantFeatures));
+            }
+            var chunk = _chunks[^1];
+            features.CopyTo(chunk.Features.AsSpan(index * _featureCount));
+            chunk.Labels[index] = isFraud;
+            chunk.Times[index] = new DateTimeOffset(batch.EventTicks(row), TimeSpan.Zero);
+            chunk.Ids[index] = batch.IdString(row);
+            if (spec.HasMerchantFeatures)
+            {
+                ref readonly var input = ref batch.Input(row);
+                chunk.Merchants[index] = input.MerchantKey;
+                chunk.Amounts[index] = input.Amount;
+            }
+            LabelledCount++;
         }
-        var index = LabelledCount % ChunkRows;
-        if (index == 0)
-        {
-            _chunks.Add(new Chunk(_featureCount, spec.HasMerchantFeatures));
-        }
-        var chunk = _chunks[^1];
-        features.CopyTo(chunk.Features.AsSpan(index * _featureCount));
-        chunk.Labels[index] = isFraud;
-        chunk.Times[index] = t.EventTime;
-        chunk.Ids[index] = t.TransactionId;
-        if (spec.HasMerchantFeatures)
-        {
-            chunk.Merchants[index] = t.MerchantId;
-            chunk.Amounts[index] = t.Amount;
-        }
-        LabelledCount++;
     }
 
     /// <summary>The training rows (for a spec with merchant features: those at or after the table cutoff).</summary>
@@ -72,7 +86,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
         var labels = new bool[count];
         var times = new DateTimeOffset[count];
         var ids = new string[count];
-        var merchantIds = spec.HasMerchantFeatures ? new string[count] : null;
+        var merchantKeys = spec.HasMerchantFeatures ? new ulong[count] : null;
         for (var row = first; row < LabelledCount;)
         {
             var chunk = _chunks[row / ChunkRows];
@@ -83,9 +97,9 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
             chunk.Labels.AsSpan(index, rows).CopyTo(labels.AsSpan(to));
             chunk.Times.AsSpan(index, rows).CopyTo(times.AsSpan(to));
             chunk.Ids.AsSpan(index, rows).CopyTo(ids.AsSpan(to));
-            if (merchantIds is not null)
+            if (merchantKeys is not null)
             {
-                chunk.Merchants.AsSpan(index, rows).CopyTo(merchantIds.AsSpan(to));
+                chunk.Merchants.AsSpan(index, rows).CopyTo(merchantKeys.AsSpan(to));
             }
             if (Merchants is { } merchants)
             {
@@ -96,7 +110,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
             }
             row += rows;
         }
-        return new FeatureTable(_featureCount, features, labels, times, ids, merchantIds);
+        return new FeatureTable(_featureCount, features, labels, times, ids, merchantKeys);
     }
 
     /// <summary>Builds <see cref="Merchants"/> from the rows before the cutoff; returns the first training row.</summary>
@@ -133,7 +147,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
         public bool[] Labels { get; } = new bool[ChunkRows];
         public DateTimeOffset[] Times { get; } = new DateTimeOffset[ChunkRows];
         public string[] Ids { get; } = new string[ChunkRows];
-        public string[] Merchants { get; } = new string[merchants ? ChunkRows : 0];
+        public ulong[] Merchants { get; } = new ulong[merchants ? ChunkRows : 0];
         public double[] Amounts { get; } = new double[merchants ? ChunkRows : 0];
     }
 }

@@ -26,7 +26,11 @@ internal sealed class MerchantTableBuilder(DateTimeOffset cutoff, int minRows = 
     public long RowsUsed => _all.Count;
 
     /// <summary>Counts a labelled transaction when it is before the cutoff; ignores it otherwise.</summary>
-    public void Add(string? merchantId, DateTimeOffset eventTime, double amount, bool cardNotPresent, bool isFraud)
+    public void Add(string? merchantId, DateTimeOffset eventTime, double amount, bool cardNotPresent, bool isFraud) =>
+        Add(FeatureInput.MerchantKeyOf(merchantId), eventTime, amount, cardNotPresent, isFraud);
+
+    /// <summary>Counts a labelled transaction of the merchant keyed <paramref name="merchantKey"/> (<see cref="FeatureInput.MerchantKeyOf"/>) when it is before the cutoff.</summary>
+    public void Add(ulong merchantKey, DateTimeOffset eventTime, double amount, bool cardNotPresent, bool isFraud)
     {
         if (eventTime.ToUnixTimeMilliseconds() >= _cutoffMs)
         {
@@ -34,7 +38,7 @@ internal sealed class MerchantTableBuilder(DateTimeOffset cutoff, int minRows = 
         }
         var capped = double.IsNaN(amount) ? 0 : Math.Clamp(amount, 0, AmountCap);
         _all.Add(capped, cardNotPresent, isFraud);
-        ref var totals = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merchants, StableHash.Of64(merchantId), out _);
+        ref var totals = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_merchants, merchantKey, out _);
         totals.Add(capped, cardNotPresent, isFraud);
     }
 

@@ -1,4 +1,3 @@
-using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Trainer.History;
 
@@ -6,42 +5,84 @@ namespace Fraud.Streaming.Trainer.Training;
 
 /// <summary>
 /// Replays history through the shared feature pipeline exactly as the scorer does per event: one
-/// <see cref="CardStateStore"/>, <see cref="CardFeatureExtractor.ExtractAndUpdate(ref CardState, Shared.Contracts.Transaction, Span{float}, long)"/> per transaction, in
-/// (event time, transaction id) order, which it enforces. With <paramref name="merchants"/>, the merchant features
-/// are appended after the card features by <see cref="MerchantTable.Append"/>, the stage the scorer runs; without,
-/// the tail of a spec with merchant features is left for the caller to fill (<see cref="FeatureTableBuilder"/>).
+/// <see cref="CardStateStore"/>, <see cref="CardFeatureExtractor.ExtractAndUpdate(ref CardState, in FeatureInput, Span{float}, long)"/>
+/// per transaction, in (event time, transaction id) order, which it enforces. With <paramref name="merchants"/>,
+/// the merchant features are appended after the card features by
+/// <see cref="MerchantTable.Append(ulong, Span{float})"/>, the stage the scorer runs; without, the tail of a spec
+/// with merchant features is left for the caller to fill (<see cref="FeatureTableBuilder"/>).
 /// </summary>
 internal sealed class PointInTimeFeatures(FeatureSpec spec, MerchantTable? merchants = null)
 {
     private readonly CardStateStore _cards = new(spec.CardIdleTtlMs);
     private readonly float[] _row = new float[spec.Count];
     private const int SweepEvery = 1 << 20;
-    private Transaction? _previous;
+    private const int SlotDistance = 8;
+    private const int StateDistance = 4;
+    private long _previousTicks = long.MinValue;
+    private byte[] _previousId = new byte[64];
+    private int _previousIdLength;
 
     public long TransactionCount { get; private set; }
     public int CardCount => _cards.Count;
 
-    /// <summary>The features of <paramref name="t"/> as of just before it; valid until the next call.</summary>
+    /// <summary>The features of row <paramref name="row"/> of <paramref name="batch"/> as of just before it; valid until the next call.</summary>
     /// <exception cref="InvalidDataException">the transactions are not in (event time, transaction id) order.</exception>
-    public ReadOnlySpan<float> Next(Transaction t)
+    public ReadOnlySpan<float> Next(HistoryBatch batch, int row)
     {
-        if (_previous is { } previous && HistoryOrder.Compare(previous, t) > 0)
+        // The lookups of the next rows are started early, as the scorer's batches do (CardBatchPipeline): with
+        // more cards than the caches hold, each lookup otherwise waits for memory twice (index slot, then state).
+        if (row + SlotDistance < batch.Count)
+        {
+            _cards.PrefetchSlot(batch.Input(row + SlotDistance).CardKey);
+        }
+        if (row + StateDistance < batch.Count)
+        {
+            _cards.PrefetchState(batch.Input(row + StateDistance).CardKey);
+        }
+        ref readonly var input = ref batch.Input(row);
+        var ticks = batch.EventTicks(row);
+        var id = batch.Id(row);
+        var previousId = _previousId.AsSpan(0, _previousIdLength);
+        if (ticks < _previousTicks || (ticks == _previousTicks && id.SequenceCompareTo(previousId) < 0))
         {
             throw new InvalidDataException(
-                $"history is not in event-time order: {t.TransactionId} at {t.EventTime:O} after {previous.TransactionId} at {previous.EventTime:O}");
+                $"history is not in event-time order: {batch.IdString(row)} at {new DateTimeOffset(ticks, TimeSpan.Zero):O} after {Utf8Text.Decode(previousId)} at {new DateTimeOffset(_previousTicks, TimeSpan.Zero):O}");
         }
-        _previous = t;
+        Remember(ticks, id);
         TransactionCount++;
         if (TransactionCount % SweepEvery == 0)
         {
             // History is in event-time order, so a card idle relative to this event resets on its next one anyway.
-            _cards.ExpireIdle(t.EventTime.ToUnixTimeMilliseconds());
+            _cards.ExpireIdle(input.EventMs);
         }
-        CardFeatureExtractor.ExtractAndUpdate(ref _cards.GetOrAdd(t.CardId), t, _row, spec.CardIdleTtlMs);
+        CardFeatureExtractor.ExtractAndUpdate(ref _cards.GetOrAdd(input.CardKey), input, _row, spec.CardIdleTtlMs);
         if (merchants is not null && spec.HasMerchantFeatures)
         {
-            merchants.Append(t.MerchantId, _row);
+            merchants.Append(input.MerchantKey, _row);
         }
         return _row;
+    }
+
+    /// <summary>The features of one transaction (files, tests): the same path as a batch of one.</summary>
+    /// <exception cref="InvalidDataException">the transactions are not in (event time, transaction id) order.</exception>
+    public ReadOnlySpan<float> Next(Shared.Contracts.Transaction t)
+    {
+        _one ??= new HistoryBatch(1);
+        _one.Clear();
+        _one.Add(t, null);
+        return Next(_one, 0);
+    }
+
+    private HistoryBatch? _one;
+
+    private void Remember(long ticks, ReadOnlySpan<byte> id)
+    {
+        _previousTicks = ticks;
+        if (id.Length > _previousId.Length)
+        {
+            _previousId = new byte[Math.Max(id.Length, _previousId.Length * 2)];
+        }
+        id.CopyTo(_previousId);
+        _previousIdLength = id.Length;
     }
 }

@@ -1,0 +1,75 @@
+using System.Text;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
+
+namespace Fraud.Streaming.Trainer.History;
+
+/// <summary>
+/// A run of history rows in (event time, transaction id) order, as a source hands them out: each row's
+/// <see cref="FeatureInput"/>, exact event time, transaction id (UTF-8 bytes) and label. A source refills the same
+/// batch, so a row is valid until the next one is read; nothing is allocated per row.
+/// </summary>
+internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity)
+{
+    public const int DefaultCapacity = 4096;
+
+    private const sbyte Unlabelled = -1;
+
+    private readonly FeatureInput[] _inputs = new FeatureInput[capacity];
+    private readonly long[] _ticks = new long[capacity];
+    private readonly sbyte[] _labels = new sbyte[capacity];
+    private readonly int[] _idEnds = new int[capacity];
+    private byte[] _ids = new byte[capacity * 32];
+
+    public int Count { get; private set; }
+
+    public bool IsFull => Count == _inputs.Length;
+
+    /// <summary>Row <paramref name="row"/>'s input to the feature pipeline.</summary>
+    public ref readonly FeatureInput Input(int row) => ref _inputs[row];
+
+    /// <summary>Row <paramref name="row"/>'s event time, in UTC ticks (Postgres keeps microseconds).</summary>
+    public long EventTicks(int row) => _ticks[row];
+
+    /// <summary>Row <paramref name="row"/>'s label; null when none has arrived.</summary>
+    public bool? Label(int row) => _labels[row] == Unlabelled ? null : _labels[row] != 0;
+
+    /// <summary>Row <paramref name="row"/>'s transaction id as UTF-8 bytes.</summary>
+    public ReadOnlySpan<byte> Id(int row)
+    {
+        var start = row == 0 ? 0 : _idEnds[row - 1];
+        return _ids.AsSpan(start, _idEnds[row] - start);
+    }
+
+    /// <summary>Row <paramref name="row"/>'s transaction id as a string (allocates).</summary>
+    public string IdString(int row) => Utf8Text.Decode(Id(row));
+
+    public void Clear() => Count = 0;
+
+    /// <summary>Appends a row; the caller checks <see cref="IsFull"/> first.</summary>
+    public void Add(in FeatureInput input, long eventTicks, ReadOnlySpan<byte> id, bool? label)
+    {
+        var row = Count;
+        var start = row == 0 ? 0 : _idEnds[row - 1];
+        if (start + id.Length > _ids.Length)
+        {
+            Array.Resize(ref _ids, Math.Max(_ids.Length * 2, start + id.Length));
+        }
+        id.CopyTo(_ids.AsSpan(start));
+        _idEnds[row] = start + id.Length;
+        _inputs[row] = input;
+        _ticks[row] = eventTicks;
+        _labels[row] = label is { } isFraud ? (sbyte)(isFraud ? 1 : 0) : Unlabelled;
+        Count = row + 1;
+    }
+
+    /// <summary>Appends a transaction read from a file or built in a test.</summary>
+    public void Add(HistoryRow row) => Add(row.Transaction, row.IsFraud);
+
+    /// <summary>Appends a transaction read from a file or built in a test.</summary>
+    public void Add(Transaction t, bool? label)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        Add(FeatureInput.Of(t), t.EventTime.UtcTicks, Encoding.UTF8.GetBytes(t.TransactionId), label);
+    }
+}
