@@ -10,8 +10,16 @@ namespace Fraud.Streaming.Scorer;
 /// the committed offset), dropped when it is revoked or lost. Used only on the scoring thread (Kafka calls the
 /// rebalance handlers from inside <c>Consume</c>).
 /// </summary>
+/// <remarks>
+/// Periodic snapshots pause scoring only to serialize (timed by <c>fraud_scorer_state_snapshot_pause_seconds</c>);
+/// a <see cref="SnapshotWriter"/> stores them in the background. A revoked partition's last snapshot, and the
+/// snapshots at shutdown, are stored before the handler returns, after any pending one of the same partition, so
+/// the newest snapshot of a partition is always the last one stored.
+/// </remarks>
 internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, StateRestorer? restorer, SnapshotStore? snapshots, string topic, ILogger logger)
+    : IDisposable
 {
+    private readonly SnapshotWriter? _writer = snapshots is null ? null : new SnapshotWriter(snapshots, logger);
     private readonly Dictionary<int, PartitionState> _partitions = [];
     private long _nextSnapshot = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * options.SnapshotIntervalSeconds);
 
@@ -82,15 +90,25 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, St
             return;
         }
         _nextSnapshot = now + (Stopwatch.Frequency * options.SnapshotIntervalSeconds);
+        if (_writer is null)
+        {
+            return;
+        }
+        TakeWritten();
         foreach (var state in _partitions.Values)
         {
-            Snapshot(state, cancellationToken);
+            if (state.NeedsSnapshot && !_writer.IsPending(state.Partition))
+            {
+                _writer.Enqueue(Serialize(state));
+            }
         }
     }
 
-    /// <summary>Snapshots every partition that needs one (on shutdown).</summary>
+    /// <summary>Snapshots every partition that needs one and waits until all are stored (on shutdown).</summary>
     public void SnapshotAll(CancellationToken cancellationToken)
     {
+        _writer?.WaitAll();
+        TakeWritten();
         foreach (var state in _partitions.Values)
         {
             Snapshot(state, cancellationToken);
@@ -104,6 +122,8 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, St
         {
             if (_partitions.Remove(partition.Partition.Value, out var state))
             {
+                _writer?.Wait(state.Partition);
+                TakeWritten(state);
                 Snapshot(state, cancellationToken);
             }
         }
@@ -115,7 +135,33 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, St
         foreach (var partition in partitions)
         {
             _partitions.Remove(partition.Partition.Value);
+            _writer?.Cancel(partition.Partition.Value);
         }
+    }
+
+    /// <summary>Stores what is pending, then stops the background writer.</summary>
+    public void Dispose() => _writer?.Dispose();
+
+    /// <summary>Records the snapshots the background writer has stored (<paramref name="revoked"/>: also for a partition just removed).</summary>
+    private void TakeWritten(PartitionState? revoked = null)
+    {
+        while (_writer is not null && _writer.TryTakeWritten(out var written))
+        {
+            var state = _partitions.GetValueOrDefault(written.Partition) ?? (revoked?.Partition == written.Partition ? revoked : null);
+            if (state is not null)
+            {
+                state.SnapshotOffset = Math.Max(state.SnapshotOffset, written.NextOffset);
+            }
+        }
+    }
+
+    /// <summary>The partition's snapshot as bytes, made on the scoring thread (the pause scoring takes for it is measured).</summary>
+    private SerializedSnapshot Serialize(PartitionState state)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var serialized = SerializedSnapshot.Of(CardStateSnapshot.Of(spec, topic, state.Partition, state.NextOffset, state.Cards));
+        ScorerMetrics.StateSnapshotPauseSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return serialized;
     }
 
     private void Snapshot(PartitionState state, CancellationToken cancellationToken)
@@ -127,8 +173,7 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, St
         var name = new TopicPartition(topic, state.Partition).ToString();
         try
         {
-            var bytes = snapshots.WriteAsync(CardStateSnapshot.Of(spec, topic, state.Partition, state.NextOffset, state.Cards), cancellationToken)
-                .GetAwaiter().GetResult();
+            var bytes = snapshots.WriteAsync(Serialize(state), cancellationToken).GetAwaiter().GetResult();
             state.SnapshotOffset = state.NextOffset;
             ScorerMetrics.StateSnapshots.WithLabels("written").Inc();
             ScorerLog.SnapshotWritten(logger, name, state.Cards.Count, state.NextOffset, bytes);

@@ -56,6 +56,10 @@ internal static class ScorerMetrics
     public static readonly Counter StateSnapshots = Metrics.CreateCounter(
         "fraud_scorer_state_snapshots_total", "Per-partition card-state snapshots, by result (written, failed).", "result");
 
+    public static readonly Histogram StateSnapshotPauseSeconds = Metrics.CreateHistogram(
+        "fraud_scorer_state_snapshot_pause_seconds", "Per snapshot of a partition: the time scoring stops to serialize its card states (storing them happens in the background, except on revoke and shutdown).",
+        new HistogramConfiguration { Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+
     public static readonly Counter StateSnapshotsDiscarded = Metrics.CreateCounter(
         "fraud_scorer_state_snapshots_discarded_total", "Stored snapshots not used on restore, by reason (format, spec_mismatch, ahead_of_commit, unreadable).", "reason");
 

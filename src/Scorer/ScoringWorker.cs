@@ -82,7 +82,8 @@ internal sealed class ScoringWorker(
             using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, snapshots, logger) : null;
             using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
             _featureLog = featureLog;
-            _partitions = new PartitionStates(_state, _batch.ComputedSpec, restorer, snapshots, _kafka.TransactionsTopic, logger);
+            using var partitions = new PartitionStates(_state, _batch.ComputedSpec, restorer, snapshots, _kafka.TransactionsTopic, logger);
+            _partitions = partitions;
             if (snapshots is not null)
             {
                 ScorerLog.StateStore(logger, _state.SnapshotIntervalSeconds, snapshots.Describe(_kafka.TransactionsTopic, 0));

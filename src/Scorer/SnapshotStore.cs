@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Fraud.Streaming.Shared.Features;
@@ -16,7 +17,7 @@ namespace Fraud.Streaming.Scorer;
 internal sealed class SnapshotStore(IModelStore store, string prefix, string groupId) : IDisposable
 {
     private const string PointerFile = "latest.json";
-    private readonly Dictionary<int, string> _slots = [];
+    private readonly ConcurrentDictionary<int, string> _slots = new(); // written by the background writer and the scoring thread
 
     /// <summary>The store <paramref name="options"/> name: a folder, or a bucket with the model store's S3 endpoint and keys.</summary>
     public static SnapshotStore Create(StateOptions options, ModelStoreOptions modelStore, string groupId)
@@ -67,17 +68,21 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
     }
 
     /// <summary>Writes the snapshot to the partition's free slot, then points at it. Returns the snapshot's size in bytes.</summary>
-    public async Task<int> WriteAsync(CardStateSnapshot snapshot, CancellationToken cancellationToken)
+    public Task<int> WriteAsync(CardStateSnapshot snapshot, CancellationToken cancellationToken) =>
+        WriteAsync(SerializedSnapshot.Of(snapshot), cancellationToken);
+
+    /// <summary>Writes a serialized snapshot to the partition's free slot, then points at it. Returns its size in bytes.</summary>
+    /// <remarks>Safe to call for different partitions at once; one partition's writes must not overlap.</remarks>
+    public async Task<int> WriteAsync(SerializedSnapshot snapshot, CancellationToken cancellationToken)
     {
         var slot = _slots.TryGetValue(snapshot.Partition, out var current) && current == "a" ? "b" : "a";
-        var data = snapshot.Serialize();
         var name = Name(snapshot.Topic);
         var version = Version(snapshot.Partition);
-        await store.PutAsync(name, version, slot + ".snap", data, cancellationToken);
-        var pointer = new Pointer(slot, ModelPackage.Sha256(data), snapshot.NextOffset, snapshot.Cards.Count);
+        await store.PutAsync(name, version, slot + ".snap", snapshot.Data, cancellationToken);
+        var pointer = new Pointer(slot, ModelPackage.Sha256(snapshot.Data), snapshot.NextOffset, snapshot.Cards);
         await store.PutAsync(name, version, PointerFile, pointer.Serialize(), cancellationToken);
         _slots[snapshot.Partition] = slot;
-        return data.Length;
+        return snapshot.Data.Length;
     }
 
     private string Name(string topic) => $"{prefix}/{groupId}/{topic}";

@@ -107,6 +107,54 @@ public sealed class CardStateSnapshotTests : IDisposable
         await WriteAndLoadAsync(store);
     }
 
+    [Fact]
+    public async Task The_background_writer_stores_snapshots_of_several_partitions_and_reports_each()
+    {
+        using var store = SnapshotStore.Create(new StateOptions { Directory = _dir.File("state") }, new ModelStoreOptions(), "scorers");
+        var transactions = TestData.Transactions(600, cards: 30, seed: 4);
+        var states = Enumerable.Range(0, 3).ToDictionary(p => p, p => Fold(transactions.Take(200 * (p + 1))));
+        var written = new List<(int Partition, long NextOffset)>();
+        using (var writer = new SnapshotWriter(store, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))
+        {
+            foreach (var (partition, cards) in states)
+            {
+                Assert.False(writer.IsPending(partition));
+                writer.Enqueue(SerializedSnapshot.Of(CardStateSnapshot.Of(Spec, Topic, partition, 1000 + partition, cards)));
+            }
+            writer.WaitAll();
+            Assert.All(states.Keys, p => Assert.False(writer.IsPending(p)));
+            while (writer.TryTakeWritten(out var w))
+            {
+                written.Add(w);
+            }
+        }
+
+        Assert.Equal(states.Keys.Select(p => (p, 1000L + p)).Order(), written.Order());
+        foreach (var (partition, cards) in states)
+        {
+            var loaded = await store.LoadAsync(Spec, Topic, partition, CancellationToken.None);
+            Assert.Equal(Bytes(cards), Bytes(loaded!.Cards));
+        }
+    }
+
+    [Fact]
+    public void A_background_write_that_fails_is_counted_and_the_writer_goes_on()
+    {
+        var blocked = _dir.File("not-a-folder");
+        File.WriteAllText(blocked, "a file where the snapshot folder should be");
+        using var failing = SnapshotStore.Create(new StateOptions { Directory = blocked }, new ModelStoreOptions(), "scorers");
+        var failedBefore = ScorerMetrics.StateSnapshots.WithLabels("failed").Value;
+        using var writer = new SnapshotWriter(failing, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var cards = Fold(TestData.Transactions(50, cards: 5));
+        writer.Enqueue(SerializedSnapshot.Of(CardStateSnapshot.Of(Spec, Topic, 0, 50, cards)));
+        writer.Wait(0);
+        writer.Enqueue(SerializedSnapshot.Of(CardStateSnapshot.Of(Spec, Topic, 1, 50, cards)));
+        writer.Wait(1);
+
+        Assert.Equal(failedBefore + 2, ScorerMetrics.StateSnapshots.WithLabels("failed").Value);
+        Assert.False(writer.TryTakeWritten(out _));
+    }
+
     /// <summary>Three snapshots in a row (both slots used, one overwritten): the last one is what loads.</summary>
     private static async Task WriteAndLoadAsync(SnapshotStore store)
     {
