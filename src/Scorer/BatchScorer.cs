@@ -105,8 +105,11 @@ internal sealed class BatchScorer
     /// Folds one transaction into its card's state and writes its features to <paramref name="features"/>: what
     /// scoring does per transaction, so a state replayed with it is the scored state by construction.
     /// </summary>
-    public static void Fold(CardStateStore cards, Transaction transaction, Span<float> features, long cardIdleTtlMs) =>
-        CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(CardStateStore.KeyOf(transaction.CardId)), transaction, features, cardIdleTtlMs);
+    public static void Fold(CardStateStore cards, Transaction transaction, Span<float> features, long cardIdleTtlMs)
+    {
+        var key = CardStateStore.KeyOf(transaction.CardId);
+        CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(key), FeatureInput.Of(transaction, key), features, cardIdleTtlMs);
+    }
 
     public Transaction TransactionAt(int index) => _transactions[index];
 
