@@ -36,6 +36,7 @@ internal static class QuantileBinner
         });
         var upper = new float[features][];
         Parallel.For(0, features, parallel, f => upper[f] = UpperBounds(samples[f], maxBins));
+        var finders = upper.Select(u => new BinFinder(u)).ToArray();
 
         // Assign bins a block of rows at a time (reading each row once), tracking each bin's largest value.
         var bins = new byte[(long)rows * features];
@@ -47,7 +48,7 @@ internal static class QuantileBinner
             var end = Math.Min(rows, start + BlockRows);
             for (var f = 0; f < features; f++)
             {
-                var edges = upper[f];
+                var finder = finders[f];
                 var fmax = max[f];
                 var column = bins.AsSpan((f * rows) + start, end - start);
                 for (var r = start; r < end; r++)
@@ -58,7 +59,7 @@ internal static class QuantileBinner
                         column[r - start] = BinnedData.MissingBin;
                         continue;
                     }
-                    var b = FindBin(edges, v);
+                    var b = finder.Find(v);
                     column[r - start] = (byte)b;
                     if (v > fmax[b])
                     {
@@ -151,7 +152,7 @@ internal static class QuantileBinner
     }
 
     /// <summary>The first bin whose upper edge is ≥ v (the last edge is +∞); a branch-free lower bound.</summary>
-    private static int FindBin(float[] upper, float v)
+    internal static int FindBin(float[] upper, float v)
     {
         int lo = 0, n = upper.Length;
         while (n > 1)
