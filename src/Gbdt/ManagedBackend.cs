@@ -13,7 +13,10 @@ internal sealed class ManagedBackend : IGbdtBackend
 {
     private const int BlockRows = 1 << 14;
     private const int HistPerFeature = BinnedData.BinStride * 2;
-    private const int MinGroupWidth = 8;
+    /// <summary>Rows below which a node is not cut into chunks: each chunk costs a histogram to clear and sum.</summary>
+    private const int MinChunkRows = 8192;
+    /// <summary>Chunks per thread and level: enough that uneven node sizes even out over the threads.</summary>
+    private const int ChunksPerThread = 4;
     private const int PrefetchRows = 16;
 
     private readonly TrainingRows _rows;
@@ -32,6 +35,7 @@ internal sealed class ManagedBackend : IGbdtBackend
     private (int Start, int Count)[] _nextSegments = new (int, int)[2];
     private long[] _hist = [];
     private long[] _nextHist = [];
+    private long[] _scratchHist = [];
     private readonly List<(int Start, int Count)> _leafSegments = [];
 
     public ManagedBackend(TrainingRows rows, ParallelOptions parallel)
@@ -133,7 +137,8 @@ internal sealed class ManagedBackend : IGbdtBackend
         _segments[0] = (0, _sampled);
         _leafSegments.Clear();
         EnsureCapacity(ref _hist, 1);
-        BuildHistograms(_hist, [(0, 0)], _segments);
+        // With every row sampled the root's index is 0..n-1: read rows in order, no index.
+        BuildHistograms(_hist, [(0, 0)], _segments, rowsInOrder: _sampled == _n);
         return new RoundStart(scaleG, scaleH, sumG.Sum(), sumH.Sum());
     }
 
@@ -220,7 +225,7 @@ internal sealed class ManagedBackend : IGbdtBackend
                     build.Add((small, small));
                 }
             }
-            BuildHistograms(_nextHist, build, _nextSegments);
+            BuildHistograms(_nextHist, build, _nextSegments, rowsInOrder: false);
             var size = _features * HistPerFeature;
             var parentHist = _hist;
             var childHist = _nextHist;
@@ -314,37 +319,80 @@ internal sealed class ManagedBackend : IGbdtBackend
     }
 
     /// <summary>
-    /// Row-wise over groups of features: each work item reads a node's rows once for its group (one gradient load per row
-    /// and group, the row's bins side by side) and owns its slice of the histogram, so no merging and no locks are needed.
+    /// Row-wise over all features: each work item reads a chunk of one node's rows once (one gradient load per row, the
+    /// row's bins side by side). A node is cut into chunks of about equal size so both threads stay busy whatever the
+    /// node sizes; a node's first chunk adds into its own histogram, the others into scratch histograms summed in after.
     /// </summary>
-    private void BuildHistograms(long[] hist, List<(int Slot, int Segment)> nodes, (int Start, int Count)[] segments)
+    private void BuildHistograms(long[] hist, List<(int Slot, int Segment)> nodes, (int Start, int Count)[] segments, bool rowsInOrder)
     {
         var features = _features;
-        // As few feature groups as keep every thread busy: each group is one more pass over the node's rows.
+        var size = features * HistPerFeature;
         var threads = _parallel.MaxDegreeOfParallelism > 0 ? _parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
-        var groups = Math.Clamp(((2 * threads) + nodes.Count - 1) / nodes.Count, 1, (features + MinGroupWidth - 1) / MinGroupWidth);
-        var groupWidth = (features + groups - 1) / groups;
-        groups = (features + groupWidth - 1) / groupWidth;
+        long total = 0;
+        foreach (var (_, segment) in nodes)
+        {
+            total += segments[segment].Count;
+        }
+        var chunkRows = (int)Math.Max(MinChunkRows, (total + (ChunksPerThread * threads) - 1) / (ChunksPerThread * threads));
+        var items = new List<(int Slot, int Start, int Count, int Scratch)>();
+        var merges = new List<(int Slot, int FirstScratch, int Scratches)>();
+        var scratches = 0;
+        foreach (var (slot, segment) in nodes)
+        {
+            var (start, count) = segments[segment];
+            var chunks = Math.Max(1, (count + (chunkRows / 2)) / chunkRows);
+            var first = scratches;
+            for (var c = 0; c < chunks; c++)
+            {
+                var from = start + (int)((long)count * c / chunks);
+                var to = start + (int)((long)count * (c + 1) / chunks);
+                items.Add((slot, from, to - from, c == 0 ? -1 : scratches++));
+            }
+            if (chunks > 1)
+            {
+                merges.Add((slot, first, chunks - 1));
+            }
+        }
+        if (_scratchHist.LongLength < (long)scratches * size)
+        {
+            _scratchHist = new long[(long)scratches * size];
+        }
+        // Largest first, so the last items to start are the short ones.
+        items.Sort((x, y) => y.Count.CompareTo(x.Count));
         var rowBins = _rowBins;
         var grad = _grad;
         var index = _index;
-        var n = _n;
-        var all = _sampled == n;
-        Parallel.For(0, nodes.Count * groups, _parallel, item =>
+        var scratchHist = _scratchHist;
+        Parallel.For(0, items.Count, _parallel, i =>
         {
-            var (slot, segment) = nodes[item / groups];
-            var f0 = item % groups * groupWidth;
-            var width = Math.Min(groupWidth, features - f0);
-            var h = hist.AsSpan(((slot * features) + f0) * HistPerFeature, width * HistPerFeature);
+            var (slot, start, count, scratch) = items[i];
+            var h = scratch < 0 ? hist.AsSpan(slot * size, size) : scratchHist.AsSpan(scratch * size, size);
             h.Clear();
-            var (start, count) = segments[segment];
-            if (all && start == 0 && count == n)
+            if (rowsInOrder)
             {
-                AccumulateAll(h, rowBins, features, f0, width, grad);
+                AccumulateRange(h, rowBins, features, grad, start, count);
             }
             else
             {
-                Accumulate(h, rowBins, features, f0, width, grad, index.AsSpan(start, count));
+                Accumulate(h, rowBins, features, grad, index.AsSpan(start, count));
+            }
+        });
+        if (merges.Count == 0)
+        {
+            return;
+        }
+        // Sum the scratch histograms into their node's, in slices of features so both threads share the work.
+        var slices = Math.Min(features, 4 * threads);
+        Parallel.For(0, merges.Count * slices, _parallel, item =>
+        {
+            var (slot, firstScratch, count) = merges[item / slices];
+            var slice = item % slices;
+            var from = features * slice / slices * HistPerFeature;
+            var to = features * (slice + 1) / slices * HistPerFeature;
+            var target = hist.AsSpan((slot * size) + from, to - from);
+            for (var k = 0; k < count; k++)
+            {
+                Add(target, scratchHist.AsSpan(((firstScratch + k) * size) + from, to - from));
             }
         });
     }
@@ -363,17 +411,31 @@ internal sealed class ManagedBackend : IGbdtBackend
         }
     }
 
+    private static void Add(Span<long> target, ReadOnlySpan<long> source)
+    {
+        var width = System.Numerics.Vector<long>.Count;
+        var k = 0;
+        for (; k <= target.Length - width; k += width)
+        {
+            (new System.Numerics.Vector<long>(target[k..]) + new System.Numerics.Vector<long>(source[k..])).CopyTo(target[k..]);
+        }
+        for (; k < target.Length; k++)
+        {
+            target[k] += source[k];
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AccumulateAll(Span<long> hist, byte[] rowBins, int features, int f0, int width, GradientPair[] grad)
+    private static void AccumulateRange(Span<long> hist, byte[] rowBins, int features, GradientPair[] grad, int start, int count)
     {
         ref var h0 = ref Unsafe.As<long, Vector128<long>>(ref MemoryMarshal.GetReference(hist));
         ref var b0 = ref MemoryMarshal.GetArrayDataReference(rowBins);
-        for (var row = 0; row < grad.Length; row++)
+        for (var row = start; row < start + count; row++)
         {
             var gp = grad[row];
             var add = Vector128.Create((long)gp.G, gp.H);
-            ref var rb = ref Unsafe.Add(ref b0, ((nint)row * features) + f0);
-            for (var k = 0; k < width; k++)
+            ref var rb = ref Unsafe.Add(ref b0, (nint)row * features);
+            for (var k = 0; k < features; k++)
             {
                 ref var cell = ref Unsafe.Add(ref h0, (k * BinnedData.BinStride) + Unsafe.Add(ref rb, k));
                 cell += add;
@@ -382,7 +444,7 @@ internal sealed class ManagedBackend : IGbdtBackend
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Accumulate(Span<long> hist, byte[] rowBins, int features, int f0, int width, GradientPair[] grad, ReadOnlySpan<int> rows)
+    private static unsafe void Accumulate(Span<long> hist, byte[] rowBins, int features, GradientPair[] grad, ReadOnlySpan<int> rows)
     {
         ref var h0 = ref Unsafe.As<long, Vector128<long>>(ref MemoryMarshal.GetReference(hist));
         ref var b0 = ref MemoryMarshal.GetArrayDataReference(rowBins);
@@ -395,14 +457,14 @@ internal sealed class ManagedBackend : IGbdtBackend
             if (k < prefetchable)
             {
                 var ahead = rows[k + PrefetchRows];
-                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref b0, ((nint)ahead * features) + f0)));
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref b0, (nint)ahead * features)));
                 Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref g0, ahead)));
             }
             var row = rows[k];
             var gp = Unsafe.Add(ref g0, row);
             var add = Vector128.Create((long)gp.G, gp.H);
-            ref var rb = ref Unsafe.Add(ref b0, ((nint)row * features) + f0);
-            for (var j = 0; j < width; j++)
+            ref var rb = ref Unsafe.Add(ref b0, (nint)row * features);
+            for (var j = 0; j < features; j++)
             {
                 ref var cell = ref Unsafe.Add(ref h0, (j * BinnedData.BinStride) + Unsafe.Add(ref rb, j));
                 cell += add;
