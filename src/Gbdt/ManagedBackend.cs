@@ -469,25 +469,44 @@ internal sealed class ManagedBackend : IGbdtBackend
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateRange(Span<long> hist, byte[] rowBins, int features, GradientPair[] grad, int start, int count)
     {
-        ref var h0 = ref Unsafe.As<long, Vector128<long>>(ref MemoryMarshal.GetReference(hist));
+        ref var h0 = ref Unsafe.As<long, byte>(ref MemoryMarshal.GetReference(hist));
         ref var b0 = ref MemoryMarshal.GetArrayDataReference(rowBins);
         for (var row = start; row < start + count; row++)
         {
             var gp = grad[row];
-            var add = Vector128.Create((long)gp.G, gp.H);
-            ref var rb = ref Unsafe.Add(ref b0, (nint)row * features);
-            for (var k = 0; k < features; k++)
-            {
-                ref var cell = ref Unsafe.Add(ref h0, (k * BinnedData.BinStride) + Unsafe.Add(ref rb, k));
-                cell += add;
-            }
+            AddRow(ref h0, ref Unsafe.Add(ref b0, (nint)row * features), features, Vector128.Create((long)gp.G, gp.H));
+        }
+    }
+
+    /// <summary>
+    /// Adds one row's gradient pair to its bin's cell of every feature. Unrolled by four with the features' offsets as
+    /// constants, a cell costs a byte load, a shift and the 128-bit add (13 instructions in the plain loop).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(ref byte h0, ref byte rb, int features, Vector128<long> add)
+    {
+        const int Cell = 16;
+        const int Feature = BinnedData.BinStride * Cell;
+        var k = 0;
+        for (; k <= features - 4; k += 4)
+        {
+            ref var hk = ref Unsafe.Add(ref h0, (nint)k * Feature);
+            ref var bk = ref Unsafe.Add(ref rb, k);
+            Unsafe.As<byte, Vector128<long>>(ref Unsafe.Add(ref hk, (nint)bk * Cell)) += add;
+            Unsafe.As<byte, Vector128<long>>(ref Unsafe.Add(ref hk, ((nint)Unsafe.Add(ref bk, 1) * Cell) + Feature)) += add;
+            Unsafe.As<byte, Vector128<long>>(ref Unsafe.Add(ref hk, ((nint)Unsafe.Add(ref bk, 2) * Cell) + (2 * Feature))) += add;
+            Unsafe.As<byte, Vector128<long>>(ref Unsafe.Add(ref hk, ((nint)Unsafe.Add(ref bk, 3) * Cell) + (3 * Feature))) += add;
+        }
+        for (; k < features; k++)
+        {
+            Unsafe.As<byte, Vector128<long>>(ref Unsafe.Add(ref h0, ((nint)k * Feature) + ((nint)Unsafe.Add(ref rb, k) * Cell))) += add;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Accumulate(Span<long> hist, byte[] rowBins, int features, GradientPair[] grad, ReadOnlySpan<int> rows)
     {
-        ref var h0 = ref Unsafe.As<long, Vector128<long>>(ref MemoryMarshal.GetReference(hist));
+        ref var h0 = ref Unsafe.As<long, byte>(ref MemoryMarshal.GetReference(hist));
         ref var b0 = ref MemoryMarshal.GetArrayDataReference(rowBins);
         ref var g0 = ref MemoryMarshal.GetArrayDataReference(grad);
         // A node's rows are scattered over the whole table: fetch the row a few iterations ahead so the cache misses
@@ -503,13 +522,7 @@ internal sealed class ManagedBackend : IGbdtBackend
             }
             var row = rows[k];
             var gp = Unsafe.Add(ref g0, row);
-            var add = Vector128.Create((long)gp.G, gp.H);
-            ref var rb = ref Unsafe.Add(ref b0, (nint)row * features);
-            for (var j = 0; j < features; j++)
-            {
-                ref var cell = ref Unsafe.Add(ref h0, (j * BinnedData.BinStride) + Unsafe.Add(ref rb, j));
-                cell += add;
-            }
+            AddRow(ref h0, ref Unsafe.Add(ref b0, (nint)row * features), features, Vector128.Create((long)gp.G, gp.H));
         }
     }
 }
