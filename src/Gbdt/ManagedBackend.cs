@@ -517,7 +517,9 @@ internal sealed class ManagedBackend : IGbdtBackend
             if (k < prefetchable)
             {
                 var ahead = rows[k + PrefetchRows];
-                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref b0, (nint)ahead * features)));
+                ref var aheadBins = ref Unsafe.Add(ref b0, (nint)ahead * features);
+                Sse.Prefetch0(Unsafe.AsPointer(ref aheadBins));
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref aheadBins, features - 1)));
                 Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref g0, ahead)));
             }
             var row = rows[k];
