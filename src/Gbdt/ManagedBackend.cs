@@ -162,11 +162,11 @@ internal sealed class ManagedBackend : IGbdtBackend
         var i = start;
         for (; i <= end - 8; i += 8)
         {
-            var label = Vector512.Equals(Avx512F.ConvertToVector512Int64(Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref l0, i))).AsByte()), Vector512<long>.Zero).AsDouble();
-            // label is all ones where the row is negative.
+            // All ones in the lanes of negative rows (label byte 0), widened from the eight label bytes.
+            var negative = Vector512.Equals(Avx512F.ConvertToVector512Int64(Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref l0, i))).AsByte()), Vector512<long>.Zero).AsDouble();
             var p = KernelMath.Sigmoid(Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(margin), (nuint)i));
-            var w = Vector512.ConditionalSelect(label, one, weight);
-            var y = Vector512.ConditionalSelect(label, Vector512<double>.Zero, one);
+            var w = Vector512.ConditionalSelect(negative, one, weight);
+            var y = Vector512.ConditionalSelect(negative, Vector512<double>.Zero, one);
             var g = w * (p - y);
             var h = w * p * (one - p);
             g.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(gs), (nuint)i);
