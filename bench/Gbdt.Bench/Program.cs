@@ -73,6 +73,7 @@ try
     Console.WriteLine(FormattableString.Invariant(
         $"binning: {binSeconds:F2} s; training (binning included): {trainSeconds:F2} s wall, {trainCpuSeconds:F1} s CPU, {model.Trees.Count} rounds, depth {depth}, {bins} bins"));
     Console.WriteLine(FormattableString.Invariant($"holdout AUC: {auc:F4} ({holdout.RowCount} rows)"));
+    Console.WriteLine($"model digest: {ModelDigest.Of(model)} (equal digests = bit-identical trees)");
     return 0;
 }
 catch (NotSupportedException e)

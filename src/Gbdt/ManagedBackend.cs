@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Fraud.Streaming.Gbdt;
 
@@ -12,7 +13,11 @@ internal sealed class ManagedBackend : IGbdtBackend
 {
     private const int BlockRows = 1 << 14;
     private const int HistPerFeature = BinnedData.BinStride * 2;
-    private const int MinGroupWidth = 8;
+    /// <summary>Rows below which a node is not cut into chunks: each chunk costs a histogram to clear and sum.</summary>
+    private const int MinChunkRows = 8192;
+    /// <summary>Chunks per thread and level: enough that uneven node sizes even out over the threads.</summary>
+    private const int ChunksPerThread = 4;
+    private const int PrefetchRows = 16;
 
     private readonly TrainingRows _rows;
     private readonly ParallelOptions _parallel;
@@ -30,6 +35,7 @@ internal sealed class ManagedBackend : IGbdtBackend
     private (int Start, int Count)[] _nextSegments = new (int, int)[2];
     private long[] _hist = [];
     private long[] _nextHist = [];
+    private long[] _scratchHist = [];
     private readonly List<(int Start, int Count)> _leafSegments = [];
 
     public ManagedBackend(TrainingRows rows, ParallelOptions parallel)
@@ -68,7 +74,13 @@ internal sealed class ManagedBackend : IGbdtBackend
             var labels = _rows.Labels;
             var gs = _g;
             var hs = _h;
-            for (var i = blk * BlockRows; i < end; i++)
+            var i = blk * BlockRows;
+            if (all && Avx512F.IsSupported)
+            {
+                (i, mg, mh) = Gradients8(i, end, margin, labels, gs, hs, _rows.PositiveWeight);
+                count = i - (blk * BlockRows);
+            }
+            for (; i < end; i++)
             {
                 if (!all && !KernelMath.RowSampled(_rows.Seed, round, i, cutoff))
                 {
@@ -131,8 +143,44 @@ internal sealed class ManagedBackend : IGbdtBackend
         _segments[0] = (0, _sampled);
         _leafSegments.Clear();
         EnsureCapacity(ref _hist, 1);
-        BuildHistograms(_hist, [(0, 0)], _segments);
+        // With every row sampled the root's index is 0..n-1: read rows in order, no index.
+        BuildHistograms(_hist, [(0, 0)], _segments, rowsInOrder: _sampled == _n);
         return new RoundStart(scaleG, scaleH, sumG.Sum(), sumH.Sum());
+    }
+
+    /// <summary>
+    /// The gradient pass eight rows at a time, bit for bit as the scalar loop (see <see cref="KernelMath.Sigmoid(Vector512{double})"/>);
+    /// returns the first row it left for the scalar loop and the running maxima.
+    /// </summary>
+    private static (int Next, double MaxG, double MaxH) Gradients8(int start, int end, double[] margin, bool[] labels, double[] gs, double[] hs, double positiveWeight)
+    {
+        var maxG = Vector512<double>.Zero;
+        var maxH = Vector512<double>.Zero;
+        var one = Vector512<double>.One;
+        var weight = Vector512.Create(positiveWeight);
+        ref var l0 = ref Unsafe.As<bool, byte>(ref MemoryMarshal.GetArrayDataReference(labels));
+        var i = start;
+        for (; i <= end - 8; i += 8)
+        {
+            // All ones in the lanes of negative rows (label byte 0), widened from the eight label bytes.
+            var negative = Vector512.Equals(Avx512F.ConvertToVector512Int64(Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref l0, i))).AsByte()), Vector512<long>.Zero).AsDouble();
+            var p = KernelMath.Sigmoid(Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(margin), (nuint)i));
+            var w = Vector512.ConditionalSelect(negative, one, weight);
+            var y = Vector512.ConditionalSelect(negative, Vector512<double>.Zero, one);
+            var g = w * (p - y);
+            var h = w * p * (one - p);
+            g.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(gs), (nuint)i);
+            h.StoreUnsafe(ref MemoryMarshal.GetArrayDataReference(hs), (nuint)i);
+            maxG = Vector512.Max(maxG, Vector512.Abs(g));
+            maxH = Vector512.Max(maxH, h);
+        }
+        double mg = 0, mh = 0;
+        for (var k = 0; k < Vector512<double>.Count; k++)
+        {
+            mg = Math.Max(mg, maxG[k]);
+            mh = Math.Max(mh, maxH[k]);
+        }
+        return (i, mg, mh);
     }
 
     public void FindSplits(int activeNodes, ReadOnlySpan<long> nodeTotals, ReadOnlySpan<bool> featureAllowed, SplitParams p, SplitCandidate[] results)
@@ -214,11 +262,11 @@ internal sealed class ManagedBackend : IGbdtBackend
             {
                 if (decision.Feature >= 0)
                 {
-                    var small = decision.SmallLeft ? decision.LeftSlot : decision.LeftSlot + 1;
+                    var small = SmallerChild(decision);
                     build.Add((small, small));
                 }
             }
-            BuildHistograms(_nextHist, build, _nextSegments);
+            BuildHistograms(_nextHist, build, _nextSegments, rowsInOrder: false);
             var size = _features * HistPerFeature;
             var parentHist = _hist;
             var childHist = _nextHist;
@@ -229,8 +277,8 @@ internal sealed class ManagedBackend : IGbdtBackend
                 {
                     return;
                 }
-                var small = decision.SmallLeft ? decision.LeftSlot : decision.LeftSlot + 1;
-                var large = decision.SmallLeft ? decision.LeftSlot + 1 : decision.LeftSlot;
+                var small = SmallerChild(decision);
+                var large = small == decision.LeftSlot ? decision.LeftSlot + 1 : decision.LeftSlot;
                 var parent = parentHist.AsSpan(i * size, size);
                 var s = childHist.AsSpan(small * size, size);
                 var l = childHist.AsSpan(large * size, size);
@@ -240,6 +288,13 @@ internal sealed class ManagedBackend : IGbdtBackend
         }
         (_segments, _nextSegments) = (_nextSegments, _segments);
     }
+
+    /// <summary>
+    /// The child whose histogram is built (the other is its parent's minus it): the one with fewer rows, which is what
+    /// the pass costs. The decision's hessian-based choice often agrees; either gives the same integer histograms.
+    /// </summary>
+    private int SmallerChild(NodeDecision decision) =>
+        _nextSegments[decision.LeftSlot].Count <= _nextSegments[decision.LeftSlot + 1].Count ? decision.LeftSlot : decision.LeftSlot + 1;
 
     public double FinishTree(BinTree tree)
     {
@@ -312,37 +367,80 @@ internal sealed class ManagedBackend : IGbdtBackend
     }
 
     /// <summary>
-    /// Row-wise over groups of features: each work item reads a node's rows once for its group (one gradient load per row
-    /// and group, the row's bins side by side) and owns its slice of the histogram, so no merging and no locks are needed.
+    /// Row-wise over all features: each work item reads a chunk of one node's rows once (one gradient load per row, the
+    /// row's bins side by side). A node is cut into chunks of about equal size so both threads stay busy whatever the
+    /// node sizes; a node's first chunk adds into its own histogram, the others into scratch histograms summed in after.
     /// </summary>
-    private void BuildHistograms(long[] hist, List<(int Slot, int Segment)> nodes, (int Start, int Count)[] segments)
+    private void BuildHistograms(long[] hist, List<(int Slot, int Segment)> nodes, (int Start, int Count)[] segments, bool rowsInOrder)
     {
         var features = _features;
-        // As few feature groups as keep every thread busy: each group is one more pass over the node's rows.
+        var size = features * HistPerFeature;
         var threads = _parallel.MaxDegreeOfParallelism > 0 ? _parallel.MaxDegreeOfParallelism : Environment.ProcessorCount;
-        var groups = Math.Clamp(((2 * threads) + nodes.Count - 1) / nodes.Count, 1, (features + MinGroupWidth - 1) / MinGroupWidth);
-        var groupWidth = (features + groups - 1) / groups;
-        groups = (features + groupWidth - 1) / groupWidth;
+        long total = 0;
+        foreach (var (_, segment) in nodes)
+        {
+            total += segments[segment].Count;
+        }
+        var chunkRows = (int)Math.Max(MinChunkRows, (total + (ChunksPerThread * threads) - 1) / (ChunksPerThread * threads));
+        var items = new List<(int Slot, int Start, int Count, int Scratch)>();
+        var merges = new List<(int Slot, int FirstScratch, int Scratches)>();
+        var scratches = 0;
+        foreach (var (slot, segment) in nodes)
+        {
+            var (start, count) = segments[segment];
+            var chunks = Math.Max(1, (count + (chunkRows / 2)) / chunkRows);
+            var first = scratches;
+            for (var c = 0; c < chunks; c++)
+            {
+                var from = start + (int)((long)count * c / chunks);
+                var to = start + (int)((long)count * (c + 1) / chunks);
+                items.Add((slot, from, to - from, c == 0 ? -1 : scratches++));
+            }
+            if (chunks > 1)
+            {
+                merges.Add((slot, first, chunks - 1));
+            }
+        }
+        if (_scratchHist.LongLength < (long)scratches * size)
+        {
+            _scratchHist = new long[(long)scratches * size];
+        }
+        // Largest first, so the last items to start are the short ones.
+        items.Sort((x, y) => y.Count.CompareTo(x.Count));
         var rowBins = _rowBins;
         var grad = _grad;
         var index = _index;
-        var n = _n;
-        var all = _sampled == n;
-        Parallel.For(0, nodes.Count * groups, _parallel, item =>
+        var scratchHist = _scratchHist;
+        Parallel.For(0, items.Count, _parallel, i =>
         {
-            var (slot, segment) = nodes[item / groups];
-            var f0 = item % groups * groupWidth;
-            var width = Math.Min(groupWidth, features - f0);
-            var h = hist.AsSpan(((slot * features) + f0) * HistPerFeature, width * HistPerFeature);
+            var (slot, start, count, scratch) = items[i];
+            var h = scratch < 0 ? hist.AsSpan(slot * size, size) : scratchHist.AsSpan(scratch * size, size);
             h.Clear();
-            var (start, count) = segments[segment];
-            if (all && start == 0 && count == n)
+            if (rowsInOrder)
             {
-                AccumulateAll(h, rowBins, features, f0, width, grad);
+                AccumulateRange(h, rowBins, features, grad, start, count);
             }
             else
             {
-                Accumulate(h, rowBins, features, f0, width, grad, index.AsSpan(start, count));
+                Accumulate(h, rowBins, features, grad, index.AsSpan(start, count));
+            }
+        });
+        if (merges.Count == 0)
+        {
+            return;
+        }
+        // Sum the scratch histograms into their node's, in slices of features so both threads share the work.
+        var slices = Math.Min(features, 4 * threads);
+        Parallel.For(0, merges.Count * slices, _parallel, item =>
+        {
+            var (slot, firstScratch, count) = merges[item / slices];
+            var slice = item % slices;
+            var from = features * slice / slices * HistPerFeature;
+            var to = features * (slice + 1) / slices * HistPerFeature;
+            var target = hist.AsSpan((slot * size) + from, to - from);
+            for (var k = 0; k < count; k++)
+            {
+                Add(target, scratchHist.AsSpan(((firstScratch + k) * size) + from, to - from));
             }
         });
     }
@@ -361,40 +459,79 @@ internal sealed class ManagedBackend : IGbdtBackend
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AccumulateAll(Span<long> hist, byte[] rowBins, int features, int f0, int width, GradientPair[] grad)
+    private static void Add(Span<long> target, ReadOnlySpan<long> source)
     {
-        ref var h0 = ref Unsafe.As<long, Vector128<long>>(ref MemoryMarshal.GetReference(hist));
-        ref var b0 = ref MemoryMarshal.GetArrayDataReference(rowBins);
-        for (var row = 0; row < grad.Length; row++)
+        var width = System.Numerics.Vector<long>.Count;
+        var k = 0;
+        for (; k <= target.Length - width; k += width)
         {
-            var gp = grad[row];
-            var add = Vector128.Create((long)gp.G, gp.H);
-            ref var rb = ref Unsafe.Add(ref b0, ((nint)row * features) + f0);
-            for (var k = 0; k < width; k++)
-            {
-                ref var cell = ref Unsafe.Add(ref h0, (k * BinnedData.BinStride) + Unsafe.Add(ref rb, k));
-                cell += add;
-            }
+            (new System.Numerics.Vector<long>(target[k..]) + new System.Numerics.Vector<long>(source[k..])).CopyTo(target[k..]);
+        }
+        for (; k < target.Length; k++)
+        {
+            target[k] += source[k];
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Accumulate(Span<long> hist, byte[] rowBins, int features, int f0, int width, GradientPair[] grad, ReadOnlySpan<int> rows)
+    private static void AccumulateRange(Span<long> hist, byte[] rowBins, int features, GradientPair[] grad, int start, int count)
     {
-        ref var h0 = ref Unsafe.As<long, Vector128<long>>(ref MemoryMarshal.GetReference(hist));
+        ref var h0 = ref Unsafe.As<long, byte>(ref MemoryMarshal.GetReference(hist));
+        ref var b0 = ref MemoryMarshal.GetArrayDataReference(rowBins);
+        for (var row = start; row < start + count; row++)
+        {
+            var gp = grad[row];
+            AddRow(ref h0, ref Unsafe.Add(ref b0, (nint)row * features), features, Vector128.Create((long)gp.G, gp.H));
+        }
+    }
+
+    /// <summary>
+    /// Adds one row's gradient pair to its bin's cell of every feature. Unrolled by four with the features' offsets as
+    /// constants, a cell costs a byte load, a shift and the 128-bit add (13 instructions in the plain loop).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRow(ref byte h0, ref byte rb, int features, Vector128<long> add)
+    {
+        const int Cell = 16;
+        const int Feature = BinnedData.BinStride * Cell;
+        var k = 0;
+        for (; k <= features - 4; k += 4)
+        {
+            ref var hk = ref Unsafe.Add(ref h0, (nint)k * Feature);
+            ref var bk = ref Unsafe.Add(ref rb, k);
+            Unsafe.As<byte, Vector128<long>>(ref Unsafe.Add(ref hk, (nint)bk * Cell)) += add;
+            Unsafe.As<byte, Vector128<long>>(ref Unsafe.Add(ref hk, ((nint)Unsafe.Add(ref bk, 1) * Cell) + Feature)) += add;
+            Unsafe.As<byte, Vector128<long>>(ref Unsafe.Add(ref hk, ((nint)Unsafe.Add(ref bk, 2) * Cell) + (2 * Feature))) += add;
+            Unsafe.As<byte, Vector128<long>>(ref Unsafe.Add(ref hk, ((nint)Unsafe.Add(ref bk, 3) * Cell) + (3 * Feature))) += add;
+        }
+        for (; k < features; k++)
+        {
+            Unsafe.As<byte, Vector128<long>>(ref Unsafe.Add(ref h0, ((nint)k * Feature) + ((nint)Unsafe.Add(ref rb, k) * Cell))) += add;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Accumulate(Span<long> hist, byte[] rowBins, int features, GradientPair[] grad, ReadOnlySpan<int> rows)
+    {
+        ref var h0 = ref Unsafe.As<long, byte>(ref MemoryMarshal.GetReference(hist));
         ref var b0 = ref MemoryMarshal.GetArrayDataReference(rowBins);
         ref var g0 = ref MemoryMarshal.GetArrayDataReference(grad);
-        foreach (var row in rows)
+        // A node's rows are scattered over the whole table: fetch the row a few iterations ahead so the cache misses
+        // overlap instead of stalling one row at a time.
+        var prefetchable = Sse.IsSupported ? rows.Length - PrefetchRows : 0;
+        for (var k = 0; k < rows.Length; k++)
         {
-            var gp = Unsafe.Add(ref g0, row);
-            var add = Vector128.Create((long)gp.G, gp.H);
-            ref var rb = ref Unsafe.Add(ref b0, ((nint)row * features) + f0);
-            for (var k = 0; k < width; k++)
+            if (k < prefetchable)
             {
-                ref var cell = ref Unsafe.Add(ref h0, (k * BinnedData.BinStride) + Unsafe.Add(ref rb, k));
-                cell += add;
+                var ahead = rows[k + PrefetchRows];
+                ref var aheadBins = ref Unsafe.Add(ref b0, (nint)ahead * features);
+                Sse.Prefetch0(Unsafe.AsPointer(ref aheadBins));
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref aheadBins, features - 1)));
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref g0, ahead)));
             }
+            var row = rows[k];
+            var gp = Unsafe.Add(ref g0, row);
+            AddRow(ref h0, ref Unsafe.Add(ref b0, (nint)row * features), features, Vector128.Create((long)gp.G, gp.H));
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Fraud.Streaming.Gbdt;
 
 /// <summary>What every backend needs about the training rows besides the bins.</summary>
@@ -17,16 +19,28 @@ internal sealed record TrainingRows(BinnedData Data, bool[] Labels, double Posit
     public double SampleLogLoss(ReadOnlySpan<double> sampledMargins)
     {
         double sum = 0;
-        for (var k = 0; k < sampledMargins.Length; k++)
+        var k = 0;
+        // The sigmoids eight at a time (bit for bit the scalar ones): this runs every round on one thread.
+        for (; k <= sampledMargins.Length - 8; k += 8)
+        {
+            var p = KernelMath.Sigmoid(Vector512.Create(sampledMargins.Slice(k, 8)));
+            for (var lane = 0; lane < 8; lane++)
+            {
+                sum += LogLossOf(Labels[(k + lane) * LossStride], p[lane]);
+            }
+        }
+        for (; k < sampledMargins.Length; k++)
         {
             sum += LogLoss(Labels[k * LossStride], sampledMargins[k]);
         }
         return sum / sampledMargins.Length;
     }
 
-    public static double LogLoss(bool label, double margin)
+    public static double LogLoss(bool label, double margin) => LogLossOf(label, KernelMath.Sigmoid(margin));
+
+    private static double LogLossOf(bool label, double probability)
     {
-        var p = Math.Clamp(KernelMath.Sigmoid(margin), 1e-15, 1 - 1e-15);
+        var p = Math.Clamp(probability, 1e-15, 1 - 1e-15);
         return label ? -Math.Log(p) : -Math.Log(1 - p);
     }
 }
