@@ -64,6 +64,28 @@ public sealed class PgBinaryCopyStreamTests
         Assert.True(calls >= 1000 / 3, $"{calls} calls");
     }
 
+    [Theory]
+    [InlineData("card-000123")]
+    [InlineData("")]
+    [InlineData("a much longer merchant identifier with spaces and digits 0123456789")]
+    [InlineData("Café ☕ Zürich")]
+    [InlineData("dévice-😀")]
+    public void Keys_hashed_from_utf8_bytes_equal_the_keys_the_scorer_hashes_from_strings(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+
+        Assert.Equal(Shared.Features.FeatureInput.CardKeyOf(text), Utf8Keys.Key64(bytes));
+        Assert.Equal(Shared.Features.FeatureInput.MerchantKeyOf(text), Utf8Keys.Key64(bytes));
+        Assert.Equal(Shared.Features.FeatureInput.TextHashOf(text), Utf8Keys.Hash32(bytes));
+    }
+
+    [Fact]
+    public void Keys_of_invalid_utf8_are_an_error_not_a_hash_of_garbage()
+    {
+        Assert.Contains("not valid UTF-8", Assert.Throws<InvalidDataException>(() => Utf8Keys.Key64([0x61, 0xC3, 0x28])).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => Utf8Keys.Hash32([0xFF]));
+    }
+
     [Fact]
     public void The_interner_reduces_each_distinct_text_once_and_tells_apart_texts_that_share_prefixes()
     {

@@ -21,6 +21,32 @@ public static class StableHash
     }
 
     /// <summary>
+    /// <see cref="Of(string?)"/> of an ASCII text given as its bytes: each byte is its own UTF-16 code unit, so the
+    /// result is the string's, without making the string. For a reader of bulk text; callers check
+    /// <see cref="System.Text.Ascii.IsValid(ReadOnlySpan{byte})"/> first and decode anything else.
+    /// </summary>
+    public static int OfAscii(ReadOnlySpan<byte> ascii)
+    {
+        var hash = 2166136261u;
+        foreach (var c in ascii)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return (int)(hash | 1u);
+    }
+
+    /// <summary><see cref="Of64(string?)"/> of an ASCII text given as its bytes (see <see cref="OfAscii"/>).</summary>
+    public static ulong Of64Ascii(ReadOnlySpan<byte> ascii)
+    {
+        var hash = 14695981039346656037ul;
+        foreach (var c in ascii)
+        {
+            hash = (hash ^ c) * 1099511628211ul;
+        }
+        return hash;
+    }
+
+    /// <summary>
     /// FNV-1a 64 over UTF-16 code units: the key of a card's state (<see cref="CardStateStore.KeyOf"/>), also
     /// written into state snapshots, so it must never change. <c>null</c> hashes like the empty string.
     /// </summary>

@@ -59,7 +59,7 @@ internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWr
         // Warm both up (JIT, ML.NET's and LightGBM's first-use costs) so the timings compare training, not start-up.
         var (wx, wy) = SyntheticMatrix.Generate(500, s.Features, s.Seed + 1);
         GbdtTrainer.Train(new GbdtDataset(wx, 500, s.Features, wy), null, Ours(GbdtDevice.Cpu) with { Rounds = 2 }, cancellationToken: cancellationToken);
-        LightGbmBaseline.Train(new FeatureTable(s.Features, wx, wy, new DateTimeOffset[500], new string[500]), LightGbm() with { Rounds = 2 });
+        LightGbmBaseline.Train(new FeatureTable(s.Features, wx, wy, new DateTimeOffset[500], Utf8Column.From(new string[500])), LightGbm() with { Rounds = 2 });
         var speed = new List<SpeedRow>();
         var cpu = Time(() => TrainOurs(new GbdtDataset(x, s.Rows, s.Features, y), GbdtDevice.Cpu, cancellationToken));
         speed.Add(new SpeedRow($"ours ({cpu.Result.DeviceDescription})", cpu.Seconds, null));
@@ -75,7 +75,7 @@ internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWr
             speed.Add(new SpeedRow($"ours ({cuda.Result.DeviceDescription})", cuda.Seconds, null));
             Log(string.Create(inv, $"ours on cuda: {cuda.Seconds:F2} s"));
         }
-        var matrix = new FeatureTable(s.Features, x, y, new DateTimeOffset[s.Rows], new string[s.Rows]);
+        var matrix = new FeatureTable(s.Features, x, y, new DateTimeOffset[s.Rows], Utf8Column.From(new string[s.Rows]));
         var lightGbm = Time(() => LightGbmBaseline.Train(matrix, LightGbm()));
         speed.Add(new SpeedRow("ML.NET LightGBM (cpu)", lightGbm.Seconds, null));
         Log(string.Create(inv, $"LightGBM: {lightGbm.Seconds:F2} s"));

@@ -9,15 +9,15 @@ namespace Fraud.Streaming.Trainer.History;
 /// History from the Monitoring tables with binary COPY, parsed straight from the COPY bytes: every transaction
 /// in the order the pipeline needs, with its label when <paramref name="withLabels"/> (a transaction without a
 /// label row is unlabelled, as with a left join). Streams the transactions in reused <see cref="HistoryBatch"/>es;
-/// memory holds the labels, one batch and one entry per distinct card, merchant, country, device, channel and
-/// category.
+/// memory holds the labels, the batches in flight and one entry per distinct channel and category.
 /// </summary>
 /// <remarks>
 /// <para>Only the columns a transaction's features read are copied (<c>currency</c>, <c>ip</c>, <c>email_domain</c>
 /// and <c>attributes</c> are not: no feature uses them, and every copied byte costs the server and the parser).</para>
-/// <para>No string is made per row: each text column goes through a <see cref="Utf8Interner{T}"/> straight to the
-/// hash or code the features use (<see cref="FeatureInput"/>), computed once per distinct value by the functions
-/// the scorer applies to its strings; the transaction id stays as bytes.</para>
+/// <para>No string is made per row: cards, merchants, countries and devices are hashed from their bytes
+/// (<see cref="Utf8Keys"/>), channels and categories go through a <see cref="Utf8Interner{T}"/> to their codes,
+/// computed once per distinct value by the functions the scorer applies to its strings; the transaction id stays
+/// as bytes.</para>
 /// <para>Labels are a second COPY into a <see cref="LabelIndex"/> rather than a join in the query: Postgres
 /// cannot keep the index order through a hash join, so the join cost a full sort of the history, three times
 /// the whole read.</para>
@@ -173,22 +173,22 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         {
             throw new InvalidDataException("history text is not valid UTF-8 (a transaction id)");
         }
-        var card = reader.Cards.Get(row.NotNull("card_id"));
+        var card = Utf8Keys.Key64(row.NotNull("card_id"));
         var ticks = row.TimestampTicks("event_time");
-        var merchant = reader.Merchants.Get(row.NotNull("merchant_id"));
+        var merchant = row.NotNull("merchant_id");
         var category = reader.Categories.Get(row.NotNull("merchant_category"));
         var amount = row.Float8("amount");
-        var country = reader.Countries.Get(row.NotNull("country"));
+        var country = Utf8Keys.Hash32(row.NotNull("country"));
         var channel = reader.Channels.Get(row.NotNull("channel"));
         var device = row.Field(out var noDevice);
         var input = new FeatureInput(
             EventMs: new DateTimeOffset(ticks, TimeSpan.Zero).ToUnixTimeMilliseconds(),
             Amount: amount,
             CardKey: card,
-            MerchantKey: merchant.Key,
-            MerchantHash: merchant.Hash,
+            MerchantKey: Utf8Keys.Key64(merchant),
+            MerchantHash: Utf8Keys.Hash32(merchant),
             CountryHash: country,
-            DeviceHash: noDevice ? reader.NoDeviceHash : reader.Devices.Get(device),
+            DeviceHash: noDevice ? reader.NoDeviceHash : Utf8Keys.Hash32(device),
             HasDevice: !noDevice,
             Channel: channel,
             Category: category.Code,
@@ -203,12 +203,8 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     {
         public LabelIndex? Labels { get; } = labels;
         public HistoryBatch Batch { get; set; } = batch;
-        public Utf8Interner<ulong> Cards { get; } = new(FeatureInput.CardKeyOf);
-        public Utf8Interner<(ulong Key, int Hash)> Merchants { get; } = new(m => (FeatureInput.MerchantKeyOf(m), FeatureInput.TextHashOf(m)));
         public Utf8Interner<(int Code, bool HighRisk)> Categories { get; } = new(c => (FeatureInput.CategoryCodeOf(c), FeatureInput.IsHighRiskCategory(c)));
-        public Utf8Interner<int> Countries { get; } = new(FeatureInput.TextHashOf);
         public Utf8Interner<int> Channels { get; } = new(FeatureInput.ChannelCodeOf);
-        public Utf8Interner<int> Devices { get; } = new(FeatureInput.TextHashOf);
         public int NoDeviceHash { get; } = FeatureInput.TextHashOf(string.Empty);
     }
 }

@@ -6,7 +6,7 @@ namespace Fraud.Streaming.Trainer.Training;
 /// </summary>
 /// <param name="merchantKeys">each row's merchant key (<see cref="Shared.Features.FeatureInput.MerchantKeyOf"/>), for a spec
 /// with merchant features (to re-read the merchant features from another model's table); null otherwise.</param>
-internal sealed class FeatureTable(int featureCount, float[] features, bool[] labels, DateTimeOffset[] eventTimes, string[] transactionIds,
+internal sealed class FeatureTable(int featureCount, float[] features, bool[] labels, DateTimeOffset[] eventTimes, Utf8Column transactionIds,
     ulong[]? merchantKeys = null)
 {
     public int FeatureCount { get; } = featureCount;
@@ -14,7 +14,7 @@ internal sealed class FeatureTable(int featureCount, float[] features, bool[] la
     public float[] Features { get; } = features;
     public bool[] Labels { get; } = labels;
     public DateTimeOffset[] EventTimes { get; } = eventTimes;
-    public string[] TransactionIds { get; } = transactionIds;
+    public Utf8Column TransactionIds { get; } = transactionIds;
     public ulong[]? MerchantKeys { get; } = merchantKeys;
 
     public ReadOnlySpan<float> Row(int index) => Features.AsSpan(index * FeatureCount, FeatureCount);
@@ -27,7 +27,7 @@ internal sealed class FeatureTable(int featureCount, float[] features, bool[] la
         Features.AsSpan(start * FeatureCount, count * FeatureCount).ToArray(),
         Labels.AsSpan(start, count).ToArray(),
         EventTimes.AsSpan(start, count).ToArray(),
-        TransactionIds.AsSpan(start, count).ToArray(),
+        TransactionIds.Slice(start, count),
         MerchantKeys?.AsSpan(start, count).ToArray());
 
     /// <summary>

@@ -29,6 +29,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
     private readonly int _featureCount = spec.Count;
     private readonly List<Chunk> _chunks = [];
     private readonly HistoryBatch _one = new(1);
+    private readonly Utf8Column.Builder _ids = new();
 
     public long TransactionCount => _pipeline.TransactionCount;
     public int LabelledCount { get; private set; }
@@ -66,7 +67,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
             features.CopyTo(chunk.Features.AsSpan(index * _featureCount));
             chunk.Labels[index] = isFraud;
             chunk.Times[index] = new DateTimeOffset(batch.EventTicks(row), TimeSpan.Zero);
-            chunk.Ids[index] = batch.IdString(row);
+            _ids.Add(batch.Id(row));
             if (spec.HasMerchantFeatures)
             {
                 ref readonly var input = ref batch.Input(row);
@@ -85,7 +86,6 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
         var features = GC.AllocateUninitializedArray<float>(count * _featureCount);
         var labels = new bool[count];
         var times = new DateTimeOffset[count];
-        var ids = new string[count];
         var merchantKeys = spec.HasMerchantFeatures ? new ulong[count] : null;
         for (var row = first; row < LabelledCount;)
         {
@@ -96,7 +96,6 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
             chunk.Features.AsSpan(index * _featureCount, rows * _featureCount).CopyTo(features.AsSpan(to * _featureCount));
             chunk.Labels.AsSpan(index, rows).CopyTo(labels.AsSpan(to));
             chunk.Times.AsSpan(index, rows).CopyTo(times.AsSpan(to));
-            chunk.Ids.AsSpan(index, rows).CopyTo(ids.AsSpan(to));
             if (merchantKeys is not null)
             {
                 chunk.Merchants.AsSpan(index, rows).CopyTo(merchantKeys.AsSpan(to));
@@ -110,7 +109,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
             }
             row += rows;
         }
-        return new FeatureTable(_featureCount, features, labels, times, ids, merchantKeys);
+        return new FeatureTable(_featureCount, features, labels, times, _ids.Build(first), merchantKeys);
     }
 
     /// <summary>Builds <see cref="Merchants"/> from the rows before the cutoff; returns the first training row.</summary>
@@ -146,7 +145,6 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
         public float[] Features { get; } = GC.AllocateUninitializedArray<float>(ChunkRows * featureCount);
         public bool[] Labels { get; } = new bool[ChunkRows];
         public DateTimeOffset[] Times { get; } = new DateTimeOffset[ChunkRows];
-        public string[] Ids { get; } = new string[ChunkRows];
         public ulong[] Merchants { get; } = new ulong[merchants ? ChunkRows : 0];
         public double[] Amounts { get; } = new double[merchants ? ChunkRows : 0];
     }
