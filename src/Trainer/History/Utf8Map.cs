@@ -24,42 +24,36 @@ internal sealed class Utf8Map<T>
     public ref T GetOrAdd(ReadOnlySpan<byte> key, out bool added)
     {
         var hash = Hash(key);
-        var mask = _slots.Length - 1;
-        for (var slot = (int)hash & mask; ; slot = (slot + 1) & mask)
-        {
-            var entry = _slots[slot];
-            if (entry == 0)
-            {
-                added = true;
-                return ref Add(key, hash, slot);
-            }
-            ref var e = ref _entries[entry - 1];
-            if (e.Hash == hash && key.SequenceEqual(_arena.AsSpan(e.Offset, e.Length)))
-            {
-                added = false;
-                return ref e.Value;
-            }
-        }
+        var entry = Find(key, hash, out var slot);
+        added = entry < 0;
+        return ref added ? ref Add(key, hash, slot) : ref _entries[entry].Value;
     }
 
     /// <summary>The value of <paramref name="key"/>, when held.</summary>
     public bool TryGet(ReadOnlySpan<byte> key, out T value)
     {
-        var hash = Hash(key);
+        var entry = Find(key, Hash(key), out _);
+        value = entry < 0 ? default! : _entries[entry].Value;
+        return entry >= 0;
+    }
+
+    /// <summary>The entry holding <paramref name="key"/>, or -1 with <paramref name="emptySlot"/> where it would go (linear probing).</summary>
+    private int Find(ReadOnlySpan<byte> key, ulong hash, out int emptySlot)
+    {
         var mask = _slots.Length - 1;
         for (var slot = (int)hash & mask; ; slot = (slot + 1) & mask)
         {
-            var entry = _slots[slot];
-            if (entry == 0)
+            var entry = _slots[slot] - 1;
+            if (entry < 0)
             {
-                value = default!;
-                return false;
+                emptySlot = slot;
+                return -1;
             }
-            ref var e = ref _entries[entry - 1];
+            ref var e = ref _entries[entry];
             if (e.Hash == hash && key.SequenceEqual(_arena.AsSpan(e.Offset, e.Length)))
             {
-                value = e.Value;
-                return true;
+                emptySlot = -1;
+                return entry;
             }
         }
     }
