@@ -105,26 +105,24 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, St
     }
 
     /// <summary>Snapshots every partition that needs one and waits until all are stored (on shutdown).</summary>
-    public void SnapshotAll(CancellationToken cancellationToken)
+    public void SnapshotAll()
     {
         _writer?.WaitAll();
         TakeWritten();
         foreach (var state in _partitions.Values)
         {
-            Snapshot(state, cancellationToken);
+            StoreNow(state);
         }
     }
 
     /// <summary>Revoked after the last batch was committed: a final snapshot, then the state goes with the partition.</summary>
-    public void Revoke(IEnumerable<TopicPartition> partitions, CancellationToken cancellationToken)
+    public void Revoke(IEnumerable<TopicPartition> partitions)
     {
         foreach (var partition in partitions)
         {
             if (_partitions.Remove(partition.Partition.Value, out var state))
             {
-                _writer?.Wait(state.Partition);
-                TakeWritten(state);
-                Snapshot(state, cancellationToken);
+                StoreNow(state);
             }
         }
     }
@@ -164,26 +162,24 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, St
         return serialized;
     }
 
-    private void Snapshot(PartitionState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the partition's snapshot before returning, through the same writer as the periodic ones: after any
+    /// pending snapshot of the partition, so the newest is the last stored. A failure is logged and counted there.
+    /// </summary>
+    private void StoreNow(PartitionState state)
     {
-        if (snapshots is null || !state.NeedsSnapshot)
+        if (_writer is null)
         {
             return;
         }
-        var name = new TopicPartition(topic, state.Partition).ToString();
-        try
+        _writer.Wait(state.Partition);
+        TakeWritten(state);
+        if (!state.NeedsSnapshot)
         {
-            var bytes = snapshots.WriteAsync(Serialize(state), cancellationToken).GetAwaiter().GetResult();
-            state.SnapshotOffset = state.NextOffset;
-            ScorerMetrics.StateSnapshots.WithLabels("written").Inc();
-            ScorerLog.SnapshotWritten(logger, name, state.Cards.Count, state.NextOffset, bytes);
+            return;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Amazon.Runtime.AmazonServiceException
-                                       or Amazon.Runtime.AmazonClientException or HttpRequestException)
-        {
-            // The previous snapshot stays valid; a later restore replays from it, which is slower but exact.
-            ScorerMetrics.StateSnapshots.WithLabels("failed").Inc();
-            ScorerLog.SnapshotFailed(logger, name, ex);
-        }
+        _writer.Enqueue(Serialize(state));
+        _writer.Wait(state.Partition);
+        TakeWritten(state);
     }
 }

@@ -98,7 +98,7 @@ internal sealed class ScoringWorker(
             {
                 ConsumeUntilStopped();
                 // Everything is committed: the last word on each partition's state before the consumer leaves.
-                _partitions.SnapshotAll(CancellationToken.None);
+                _partitions.SnapshotAll();
             }
             catch
             {
@@ -440,7 +440,7 @@ internal sealed class ScoringWorker(
                 }
                 if (!_faulted)
                 {
-                    _partitions!.Revoke(partitions.Select(p => p.TopicPartition), CancellationToken.None);
+                    _partitions!.Revoke(partitions.Select(p => p.TopicPartition));
                 }
                 else
                 {
