@@ -43,7 +43,7 @@ internal sealed class PointInTimeFeatures(FeatureSpec spec, MerchantTable? merch
         var ticks = batch.EventTicks(row);
         var id = batch.Id(row);
         var previousId = _previousId.AsSpan(0, _previousIdLength);
-        if (ticks < _previousTicks || (ticks == _previousTicks && id.SequenceCompareTo(previousId) < 0))
+        if (HistoryOrder.Compare(ticks, id, _previousTicks, previousId) < 0)
         {
             throw new InvalidDataException(
                 $"history is not in event-time order: {batch.IdString(row)} at {new DateTimeOffset(ticks, TimeSpan.Zero):O} after {Utf8Text.Decode(previousId)} at {new DateTimeOffset(_previousTicks, TimeSpan.Zero):O}");
