@@ -42,14 +42,9 @@ public static class ModelPackage
             throw new ModelRejectedException(ModelRejectedException.FetchFailed,
                 $"'{directory}' is not a model package: it needs {ManifestFileName} and {OnnxFileName}");
         }
-        ModelManifest manifest;
-        try
+        if (!ManifestValidator.TryParse(File.ReadAllBytes(manifestPath), EventTimeWindow.Now(ContractLimits.DefaultMaxFutureSkew), out var manifest, out var reason))
         {
-            manifest = ContractJson.DeserializeManifest(File.ReadAllBytes(manifestPath));
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw new ModelRejectedException(ModelRejectedException.BadManifest, $"{manifestPath}: {ex.Message}", ex);
+            throw new ModelRejectedException(ModelRejectedException.BadManifest, $"{manifestPath}: {reason.CodeName}: {reason.Detail}");
         }
         var tablePath = Path.Combine(directory, MerchantTableFileName);
         return (manifest, File.ReadAllBytes(onnxPath), File.Exists(tablePath) ? File.ReadAllBytes(tablePath) : null);
@@ -82,11 +77,10 @@ public static class ModelPackage
             throw new ModelRejectedException(ModelRejectedException.BadMerchantTable,
                 $"model {manifest.Version}: the merchant table {info.Uri} is missing");
         }
-        var sha = Sha256(bytes);
-        if (!string.Equals(sha, info.Sha256, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(Sha256(bytes), info.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new ModelRejectedException(ModelRejectedException.BadMerchantTable,
-                $"model {manifest.Version}: merchant table SHA-256 {sha} does not match the manifest's {info.Sha256}");
+                $"model {manifest.Version}: the merchant table's SHA-256 does not match the manifest's");
         }
         try
         {
