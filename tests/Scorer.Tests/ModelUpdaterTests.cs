@@ -19,9 +19,9 @@ public sealed class ModelUpdaterTests : IDisposable
     private ModelManifest Announce(string version, int seed, Thresholds? thresholds = null)
     {
         var onnx = TestModels.Onnx(seed);
-        var uri = $"mem://{version}/model.onnx";
+        var uri = $"s3://mem/{version}/model.onnx";
         _artifacts[uri] = onnx;
-        _artifacts[$"mem://{version}/merchants.bin"] = TestModels.MerchantBytes;
+        _artifacts[$"s3://mem/{version}/merchants.bin"] = TestModels.MerchantBytes;
         return TestModels.Manifest(version, onnx, uri, thresholds);
     }
 
@@ -92,7 +92,7 @@ public sealed class ModelUpdaterTests : IDisposable
     {
         await ServingV1();
         var before = Rejected(ModelRejectedException.FetchFailed);
-        var manifest = Announce("v2", seed: 2) with { ArtifactUri = "mem://missing" };
+        var manifest = Announce("v2", seed: 2) with { ArtifactUri = "s3://mem/missing" };
 
         Assert.False(await _updater.OfferAsync(manifest, CancellationToken.None));
 
@@ -148,9 +148,9 @@ public sealed class ModelUpdaterTests : IDisposable
             [new(Shared.Features.StableHash.Of64("m-1"), [9f, 0.9f, 9f, 0.9f])]);
         var bytes = other.Serialize();
         var onnx = TestModels.Onnx(2);
-        _artifacts["mem://v2/model.onnx"] = onnx;
-        _artifacts["mem://v2/table-2.bin"] = bytes;
-        var manifest = TestModels.Manifest("v2", onnx, "mem://v2/model.onnx", merchantTableUri: "mem://v2/table-2.bin");
+        _artifacts["s3://mem/v2/model.onnx"] = onnx;
+        _artifacts["s3://mem/v2/table-2.bin"] = bytes;
+        var manifest = TestModels.Manifest("v2", onnx, "s3://mem/v2/model.onnx", merchantTableUri: "s3://mem/v2/table-2.bin");
         manifest = manifest with { MerchantTable = manifest.MerchantTable! with { Sha256 = ModelPackage.Sha256(bytes) } };
 
         Assert.True(await _updater.OfferAsync(manifest, CancellationToken.None));
@@ -174,18 +174,19 @@ public sealed class ModelUpdaterTests : IDisposable
     }
 
     [Fact]
-    public async Task The_default_fetch_reads_file_uris_and_refuses_other_schemes()
+    public async Task The_fetcher_reads_file_uris_inside_the_store_and_refuses_other_schemes_and_buckets()
     {
         using var dir = new TempDirectory();
-        var manifest = TestModels.WritePackage(dir.Path, "v-file", seed: 4);
+        var manifest = TestModels.WritePackage(dir.File("fraud-gbdt/v-file"), "v-file", seed: 4);
+        var fetcher = new ArtifactFetcher(new ModelStoreOptions { Folder = dir.Path });
 
-        var bytes = await ModelUpdater.FetchFileUri(manifest.ArtifactUri, CancellationToken.None);
+        var bytes = await fetcher.FetchAsync(manifest.ArtifactUri, CancellationToken.None);
 
         Assert.Equal(manifest.ArtifactSha256, ModelPackage.Sha256(bytes));
-        var unknown = await Assert.ThrowsAsync<ModelRejectedException>(() => ModelUpdater.FetchFileUri("ftp://host/model.onnx", CancellationToken.None));
+        var unknown = await Assert.ThrowsAsync<ModelRejectedException>(() => fetcher.FetchAsync("ftp://host/model.onnx", CancellationToken.None));
         Assert.Equal(ModelRejectedException.FetchFailed, unknown.Code);
-        var s3WithoutStore = await Assert.ThrowsAsync<ModelRejectedException>(() => ModelUpdater.FetchFileUri("s3://bucket/key", CancellationToken.None));
-        Assert.Equal(ModelRejectedException.FetchFailed, s3WithoutStore.Code);
+        var otherBucket = await Assert.ThrowsAsync<ModelRejectedException>(() => fetcher.FetchAsync("s3://bucket/key", CancellationToken.None));
+        Assert.Equal(ArtifactFetcher.OutsideStore, otherBucket.Code);
     }
 
     [Fact]

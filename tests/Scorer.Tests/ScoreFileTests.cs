@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Models;
@@ -130,13 +131,13 @@ public sealed class ScoreFileTests : IDisposable
         var stderr = new StringWriter();
 
         var missing = await ScoreFile.RunAsync(request with { Input = _dir.File("nope.jsonl") }, new StringWriter(), stderr, CancellationToken.None);
-        Assert.Equal(ScoreFile.ExitBadInput, missing);
+        Assert.Equal(ExitCodes.BadUsage, missing);
         Assert.Contains("nope.jsonl' does not exist", stderr.ToString(), StringComparison.Ordinal);
 
         File.WriteAllBytes(Path.Combine(request.ModelDirectory, ModelPackage.OnnxFileName), TestModels.Onnx(seed: 99));
         stderr = new StringWriter();
         var badModel = await ScoreFile.RunAsync(request, new StringWriter(), stderr, CancellationToken.None);
-        Assert.Equal(ScoreFile.ExitBadModel, badModel);
+        Assert.Equal(ExitCodes.BadInput, badModel);
         Assert.Contains("rejected (sha_mismatch)", stderr.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(request.Output));
     }
