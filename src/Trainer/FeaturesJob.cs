@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Files;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
@@ -23,14 +25,28 @@ internal sealed class FeaturesJob(
     TextWriter output,
     TextWriter error,
     int cardIdleDays = FeatureSpec.DefaultCardIdleDays,
-    string? modelDirectory = null)
+    string? modelDirectory = null,
+    TimeSpan? maxFutureSkew = null)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        var problem = transactionsPath is null ? null : CliPaths.Input(transactionsPath, "--transactions");
+        problem ??= CliPaths.Output(outPath, "--out", ("--transactions", transactionsPath));
+        if (problem is null && modelDirectory is not null && !Directory.Exists(modelDirectory))
+        {
+            problem = $"--model '{modelDirectory}' is not a folder";
+        }
+        if (problem is not null)
+        {
+            await error.WriteLineAsync($"error: {problem}");
+            return ExitCodes.BadUsage;
+        }
         try
         {
             await using var dataSource = transactionsPath is null ? await PostgresAccess.OpenAsync(postgresConnectionString, cancellationToken) : null;
-            IHistorySource source = transactionsPath is null ? new PostgresHistorySource(dataSource!, withLabels: false) : new JsonlHistorySource(transactionsPath, null);
+            IHistorySource source = transactionsPath is null
+                ? new PostgresHistorySource(dataSource!, withLabels: false, maxFutureSkew)
+                : new JsonlHistorySource(transactionsPath, null, maxFutureSkew);
             try
             {
                 await WriteAsync(source, cancellationToken);
@@ -49,7 +65,7 @@ internal sealed class FeaturesJob(
         catch (ModelRejectedException ex)
         {
             await error.WriteLineAsync($"error: model in '{modelDirectory}' rejected ({ex.Code}): {ex.Message}");
-            return ExitCodes.Failed;
+            return ExitCodes.BadInput;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -92,6 +108,10 @@ internal sealed class FeaturesJob(
                     writer.Write(batch.Id(row), pipeline.Next(batch, row));
                 }
             }
+        }
+        if (source.Refusals.Describe("history rows") is { } refused)
+        {
+            await error.WriteLineAsync($"warning: {refused}");
         }
         var seconds = clock.Elapsed.TotalSeconds;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

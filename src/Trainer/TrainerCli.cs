@@ -1,10 +1,13 @@
 using System.CommandLine;
 using Fraud.Streaming.Gbdt;
+using Fraud.Streaming.Shared.Cli;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Postgres;
 using Fraud.Streaming.Shared.Progress;
+using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Bench;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.Training;
@@ -32,6 +35,7 @@ internal static class TrainerCli
         root.Subcommands.Add(FeaturesCommand(configuration, output, error));
         root.Subcommands.Add(ModelsCommands.Build(configuration, output, error));
         root.Subcommands.Add(BenchCommand.Build(output, error));
+        root.Subcommands.Add(KeysCommand.Build(output, error));
         return root;
     }
 
@@ -88,7 +92,8 @@ internal static class TrainerCli
             output,
             error,
             parse.GetValue(cardIdleDays),
-            parse.GetValue(model)?.FullName).RunAsync(cancellationToken));
+            parse.GetValue(model)?.FullName,
+            Bind<ValidationOptions>(configuration, ValidationOptions.Section).MaxFutureSkew).RunAsync(cancellationToken));
         return command;
     }
 
@@ -137,7 +142,7 @@ internal static class TrainerCli
             if (foreign.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } wrong)
             {
                 await error.WriteLineAsync($"error: {wrong.Name} does not apply to --algo {parse.GetValue(algo)}");
-                return ExitCodes.Failed;
+                return ExitCodes.BadUsage;
             }
             var storeOptions = Bind<ModelStoreOptions>(configuration, ModelStoreOptions.Section);
             if (parse.GetValue(store) is { } storeDir)
@@ -171,6 +176,8 @@ internal static class TrainerCli
                 Announce = !parse.GetValue(noAnnounce),
                 AnnounceTimeout = TimeSpan.FromSeconds(parse.GetValue(announceTimeout)),
                 CardIdleDays = parse.GetValue(cardIdleDays),
+                Signing = Bind<SigningOptions>(configuration, SigningOptions.Section),
+                MaxFutureSkew = Bind<ValidationOptions>(configuration, ValidationOptions.Section).MaxFutureSkew,
             };
             return await new TrainJob(settings, output, error, ProgressFor(output, error)).RunAsync(cancellationToken);
         });

@@ -1,8 +1,9 @@
-using Microsoft.Extensions.Configuration;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
+using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer.Tests;
 
@@ -113,7 +114,7 @@ public sealed class FeaturesCommandTests : IDisposable
         bytes[^1] ^= 1;
         File.WriteAllBytes(Path.Combine(model, "merchants.bin"), bytes);
         var refused = await RunAsync("features", "--transactions", tx, "--out", outPath, "--model", model);
-        Assert.Equal(ExitCodes.Failed, refused.Code);
+        Assert.Equal(ExitCodes.BadInput, refused.Code);
         Assert.Contains("bad_merchant_table", refused.Error, StringComparison.Ordinal);
     }
 
@@ -121,7 +122,7 @@ public sealed class FeaturesCommandTests : IDisposable
     public async Task A_missing_transactions_file_fails_with_a_message()
     {
         var (code, _, error) = await RunAsync("features", "--transactions", Path.Combine(_dir, "nope.jsonl"), "--out", Path.Combine(_dir, "f.jsonl"));
-        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains("nope.jsonl", error, StringComparison.Ordinal);
     }
 
