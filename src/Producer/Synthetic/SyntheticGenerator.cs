@@ -20,6 +20,12 @@ internal sealed class SyntheticGenerator
     private const long MsPerHour = 60 * MsPerMinute;
     private const long MsPerDay = 24 * MsPerHour;
 
+    /// <summary>Days after its transaction that a legitimate transaction's label comes (fraud is reported sooner).</summary>
+    internal const int MaturityDays = 45;
+
+    /// <summary>The longest a scenario schedules its transactions after the draw that started it (a merchant compromise).</summary>
+    internal static readonly TimeSpan LongestScenario = TimeSpan.FromDays(12);
+
     private readonly SyntheticSettings _settings;
     private readonly Random _random;
     private readonly SyntheticWorld _world;
@@ -318,7 +324,7 @@ internal sealed class SyntheticGenerator
             CardId = card.Id,
             IsFraud = fraud,
             // Chargebacks arrive days to weeks later; a legitimate transaction counts as settled after 45 days.
-            LabelledAt = fraud ? eventTime.AddHours(24 + _random.Next(29 * 24)) : eventTime.AddDays(45),
+            LabelledAt = fraud ? eventTime.AddHours(24 + _random.Next(29 * 24)) : eventTime.AddDays(MaturityDays),
             Source = fraud ? FraudScenarios.ChargebackSource : FraudScenarios.MaturedSource,
             Scenario = d.Scenario,
         };
