@@ -3,7 +3,7 @@ using Confluent.Kafka;
 
 namespace Fraud.Streaming.Testing;
 
-/// <summary>Reads a topic from the beginning with a throwaway group, for assertions on what a process published.</summary>
+/// <summary>Reads every partition of a topic from the beginning, for assertions on what a process published.</summary>
 public static class TopicReader
 {
     /// <summary>
@@ -20,7 +20,12 @@ public static class TopicReader
             EnableAutoCommit = false,
             AllowAutoCreateTopics = true,
         }).Build();
-        consumer.Subscribe(topic);
+        // Assigned rather than subscribed: no group to join, so a short read is not spent waiting for an assignment.
+        using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
+        {
+            var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single(t => t.Topic == topic).Partitions;
+            consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
+        }
         var all = new List<ConsumeResult<byte[], byte[]>>();
         var deadline = DateTime.UtcNow + timeout;
         var settle = quiet ?? TimeSpan.FromSeconds(2);
@@ -36,7 +41,6 @@ public static class TopicReader
                 deadline = DateTime.UtcNow + settle;
             }
         }
-        consumer.Close();
         return all;
     }
 
