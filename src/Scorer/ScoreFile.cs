@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Entities;
 using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer;
@@ -17,10 +18,13 @@ internal sealed record ScoreFileRequest(
     string? Dlq = null,
     string? EmitFeatures = null,
     int BatchSize = 512,
-    int CardIdleDays = FeatureSpec.DefaultCardIdleDays)
+    int CardIdleDays = FeatureSpec.DefaultCardIdleDays,
+    string? Labels = null,
+    int EntityLagDays = EntityFeatures.DefaultLagDays,
+    int ReportHorizonDays = EntityFeatures.DefaultReportHorizonDays)
 {
-    /// <summary>The feature spec scored with: the pipeline's, with <see cref="CardIdleDays"/>.</summary>
-    public FeatureSpec Spec => BatchScorer.Spec.WithCardIdleDays(CardIdleDays);
+    /// <summary>The feature spec scored with: the pipeline's, configured as the request says.</summary>
+    public FeatureSpec Spec => FeatureSpec.Configure(CardIdleDays, EntityLagDays, ReportHorizonDays);
 }
 
 /// <summary>What <c>score-file</c> did.</summary>
@@ -34,7 +38,9 @@ internal sealed record ScoreFileResult(long Scored, long Rejected, string ModelV
 
 /// <summary>
 /// Offline scoring of a JSONL file with the same <see cref="BatchScorer"/> the streaming worker uses:
-/// one verdict line per valid transaction, invalid lines reported with their line numbers.
+/// one verdict line per valid transaction, invalid lines reported with their line numbers. The merchant and device
+/// totals the entity features read are built from the whole file first (and the fraud reports of <c>--labels</c>), as
+/// the aggregator would have closed them: complete for every day a transaction reads, whatever the file's order.
 /// </summary>
 internal static class ScoreFile
 {
@@ -60,6 +66,16 @@ internal static class ScoreFile
         if (request.CardIdleDays is < 1 or > 3_650)
         {
             await error.WriteLineAsync($"error: --card-idle-days must be between 1 and 3650, not {request.CardIdleDays}");
+            return ExitBadInput;
+        }
+        if (request.EntityLagDays is < 1 or > 30 || request.ReportHorizonDays is < 1 or > 3_650)
+        {
+            await error.WriteLineAsync($"error: --entity-lag-days must be between 1 and 30 and --report-horizon-days between 1 and 3650");
+            return ExitBadInput;
+        }
+        if (request.Labels is { } labels && !File.Exists(labels))
+        {
+            await error.WriteLineAsync($"error: labels file '{labels}' does not exist");
             return ExitBadInput;
         }
         LoadedModel model;
@@ -97,7 +113,9 @@ internal static class ScoreFile
         await using var dlq = Create(request.Dlq);
         await using var featureStream = Create(request.EmitFeatures);
         using var features = featureStream is null ? null : new FeatureVectorWriter(featureStream);
-        var scorer = new BatchScorer(request.BatchSize, request.Spec);
+        var spec = request.Spec;
+        var entities = spec.HasEntityFeatures ? await OfflineEntities.FromFilesAsync(spec, request.Input, request.Labels, cancellationToken) : null;
+        var scorer = new BatchScorer(request.BatchSize, spec, entities);
         var json = new ArrayBufferWriter<byte>(4096);
         await using var writer = new Utf8JsonWriter(json);
         long scored = 0;

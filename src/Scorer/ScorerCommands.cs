@@ -26,13 +26,25 @@ internal static class ScorerCommands
             Description = "A card idle for longer (event time) starts afresh; part of the feature spec, as in the trainer.",
             DefaultValueFactory = _ => Shared.Features.FeatureSpec.DefaultCardIdleDays,
         };
+        var labels = new Option<string?>("--labels") { Description = "Labels JSONL: the fraud reports the merchant/device features count." };
+        var entityLagDays = new Option<int>("--entity-lag-days")
+        {
+            Description = "Whole days between a transaction's day and the newest day its merchant/device features read; part of the feature spec.",
+            DefaultValueFactory = _ => Shared.Features.Entities.EntityFeatures.DefaultLagDays,
+        };
+        var reportHorizonDays = new Option<int>("--report-horizon-days")
+        {
+            Description = "A fraud report about an older transaction is not attributed; part of the feature spec.",
+            DefaultValueFactory = _ => Shared.Features.Entities.EntityFeatures.DefaultReportHorizonDays,
+        };
         var scoreFile = new Command("score-file", "Score a JSONL file of transactions with a model package, offline.")
         {
-            model, input, output, dlq, features, batchSize, cardIdleDays,
+            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagDays, reportHorizonDays,
         };
         scoreFile.SetAction((parse, cancellationToken) => ScoreFile.RunAsync(
             new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
-                parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays)),
+                parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays),
+                parse.GetValue(labels), parse.GetValue(entityLagDays), parse.GetValue(reportHorizonDays)),
             Console.Out, Console.Error, cancellationToken));
 
         return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };

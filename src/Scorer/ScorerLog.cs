@@ -73,4 +73,19 @@ internal static partial class ScorerLog
 
     [LoggerMessage(24, LogLevel.Information, "card state: snapshots every {Seconds} s; partition 0's pointer is {Location}")]
     public static partial void StateStore(ILogger logger, int seconds, string location);
+
+    [LoggerMessage(25, LogLevel.Warning, "entity totals record {Key} is unreadable and was skipped: {Reason}")]
+    public static partial void BadEntityRecord(ILogger logger, string key, string reason);
+
+    [LoggerMessage(26, LogLevel.Error, "entity totals are not for this feature spec and are not read: {Reason}")]
+    public static partial void EntityTotalsMismatch(ILogger logger, string reason);
+
+    [LoggerMessage(27, LogLevel.Warning, "the aggregator has not closed day {Needed} (closed through {Complete}); scoring with the newest complete day until it catches up")]
+    public static partial void EntityTotalsBehind(ILogger logger, int needed, string complete);
+
+    [LoggerMessage(28, LogLevel.Information, "the aggregator caught up (closed through day {Complete}); entity features read their own days again")]
+    public static partial void EntityTotalsCaughtUp(ILogger logger, int complete);
+
+    [LoggerMessage(29, LogLevel.Warning, "the entity totals topic was not read to its end within {Seconds} s; scoring starts and waits per batch")]
+    public static partial void EntityCatchUpTimedOut(ILogger logger, int seconds);
 }

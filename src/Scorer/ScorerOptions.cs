@@ -65,6 +65,29 @@ internal sealed class ScorerOptions
     [Range(1_000, 3_600_000)]
     public int SessionTimeoutMs { get; set; } = 45_000;
 
-    /// <summary>The feature spec this configuration computes: the pipeline's spec with <see cref="CardIdleDays"/>.</summary>
-    public Shared.Features.FeatureSpec FeatureSpec() => BatchScorer.Spec.WithCardIdleDays(CardIdleDays);
+    /// <summary>
+    /// Whole days between a transaction's day and the newest day its merchant and device features read; part of the
+    /// feature spec, so it must equal the trainer's <c>--entity-lag-days</c>.
+    /// </summary>
+    [Range(1, 30)]
+    public int EntityLagDays { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultLagDays;
+
+    /// <summary>A fraud report about an older transaction is not attributed; part of the feature spec (trainer <c>--report-horizon-days</c>, and the aggregator's).</summary>
+    [Range(1, 3_650)]
+    public int ReportHorizonDays { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultReportHorizonDays;
+
+    /// <summary>
+    /// Longest a batch waits for the aggregator to close the days its transactions read. After that the batch reads
+    /// the newest complete day instead (its verdicts say so), and later batches do not wait until the aggregator has
+    /// caught up.
+    /// </summary>
+    [Range(0, 600_000)]
+    public int EntityMaxWaitMs { get; set; } = 5_000;
+
+    /// <summary>Longest the worker waits at start for the entity totals topic to be read to its end before scoring.</summary>
+    [Range(0, 3_600)]
+    public int EntityCatchUpSeconds { get; set; } = 60;
+
+    /// <summary>The feature spec this configuration computes.</summary>
+    public Shared.Features.FeatureSpec FeatureSpec() => Shared.Features.FeatureSpec.Configure(CardIdleDays, EntityLagDays, ReportHorizonDays);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features.Entities;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,11 @@ internal sealed class ScoringWorker(
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DeliveryTracker _deliveries = new();
     private readonly OffsetTracker _offsets = new();
-    private readonly BatchScorer _batch = new(scorerOptions.Value.MaxBatchSize, scorerOptions.Value.FeatureSpec());
+    private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
+        ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
+        : null;
+    private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
+    private int _oldestDaySinceSweep = int.MaxValue;
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
     private readonly StateOptions _state = stateOptions.Value;
     private PartitionStates? _partitions;
@@ -54,6 +59,9 @@ internal sealed class ScoringWorker(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // The batch pipeline's entity features read the table the source keeps current.
+        _batch = new BatchScorer(_options.MaxBatchSize, _options.FeatureSpec(), _entities?.Table);
+        _entities?.Start();
         var thread = new Thread(Run) { IsBackground = true, Name = "scorer-loop" };
         thread.Start();
         return Task.CompletedTask;
@@ -77,6 +85,10 @@ internal sealed class ScoringWorker(
             if (!WaitForModel())
             {
                 return;
+            }
+            if (_entities is not null && !_entities.CatchUp(_stopping.Token))
+            {
+                ScorerLog.EntityCatchUpTimedOut(logger, _options.EntityCatchUpSeconds);
             }
             using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
             using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, snapshots, logger) : null;
@@ -245,7 +257,9 @@ internal sealed class ScoringWorker(
     private void CompleteBatch()
     {
         var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
+        PrepareEntities();
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
+        ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
         for (var i = 0; i < verdicts.Length; i++)
         {
             var verdict = verdicts[i];
@@ -283,6 +297,18 @@ internal sealed class ScoringWorker(
         _batch.Clear();
         _offsets.Clear();
         _messages = 0;
+    }
+
+    /// <summary>Makes sure the entity days the batch reads are closed, or caps them at the newest complete day.</summary>
+    private void PrepareEntities()
+    {
+        if (_entities is null || _batch.Count == 0)
+        {
+            return;
+        }
+        var lag = _entities.Table.LagDays;
+        _batch.EntityDaysCap = _entities.Prepare(EntityFeatures.DayOf(_batch.BatchNewestEventMs) - lag - 1, _stopping.Token);
+        _oldestDaySinceSweep = Math.Min(_oldestDaySinceSweep, EntityFeatures.DayOf(_batch.BatchOldestEventMs));
     }
 
     private void Produce(string topic, Message<byte[], byte[]> message)
@@ -336,6 +362,12 @@ internal sealed class ScoringWorker(
         var cutoff = _batch.IdleCutoffMs(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _options.CardSweepLatenessHours * 3_600_000L);
         var expired = cutoff is { } ms ? _partitions!.ExpireIdle(ms) : 0;
         ScorerMetrics.CardsExpired.Inc(expired);
+        if (_entities is not null && _oldestDaySinceSweep != int.MaxValue)
+        {
+            // A week of slack: a partition that lags the newest batches by less still finds the days it reads.
+            _entities.DropBefore(_oldestDaySinceSweep - 7);
+            _oldestDaySinceSweep = int.MaxValue;
+        }
         ScorerMetrics.CardsActive.Set(_partitions!.CardCount);
         ScorerMetrics.CardStateBytes.Set(_partitions.MemoryBytes);
     }
@@ -465,5 +497,9 @@ internal sealed class ScoringWorker(
             .Build();
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _entities?.Dispose();
+        _stopping.Dispose();
+    }
 }

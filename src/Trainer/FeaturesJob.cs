@@ -9,20 +9,21 @@ using Npgsql;
 namespace Fraud.Streaming.Trainer;
 
 /// <summary>
-/// <c>trainer features</c>: the offline path of the feature pipeline over a whole history (a JSONL file of
-/// transactions, or Postgres), one vector per transaction in history order, in the format of
+/// <c>trainer features</c>: the offline path of the feature pipeline over a whole history (JSONL files of
+/// transactions and labels, or Postgres), one vector per transaction in history order, in the format of
 /// <c>scorer score-file --emit-features</c>. The parity tests compare the two files bit for bit.
 /// </summary>
-/// <param name="cardIdleDays">the card idle time of the feature spec, as the scorer's.</param>
-/// <param name="modelDirectory">a model package: the features are that model's (its spec, its frozen merchant
-/// table), exactly what the scorer serving it computes. Without one, only the card features (card-v1).</param>
+/// <param name="labelsPath">the labels with the transactions file: their fraud reports feed the entity features.</param>
+/// <param name="spec">the feature spec to compute, configured as the scorer's.</param>
+/// <param name="modelDirectory">a model package whose spec must be <paramref name="spec"/>: checked as the scorer checks it.</param>
 internal sealed class FeaturesJob(
     string? transactionsPath,
+    string? labelsPath,
     string postgresConnectionString,
     string outPath,
     TextWriter output,
     TextWriter error,
-    int cardIdleDays = FeatureSpec.DefaultCardIdleDays,
+    FeatureSpec spec,
     string? modelDirectory = null)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -30,7 +31,7 @@ internal sealed class FeaturesJob(
         try
         {
             await using var dataSource = transactionsPath is null ? await PostgresAccess.OpenAsync(postgresConnectionString, cancellationToken) : null;
-            IHistorySource source = transactionsPath is null ? new PostgresHistorySource(dataSource!, withLabels: false) : new JsonlHistorySource(transactionsPath, null);
+            IHistorySource source = transactionsPath is null ? new PostgresHistorySource(dataSource!) : new JsonlHistorySource(transactionsPath, labelsPath);
             try
             {
                 await WriteAsync(source, cancellationToken);
@@ -58,30 +59,26 @@ internal sealed class FeaturesJob(
         }
     }
 
-    /// <summary>The spec and merchant table to compute: the model package's (checked as the scorer checks them), or card-v1.</summary>
-    /// <exception cref="ModelRejectedException">the package is unreadable, for another spec, or its table is bad.</exception>
-    private (FeatureSpec Spec, MerchantTable? Merchants) Pipeline()
+    /// <exception cref="ModelRejectedException">the package is unreadable or for another spec.</exception>
+    private void CheckModel()
     {
-        if (modelDirectory is null)
+        if (modelDirectory is not null)
         {
-            return (CardFeatureExtractor.Spec.WithCardIdleDays(cardIdleDays), null);
+            var (manifest, _) = ModelPackage.Read(modelDirectory);
+            ModelPackage.CheckFeatureSpec(manifest, spec, "trainer features");
         }
-        var (manifest, _, tableBytes) = ModelPackage.Read(modelDirectory);
-        var spec = FeatureSpec.CardMerchantV1.WithCardIdleDays(cardIdleDays);
-        ModelPackage.CheckFeatureSpec(manifest, spec, "trainer features");
-        return (spec, ModelPackage.CheckMerchantTable(manifest, tableBytes));
     }
 
     private async Task WriteAsync(IHistorySource source, CancellationToken cancellationToken)
     {
-        var (spec, merchants) = Pipeline();
+        CheckModel();
         var clock = Stopwatch.StartNew();
         var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
-        var pipeline = new PointInTimeFeatures(spec, merchants);
+        var pipeline = new PointInTimeFeatures(spec);
         await using (var stream = new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
         {
             using var writer = new FeatureVectorWriter(stream);

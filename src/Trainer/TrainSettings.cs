@@ -34,8 +34,14 @@ internal sealed record TrainSettings
     public bool Announce { get; init; } = true;
     public TimeSpan AnnounceTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The card idle time of the feature spec (<see cref="FeatureSpec.WithCardIdleDays"/>).</summary>
-    public int CardIdleDays { get; init; } = FeatureSpec.DefaultCardIdleDays;
+    /// <summary>The feature spec, as configured (<see cref="FeatureSpec.Configure"/>).</summary>
+    public FeatureSpec Spec { get; init; } = FeatureSpec.CardEntityV1;
+
+    /// <summary>Train as of this instant; null: just after the newest transaction of the history.</summary>
+    public DateTimeOffset? AsOf { get; init; }
+
+    /// <summary>Days without a fraud report after which a transaction counts as genuine.</summary>
+    public int LabelMaturityDays { get; init; } = FeatureTableBuilder.DefaultMaturityDays;
 
     public bool FromFiles => TransactionsPath is not null;
 
@@ -49,9 +55,9 @@ internal sealed record TrainSettings
         {
             throw new ArgumentException("--transactions and --labels go together");
         }
-        if (CardIdleDays is < 1 or > 3_650)
+        if (LabelMaturityDays is < 1 or > 3_650)
         {
-            throw new ArgumentException($"--card-idle-days must be between 1 and 3650, not {CardIdleDays}");
+            throw new ArgumentException($"--label-maturity-days must be between 1 and 3650, not {LabelMaturityDays}");
         }
         if (HoldoutFraction is <= 0 or >= 1)
         {

@@ -71,23 +71,33 @@ internal static class TrainerCli
     {
         var pg = PostgresOption();
         var transactions = new Option<FileInfo?>("--transactions") { Description = "read history from this JSONL file of transactions instead of Postgres" };
+        var labels = new Option<FileInfo?>("--labels") { Description = "JSONL file of labels (with --transactions): their fraud reports feed the merchant/device features" };
         var outFile = new Option<FileInfo>("--out") { Description = "JSONL file of feature vectors, one per transaction in history order", Required = true };
-        var cardIdleDays = CardIdleDaysOption();
+        var spec = new FeatureSpecOptions();
         var model = new Option<DirectoryInfo?>("--model")
         {
-            Description = "model package: compute the features that model sees (its spec and frozen merchant table); without it, card features only (card-v1)",
+            Description = "model package whose feature spec must be the one computed (checked as the scorer checks it)",
         };
         var command = new Command("features", "recompute point-in-time features over history (offline path), in the format of score-file --emit-features")
         {
-            pg, transactions, outFile, cardIdleDays, model,
+            pg, transactions, labels, outFile, model,
         };
+        spec.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(labels) is not null && r.GetValue(transactions) is null)
+            {
+                r.AddError("--labels goes with --transactions (from Postgres the labels table is read)");
+            }
+        });
         command.SetAction((parse, cancellationToken) => new FeaturesJob(
             parse.GetValue(transactions)?.FullName,
+            parse.GetValue(labels)?.FullName,
             PostgresConnectionString(configuration, parse.GetValue(pg)),
             parse.GetValue(outFile)!.FullName,
             output,
             error,
-            parse.GetValue(cardIdleDays),
+            spec.Read(parse),
             parse.GetValue(model)?.FullName).RunAsync(cancellationToken));
         return command;
     }
@@ -120,14 +130,16 @@ internal static class TrainerCli
         var noRegister = new Option<bool>("--no-register") { Description = "write --out only: no store, registry or announcement" };
         var noAnnounce = new Option<bool>("--no-announce") { Description = "do not publish the manifest on the models topic" };
         var announceTimeout = new Option<double>("--announce-timeout") { Description = "seconds to wait for Kafka to acknowledge", DefaultValueFactory = _ => 15 };
-
-        var cardIdleDays = CardIdleDaysOption();
+        var asOf = AsOfOption();
+        var maturity = MaturityOption();
+        var spec = new FeatureSpecOptions();
         var command = new Command("train", "train a model from Postgres history (or JSONL files), evaluate, store, register, announce")
         {
             pg, transactions, labels, outDir, store, modelName, algo, device, leaves, minLeaf,
             holdout, validation, thresholdMode, costMissed, costReview, costDeclined, reviewFpr, declineFpr, margin, noRegister, noAnnounce, announceTimeout,
-            cardIdleDays,
+            asOf, maturity,
         };
+        spec.AddTo(command);
         gbdt.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -170,12 +182,36 @@ internal static class TrainerCli
                 Register = !parse.GetValue(noRegister),
                 Announce = !parse.GetValue(noAnnounce),
                 AnnounceTimeout = TimeSpan.FromSeconds(parse.GetValue(announceTimeout)),
-                CardIdleDays = parse.GetValue(cardIdleDays),
+                Spec = spec.Read(parse),
+                AsOf = parse.GetValue(asOf),
+                LabelMaturityDays = parse.GetValue(maturity),
             };
             return await new TrainJob(settings, output, error, ProgressFor(output, error)).RunAsync(cancellationToken);
         });
         return command;
     }
+
+    /// <summary><c>--as-of</c>: train as of an instant (transactions before it, reports received at or before it).</summary>
+    internal static Option<DateTimeOffset?> AsOfOption() => new("--as-of")
+    {
+        Description = "train as of this instant (ISO 8601): only transactions before it and labels received at or before it; default: just after the newest transaction",
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+            if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var value))
+            {
+                return value;
+            }
+            r.AddError($"--as-of: '{text}' is not an ISO 8601 time, e.g. 2026-03-01T00:00:00Z");
+            return null;
+        },
+    };
+
+    /// <summary><c>--label-maturity-days</c>: silence means genuine only after this long.</summary>
+    internal static Option<int> MaturityOption() => FeatureSpecOptions.Ranged("--label-maturity-days",
+        "a transaction this many days old (as of --as-of) without a fraud report counts as genuine; younger unreported ones are not trained on",
+        FeatureTableBuilder.DefaultMaturityDays, 1, 3_650);
 
     internal static Option<string> DeviceOption()
     {

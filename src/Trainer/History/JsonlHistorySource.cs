@@ -6,7 +6,8 @@ namespace Fraud.Streaming.Trainer.History;
 
 /// <summary>
 /// History from the producer's JSONL files: one contract-v1 transaction per line, one label per line.
-/// Loads both, keeps the first copy of a repeated transaction and the last label of a transaction, and sorts.
+/// Loads both, keeps the first copy of a repeated transaction and folds every label of a transaction into its
+/// <see cref="LabelFacts"/> (latest label, earliest fraud report), and sorts.
 /// </summary>
 internal sealed class JsonlHistorySource(string transactionsPath, string? labelsPath) : IHistorySource
 {
@@ -19,13 +20,14 @@ internal sealed class JsonlHistorySource(string transactionsPath, string? labels
 
     public async IAsyncEnumerable<HistoryBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var labels = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var labels = new Dictionary<string, LabelFacts>(StringComparer.Ordinal);
         if (labelsPath is not null)
         {
             await foreach (var (line, number) in ReadLinesAsync(labelsPath, cancellationToken))
             {
                 var label = Parse(labelsPath, number, () => ContractJson.DeserializeLabel(line));
-                labels[label.TransactionId] = label.IsFraud;
+                ref var facts = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(labels, label.TransactionId, out var exists);
+                facts = (exists ? facts : LabelFacts.None).With(label.IsFraud, label.LabelledAt.UtcTicks);
             }
         }
 
@@ -46,7 +48,7 @@ internal sealed class JsonlHistorySource(string transactionsPath, string? labels
         var batch = new HistoryBatch();
         foreach (var t in transactions)
         {
-            batch.Add(t, labels.TryGetValue(t.TransactionId, out var isFraud) ? isFraud : null);
+            batch.Add(t, labels.TryGetValue(t.TransactionId, out var facts) ? facts : LabelFacts.None);
             if (batch.IsFull)
             {
                 yield return batch;

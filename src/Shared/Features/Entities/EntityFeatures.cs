@@ -1,0 +1,115 @@
+using System.Globalization;
+
+namespace Fraud.Streaming.Shared.Features.Entities;
+
+/// <summary>
+/// The entity features: for the transaction's merchant, and for its device when it has one, activity and fraud
+/// reports over whole UTC days that ended at least <c>lag</c> days before the transaction's own day. With event day
+/// <c>D</c> and lag <c>L</c>, a window of <c>W</c> days covers days <c>[D-L-W, D-L-1]</c>. Transactions count on
+/// their event day; a fraud report counts on the day it was received (<c>labelled_at</c>) and only when it is about a
+/// transaction of the entity that happened at most the report horizon before it. docs/FEATURES.md states the exact
+/// semantics, which the streaming aggregator and every offline path share.
+/// </summary>
+public static class EntityFeatures
+{
+    public const long MsPerDay = 86_400_000;
+
+    /// <summary>Whole days between a transaction's day and the newest day its features read: one day of slack for the aggregator.</summary>
+    public const int DefaultLagDays = 1;
+
+    /// <summary>A report about a transaction older than this (at report time) is not attributed (card schemes allow about 120 days).</summary>
+    public const int DefaultReportHorizonDays = 120;
+
+    /// <summary>Risk = reports / (transactions + this): a handful of transactions cannot make an entity look certain.</summary>
+    public const double RiskSmoothing = 5;
+
+    /// <summary>One transaction's amount counts at most this much (cents), so day totals stay far from overflow.</summary>
+    public const long MaxCentsPerTransaction = 10_000_000_000;
+
+    /// <summary>Windows of the count and amount features, in days.</summary>
+    public static IReadOnlyList<int> ActivityWindows { get; } = [1, 7, 30];
+
+    /// <summary>Windows of the report and risk features, in days.</summary>
+    public static IReadOnlyList<int> ReportWindows { get; } = [7, 30];
+
+    /// <summary>The longest window, in days.</summary>
+    public const int LongestWindowDays = 30;
+
+    /// <summary>Features per entity kind.</summary>
+    public const int PerEntity = 10;
+
+    /// <summary>Features in all: merchant, then device.</summary>
+    public const int Count = 2 * PerEntity;
+
+    /// <summary>The value of every device feature of a transaction without a device.</summary>
+    public const float NoDevice = -1f;
+
+    /// <summary>The <see cref="DateOnly.DayNumber"/> of 1970-01-01, the day the day numbers here count from.</summary>
+    public static readonly int UnixEpochDayNumber = new DateOnly(1970, 1, 1).DayNumber;
+
+    /// <summary>The UTC day (days since 1970-01-01) of an instant in Unix milliseconds.</summary>
+    public static int DayOf(long unixMs) => (int)Math.Floor(unixMs / (double)MsPerDay);
+
+    /// <summary>An amount in integer cents, capped at <see cref="MaxCentsPerTransaction"/> (validated amounts are finite and not negative).</summary>
+    public static long CentsOf(double amount) =>
+        !(amount > 0) ? 0 : amount >= MaxCentsPerTransaction / 100d ? MaxCentsPerTransaction : (long)Math.Round(amount * 100d, MidpointRounding.ToEven);
+
+    /// <summary>Whether a fraud report received at <paramref name="reportedMs"/> counts for a transaction at <paramref name="eventMs"/>.</summary>
+    public static bool Attributes(long eventMs, long reportedMs, int horizonDays) =>
+        reportedMs >= eventMs && reportedMs - eventMs <= horizonDays * MsPerDay;
+
+    /// <summary>The names and definitions of the features, in vector order; <paramref name="lagDays"/> and <paramref name="horizonDays"/> are in the text.</summary>
+    public static IReadOnlyList<(string Name, string Definition)> Definitions(int lagDays, int horizonDays)
+    {
+        var list = new List<(string, string)>(Count);
+        foreach (var (kind, what) in new[] { ("merchant", "the merchant"), ("device", "the device (-1 without a device)") })
+        {
+            var window = string.Create(CultureInfo.InvariantCulture, $"UTC days [D-{lagDays}-W, D-{lagDays}-1] of the transaction's day D");
+            foreach (var w in ActivityWindows)
+            {
+                list.Add(Entry($"{kind}_tx_count_{w}d_log", $"log(1+transactions at {what} with event day in {window}, W={w})"));
+            }
+            foreach (var w in ActivityWindows)
+            {
+                list.Add(Entry($"{kind}_amount_sum_{w}d_log", $"log(1+sum of amounts (cents, each capped at {MaxCentsPerTransaction})/100 at {what}, event day in {window}, W={w})"));
+            }
+            foreach (var w in ReportWindows)
+            {
+                list.Add(Entry($"{kind}_fraud_reports_{w}d", $"fraud reports received (labelled_at day) in {window}, W={w}, about transactions at {what} at most {horizonDays} days older than the report"));
+            }
+            foreach (var w in ReportWindows)
+            {
+                list.Add(Entry($"{kind}_risk_{w}d", $"{kind}_fraud_reports_{w}d/({kind}_tx_count_{w}d+{RiskSmoothing.ToString(CultureInfo.InvariantCulture)})"));
+            }
+        }
+        return list;
+
+        static (string, string) Entry(FormattableString name, FormattableString definition) =>
+            (name.ToString(CultureInfo.InvariantCulture), definition.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Writes one entity's <see cref="PerEntity"/> features from its series, as of event day <paramref name="day"/>.</summary>
+    internal static void Write(EntitySeries? series, int day, int lagDays, Span<float> destination)
+    {
+        var last = day - lagDays - 1;
+        var at = 0;
+        Span<EntityTotals> activity = stackalloc EntityTotals[3];
+        for (var w = 0; w < 3; w++)
+        {
+            activity[w] = series?.Sum(last - ActivityWindows[w] + 1, last) ?? default;
+        }
+        for (var w = 0; w < 3; w++)
+        {
+            destination[at++] = DeterministicMath.Log1P(activity[w].Count);
+        }
+        for (var w = 0; w < 3; w++)
+        {
+            destination[at++] = DeterministicMath.Log1P(activity[w].AmountCents / 100d);
+        }
+        // The report windows are the 7- and 30-day activity windows.
+        destination[at++] = activity[1].Reports;
+        destination[at++] = activity[2].Reports;
+        destination[at++] = (float)(activity[1].Reports / (activity[1].Count + RiskSmoothing));
+        destination[at] = (float)(activity[2].Reports / (activity[2].Count + RiskSmoothing));
+    }
+}

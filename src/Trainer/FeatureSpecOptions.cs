@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Entities;
+
+namespace Fraud.Streaming.Trainer;
+
+/// <summary>
+/// The options that configure the feature spec (and so its hash): <c>--card-idle-days</c>, <c>--entity-lag-days</c>
+/// and <c>--report-horizon-days</c>. They must equal the scorer's <c>Scorer:CardIdleDays</c>,
+/// <c>Scorer:EntityLagDays</c> and <c>Scorer:ReportHorizonDays</c> (and the aggregator's horizon); a model built with
+/// other values is refused there.
+/// </summary>
+internal sealed class FeatureSpecOptions
+{
+    public Option<int> CardIdleDays { get; } = TrainerCli.CardIdleDaysOption();
+
+    public Option<int> EntityLagDays { get; } = Ranged("--entity-lag-days",
+        "whole days between a transaction's day and the newest day its merchant/device features read; part of the feature spec", EntityFeatures.DefaultLagDays, 1, 30);
+
+    public Option<int> ReportHorizonDays { get; } = Ranged("--report-horizon-days",
+        "a fraud report about a transaction older than this is not attributed to its merchant/device; part of the feature spec", EntityFeatures.DefaultReportHorizonDays, 1, 3_650);
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(CardIdleDays);
+        command.Options.Add(EntityLagDays);
+        command.Options.Add(ReportHorizonDays);
+    }
+
+    public FeatureSpec Read(ParseResult parse) =>
+        FeatureSpec.Configure(parse.GetValue(CardIdleDays), parse.GetValue(EntityLagDays), parse.GetValue(ReportHorizonDays));
+
+    internal static Option<int> Ranged(string name, string description, int defaultValue, int min, int max)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < min || r.GetValueOrDefault<int>() > max)
+            {
+                r.AddError($"{name} must be between {min} and {max}");
+            }
+        });
+        return option;
+    }
+}
