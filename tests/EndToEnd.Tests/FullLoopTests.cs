@@ -12,8 +12,8 @@ using static Fraud.Streaming.EndToEnd.Tests.EndToEndSteps;
 namespace Fraud.Streaming.EndToEnd.Tests;
 
 /// <summary>
-/// The whole loop with every deployable as its own process against the dev stack: producer -> monitoring
-/// -> trainer v1 -> scorer -> more traffic -> trainer v2 -> hot swap. One test, because each step needs the last.
+/// The whole loop with every deployable as its own process against the dev stack: producer -> monitoring and
+/// aggregator -> trainer v1 -> scorer -> more traffic -> trainer v2 -> hot swap. One test, because each step needs the last.
 /// </summary>
 public sealed class FullLoopTests(ITestOutputHelper output)
 {
@@ -34,8 +34,10 @@ public sealed class FullLoopTests(ITestOutputHelper output)
             LabelsTopic = topics.Name("labels"),
             ModelsTopic = topics.Name("models"),
             DlqTopic = topics.Name("dlq"),
+            EntityTotalsTopic = topics.Name("entities"),
+            LabelsDlqTopic = topics.Name("labels-dlq"),
         };
-        foreach (var topic in new[] { kafka.TransactionsTopic, kafka.VerdictsTopic, kafka.LabelsTopic, kafka.ModelsTopic, kafka.DlqTopic })
+        foreach (var topic in new[] { kafka.TransactionsTopic, kafka.VerdictsTopic, kafka.LabelsTopic, kafka.ModelsTopic, kafka.DlqTopic, kafka.EntityTotalsTopic, kafka.LabelsDlqTopic })
         {
             await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
         }
@@ -47,6 +49,10 @@ public sealed class FullLoopTests(ITestOutputHelper output)
             ["Kafka__LabelsTopic"] = kafka.LabelsTopic,
             ["Kafka__ModelsTopic"] = kafka.ModelsTopic,
             ["Kafka__DlqTopic"] = kafka.DlqTopic,
+            ["Kafka__EntityTotalsTopic"] = kafka.EntityTotalsTopic,
+            ["Kafka__LabelsDlqTopic"] = kafka.LabelsDlqTopic,
+            ["Aggregator__GroupId"] = $"{topics.Prefix}.aggregator",
+            ["Aggregator__IdleAfterSeconds"] = "2",
             ["Postgres__ConnectionString"] = db.ConnectionString,
             ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
             ["State__Directory"] = Path.Combine(work, "state"),
@@ -58,9 +64,12 @@ public sealed class FullLoopTests(ITestOutputHelper output)
 
         var monitoringUrl = $"http://127.0.0.1:{FreePort()}";
         var scorerUrl = $"http://127.0.0.1:{FreePort()}";
+        var aggregatorUrl = $"http://127.0.0.1:{FreePort()}";
         await using var monitoring = ProcessRunner.StartDotnet(Dll("Monitoring"), ["--urls", monitoringUrl], env);
+        await using var aggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", aggregatorUrl], env);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await WaitUntilAsync(async () => await IsOk(http, $"{monitoringUrl}/healthz"), Step, monitoring, "monitoring healthy");
+        await WaitUntilAsync(async () => await IsOk(http, $"{aggregatorUrl}/readyz"), Step, aggregator, "aggregator ready");
 
         // 1. History: valid and malformed transactions plus labels, all at once.
         const int firstBatch = 3000;
@@ -105,6 +114,8 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         var perTransaction = verdicts.GroupBy(m => ContractJson.DeserializeVerdict(m.Message.Value).TransactionId).ToList();
         Assert.Equal(valid, perTransaction.Count);
         Assert.All(perTransaction, g => Assert.Single(g));
+        // The merchant and device features read the aggregator's closed days: no verdict went without them.
+        Assert.All(verdicts, m => Assert.NotNull(ContractJson.DeserializeVerdict(m.Message.Value).EntityDaysThrough));
         Assert.Equal(valid, await ScalarAsync<long>(db.ConnectionString, "select count(*) from verdicts v join transactions t using (transaction_id)"));
 
         // Every malformed message is in the DLQ, with its reason.
@@ -122,8 +133,10 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         // Nobody crashed, and both services stop cleanly.
         Assert.False(scorer.HasExited, scorer.Output);
         Assert.False(monitoring.HasExited, monitoring.Output);
+        Assert.False(aggregator.HasExited, aggregator.Output);
         Assert.Equal(0, await scorer.StopAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(0, await monitoring.StopAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await aggregator.StopAsync(TimeSpan.FromSeconds(30)));
         output.WriteLine($"v1={v1} v2={v2} verdicts by v2={byVersion} producer: {first}");
         Directory.Delete(work, recursive: true);
     }
