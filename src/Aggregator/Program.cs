@@ -7,11 +7,19 @@ try
     builder.AddAggregator();
     await using var app = builder.Build();
     app.MapAggregatorEndpoints();
+    var status = app.Services.GetRequiredService<AggregatorStatus>();
     await app.RunAsync();
-    return app.Services.GetRequiredService<AggregatorStatus>().IsHealthy ? 0 : 1;
+    return status.IsHealthy ? 0 : 1;
 }
 catch (OptionsValidationException ex)
 {
+    // Options are validated as the host starts: a bad setting stops the process at once, in one line.
     await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join("; ", ex.Failures)}");
     return 2;
+}
+catch (IOException ex)
+{
+    // Kestrel could not listen (an address in use): one line, not a stack trace.
+    await Console.Error.WriteLineAsync($"error: {ex.Message}");
+    return 1;
 }
