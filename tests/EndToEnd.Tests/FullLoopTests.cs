@@ -74,10 +74,13 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         // 1. History: valid and malformed transactions plus labels, all at once.
         const int firstBatch = 3000;
         const int malformedPerRun = 12;
+        // Labels as issuers send them: fraud reports and a few reviews, silence for the rest.
         var first = await RunToEndAsync(output, Dll("Producer"), ["synthetic", "--count", $"{firstBatch}", "--cards", "300", "--fraud-rate", "0.05",
             "--seed", "1", "--rate", "0", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env, Step);
-        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") == firstBatch && await CountAsync(db.ConnectionString, "transactions") == firstBatch,
-            Step, monitoring, $"{firstBatch} transactions and labels in Postgres");
+        var firstLabels = int.Parse(Regex.Match(first, @"labels=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(firstLabels, firstBatch * 0.04, firstBatch * 0.2);
+        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") == firstLabels && await CountAsync(db.ConnectionString, "transactions") == firstBatch,
+            Step, monitoring, $"{firstBatch} transactions and {firstLabels} labels in Postgres");
 
         // 2. Model v1 from Postgres: stored, registered, announced.
         await RunToEndAsync(output, Dll("Trainer"), ["train", "--out", Path.Combine(work, "v1"), "--rounds", "30"], env, Step);
@@ -92,7 +95,7 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         //    the run is open-ended and stopped by SIGTERM, so the swap happens under traffic whatever the timing.
         await using var traffic = ProcessRunner.StartDotnet(Dll("Producer"), ["synthetic", "--duration-seconds", "600", "--cards", "300",
             "--fraud-rate", "0.05", "--seed", "2", "--rate", "250", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env);
-        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") >= firstBatch + 400, Step, traffic, "second-run labels arriving");
+        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "transactions") >= firstBatch + 2000, Step, traffic, "second-run history arriving");
         // This test is about the swap, not the champion policy (the registry tests cover that): v2 is promoted
         // whatever its holdout says, and the trainer must report it as champion.
         var trainedV2 = await RunToEndAsync(output, Dll("Trainer"), ["train", "--out", Path.Combine(work, "v2"), "--rounds", "30", "--promote-margin", "-1"], env, Step);

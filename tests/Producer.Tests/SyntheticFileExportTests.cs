@@ -7,7 +7,7 @@ namespace Fraud.Streaming.Producer.Tests;
 
 public sealed class SyntheticFileExportTests
 {
-    private static readonly SyntheticSettings Small = new() { Count = 20_000, Cards = 300, Merchants = 80, Seed = 7 };
+    private static readonly SyntheticSettings Small = new() { Count = 20_000, Cards = 300, Merchants = 80, Seed = 7, Labels = LabelMode.All };
 
     [Fact]
     public void Same_seed_writes_byte_identical_files()
