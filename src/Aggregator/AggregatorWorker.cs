@@ -243,12 +243,37 @@ internal sealed class AggregatorWorker(
         var follow = long.MinValue;
         foreach (var state in _states.Values)
         {
-            var acc = state.Accumulator;
-            acc.TransactionsIdle = state.TransactionsAtEnd && now - state.LastTransactionAt > idleAfter;
-            acc.LabelsIdle = state.LabelsAtEnd && now - state.LastLabelAt > idleAfter;
-            if (!acc.TransactionsIdle)
+            var quietTransactions = state.TransactionsAtEnd && now - state.LastTransactionAt > idleAfter;
+            if (!quietTransactions)
             {
-                follow = Math.Max(follow, acc.TransactionWatermarkMs);
+                follow = Math.Max(follow, state.Accumulator.TransactionWatermarkMs);
+            }
+        }
+        foreach (var state in _states.Values)
+        {
+            var acc = state.Accumulator;
+            var quietTransactions = state.TransactionsAtEnd && now - state.LastTransactionAt > idleAfter;
+            var quietLabels = state.LabelsAtEnd && now - state.LastLabelAt > idleAfter;
+            // A quiet stream is taken as idle only when that closes a day, and only once the broker confirms nothing is
+            // waiting to be read: a message published before the one that moved the other stream must count first.
+            if ((quietTransactions || quietLabels) && acc.IdlenessWouldClose(follow, quietTransactions, quietLabels))
+            {
+                if (quietTransactions && !NothingUnread(_kafka.TransactionsTopic, state.Partition, state.NextTransactionOffset))
+                {
+                    quietTransactions = state.TransactionsAtEnd = false; // more to read: its next end of partition says when
+                }
+                if (quietLabels && !NothingUnread(_kafka.LabelsTopic, state.Partition, state.NextLabelOffset))
+                {
+                    quietLabels = state.LabelsAtEnd = false;
+                }
+                acc.TransactionsIdle = quietTransactions;
+                acc.LabelsIdle = quietLabels;
+            }
+            else
+            {
+                // Nothing new to close by idleness: a stream stays idle while quiet, and stops being idle when it is not.
+                acc.TransactionsIdle &= quietTransactions;
+                acc.LabelsIdle &= quietLabels;
             }
         }
         int idle = 0, replaying = 0, indexed = 0;
@@ -293,6 +318,20 @@ internal sealed class AggregatorWorker(
         AggregatorMetrics.IndexedTransactions.Set(indexed);
         status.Update(_states.Count, replaying);
         _producer!.Poll(TimeSpan.Zero);
+    }
+
+    /// <summary>Whether the broker holds nothing past <paramref name="next"/> in the partition (asked now, not from the last fetch).</summary>
+    private bool NothingUnread(string topic, int partition, long next)
+    {
+        try
+        {
+            return _consumer!.QueryWatermarkOffsets(new TopicPartition(topic, partition), TimeSpan.FromSeconds(5)).High.Value <= next;
+        }
+        catch (KafkaException ex)
+        {
+            AggregatorLog.KafkaError(logger, "watermarks", ex.Error.Reason);
+            return false;
+        }
     }
 
     /// <summary>Waits for every published record, then commits what was read (never behind the committed offsets).</summary>

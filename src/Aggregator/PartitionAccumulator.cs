@@ -83,18 +83,8 @@ internal sealed class PartitionAccumulator(int partition, long graceMs, int repo
     /// <returns>Whether the closed-through day moved.</returns>
     public bool Advance(long followMs)
     {
-        var tx = TransactionWatermarkMs;
-        if (TransactionsIdle)
-        {
-            tx = Math.Max(tx, followMs);
-        }
-        var labels = _labelMaxMs == long.MinValue ? long.MinValue : _labelMaxMs - graceMs;
-        if (LabelsIdle)
-        {
-            labels = Math.Max(labels, tx);
-        }
-        var watermark = Math.Min(tx, labels);
-        ExpirePendingReports(tx);
+        var watermark = Watermark(followMs, TransactionsIdle, LabelsIdle, out var transactions);
+        ExpirePendingReports(transactions);
         if (watermark == long.MinValue)
         {
             return false;
@@ -107,6 +97,32 @@ internal sealed class PartitionAccumulator(int partition, long graceMs, int repo
         ClosedThrough = closable;
         Forget(watermark);
         return true;
+    }
+
+    /// <summary>
+    /// Whether taking the partition's streams as idle (<paramref name="transactionsIdle"/>, <paramref name="labelsIdle"/>)
+    /// would close a day that their own watermarks do not: the moment to make sure, with the broker, that they really are.
+    /// </summary>
+    public bool IdlenessWouldClose(long followMs, bool transactionsIdle, bool labelsIdle)
+    {
+        var own = Watermark(followMs, false, false, out _);
+        var idle = Watermark(followMs, transactionsIdle, labelsIdle, out _);
+        return idle != long.MinValue && EntityFeatures.DayOf(idle) - 1 > Math.Max(ClosedThrough, own == long.MinValue ? int.MinValue : EntityFeatures.DayOf(own) - 1);
+    }
+
+    private long Watermark(long followMs, bool transactionsIdle, bool labelsIdle, out long transactions)
+    {
+        transactions = TransactionWatermarkMs;
+        if (transactionsIdle)
+        {
+            transactions = Math.Max(transactions, followMs);
+        }
+        var labels = _labelMaxMs == long.MinValue ? long.MinValue : _labelMaxMs - graceMs;
+        if (labelsIdle)
+        {
+            labels = Math.Max(labels, transactions);
+        }
+        return Math.Min(transactions, labels);
     }
 
     /// <summary>Days with totals that are closed, in order (what to publish after a restart or an advance).</summary>

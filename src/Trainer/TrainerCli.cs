@@ -32,6 +32,7 @@ internal static class TrainerCli
         root.Subcommands.Add(FeaturesCommand(configuration, output, error));
         root.Subcommands.Add(ModelsCommands.Build(configuration, output, error));
         root.Subcommands.Add(BenchCommand.Build(output, error));
+        root.Subcommands.Add(Backtest.BacktestCommand.Build(configuration, output, error));
         return root;
     }
 
@@ -192,9 +193,13 @@ internal static class TrainerCli
     }
 
     /// <summary><c>--as-of</c>: train as of an instant (transactions before it, reports received at or before it).</summary>
-    internal static Option<DateTimeOffset?> AsOfOption() => new("--as-of")
+    internal static Option<DateTimeOffset?> AsOfOption() => InstantOption("--as-of",
+        "train as of this instant (ISO 8601): only transactions before it and labels received at or before it; default: the newest instant the history knows");
+
+    /// <summary>An optional ISO 8601 instant, refused with a one-line parse error when it is not one.</summary>
+    internal static Option<DateTimeOffset?> InstantOption(string name, string description) => new(name)
     {
-        Description = "train as of this instant (ISO 8601): only transactions before it and labels received at or before it; default: just after the newest transaction",
+        Description = description,
         CustomParser = r =>
         {
             var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
@@ -203,7 +208,7 @@ internal static class TrainerCli
             {
                 return value;
             }
-            r.AddError($"--as-of: '{text}' is not an ISO 8601 time, e.g. 2026-03-01T00:00:00Z");
+            r.AddError($"{name}: '{text}' is not an ISO 8601 time, e.g. 2026-03-01T00:00:00Z");
             return null;
         },
     };

@@ -88,8 +88,9 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
 
         // 2. A model package: both paths compute its spec.
         var modelDir = Path.Combine(work, "model");
+        // A five-day history: silence counts as genuine after a day, so the package has training rows at all.
         await RunToEndAsync(output, Dll("Trainer"), ["train", "--transactions", txPath, "--labels", labelsPath, "--out", modelDir,
-            "--rounds", "5", "--no-register", "--no-announce"], env, Step);
+            "--rounds", "5", "--label-maturity-days", "1", "--no-register", "--no-announce"], env, Step);
 
         // 3. Offline: the trainer recomputes that model's features from the Postgres history.
         var offlinePath = Path.Combine(work, "offline.jsonl");
