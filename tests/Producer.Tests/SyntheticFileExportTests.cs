@@ -75,7 +75,7 @@ public sealed class SyntheticFileExportTests
         {
             var label = ContractJson.DeserializeLabel(System.Text.Encoding.UTF8.GetBytes(line));
             Assert.True(labelled.Add(label.TransactionId), $"second label for {label.TransactionId}");
-            Assert.Equal(label.IsFraud ? FraudScenarios.ChargebackSource : FraudScenarios.MaturedSource, label.Source);
+            Assert.Contains(label.Source, label.IsFraud ? [FraudScenarios.ChargebackSource, FraudScenarios.ConfirmedSource] : new[] { FraudScenarios.MaturedSource });
             Assert.Equal(label.IsFraud, label.Scenario is not null);
         }
         Assert.True(ids.SetEquals(labelled));

@@ -27,6 +27,9 @@ internal static class FraudScenarios
     /// <summary>A fraud report that arrives weeks later, from the card scheme.</summary>
     public const string ChargebackSource = "chargeback";
 
+    /// <summary>A fraud report confirmed within days, when the cardholder calls in.</summary>
+    public const string ConfirmedSource = "confirmed_fraud";
+
     /// <summary>A genuine transaction, settled (labels of every transaction, <c>--labels all</c>).</summary>
     public const string MaturedSource = "matured";
 

@@ -156,20 +156,24 @@ internal sealed class SyntheticGenerator
     }
 
     /// <summary>
-    /// The transaction's ground truth and what the feed says of it: a fraud is reported 1-30 days later; a genuine one is
+    /// The transaction's ground truth and what the feed says of it: a fraud is reported 1-30 days later (two in five
+    /// within four days); a genuine one is
     /// settled after 45 days (<see cref="LabelMode.All"/>), or, as issuers do, said nothing of unless reviewed.
     /// </summary>
     private GeneratedEvent LabelOf(Transaction transaction, string? scenario)
     {
         var reviewed = _labels.NextDouble() < _settings.ReviewRate;
-        var delayHours = 24 + _labels.Next(29 * 24);
+        // Two in five frauds are confirmed within days (the cardholder calls in); the rest come back as chargebacks
+        // within a month.
+        var confirmed = _labels.NextDouble() < 0.4;
+        var delayHours = confirmed ? 24 + _labels.Next(3 * 24) : (4 * 24) + _labels.Next(26 * 24);
         var label = new Label
         {
             TransactionId = transaction.TransactionId,
             CardId = transaction.CardId,
             IsFraud = scenario is not null,
             LabelledAt = transaction.EventTime.AddHours(scenario is not null ? delayHours : 45 * 24),
-            Source = scenario is not null ? FraudScenarios.ChargebackSource : FraudScenarios.MaturedSource,
+            Source = scenario is null ? FraudScenarios.MaturedSource : confirmed ? FraudScenarios.ConfirmedSource : FraudScenarios.ChargebackSource,
             Scenario = scenario,
         };
         if (scenario is not null || _settings.Labels == LabelMode.All)

@@ -23,20 +23,26 @@ public static class EntityFeatures
     /// <summary>Risk = reports / (transactions + this): a handful of transactions cannot make an entity look certain.</summary>
     public const double RiskSmoothing = 5;
 
+    /// <summary>Added to the month's daily rate in the surge feature, so a quiet entity does not look surging on one transaction.</summary>
+    public const double SurgeSmoothing = 0.5;
+
     /// <summary>One transaction's amount counts at most this much (cents), so day totals stay far from overflow.</summary>
     public const long MaxCentsPerTransaction = 10_000_000_000;
 
     /// <summary>Windows of the count and amount features, in days.</summary>
     public static IReadOnlyList<int> ActivityWindows { get; } = [1, 7, 30];
 
-    /// <summary>Windows of the report and risk features, in days.</summary>
-    public static IReadOnlyList<int> ReportWindows { get; } = [7, 30];
+    /// <summary>Windows of the report features, in days (each is also an activity window).</summary>
+    public static IReadOnlyList<int> ReportWindows { get; } = [1, 7, 30];
+
+    /// <summary>Windows of the risk features, in days (each is also an activity window).</summary>
+    public static IReadOnlyList<int> RiskWindows { get; } = [7, 30];
 
     /// <summary>The longest window, in days.</summary>
     public const int LongestWindowDays = 30;
 
     /// <summary>Features per entity kind.</summary>
-    public const int PerEntity = 10;
+    public const int PerEntity = 12;
 
     /// <summary>Features in all: merchant, then device.</summary>
     public const int Count = 2 * PerEntity;
@@ -77,10 +83,11 @@ public static class EntityFeatures
             {
                 list.Add(Entry($"{kind}_fraud_reports_{w}d", $"fraud reports received (labelled_at day) in {window}, W={w}, about transactions at {what} at most {horizonDays} days older than the report"));
             }
-            foreach (var w in ReportWindows)
+            foreach (var w in RiskWindows)
             {
                 list.Add(Entry($"{kind}_risk_{w}d", $"{kind}_fraud_reports_{w}d/({kind}_tx_count_{w}d+{RiskSmoothing.ToString(CultureInfo.InvariantCulture)})"));
             }
+            list.Add(Entry($"{kind}_activity_surge", $"(transactions at {what} in the 7-day window/7)/((transactions in the 30-day window/30)+{SurgeSmoothing.ToString(CultureInfo.InvariantCulture)}): above 1 when the last week is busier than the month"));
         }
         return list;
 
@@ -106,10 +113,12 @@ public static class EntityFeatures
         {
             destination[at++] = DeterministicMath.Log1P(activity[w].AmountCents / 100d);
         }
-        // The report windows are the 7- and 30-day activity windows.
+        // The report windows are the activity windows; the risk windows its 7- and 30-day ones.
+        destination[at++] = activity[0].Reports;
         destination[at++] = activity[1].Reports;
         destination[at++] = activity[2].Reports;
         destination[at++] = (float)(activity[1].Reports / (activity[1].Count + RiskSmoothing));
-        destination[at] = (float)(activity[2].Reports / (activity[2].Count + RiskSmoothing));
+        destination[at++] = (float)(activity[2].Reports / (activity[2].Count + RiskSmoothing));
+        destination[at] = (float)(activity[1].Count / 7d / ((activity[2].Count / 30d) + SurgeSmoothing));
     }
 }
