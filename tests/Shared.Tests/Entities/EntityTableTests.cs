@@ -36,16 +36,18 @@ public sealed class EntityTableTests
         Assert.Equal(DeterministicMath.Log1P(100), f[3]);
         Assert.Equal(DeterministicMath.Log1P(700), f[4]);
         Assert.Equal(DeterministicMath.Log1P(3000), f[5]);
-        Assert.Equal(1f, f[6]); // the report of day -3 is in the 7-day window
-        Assert.Equal(1f, f[7]);
-        Assert.Equal((float)(1 / (7 + EntityFeatures.RiskSmoothing)), f[8]);
-        Assert.Equal((float)(1 / (30 + EntityFeatures.RiskSmoothing)), f[9]);
-        Assert.All(f[10..], v => Assert.Equal(0f, v)); // a device never seen
+        Assert.Equal(0f, f[6]); // the 1-day window is day -2: no report that day
+        Assert.Equal(1f, f[7]); // the report of day -3 is in the 7-day window
+        Assert.Equal(1f, f[8]);
+        Assert.Equal((float)(1 / (7 + EntityFeatures.RiskSmoothing)), f[9]);
+        Assert.Equal((float)(1 / (30 + EntityFeatures.RiskSmoothing)), f[10]);
+        Assert.Equal((float)(7 / 7d / ((30 / 30d) + EntityFeatures.SurgeSmoothing)), f[11]);
+        Assert.All(f[12..], v => Assert.Equal(0f, v)); // a device never seen
 
         // On day -2 itself the report is not readable yet (its day is -3, the newest day read is -4).
-        Assert.Equal(0f, Features(table, At(Day0 - (2 * Day), 7))[6]);
+        Assert.Equal(0f, Features(table, At(Day0 - (2 * Day), 7))[7]);
         // No device: every device feature says so.
-        Assert.All(Features(table, At(Day0, 7))[10..], v => Assert.Equal(EntityFeatures.NoDevice, v));
+        Assert.All(Features(table, At(Day0, 7))[12..], v => Assert.Equal(EntityFeatures.NoDevice, v));
     }
 
     [Fact]
