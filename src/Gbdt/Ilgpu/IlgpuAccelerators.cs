@@ -1,0 +1,78 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+
+namespace Fraud.Streaming.Gbdt.Ilgpu;
+
+/// <summary>Finds the ILGPU accelerators and builds an <see cref="IlgpuBackend"/> on one.</summary>
+internal static class IlgpuAccelerators
+{
+    /// <summary>
+    /// The CPU accelerator's shape: groups of 4 x 2 threads on 2 simulated multiprocessors. Each simulated thread is an OS
+    /// thread meeting the others at every barrier, so small groups keep the tests fast; the kernels work for any group size.
+    /// </summary>
+    private static readonly CPUDevice CpuDevice = new(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 2, numMultiprocessors: 2);
+
+    /// <summary>ILGPU on the first CUDA device; <see cref="NotSupportedException"/> (one line, saying why) when there is none.</summary>
+    public static IlgpuBackend CreateCuda(TrainingRows rows)
+    {
+        Context? context = null;
+        try
+        {
+            context = Context.Create(builder => builder.Cuda());
+            if (context.GetCudaDevices().Count == 0)
+            {
+                throw new NotSupportedException("no CUDA device found (GbdtDevice.Cuda needs an NVIDIA GPU and driver; use Cpu or Auto)");
+            }
+            var accelerator = context.CreateCudaAccelerator(0);
+            return IlgpuBackend.Create<PtxFloatOps>(rows, context, accelerator, $"cuda:{accelerator.Name}");
+        }
+        catch (Exception e) when (e is not NotSupportedException and not OutOfMemoryException)
+        {
+            context?.Dispose();
+            throw new NotSupportedException($"CUDA is not available ({e.GetType().Name}: {OneLine(e.Message)}); use Cpu or Auto", e);
+        }
+        catch
+        {
+            context?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>ILGPU's CPU accelerator: the device code run on the CPU, for equivalence tests.</summary>
+    public static IlgpuBackend CreateCpu(TrainingRows rows)
+    {
+        var context = Context.Create(builder => builder.CPU(CpuDevice));
+        try
+        {
+            var accelerator = context.CreateCPUAccelerator(0);
+            return IlgpuBackend.Create<PlainFloatOps>(rows, context, accelerator, $"ilgpu-cpu:{accelerator.Name}");
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Why CUDA cannot be used here, or null when a CUDA device answers.</summary>
+    public static string? CudaUnavailableReason()
+    {
+        try
+        {
+            using var context = Context.Create(builder => builder.Cuda());
+            return context.GetCudaDevices().Count > 0 ? null : "no CUDA device found";
+        }
+        catch (Exception e)
+        {
+            return $"CUDA is not available ({e.GetType().Name}: {OneLine(e.Message)})";
+        }
+    }
+
+    /// <summary>Bytes in use on a CUDA device (all processes, contexts included); null elsewhere.</summary>
+    public static long? BytesInUse(Accelerator accelerator) =>
+        accelerator is CudaAccelerator cuda ? cuda.MemorySize - cuda.GetFreeMemory() : null;
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}
