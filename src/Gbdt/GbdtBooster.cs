@@ -7,7 +7,7 @@ internal static class GbdtBooster
 {
     public static GbdtModel Train(GbdtDataset train, GbdtDataset? validation, GbdtOptions options,
         IProgress<GbdtRound>? progress, CancellationToken cancellationToken,
-        Func<TrainingRows, ParallelOptions, IGbdtBackend>? backendFactory = null)
+        Func<TrainingRows, ParallelOptions, (IGbdtBackend Backend, string Reason)>? backendFactory = null)
     {
         GbdtValidation.Check(options, train, validation);
         var clock = Stopwatch.StartNew();
@@ -18,7 +18,7 @@ internal static class GbdtBooster
         var baseMargin = (float)Math.Log(positiveWeight * positives / (labels.Length - positives));
         var binned = QuantileBinner.Bin(train, options.MaxBins, parallel);
         var rows = new TrainingRows(binned, labels, positiveWeight, baseMargin, options.Seed, options.RowSubsample);
-        var (backend, deviceReason) = backendFactory is null ? BackendFactory.Create(options.Device, rows, parallel) : (backendFactory(rows, parallel), "given by the caller");
+        var (backend, deviceReason) = backendFactory is null ? BackendFactory.Create(options.Device, rows, parallel) : backendFactory(rows, parallel);
         using var owned = backend;
 
         var trees = new List<GbdtTree>();

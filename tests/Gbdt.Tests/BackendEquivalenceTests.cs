@@ -40,7 +40,7 @@ public sealed class BackendEquivalenceTests
     public void Ilgpu_grows_bit_identical_trees_on_every_run_although_its_groups_race()
     {
         // Partition groups reserve their places with atomics, so rows land in a different order from run to run.
-        var data = SyntheticData.Make(900, 6, seed: 24);
+        var data = SyntheticData.Make(3000, 6, seed: 24);
         var options = Base with { Device = GbdtDevice.IlgpuCpu, Rounds = 3, MaxDepth = 4, RowSubsample = 0.9 };
         var first = GbdtTrainer.Train(data, null, options);
         var second = GbdtTrainer.Train(data, null, options);
@@ -55,10 +55,10 @@ public sealed class BackendEquivalenceTests
         IlgpuBackend? backend = null;
         var options = Base with { Rounds = 2, MaxDepth = 5, MaxBins = 32, MinChildWeight = 0 };
         var model = GbdtBooster.Train(data, null, options, null, CancellationToken.None,
-            (rows, _) => backend = IlgpuAccelerators.CreateCpu(rows));
+            (rows, _) => (backend = IlgpuAccelerators.CreateCpu(rows), "the test's"));
 
         Assert.Equal(5, model.Trees.Max(t => Depth(t, 0)));
-        var planned = backend!.Layout.PeakBytes(options.MaxDepth, lossSampleCount: 1500);
+        var planned = backend!.Layout.PeakBytes(options.MaxDepth, TrainingRows.LossSampleCountFor(1500));
         Assert.InRange(backend.PeakDeviceBytes, backend.Layout.ResidentBytes, planned);
         // The two histogram levels are most of what comes on top of the resident rows.
         Assert.True(backend.PeakDeviceBytes - backend.Layout.ResidentBytes >= backend.Layout.HistogramBytes(16),
@@ -68,8 +68,8 @@ public sealed class BackendEquivalenceTests
     [Fact]
     public void Ten_million_rows_of_fifty_features_at_depth_eight_fit_a_16_GB_gpu()
     {
-        var layout = new DeviceLayout(10_000_000, 50, DeviceLayout.MaxGroupSize);
-        var bytes = layout.PeakBytes(maxDepth: 8, lossSampleCount: 65_536);
+        var layout = new DeviceLayout(10_000_000, 50, DeviceLayout.MaxGroupSize, Multiprocessors: 132);
+        var bytes = layout.PeakBytes(maxDepth: 8, TrainingRows.LossSampleCountFor(10_000_000));
 
         // Leave 2 GiB of the 16 GB (14.9 GiB) to the CUDA context and the driver.
         Assert.True(bytes < 12.9 * (1L << 30), $"{bytes / (double)(1 << 20):F0} MiB");

@@ -7,7 +7,8 @@ namespace Fraud.Streaming.Gbdt.Ilgpu;
 /// and launches from it, and <see cref="PeakBytes"/> adds up the same sizes, so the memory a run needs is known before it
 /// starts.
 /// </summary>
-internal sealed record DeviceLayout(int RowCount, int FeatureCount, int GroupSize)
+/// <param name="Multiprocessors">of the accelerator: bounds the groups of the grid-stride kernels.</param>
+internal sealed record DeviceLayout(int RowCount, int FeatureCount, int GroupSize, int Multiprocessors)
 {
     /// <summary>The most threads a group uses (CUDA); the scratch arrays in shared memory are this long.</summary>
     public const int MaxGroupSize = 256;
@@ -24,10 +25,20 @@ internal sealed record DeviceLayout(int RowCount, int FeatureCount, int GroupSiz
     /// <summary>Rows of one node a histogram group reads per thread: enough that its one global add per bin is small beside its row work.</summary>
     public const int HistogramRowsPerThread = 32;
 
+    /// <summary>
+    /// The fewest rows a partition or histogram group takes, for small groups (the CPU accelerator's): a group costs a
+    /// launch and barriers, and a histogram group clears and flushes about three words per cell (1,536 per feature),
+    /// which should stay below its row work (two adds per row and feature).
+    /// </summary>
+    public const int MinChunkRows = 1024;
+
+    /// <summary>Groups per multiprocessor of a grid-stride kernel: enough resident groups to hide memory latency on a GPU.</summary>
+    public const int GroupsPerMultiprocessor = 8;
+
     /// <summary>Consecutive index positions each thread of a partition group moves per pass.</summary>
     public const int PartitionRowsPerThread = 8;
 
-    /// <summary>Rows per thread of the row-wise kernels (gradients, quantizing) before the grid strides on.</summary>
+    /// <summary>Items per thread of the grid-stride kernels (gradients, quantizing, subtraction) before the grid strides on.</summary>
     public const int RowsPerThread = 8;
 
     /// <summary>Active nodes a level can hold (depth ≤ <see cref="GbdtValidation.MaxDepthLimit"/>).</summary>
@@ -45,13 +56,18 @@ internal sealed record DeviceLayout(int RowCount, int FeatureCount, int GroupSiz
 
     public long NodeCells => (long)FeatureCount * HistCells;
 
-    public int PartitionChunkRows => GroupSize * PartitionRowsPerThread;
+    /// <summary>Rows of one node a partition group moves (2,048 with CUDA's 256 threads: one pass).</summary>
+    public int PartitionChunkRows => Math.Max(MinChunkRows, GroupSize * PartitionRowsPerThread);
 
     /// <summary>Rows of one node a histogram group reads (8,192 with CUDA's 256 threads).</summary>
-    public int HistogramChunkRows => GroupSize * HistogramRowsPerThread;
+    public int HistogramChunkRows => Math.Max(MinChunkRows, GroupSize * HistogramRowsPerThread);
 
     /// <summary>Groups of a row-wise kernel over every row.</summary>
-    public int RowGroups => (int)Math.Max(1, ((long)RowCount + ((long)GroupSize * RowsPerThread) - 1) / ((long)GroupSize * RowsPerThread));
+    public int RowGroups => StrideGroups(RowCount);
+
+    /// <summary>Groups of a grid-stride kernel over <paramref name="items"/>: a few items per thread, at most as many groups as keep the device busy.</summary>
+    public int StrideGroups(long items) =>
+        (int)Math.Clamp((items + ((long)GroupSize * RowsPerThread) - 1) / ((long)GroupSize * RowsPerThread), 1, (long)Multiprocessors * GroupsPerMultiprocessor);
 
     public static int Chunks(int rows, int chunkRows) => Math.Max(1, (rows + chunkRows - 1) / chunkRows);
 

@@ -9,10 +9,11 @@ namespace Fraud.Streaming.Gbdt.Ilgpu;
 internal static class IlgpuAccelerators
 {
     /// <summary>
-    /// The CPU accelerator's shape: groups of 4 x 2 threads on 2 simulated multiprocessors. Each simulated thread is an OS
-    /// thread meeting the others at every barrier, so small groups keep the tests fast; the kernels work for any group size.
+    /// The CPU accelerator's shape: groups of 4 threads on 2 simulated multiprocessors, so groups run side by side and race
+    /// as on a GPU. Each simulated thread is an OS thread meeting the others at every barrier, so small groups keep the
+    /// tests fast; the kernels work for any group size.
     /// </summary>
-    private static readonly CPUDevice CpuDevice = new(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 2, numMultiprocessors: 2);
+    private static readonly CPUDevice CpuDevice = new(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 1, numMultiprocessors: 2);
 
     /// <summary>ILGPU on the first CUDA device; <see cref="NotSupportedException"/> (one line, saying why) when there is none.</summary>
     public static IlgpuBackend CreateCuda(TrainingRows rows)

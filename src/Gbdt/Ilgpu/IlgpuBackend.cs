@@ -58,7 +58,7 @@ internal sealed class IlgpuBackend : IGbdtBackend
         Description = description;
         _n = rows.Data.RowCount;
         _features = rows.Data.FeatureCount;
-        Layout = new DeviceLayout(_n, _features, Math.Min(DeviceLayout.MaxGroupSize, accelerator.MaxNumThreadsPerGroup));
+        Layout = new DeviceLayout(_n, _features, Math.Min(DeviceLayout.MaxGroupSize, accelerator.MaxNumThreadsPerGroup), accelerator.NumMultiprocessors);
         if ((long)Layout.SharedHistogramWords * sizeof(uint) > accelerator.MaxSharedMemoryPerGroup)
         {
             throw new NotSupportedException($"{accelerator.Name} has {accelerator.MaxSharedMemoryPerGroup} bytes of shared memory per group; the histograms need {Layout.SharedHistogramWords * sizeof(uint)}");
@@ -100,8 +100,11 @@ internal sealed class IlgpuBackend : IGbdtBackend
     /// <summary>The most bytes the backend's device buffers held at once so far.</summary>
     public long PeakDeviceBytes => _memory.PeakBytes;
 
-    /// <summary>Bytes in use on the whole device (every process, the CUDA context included) when the accelerator reports it.</summary>
-    public long? DeviceBytesInUse => IlgpuAccelerators.BytesInUse(_accelerator);
+    /// <summary>
+    /// Bytes in use on the whole device (every process, the CUDA context included) when training ended, with every
+    /// buffer still allocated; null where the accelerator does not report it (the CPU accelerator).
+    /// </summary>
+    public long? DeviceBytesInUseAtEnd { get; private set; }
 
     public static IlgpuBackend Create<TOps>(TrainingRows rows, Context context, Accelerator accelerator, string description)
         where TOps : struct, IFloatOps
@@ -190,9 +193,7 @@ internal sealed class IlgpuBackend : IGbdtBackend
             new BinSide(_rowBins.View, _features), Layout.PartitionChunkRows);
         _kernels.ChildSegments(_level.Splits, plan, _segments.View, _nextSegments.View);
         BuildHistograms(plan.HistogramWork, _level.HistogramItems, _nextSegments, _nextIndex, _nextHist);
-        var cells = _level.Splits * Layout.NodeCells;
-        var groups = (int)Math.Min(Layout.RowGroups * 4L, (cells + Layout.GroupSize - 1) / Layout.GroupSize);
-        _kernels.Subtract(new KernelConfig(groups, Layout.GroupSize), plan, _level.Splits, _nextSegments.View, _hist.View, _nextHist.View, Layout.NodeCells);
+        _kernels.Subtract(new KernelConfig(Layout.StrideGroups(_level.Splits * Layout.NodeCells), Layout.GroupSize), plan, _level.Splits, _nextSegments.View, _hist.View, _nextHist.View, Layout.NodeCells);
         (_hist, _nextHist) = (_nextHist, _hist);
         (_segments, _nextSegments) = (_nextSegments, _segments);
         (_index, _nextIndex) = (_nextIndex, _index);
@@ -225,6 +226,7 @@ internal sealed class IlgpuBackend : IGbdtBackend
     public void Dispose()
     {
         _accelerator.Synchronize();
+        DeviceBytesInUseAtEnd = IlgpuAccelerators.BytesInUse(_accelerator);
         _memory.Dispose();
         _accelerator.Dispose();
         _context.Dispose();
