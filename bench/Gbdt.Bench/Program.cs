@@ -59,7 +59,7 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
 
 if (memoryPlan)
 {
-    DeviceMemoryReport.WritePlan(rows, features, depth);
+    MemoryPlan.Write(rows, features, depth);
     return 0;
 }
 
@@ -80,17 +80,17 @@ try
     var binClock = Stopwatch.StartNew();
     QuantileBinner.Bin(train, bins, parallel);
     var binSeconds = binClock.Elapsed.TotalSeconds;
-    var memory = new DeviceMemoryReport();
+    var watch = new BackendWatch();
     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var trainClock = Stopwatch.StartNew();
-    var model = GbdtBooster.Train(train, null, options, null, CancellationToken.None, memory.Watch(options.Device));
+    var model = GbdtBooster.Train(train, null, options, null, CancellationToken.None, watch.Factory(options.Device));
     var trainSeconds = trainClock.Elapsed.TotalSeconds;
     var trainCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
     var auc = Auc.Of(GbdtTrainer.PredictProbability(model, holdout), holdout.Labels.Span);
     Console.WriteLine($"device: {model.DeviceDescription} ({model.DeviceReason})");
     Console.WriteLine(FormattableString.Invariant(
         $"binning: {binSeconds:F2} s; training (binning included): {trainSeconds:F2} s wall, {trainCpuSeconds:F1} s CPU, {model.Trees.Count} rounds, depth {depth}, {bins} bins"));
-    memory.WriteMeasured(depth);
+    watch.WriteMeasured(depth);
     Console.WriteLine(FormattableString.Invariant($"holdout AUC: {auc:F4} ({holdout.RowCount} rows)"));
     Console.WriteLine($"model digest: {ModelDigest.Of(model)} (equal digests = bit-identical trees)");
     return 0;
