@@ -16,6 +16,7 @@ public sealed class BackendEquivalenceTests
     public static TheoryData<string, GbdtOptions, int, int> Options => new()
     {
         { "defaults", Base, 400, 5 },
+        { "one level", Base with { MaxDepth = 1, Rounds = 3 }, 400, 5 },
         { "subsampling", Base with { RowSubsample = 0.6, ColumnSubsample = 0.5, Seed = 7 }, 400, 5 },
         { "imbalance and regularisation", Base with { ScalePosWeight = 8, Lambda = 3, MinChildWeight = 2, MinSplitGain = 0.01 }, 400, 5 },
         { "deeper, more bins", Base with { Rounds = 2, MaxDepth = 5, MaxBins = 64, LearningRate = 0.3 }, 400, 5 },
