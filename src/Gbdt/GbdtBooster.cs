@@ -32,12 +32,11 @@ internal static class GbdtBooster
         for (var round = 0; round < options.Rounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (tree, binTree) = GrowTree(backend, binned, options, round);
+            var (tree, trainLoss) = Round(backend, binned, options, round);
             if (tree is null)
             {
                 break; // no split passes the limits; later rounds would grow the same empty tree
             }
-            var trainLoss = backend.FinishTree(binTree!);
             trees.Add(tree);
             double? validationLoss = null;
             if (validation is not null && validationMargins is not null)
@@ -81,6 +80,23 @@ internal static class GbdtBooster
             allowed[f] = true;
         }
         return allowed;
+    }
+
+    /// <summary>
+    /// One tree, added to the training margins. A failure of the device itself (a driver error, a kernel that does not
+    /// launch) becomes one line naming the device and the round, for the caller to show; the original stays inside.
+    /// </summary>
+    private static (GbdtTree? Tree, double TrainLoss) Round(IGbdtBackend backend, BinnedData data, GbdtOptions o, int round)
+    {
+        try
+        {
+            var (tree, binTree) = GrowTree(backend, data, o, round);
+            return tree is null ? (null, double.NaN) : (tree, backend.FinishTree(binTree!));
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or ArgumentException or NotSupportedException or OutOfMemoryException))
+        {
+            throw new InvalidOperationException($"growing tree {round + 1} on {backend.Description} failed: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
     }
 
     private static (GbdtTree? Tree, BinTree? BinTree) GrowTree(IGbdtBackend backend, BinnedData data, GbdtOptions o, int round)
