@@ -37,6 +37,21 @@ public sealed class BackendEquivalenceTests
         ModelAssert.SameTrees(managed, ilgpu, LeafTolerance);
     }
 
+    [Theory]
+    [InlineData(32)]
+    [InlineData(64)]
+    public void The_kernels_grow_the_same_trees_with_larger_groups(int threadsPerGroup)
+    {
+        // CUDA runs 256-thread groups: one bin per thread in the split search, scans over more lanes than the default 4.
+        var data = SyntheticData.Make(300, 4, seed: 26);
+        var options = Base with { Rounds = 1, MaxBins = 64, RowSubsample = 0.9 };
+        var managed = GbdtTrainer.Train(data, null, options with { Device = GbdtDevice.Cpu });
+        var ilgpu = GbdtBooster.Train(data, null, options, null, CancellationToken.None,
+            (rows, _) => (IlgpuAccelerators.CreateCpu(rows, threadsPerGroup), "the test's"));
+
+        ModelAssert.SameTrees(managed, ilgpu, leafTolerance: 0);
+    }
+
     [Fact]
     public void Ilgpu_grows_bit_identical_trees_on_every_run_although_its_groups_race()
     {

@@ -42,9 +42,11 @@ internal static class IlgpuAccelerators
     }
 
     /// <summary>ILGPU's CPU accelerator: the device code run on the CPU, for equivalence tests.</summary>
-    public static IlgpuBackend CreateCpu(TrainingRows rows)
+    /// <param name="threadsPerGroup">the simulated group size (a power of two; default 4).</param>
+    public static IlgpuBackend CreateCpu(TrainingRows rows, int? threadsPerGroup = null)
     {
-        var context = Context.Create(builder => builder.CPU(CpuDevice));
+        var device = threadsPerGroup is { } t ? new CPUDevice(numThreadsPerWarp: Math.Min(t, 32), numWarpsPerMultiprocessor: Math.Max(1, t / 32), numMultiprocessors: 2) : CpuDevice;
+        var context = Context.Create(builder => builder.CPU(device));
         try
         {
             var accelerator = context.CreateCPUAccelerator(0);
