@@ -162,7 +162,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             trainedWhat = $"{settings.LightGbm.Rounds} rounds x {settings.LightGbm.Leaves} leaves, {lightGbm.Ensemble.Trees.Count} trees";
             model = lightGbm;
         }
-        Phase("train", watch.Elapsed, $"{algorithm} on {model.Device}: {trainedWhat} from {train.RowCount} rows ({train.FraudCount} fraud)");
+        Phase("train", watch.Elapsed, $"{algorithm} on {model.Device} ({model.DeviceReason}): {trainedWhat} from {train.RowCount} rows ({train.FraudCount} fraud)");
 
         watch.Restart();
         var created = DateTimeOffset.UtcNow;

@@ -49,6 +49,10 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Matches("^v[0-9]{14}-[0-9a-f]{6}$", m.Version);
         Assert.Equal(algo == "gbdt" ? "gbdt" : "lightgbm-mlnet", m.Algorithm);
         Assert.StartsWith("cpu", m.Device, StringComparison.Ordinal);
+        // Without --device the trainer picks one and says why; the manifest records the one it used.
+        Assert.Matches(algo == "gbdt"
+            ? $@"\[train\] gbdt on {System.Text.RegularExpressions.Regex.Escape(m.Device)} \(auto: .*CUDA.*, so the CPU\): "
+            : @"\[train\] lightgbm-mlnet on cpu \(ML\.NET LightGBM runs on the CPU only\): ", output);
         Assert.Equal(FeatureSpec.CardEntityV1.Hash, m.FeatureSpec.Hash);
         Assert.Equal(FeatureSpec.CardEntityV1.Count, m.Reference.Count);
         Assert.True(m.Thresholds.Review <= m.Thresholds.Decline);
