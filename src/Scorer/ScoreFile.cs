@@ -21,10 +21,11 @@ internal sealed record ScoreFileRequest(
     int CardIdleDays = FeatureSpec.DefaultCardIdleDays,
     string? Labels = null,
     int EntityLagDays = EntityFeatures.DefaultLagDays,
-    int ReportHorizonDays = EntityFeatures.DefaultReportHorizonDays)
+    int ReportHorizonDays = EntityFeatures.DefaultReportHorizonDays,
+    string SpecName = "card-entity-v1")
 {
     /// <summary>The feature spec scored with: the pipeline's, configured as the request says.</summary>
-    public FeatureSpec Spec => FeatureSpec.Configure(CardIdleDays, EntityLagDays, ReportHorizonDays);
+    public FeatureSpec Spec => FeatureSpec.Configure(SpecName, CardIdleDays, EntityLagDays, ReportHorizonDays);
 }
 
 /// <summary>What <c>score-file</c> did.</summary>

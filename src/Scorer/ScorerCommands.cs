@@ -37,14 +37,20 @@ internal static class ScorerCommands
             Description = "A fraud report about an older transaction is not attributed; part of the feature spec.",
             DefaultValueFactory = _ => Shared.Features.Entities.EntityFeatures.DefaultReportHorizonDays,
         };
+        var spec = new Option<string>("--spec")
+        {
+            Description = "Feature spec: card-entity-v1 (card, merchant and device features) or card-v1 (card features only), as the model's.",
+            DefaultValueFactory = _ => "card-entity-v1",
+        };
+        spec.AcceptOnlyFromAmong([.. Shared.Features.FeatureSpec.Served]);
         var scoreFile = new Command("score-file", "Score a JSONL file of transactions with a model package, offline.")
         {
-            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagDays, reportHorizonDays,
+            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagDays, reportHorizonDays, spec,
         };
         scoreFile.SetAction((parse, cancellationToken) => ScoreFile.RunAsync(
             new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
                 parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays),
-                parse.GetValue(labels), parse.GetValue(entityLagDays), parse.GetValue(reportHorizonDays)),
+                parse.GetValue(labels), parse.GetValue(entityLagDays), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!),
             Console.Out, Console.Error, cancellationToken));
 
         return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };

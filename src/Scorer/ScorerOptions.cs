@@ -88,6 +88,14 @@ internal sealed class ScorerOptions
     [Range(0, 3_600)]
     public int EntityCatchUpSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// The feature spec: <c>card-entity-v1</c> (card, merchant and device features; reads the aggregator's totals) or
+    /// <c>card-v1</c> (card features only, no aggregator); must match the trainer's <c>--spec</c>.
+    /// </summary>
+    [Required, AllowedValues("card-entity-v1", "card-v1")]
+    public string FeatureSpecName { get; set; } = "card-entity-v1";
+
     /// <summary>The feature spec this configuration computes.</summary>
-    public Shared.Features.FeatureSpec FeatureSpec() => Shared.Features.FeatureSpec.Configure(CardIdleDays, EntityLagDays, ReportHorizonDays);
+    public Shared.Features.FeatureSpec FeatureSpec() =>
+        Shared.Features.FeatureSpec.Configure(FeatureSpecName, CardIdleDays, EntityLagDays, ReportHorizonDays);
 }

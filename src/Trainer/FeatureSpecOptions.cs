@@ -12,6 +12,8 @@ namespace Fraud.Streaming.Trainer;
 /// </summary>
 internal sealed class FeatureSpecOptions
 {
+    public Option<string> Spec { get; } = SpecOption();
+
     public Option<int> CardIdleDays { get; } = TrainerCli.CardIdleDaysOption();
 
     public Option<int> EntityLagDays { get; } = Ranged("--entity-lag-days",
@@ -22,13 +24,25 @@ internal sealed class FeatureSpecOptions
 
     public void AddTo(Command command)
     {
+        command.Options.Add(Spec);
         command.Options.Add(CardIdleDays);
         command.Options.Add(EntityLagDays);
         command.Options.Add(ReportHorizonDays);
     }
 
     public FeatureSpec Read(ParseResult parse) =>
-        FeatureSpec.Configure(parse.GetValue(CardIdleDays), parse.GetValue(EntityLagDays), parse.GetValue(ReportHorizonDays));
+        FeatureSpec.Configure(parse.GetValue(Spec)!, parse.GetValue(CardIdleDays), parse.GetValue(EntityLagDays), parse.GetValue(ReportHorizonDays));
+
+    private static Option<string> SpecOption()
+    {
+        var option = new Option<string>("--spec")
+        {
+            Description = "feature spec: card-entity-v1 (card, merchant and device features; needs the aggregator online) or card-v1 (card features only); must match the scorer's Scorer:FeatureSpec",
+            DefaultValueFactory = _ => "card-entity-v1",
+        };
+        option.AcceptOnlyFromAmong([.. FeatureSpec.Served]);
+        return option;
+    }
 
     internal static Option<int> Ranged(string name, string description, int defaultValue, int min, int max)
     {

@@ -34,7 +34,7 @@ internal sealed record TrainSettings
     public bool Announce { get; init; } = true;
     public TimeSpan AnnounceTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The feature spec, as configured (<see cref="FeatureSpec.Configure"/>).</summary>
+    /// <summary>The feature spec, as configured (<see cref="FeatureSpec.Configure(string, int, int, int)"/>).</summary>
     public FeatureSpec Spec { get; init; } = FeatureSpec.CardEntityV1;
 
     /// <summary>Train as of this instant; null: just after the newest transaction of the history.</summary>

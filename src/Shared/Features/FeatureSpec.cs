@@ -97,6 +97,21 @@ public sealed class FeatureSpec
     public static FeatureSpec Configure(int cardIdleDays, int entityLagDays, int reportHorizonDays) =>
         CardEntityV1.WithCardIdleDays(cardIdleDays).WithEntities(entityLagDays, reportHorizonDays);
 
+    /// <summary>
+    /// A served spec by name, as configured: <c>card-entity-v1</c> (<see cref="Configure(int, int, int)"/>) or <c>card-v1</c>
+    /// (card features only: no aggregator needed, nothing seen beyond the card).
+    /// </summary>
+    /// <exception cref="ArgumentException">the name is neither.</exception>
+    public static FeatureSpec Configure(string name, int cardIdleDays, int entityLagDays, int reportHorizonDays) => name switch
+    {
+        "card-entity-v1" => Configure(cardIdleDays, entityLagDays, reportHorizonDays),
+        "card-v1" => CardV1.WithCardIdleDays(cardIdleDays),
+        _ => throw new ArgumentException($"unknown feature spec '{name}'; known: {string.Join(", ", Served)}", nameof(name)),
+    };
+
+    /// <summary>The names <see cref="Configure(string, int, int, int)"/> knows.</summary>
+    public static IReadOnlyList<string> Served { get; } = ["card-entity-v1", "card-v1"];
+
     /// <summary>An empty table for this spec's entity features.</summary>
     public EntityTable NewEntityTable() => new(EntityLagDays);
 
