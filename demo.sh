@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # README command 1: the whole loop on embedded defaults, on one machine.
-#   dev stack up -> producer + monitoring gather labelled history -> train v1 -> scorer on v1
+#   dev stack up -> producer, monitoring and aggregator gather history -> train v1 -> scorer on v1
 #   -> traffic keeps flowing -> train v2 -> scorer hot-swaps -> traffic stops -> summary.
 # Leaves no process running. Tunables (environment): DEMO_RATE (tx/s, default 1500),
 # DEMO_HISTORY_SECONDS (default 45), DEMO_V2_AFTER_SECONDS (default 25), DEMO_CARDS (default 3000),
-# DEMO_MALFORMED (default 25), DEMO_LINGER_MS (producer batching, default 50).
+# DEMO_MALFORMED (default 25), DEMO_LINGER_MS (producer batching, default 50), DEMO_SPEEDUP (event time per
+# wall time, default 172800: two days a second, so fraud reports arrive as they would, days later).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -17,8 +18,10 @@ malformed=${DEMO_MALFORMED:-25}
 # The dev Kafka (librdkafka's mock) walks a partition's record batches on every fetch, so traffic made of
 # one-message batches slows every consumer as history grows; a 50 ms linger batches ~6 messages per partition.
 linger=${DEMO_LINGER_MS:-50}
+speedup=${DEMO_SPEEDUP:-172800}
 scorer_url=http://127.0.0.1:9401
 monitoring_url=http://127.0.0.1:9402
+aggregator_url=http://127.0.0.1:9403
 run=.devstack/demo
 # The scorer's card-state snapshots stay with the demo's other files.
 export State__Directory=$run/state
@@ -74,15 +77,21 @@ start monitoring "$(bin Monitoring)" --urls "$monitoring_url"
 monitoring_pid=${pids[-1]}
 wait_http "$monitoring_url/healthz" 60
 
-say "Producer: $cards cards at $rate tx/s, labels after 2 s, $malformed malformed messages"
-start producer "$(bin Producer)" synthetic --cards "$cards" --rate "$rate" --duration-seconds 100000 \
-  --label-delay-seconds 2 --malformed "$malformed" --seed 7 --linger-ms "$linger"
+say "Aggregator: merchant and device day totals for the scorers"
+start aggregator "$(bin Aggregator)" --urls "$aggregator_url"
+aggregator_pid=${pids[-1]}
+wait_http "$aggregator_url/healthz" 60
+
+say "Producer: $cards cards at $rate tx/s, event time ${speedup}x wall time, fraud reports as issuers send them, $malformed malformed messages"
+start producer "$(bin Producer)" synthetic --cards "$cards" --rate "$rate" --duration-seconds 100000 --speedup "$speedup" \
+  --scenario-mix card_testing=0.3,account_takeover=0.2,stolen_card_abroad=0.2,merchant_compromise=0.15,bust_out=0.15,compromised_merchant=0.05 \
+  --malformed "$malformed" --seed 7 --linger-ms "$linger"
 producer_pid=${pids[-1]}
 
 echo "gathering labelled history for ${history_seconds}s ..."
 sleep "$history_seconds"
-alive producer "$producer_pid"; alive monitoring "$monitoring_pid"
-echo "history: $(psqlq 'select count(*) from transactions') transactions, $(psqlq 'select count(*) from labels') labels"
+alive producer "$producer_pid"; alive monitoring "$monitoring_pid"; alive aggregator "$aggregator_pid"
+echo "history: $(psqlq 'select count(*) from transactions') transactions, $(psqlq 'select count(*) from labels') labels (fraud reports and reviews)"
 
 say "Trainer: model v1 from Postgres"
 dotnet "$(bin Trainer)" train --out "$run/v1" --store "$run/models" | tee "$run/train-v1.log"
@@ -126,10 +135,14 @@ for _ in $(seq 1 600); do
 done
 dlq=$(curl -fsS "$scorer_url/metrics" | awk '/^fraud_scorer_dlq_total/ {s+=$2} END {print s+0}')
 swaps=$(curl -fsS "$scorer_url/metrics" | awk '/^fraud_scorer_model_swaps_total/ {s+=$2} END {print s+0}')
+stale=$(curl -fsS "$scorer_url/metrics" | awk '/^fraud_scorer_entity_stale_total/ {s+=$2} END {print s+0}')
+late=$(curl -fsS "$aggregator_url/metrics" | awk '/^fraud_aggregator_late_events_total/ {s+=$2} END {print s+0}')
+closed=$(curl -fsS "$aggregator_url/metrics" | awk '/^fraud_aggregator_closed_timestamp_seconds/ {if (m == "" || $2 < m) m = $2} END {printf "%d", m}')
 
 summary=$(psqlq "
 with v as (select * from verdicts),
-     j as (select v.decision, v.model_version, l.is_fraud from v join labels l using (transaction_id))
+     j as (select v.decision, v.model_version, coalesce(l.first_fraud_at is not null or l.is_fraud, false) as is_fraud
+             from v left join labels l using (transaction_id))
 select
   (select count(*) from transactions),
   (select count(*) from v),
@@ -156,9 +169,10 @@ transactions scored        $scored (duplicates: $dupes) — by model: $by_model
 dead-letter queue          $dlq messages (fraud_scorer_dlq_total)
 models                     $models
 model swaps in the scorer  $swaps ($v1 -> $v2, no restart)
-fraud caught               $caught% of $fraud_labelled labelled frauds reviewed or declined ($declined% declined); $fp_rate% of good transactions flagged
+fraud caught               $caught% of $fraud_labelled reported frauds reviewed or declined ($declined% declined); $fp_rate% of unreported transactions flagged
+entity features            aggregator closed days through $(date -u -d "@$((closed - 1))" +%F 2>/dev/null || echo none) (event time); $late late events corrected; $stale verdicts read older days than their own
 scorer throughput          backlog of $backlog transactions scored ${catchup} s after start; peak $peak verdicts/s (1 s buckets)
 latency publish->verdict   p50 ${p50} ms, p99 ${p99} ms (traffic published from 10 s after the scorer was ready, at $rate tx/s)
-metrics endpoint           $scorer_url/metrics (scorer), $monitoring_url/metrics (monitoring) — live while the demo runs
+metrics endpoint           $scorer_url/metrics (scorer), $monitoring_url/metrics (monitoring), $aggregator_url/metrics (aggregator) — live while the demo runs
 wall time                  $(( $(date +%s) - started )) s
 SUMMARY

@@ -17,6 +17,14 @@ internal sealed class AggregatorOptions
     [Range(0, 7 * 24 * 3_600)]
     public int GraceSeconds { get; set; } = 3_600;
 
+    /// <summary>
+    /// How far (event time) behind the transactions fraud reports may reach the aggregator. Reports are few, so a day's
+    /// reports are taken to be complete once the transactions are this far past its end; a report later than that is
+    /// late (it corrects its day). At most a day less the grace period, or scorers wait for every new day's totals.
+    /// </summary>
+    [Range(0, 24)]
+    public int LabelLagHours { get; set; } = 12;
+
     /// <summary>A partition read to its end with no new message for this long is idle: its days close with the other partitions'.</summary>
     [Range(1, 3_600)]
     public int IdleAfterSeconds { get; set; } = 10;

@@ -394,7 +394,7 @@ internal sealed class AggregatorWorker(
         foreach (var p in transactions)
         {
             var state = new PartitionState(p,
-                new PartitionAccumulator(p, _options.GraceSeconds * 1000L, _options.ReportHorizonDays, _options.CorrectableDays),
+                new PartitionAccumulator(p, _options.GraceSeconds * 1000L, _options.ReportHorizonDays, _options.CorrectableDays, _options.LabelLagHours * 3_600_000L),
                 FirstNew(_kafka.TransactionsTopic, p), FirstNew(_kafka.LabelsTopic, p), now);
             var low = consumer.QueryWatermarkOffsets(new TopicPartition(_kafka.TransactionsTopic, p), TimeSpan.FromSeconds(30)).Low.Value;
             state.Truncated = low > 0;
@@ -509,6 +509,8 @@ internal sealed class AggregatorWorker(
         AutoOffsetReset = AutoOffsetReset.Earliest,
         AllowAutoCreateTopics = false,
         EnablePartitionEof = true,
+        // Scorers wait for the days this closes: do not hold fetches (the dev Kafka answers an up-to-date fetch only after this).
+        FetchWaitMaxMs = 100,
         // Range gives every member the same partition numbers of both topics; eager rebalancing rebuilds them whole.
         PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
         GroupProtocol = GroupProtocol.Classic,

@@ -8,7 +8,10 @@ namespace Fraud.Streaming.Aggregator;
 /// counts on the day it was received, for the merchant and device of its transaction, when
 /// <see cref="EntityFeatures.Attributes"/> says so. A day closes once both streams' watermarks (newest time seen, less
 /// the grace period) passed its end; from then on its totals are final and published, and an event for it is late:
-/// the day is corrected and published again while it is recent enough for any feature to read it.
+/// the day is corrected and published again while it is recent enough for any feature to read it. Fraud reports are
+/// few, so their own watermark would move in jumps: it is taken to be at least the transactions' less
+/// <paramref name="labelLagMs"/> (reports reach the aggregator at most that far behind the transactions; a later one
+/// is late).
 /// </summary>
 /// <remarks>
 /// The totals of a closed day depend only on the events, never on when they arrived or how the two streams
@@ -17,7 +20,7 @@ namespace Fraud.Streaming.Aggregator;
 /// totals equal what the offline paths compute from history, which is what makes the scorer's features equal them.
 /// Not thread-safe: one loop owns it.
 /// </remarks>
-internal sealed class PartitionAccumulator(int partition, long graceMs, int reportHorizonDays, int keepClosedDays)
+internal sealed class PartitionAccumulator(int partition, long graceMs, int reportHorizonDays, int keepClosedDays, long labelLagMs = 12 * 3_600_000L)
 {
     private readonly Dictionary<ulong, TxFacts> _index = [];
     private readonly Dictionary<ulong, long> _pendingReports = [];
@@ -118,9 +121,9 @@ internal sealed class PartitionAccumulator(int partition, long graceMs, int repo
             transactions = Math.Max(transactions, followMs);
         }
         var labels = _labelMaxMs == long.MinValue ? long.MinValue : _labelMaxMs - graceMs;
-        if (labelsIdle)
+        if (transactions != long.MinValue)
         {
-            labels = Math.Max(labels, transactions);
+            labels = Math.Max(labels, labelsIdle ? transactions : transactions - labelLagMs);
         }
         return Math.Min(transactions, labels);
     }

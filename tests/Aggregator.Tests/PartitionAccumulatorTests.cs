@@ -168,23 +168,28 @@ public sealed class PartitionAccumulatorTests
     }
 
     [Fact]
-    public void Idle_labels_follow_the_transactions_and_idle_transactions_follow_the_other_partitions()
+    public void Reports_follow_the_transactions_a_lag_behind_idle_streams_follow_at_once()
     {
-        var busy = new PartitionAccumulator(0, Hour, Horizon, keepClosedDays: 64);
-        var quiet = new PartitionAccumulator(1, Hour, Horizon, keepClosedDays: 64);
-        busy.Transaction(1, Start + (10 * Day), 10, 7, false, 0);
+        var busy = new PartitionAccumulator(0, Hour, Horizon, keepClosedDays: 64, labelLagMs: 12 * Hour);
+        var quiet = new PartitionAccumulator(1, Hour, Horizon, keepClosedDays: 64, labelLagMs: 12 * Hour);
+        busy.Transaction(1, Start + (10 * Day) + (6 * Hour), 10, 7, false, 0);
         quiet.Transaction(2, Start + Day, 10, 7, false, 0);
+        var day0 = EntityFeatures.DayOf(Start);
 
-        // No labels read yet anywhere: nothing can close, the reports of a day may still come.
-        Assert.False(busy.Advance(long.MinValue));
+        // No report read yet: a day's reports count as complete once the transactions are 12 hours past its end.
+        Assert.True(busy.Advance(long.MinValue));
+        Assert.Equal(day0 + 8, busy.ClosedThrough);
+        // Labels known to be idle (nothing unread): they follow the transactions at once.
         busy.LabelsIdle = true;
         Assert.True(busy.Advance(long.MinValue));
-        Assert.Equal(EntityFeatures.DayOf(Start + (10 * Day) - Hour) - 1, busy.ClosedThrough);
+        Assert.Equal(day0 + 9, busy.ClosedThrough);
+        Assert.True(busy.IdlenessWouldClose(long.MinValue, false, true) is false);
 
-        // The quiet partition's transactions stopped at day 1; once idle, its days close with the busy one's.
+        // The quiet partition's transactions stopped on day 1; once idle, its days close with the busy one's.
         quiet.LabelsIdle = true;
         quiet.Advance(busy.TransactionWatermarkMs);
-        Assert.Equal(EntityFeatures.DayOf(Start + Day - Hour) - 1, quiet.ClosedThrough);
+        Assert.Equal(day0 - 1, quiet.ClosedThrough);
+        Assert.True(quiet.IdlenessWouldClose(busy.TransactionWatermarkMs, transactionsIdle: true, labelsIdle: true));
         quiet.TransactionsIdle = true;
         quiet.Advance(busy.TransactionWatermarkMs);
         Assert.Equal(busy.ClosedThrough, quiet.ClosedThrough);

@@ -46,6 +46,9 @@ public sealed class TopicFollower(string bootstrapServers, string topic, string 
                 AutoOffsetReset = AutoOffsetReset.Earliest,
                 EnablePartitionEof = true,
                 AllowAutoCreateTopics = false,
+                // A reader of a table wants each record as soon as it is written; Kafka answers a fetch when data arrives,
+                // the dev Kafka (librdkafka's mock) only after this wait.
+                FetchWaitMaxMs = 100,
             })
             .SetErrorHandler((_, error) => TopicFollowerLog.KafkaError(logger, topic, error.Reason))
             .Build();
