@@ -45,6 +45,10 @@ internal sealed class AggregatorOptions
     [Range(1, 3_600)]
     public int CommitIntervalSeconds { get; set; } = 5;
 
+    /// <summary>Group session timeout (session.timeout.ms): how soon the group notices a member that died without leaving.</summary>
+    [Range(1_000, 3_600_000)]
+    public int SessionTimeoutMs { get; set; } = 45_000;
+
     /// <summary>Longest wait at start (and after a rebalance) for the entity totals topic to be read to its end.</summary>
     [Range(1, 3_600)]
     public int CatchUpSeconds { get; set; } = 60;

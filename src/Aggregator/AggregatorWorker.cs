@@ -509,6 +509,7 @@ internal sealed class AggregatorWorker(
         AutoOffsetReset = AutoOffsetReset.Earliest,
         AllowAutoCreateTopics = false,
         EnablePartitionEof = true,
+        SessionTimeoutMs = _options.SessionTimeoutMs,
         // Scorers wait for the days this closes: do not hold fetches (the dev Kafka answers an up-to-date fetch only after this).
         FetchWaitMaxMs = 100,
         // Range gives every member the same partition numbers of both topics; eager rebalancing rebuilds them whole.

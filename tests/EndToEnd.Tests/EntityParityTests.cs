@@ -14,14 +14,14 @@ namespace Fraud.Streaming.EndToEnd.Tests;
 /// The merchant and device features through the real streaming path: transactions and fraud reports on Kafka, the
 /// aggregator publishing closed days, the scorer reading them; versus <c>trainer features</c> over the same files.
 /// Every value of every vector, bit for bit, with the aggregator started only after the scorer (which waits for it),
-/// and across a SIGKILL of the scorer and its restart.
+/// and across a SIGKILL of both the scorer and the aggregator and their restarts.
 /// </summary>
 public sealed class EntityParityTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(120);
 
     [StackFact]
-    public async Task Streaming_entity_features_equal_the_offline_ones_with_a_lagging_aggregator_and_across_a_scorer_restart()
+    public async Task Streaming_entity_features_equal_the_offline_ones_with_a_lagging_aggregator_and_across_restarts()
     {
         var bootstrap = await KafkaServer.GetBootstrapServersAsync();
         var topics = new KafkaTestTopics("entities");
@@ -44,6 +44,7 @@ public sealed class EntityParityTests(ITestOutputHelper output)
             ["Kafka__LabelsDlqTopic"] = topics.Name("labels-dlq"),
             ["Aggregator__GroupId"] = $"{topics.Prefix}.aggregator",
             ["Aggregator__IdleAfterSeconds"] = "2",
+            ["Aggregator__SessionTimeoutMs"] = "6000",
             ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
             // Waits for the aggregator however long the test takes to start it: every vector must be exact.
             ["Scorer__EntityMaxWaitMs"] = "120000",
@@ -77,15 +78,43 @@ public sealed class EntityParityTests(ITestOutputHelper output)
         await using var aggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", $"http://127.0.0.1:{FreePort()}"], env);
         await WaitUntilAsync(() => Task.FromResult(Ids(work).Count == half), Step, first, $"{half} vectors from the first scorer");
 
-        // SIGKILL mid-stream, the rest of the stream, and a restarted scorer that restores its cards and goes on.
+        // SIGKILL mid-stream, both of them; the rest of the stream, a label that is not one, a restarted aggregator that
+        // rebuilds its partitions by replaying them, and a restarted scorer that restores its cards and goes on.
         first.KillTree();
+        aggregator.KillTree();
         Publish(bootstrap, topics, transactions[half..], labels.Where(l => l.LabelledAt > transactions[half - 1].EventTime));
+        using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap }).Build())
+        {
+            producer.Produce(topics.Name("labels"), new Message<string, byte[]> { Key = "card-1", Value = "{\"transaction_id\":\"e-1\""u8.ToArray() });
+            producer.Flush(Step);
+        }
+        await using var restartedAggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", $"http://127.0.0.1:{FreePort()}"], env);
         env["Scorer__EmitFeatures"] = Path.Combine(work, "second.features.jsonl");
         await using var second = ProcessRunner.StartDotnet(Dll("Scorer"), ["run", "--urls", $"http://127.0.0.1:{FreePort()}"], env);
         await WaitUntilAsync(() => Task.FromResult(Ids(work).Count == transactions.Count), Step, second, $"{transactions.Count} vectors");
         Assert.Equal(0, await second.StopAsync(TimeSpan.FromSeconds(30)));
-        Assert.False(aggregator.HasExited, aggregator.Output);
-        Assert.Equal(0, await aggregator.StopAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(restartedAggregator.HasExited, restartedAggregator.Output);
+        Assert.Equal(0, await restartedAggregator.StopAsync(TimeSpan.FromSeconds(30)));
+
+        // The label that was not one is dead-lettered with its reason, once.
+        var dead = new List<ConsumeResult<byte[], byte[]>>();
+        using (var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap, GroupId = $"{topics.Prefix}.dlq-reader", AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build())
+        {
+            consumer.Subscribe(topics.Name("labels-dlq"));
+            var until = DateTime.UtcNow.AddSeconds(10);
+            while (DateTime.UtcNow < until)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(500)) is { Message: not null } r)
+                {
+                    dead.Add(r);
+                }
+            }
+        }
+        var reason = Assert.Single(dead).Message.Headers.TryGetLastBytes(Shared.Kafka.DlqHeaders.Reason, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+        Assert.Equal("bad_json", reason);
 
         // Offline, from the files: every vector either scorer wrote (replays included) is the offline one.
         var offlinePath = Path.Combine(work, "offline.jsonl");
