@@ -394,7 +394,7 @@ internal sealed class AggregatorWorker(
         foreach (var p in transactions)
         {
             var state = new PartitionState(p,
-                new PartitionAccumulator(p, _options.GraceSeconds * 1000L, _options.ReportHorizonDays, _options.CorrectableDays, _options.LabelLagHours * 3_600_000L),
+                new PartitionAccumulator(p, _options.GraceSeconds * 1000L, _options.ReportHorizonDays, _options.CorrectableDays, _options.LabelLagHours * Shared.Features.Entities.EntityFeatures.MsPerHour),
                 FirstNew(_kafka.TransactionsTopic, p), FirstNew(_kafka.LabelsTopic, p), now);
             var low = consumer.QueryWatermarkOffsets(new TopicPartition(_kafka.TransactionsTopic, p), TimeSpan.FromSeconds(30)).Low.Value;
             state.Truncated = low > 0;

@@ -20,12 +20,12 @@ internal sealed record ScoreFileRequest(
     int BatchSize = 512,
     int CardIdleDays = FeatureSpec.DefaultCardIdleDays,
     string? Labels = null,
-    int EntityLagDays = EntityFeatures.DefaultLagDays,
+    int EntityLagHours = EntityFeatures.DefaultLagHours,
     int ReportHorizonDays = EntityFeatures.DefaultReportHorizonDays,
     string SpecName = "card-entity-v1")
 {
     /// <summary>The feature spec scored with: the pipeline's, configured as the request says.</summary>
-    public FeatureSpec Spec => FeatureSpec.Configure(SpecName, CardIdleDays, EntityLagDays, ReportHorizonDays);
+    public FeatureSpec Spec => FeatureSpec.Configure(SpecName, CardIdleDays, EntityLagHours, ReportHorizonDays);
 }
 
 /// <summary>What <c>score-file</c> did.</summary>
@@ -69,9 +69,9 @@ internal static class ScoreFile
             await error.WriteLineAsync($"error: --card-idle-days must be between 1 and 3650, not {request.CardIdleDays}");
             return ExitBadInput;
         }
-        if (request.EntityLagDays is < 1 or > 30 || request.ReportHorizonDays is < 1 or > 3_650)
+        if (request.EntityLagHours is < 1 or > 720 || request.ReportHorizonDays is < 1 or > 3_650)
         {
-            await error.WriteLineAsync($"error: --entity-lag-days must be between 1 and 30 and --report-horizon-days between 1 and 3650");
+            await error.WriteLineAsync($"error: --entity-lag-hours must be between 1 and 720 and --report-horizon-days between 1 and 3650");
             return ExitBadInput;
         }
         if (request.Labels is { } labels && !File.Exists(labels))

@@ -27,10 +27,10 @@ internal static class ScorerCommands
             DefaultValueFactory = _ => Shared.Features.FeatureSpec.DefaultCardIdleDays,
         };
         var labels = new Option<string?>("--labels") { Description = "Labels JSONL: the fraud reports the merchant/device features count." };
-        var entityLagDays = new Option<int>("--entity-lag-days")
+        var entityLagHours = new Option<int>("--entity-lag-hours")
         {
-            Description = "Whole days between a transaction's day and the newest day its merchant/device features read; part of the feature spec.",
-            DefaultValueFactory = _ => Shared.Features.Entities.EntityFeatures.DefaultLagDays,
+            Description = "Merchant/device features read whole days that ended at least this many hours before the transaction; part of the feature spec.",
+            DefaultValueFactory = _ => Shared.Features.Entities.EntityFeatures.DefaultLagHours,
         };
         var reportHorizonDays = new Option<int>("--report-horizon-days")
         {
@@ -45,12 +45,12 @@ internal static class ScorerCommands
         spec.AcceptOnlyFromAmong([.. Shared.Features.FeatureSpec.Served]);
         var scoreFile = new Command("score-file", "Score a JSONL file of transactions with a model package, offline.")
         {
-            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagDays, reportHorizonDays, spec,
+            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagHours, reportHorizonDays, spec,
         };
         scoreFile.SetAction((parse, cancellationToken) => ScoreFile.RunAsync(
             new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
                 parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays),
-                parse.GetValue(labels), parse.GetValue(entityLagDays), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!),
+                parse.GetValue(labels), parse.GetValue(entityLagHours), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!),
             Console.Out, Console.Error, cancellationToken));
 
         return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };

@@ -66,11 +66,11 @@ internal sealed class ScorerOptions
     public int SessionTimeoutMs { get; set; } = 45_000;
 
     /// <summary>
-    /// Whole days between a transaction's day and the newest day its merchant and device features read; part of the
-    /// feature spec, so it must equal the trainer's <c>--entity-lag-days</c>.
+    /// Merchant and device features read whole days that ended at least this many hours before the transaction; part
+    /// of the feature spec, so it must equal the trainer's <c>--entity-lag-hours</c>.
     /// </summary>
-    [Range(1, 30)]
-    public int EntityLagDays { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultLagDays;
+    [Range(1, 720)]
+    public int EntityLagHours { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultLagHours;
 
     /// <summary>A fraud report about an older transaction is not attributed; part of the feature spec (trainer <c>--report-horizon-days</c>, and the aggregator's).</summary>
     [Range(1, 3_650)]
@@ -97,5 +97,5 @@ internal sealed class ScorerOptions
 
     /// <summary>The feature spec this configuration computes.</summary>
     public Shared.Features.FeatureSpec FeatureSpec() =>
-        Shared.Features.FeatureSpec.Configure(FeatureSpecName, CardIdleDays, EntityLagDays, ReportHorizonDays);
+        Shared.Features.FeatureSpec.Configure(FeatureSpecName, CardIdleDays, EntityLagHours, ReportHorizonDays);
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
-using Fraud.Streaming.Shared.Features.Entities;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Microsoft.Extensions.Options;
@@ -42,7 +41,7 @@ internal sealed class ScoringWorker(
         ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
         : null;
     private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
-    private int _oldestDaySinceSweep = int.MaxValue;
+    private long _oldestEventSinceSweep = long.MaxValue;
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
     private readonly StateOptions _state = stateOptions.Value;
     private PartitionStates? _partitions;
@@ -306,9 +305,9 @@ internal sealed class ScoringWorker(
         {
             return;
         }
-        var lag = _entities.Table.LagDays;
-        _batch.EntityDaysCap = _entities.Prepare(EntityFeatures.DayOf(_batch.BatchNewestEventMs) - lag - 1, _stopping.Token);
-        _oldestDaySinceSweep = Math.Min(_oldestDaySinceSweep, EntityFeatures.DayOf(_batch.BatchOldestEventMs));
+        var table = _entities.Table;
+        _batch.EntityDaysCap = _entities.Prepare(table.LastDayReadBy(_batch.BatchNewestEventMs), table.OldestDayReadBy(_batch.BatchOldestEventMs), _stopping.Token);
+        _oldestEventSinceSweep = Math.Min(_oldestEventSinceSweep, _batch.BatchOldestEventMs);
     }
 
     private void Produce(string topic, Message<byte[], byte[]> message)
@@ -362,11 +361,11 @@ internal sealed class ScoringWorker(
         var cutoff = _batch.IdleCutoffMs(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _options.CardSweepLatenessHours * 3_600_000L);
         var expired = cutoff is { } ms ? _partitions!.ExpireIdle(ms) : 0;
         ScorerMetrics.CardsExpired.Inc(expired);
-        if (_entities is not null && _oldestDaySinceSweep != int.MaxValue)
+        if (_entities is not null && _oldestEventSinceSweep != long.MaxValue)
         {
             // A week of slack: a partition that lags the newest batches by less still finds the days it reads.
-            _entities.DropBefore(_oldestDaySinceSweep - 7);
-            _oldestDaySinceSweep = int.MaxValue;
+            _entities.DropBefore(_entities.Table.OldestDayReadBy(_oldestEventSinceSweep) - 7);
+            _oldestEventSinceSweep = long.MaxValue;
         }
         ScorerMetrics.CardsActive.Set(_partitions!.CardCount);
         ScorerMetrics.CardStateBytes.Set(_partitions.MemoryBytes);
