@@ -26,9 +26,10 @@ run=.devstack/demo
 # The scorer's card-state snapshots stay with the demo's other files.
 export State__Directory=$run/state
 # Event time runs 172800x wall time here, so the default entity lag (3 h: 60 ms of wall time) would leave the
-# aggregator no slack to close a day before the scorer needs it; the demo's models read days that ended a day ago.
+# aggregator no slack to close a day before the scorer needs it; the demo's models read days that ended a day ago,
+# and fraud reports may reach the aggregator up to 12 event-hours (a quarter second) behind the transactions.
 entity_lag_hours=24
-export Scorer__EntityLagHours=$entity_lag_hours
+export Scorer__EntityLagHours=$entity_lag_hours Aggregator__LabelLagHours=12
 bin() { echo "src/$1/bin/Release/net10.0/Fraud.Streaming.$1.dll"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$(date +%s)
