@@ -117,7 +117,8 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
             Assert.NotEqual(v1, v2);
             await WaitUntilAsync(async () => (await api.QueryAsync($"fraud_scorer_model_info{{instance=\"{scorerAddress}\", version=\"{v2}\"}} == 1")).Count == 1
                                              && PrometheusApi.HasNumbers(await api.QueryAsync($"changes(fraud_scorer_model_swaps_total{{instance=\"{scorerAddress}\"}}[1m]) > 0"))
-                                             && (await api.QueryAsync($"fraud_scorer_model_rejected_total{{instance=\"{scorerAddress}\"}}")).Count > 0,
+                                             && (await api.QueryAsync($"fraud_scorer_model_rejected_total{{instance=\"{scorerAddress}\"}}")).Count > 0
+                                             && (await api.QueryAsync($"fraud_scorer_ready{{instance=\"{scorerAddress}\"}} == 1")).Count == 1,
                 Step, scorer, $"Prometheus to see the swap to {v2} and the refused announcement");
 
             Mark("swap and refusal seen by Prometheus");
