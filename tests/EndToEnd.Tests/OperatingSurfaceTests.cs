@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
-using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Testing;
 using Fraud.Streaming.Testing.Operations;
 using Xunit.Abstractions;
@@ -35,40 +34,13 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
         var bootstrap = await KafkaServer.GetBootstrapServersAsync();
         var topics = new KafkaTestTopics("ops");
         var work = Directory.CreateTempSubdirectory("fraud-ops-").FullName;
-        var kafka = new KafkaOptions
-        {
-            BootstrapServers = bootstrap,
-            TransactionsTopic = topics.Name("transactions"),
-            VerdictsTopic = topics.Name("verdicts"),
-            LabelsTopic = topics.Name("labels"),
-            ModelsTopic = topics.Name("models"),
-            DlqTopic = topics.Name("dlq"),
-        };
-        foreach (var topic in new[] { kafka.TransactionsTopic, kafka.VerdictsTopic, kafka.LabelsTopic, kafka.ModelsTopic, kafka.DlqTopic })
-        {
-            await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
-        }
-        var env = new Dictionary<string, string?>
-        {
-            ["Kafka__BootstrapServers"] = bootstrap,
-            ["Kafka__TransactionsTopic"] = kafka.TransactionsTopic,
-            ["Kafka__VerdictsTopic"] = kafka.VerdictsTopic,
-            ["Kafka__LabelsTopic"] = kafka.LabelsTopic,
-            ["Kafka__ModelsTopic"] = kafka.ModelsTopic,
-            ["Kafka__DlqTopic"] = kafka.DlqTopic,
-            ["Postgres__ConnectionString"] = db.ConnectionString,
-            ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
-            ["State__Directory"] = Path.Combine(work, "state"),
-            ["State__SnapshotIntervalSeconds"] = "2",
-            // A scorer that joins the group is assigned partitions within seconds, not the default 45 s.
-            ["Scorer__SessionTimeoutMs"] = "6000",
-            ["Monitoring__GroupId"] = $"{topics.Prefix}.monitoring",
-            ["ModelStore__Kind"] = "folder",
-            ["ModelStore__Folder"] = Path.Combine(work, "store"),
-            ["Pushgateway__Url"] = TestEnvironment.Get("FRAUD_PUSHGATEWAY_URL"),
-            ["Pushgateway__Job"] = $"fraud-trainer-{topics.Prefix}",
-            ["DOTNET_gcServer"] = "0",
-        };
+        var (kafka, env) = await StackEnvironmentAsync(bootstrap, topics, db.ConnectionString, work);
+        env["State__SnapshotIntervalSeconds"] = "2";
+        // A scorer that joins the group is assigned partitions within seconds, not the default 45 s.
+        env["Scorer__SessionTimeoutMs"] = "6000";
+        env["ModelStore__Kind"] = "folder";
+        env["Pushgateway__Url"] = TestEnvironment.Get("FRAUD_PUSHGATEWAY_URL");
+        env["Pushgateway__Job"] = $"fraud-trainer-{topics.Prefix}";
         string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
         void Mark(string step) => output.WriteLine(FormattableString.Invariant($"{(DateTimeOffset.UtcNow - started).TotalSeconds,6:F1} s  {step}"));
         var scorerPort = FreePort();
