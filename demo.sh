@@ -172,7 +172,7 @@ fraud caught               $caught% of $fraud_labelled labelled frauds reviewed 
 scorer throughput          backlog of $backlog transactions scored ${catchup} s after start; peak $peak verdicts/s (1 s buckets)
 latency publish->verdict   p50 ${p50} ms, p99 ${p99} ms (traffic published from 10 s after the scorer was ready, at $rate tx/s)
 metrics endpoint           $scorer_url/metrics (scorer), $monitoring_url/metrics (monitoring) — live while the demo runs
-prometheus                 $FRAUD_PROMETHEUS_URL — scoring now at $(promq 'sum(fraud:scorer_transactions:rate1m)') tx/s, p99 latency $(promq 'max(fraud:scorer_event_latency_seconds:p99_5m)') s; alerts firing: $(promq 'count(ALERTS{alertstate="firing"})')
+prometheus                 $FRAUD_PROMETHEUS_URL — scoring now at $(promq 'sum(fraud:scorer_transactions:rate1m)') tx/s, p99 latency over 5 min (backlog included) $(promq 'max(fraud:scorer_event_latency_seconds:p99_5m)') s; alerts firing: $(promq 'count(ALERTS{alertstate="firing"})')
 alertmanager               $FRAUD_ALERTMANAGER_URL
 wall time                  $(( $(date +%s) - started )) s
 SUMMARY
