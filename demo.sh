@@ -53,13 +53,19 @@ trap cleanup EXIT INT TERM
 say "Building (Release)"
 dotnet build Fraud.Streaming.sln -c Release -nologo -v q -clp:ErrorsOnly
 
-say "Starting the dev stack (PostgreSQL, dev Kafka)"
+say "Starting the dev stack (PostgreSQL, dev Kafka, Prometheus, Alertmanager, Pushgateway)"
 deploy/devstack.sh down >/dev/null 2>&1 || true
 deploy/devstack.sh up --no-s3
 set -a
 # shellcheck disable=SC1091
 . .devstack/env
 set +a
+cat <<WHERE
+Prometheus   $FRAUD_PROMETHEUS_URL  (scrapes the scorer at $scorer_url and monitoring at $monitoring_url; the shipped rules and alerts)
+Alertmanager $FRAUD_ALERTMANAGER_URL  (alerts from those rules)
+Pushgateway  $FRAUD_PUSHGATEWAY_URL  (the trainer pushes each run's figures here)
+All three stop when the demo ends.
+WHERE
 rm -rf "$run" && mkdir -p "$run/models"
 
 psqlq() { psql "host=127.0.0.1 port=${FRAUD_PG_PORT:-55432} user=postgres dbname=fraud" -XAtqc "$1"; }
@@ -166,6 +172,12 @@ select
 ")
 IFS='|' read -r tx_rows scored dupes models caught declined fp_rate fraud_labelled backlog catchup peak p50 p99 by_model <<<"$summary"
 
+# One number from the dev Prometheus ("none" when the query has no result).
+promq() {
+  curl -fsS "$FRAUD_PROMETHEUS_URL/api/v1/query" --data-urlencode "query=$1" 2>/dev/null |
+    python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(round(float(r[0]["value"][1]), 3) if r else "none")' 2>/dev/null || echo none
+}
+
 say "Summary"
 cat <<SUMMARY
 transactions produced      $produced valid + $malformed malformed
@@ -179,5 +191,7 @@ entity features            aggregator closed days through $(date -u -d "@$((clos
 scorer throughput          backlog of $backlog transactions scored ${catchup} s after start; peak $peak verdicts/s (1 s buckets)
 latency publish->verdict   p50 ${p50} ms, p99 ${p99} ms (traffic published from 10 s after the scorer was ready, at $rate tx/s)
 metrics endpoint           $scorer_url/metrics (scorer), $monitoring_url/metrics (monitoring), $aggregator_url/metrics (aggregator) — live while the demo runs
+prometheus                 $FRAUD_PROMETHEUS_URL — scoring now at $(promq 'sum(fraud:scorer_transactions:rate1m)') tx/s, p99 latency over 5 min (backlog included) $(promq 'max(fraud:scorer_event_latency_seconds:p99_5m)') s; alerts firing: $(promq 'count(ALERTS{alertstate="firing"})')
+alertmanager               $FRAUD_ALERTMANAGER_URL
 wall time                  $(( $(date +%s) - started )) s
 SUMMARY

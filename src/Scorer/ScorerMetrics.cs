@@ -34,6 +34,9 @@ internal static class ScorerMetrics
     public static readonly Gauge ModelInfo = Metrics.CreateGauge(
         "fraud_scorer_model_info", "1 for the model version serving now, 0 for versions served before.", "version");
 
+    public static readonly Gauge Ready = Metrics.CreateGauge(
+        "fraud_scorer_ready", "1 while /readyz answers 200 (model loaded, partitions assigned, card state restored), else 0; read at each scrape.");
+
     public static readonly Counter ModelSwaps = Metrics.CreateCounter(
         "fraud_scorer_model_swaps_total", "Times a new model replaced the serving one.");
 

@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Trainer.Metrics;
 using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer;
@@ -100,6 +101,7 @@ internal static class ModelsCommands
             using var announcer = new ModelAnnouncer(kafka, TimeSpan.FromSeconds(15));
             var at = await announcer.AnnounceAsync(manifest, cancellationToken);
             await output.WriteLineAsync($"announced {row.Version} on {at}");
+            await PushAnnouncedAsync(configuration, manifest, error);
             return ExitCodes.Ok;
         }
         catch (KafkaException ex)
@@ -107,5 +109,19 @@ internal static class ModelsCommands
             await error.WriteLineAsync($"error: {row.Version} is champion in the registry but NOT announced on {kafka.ModelsTopic} ({kafka.BootstrapServers}): {ex.Error.Reason}");
             return ExitCodes.AnnounceFailed;
         }
+    }
+
+    /// <summary>The hand-announced version becomes the trainer's reported model, so dashboards and alerts follow it.</summary>
+    private static async Task PushAnnouncedAsync(IConfiguration configuration, ModelManifest manifest, TextWriter error)
+    {
+        var pushgateway = TrainerCli.Bind<PushgatewayOptions>(configuration, PushgatewayOptions.Section);
+        if (pushgateway.Problem() is { } problem)
+        {
+            await error.WriteLineAsync($"warning: metrics not pushed: {problem}");
+            return;
+        }
+        var metrics = new TrainingMetrics();
+        metrics.Model(manifest, announced: true, []);
+        await new MetricsPusher(pushgateway, error).PushAsync(manifest.ModelName, metrics);
     }
 }

@@ -22,7 +22,8 @@ namespace Fraud.Streaming.Trainer;
 /// read → features → time split → train → export check → thresholds (validation) → evaluate (holdout) → write --out → put in the store (verified) →
 /// register (one transaction) → announce. A later step never runs after an earlier one failed.
 /// </summary>
-internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error, ProgressDisplay? progress = null)
+internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error, ProgressDisplay? progress = null,
+    Metrics.TrainingMetrics? metrics = null)
 {
     private readonly ProgressDisplay _progress = progress ?? new ProgressDisplay(TextWriter.Null, interactive: false, line => output.WriteLine($"[train] {line}"));
 
@@ -333,7 +334,14 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         File.WriteAllText(Path.Combine(settings.OutDirectory, "report.md"), ReportWriter.Render(manifest, summary));
     }
 
-    private Task Summary(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
+    private Task Summary(ModelManifest m, bool champion)
+    {
+        // Reached only when every step succeeded: a champion here was announced unless --no-announce.
+        metrics?.Model(m, announced: champion && settings.Announce, _timings);
+        return SummaryLine(m, champion);
+    }
+
+    private Task SummaryLine(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
         $"trained model={m.ModelName} version={m.Version} rows={m.Training.RowCount} auc={m.Metrics.RocAuc:F4} pr_auc={m.Metrics.PrAuc:F4} recall@1%fpr={m.Metrics.RecallAt1PctFpr:F4} champion={(champion ? "true" : "false")}"));
 
     /// <summary>

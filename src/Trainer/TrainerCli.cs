@@ -7,6 +7,7 @@ using Fraud.Streaming.Shared.Postgres;
 using Fraud.Streaming.Shared.Progress;
 using Fraud.Streaming.Trainer.Bench;
 using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Trainer.Metrics;
 using Fraud.Streaming.Trainer.Training;
 using Microsoft.Extensions.Configuration;
 
@@ -158,6 +159,12 @@ internal static class TrainerCli
                 storeOptions.Kind = ModelStoreOptions.FolderKind;
                 storeOptions.Folder = storeDir.FullName;
             }
+            var pushgateway = Bind<PushgatewayOptions>(configuration, PushgatewayOptions.Section);
+            if (pushgateway.Problem() is { } problem)
+            {
+                await error.WriteLineAsync($"error: invalid configuration: {problem}");
+                return ExitCodes.Failed;
+            }
             var gbdtOptions = gbdt.Read(parse);
             var settings = new TrainSettings
             {
@@ -187,7 +194,7 @@ internal static class TrainerCli
                 AsOf = parse.GetValue(asOf),
                 LabelMaturityDays = parse.GetValue(maturity),
             };
-            return await new TrainJob(settings, output, error, ProgressFor(output, error)).RunAsync(cancellationToken);
+            return await new MeasuredTraining(pushgateway, output, error).RunAsync(settings, ProgressFor(output, error), cancellationToken);
         });
         return command;
     }
