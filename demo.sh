@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # README command 1: the whole loop on embedded defaults, on one machine.
-#   dev stack up -> producer + monitoring gather labelled history -> train v1 -> scorer on v1
+#   dev stack up -> producer, monitoring and aggregator gather history -> train v1 -> scorer on v1
 #   -> traffic keeps flowing -> train v2 -> scorer hot-swaps -> traffic stops -> summary.
 # Leaves no process running. Tunables (environment): DEMO_RATE (tx/s, default 1500),
 # DEMO_HISTORY_SECONDS (default 45), DEMO_V2_AFTER_SECONDS (default 25), DEMO_CARDS (default 3000),
-# DEMO_MALFORMED (default 25), DEMO_LINGER_MS (producer batching, default 50).
+# DEMO_MALFORMED (default 25), DEMO_LINGER_MS (producer batching, default 50), DEMO_SPEEDUP (event time per
+# wall time, default 172800: two days a second, so fraud reports arrive as they would, days later).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -17,11 +18,18 @@ malformed=${DEMO_MALFORMED:-25}
 # The dev Kafka (librdkafka's mock) walks a partition's record batches on every fetch, so traffic made of
 # one-message batches slows every consumer as history grows; a 50 ms linger batches ~6 messages per partition.
 linger=${DEMO_LINGER_MS:-50}
+speedup=${DEMO_SPEEDUP:-172800}
 scorer_url=http://127.0.0.1:9401
 monitoring_url=http://127.0.0.1:9402
+aggregator_url=http://127.0.0.1:9403
 run=.devstack/demo
 # The scorer's card-state snapshots stay with the demo's other files.
 export State__Directory=$run/state
+# Event time runs 172800x wall time here, so the default entity lag (3 h: 60 ms of wall time) would leave the
+# aggregator no slack to close a day before the scorer needs it; the demo's models read days that ended a day ago,
+# and fraud reports may reach the aggregator up to 12 event-hours (a quarter second) behind the transactions.
+entity_lag_hours=24
+export Scorer__EntityLagHours=$entity_lag_hours Aggregator__LabelLagHours=12
 bin() { echo "src/$1/bin/Release/net10.0/Fraud.Streaming.$1.dll"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$(date +%s)
@@ -45,13 +53,19 @@ trap cleanup EXIT INT TERM
 say "Building (Release)"
 dotnet build Fraud.Streaming.sln -c Release -nologo -v q -clp:ErrorsOnly
 
-say "Starting the dev stack (PostgreSQL, dev Kafka)"
+say "Starting the dev stack (PostgreSQL, dev Kafka, Prometheus, Alertmanager, Pushgateway)"
 deploy/devstack.sh down >/dev/null 2>&1 || true
 deploy/devstack.sh up --no-s3
 set -a
 # shellcheck disable=SC1091
 . .devstack/env
 set +a
+cat <<WHERE
+Prometheus   $FRAUD_PROMETHEUS_URL  (scrapes the scorer at $scorer_url and monitoring at $monitoring_url; the shipped rules and alerts)
+Alertmanager $FRAUD_ALERTMANAGER_URL  (alerts from those rules)
+Pushgateway  $FRAUD_PUSHGATEWAY_URL  (the trainer pushes each run's figures here)
+All three stop when the demo ends.
+WHERE
 rm -rf "$run" && mkdir -p "$run/models"
 
 psqlq() { psql "host=127.0.0.1 port=${FRAUD_PG_PORT:-55432} user=postgres dbname=fraud" -XAtqc "$1"; }
@@ -74,18 +88,24 @@ start monitoring "$(bin Monitoring)" --urls "$monitoring_url"
 monitoring_pid=${pids[-1]}
 wait_http "$monitoring_url/healthz" 60
 
-say "Producer: $cards cards at $rate tx/s, labels after 2 s, $malformed malformed messages"
-start producer "$(bin Producer)" synthetic --cards "$cards" --rate "$rate" --duration-seconds 100000 \
-  --label-delay-seconds 2 --malformed "$malformed" --seed 7 --linger-ms "$linger"
+say "Aggregator: merchant and device day totals for the scorers"
+start aggregator "$(bin Aggregator)" --urls "$aggregator_url"
+aggregator_pid=${pids[-1]}
+wait_http "$aggregator_url/healthz" 60
+
+say "Producer: $cards cards at $rate tx/s, event time ${speedup}x wall time, fraud reports as issuers send them, $malformed malformed messages"
+start producer "$(bin Producer)" synthetic --cards "$cards" --rate "$rate" --duration-seconds 100000 --speedup "$speedup" \
+  --scenario-mix card_testing=0.3,account_takeover=0.2,stolen_card_abroad=0.2,merchant_compromise=0.15,bust_out=0.15,compromised_merchant=0.05 \
+  --malformed "$malformed" --seed 7 --linger-ms "$linger"
 producer_pid=${pids[-1]}
 
 echo "gathering labelled history for ${history_seconds}s ..."
 sleep "$history_seconds"
-alive producer "$producer_pid"; alive monitoring "$monitoring_pid"
-echo "history: $(psqlq 'select count(*) from transactions') transactions, $(psqlq 'select count(*) from labels') labels"
+alive producer "$producer_pid"; alive monitoring "$monitoring_pid"; alive aggregator "$aggregator_pid"
+echo "history: $(psqlq 'select count(*) from transactions') transactions, $(psqlq 'select count(*) from labels') labels (fraud reports and reviews)"
 
 say "Trainer: model v1 from Postgres"
-dotnet "$(bin Trainer)" train --out "$run/v1" --store "$run/models" | tee "$run/train-v1.log"
+dotnet "$(bin Trainer)" train --entity-lag-hours "$entity_lag_hours" --out "$run/v1" --store "$run/models" | tee "$run/train-v1.log"
 v1=$(psqlq "select version from model_versions order by created_at limit 1")
 
 say "Scorer: starting on the announced model ($v1)"
@@ -99,7 +119,7 @@ sleep "$v2_after"
 alive producer "$producer_pid"; alive scorer "$scorer_pid"
 
 say "Trainer: model v2 on the longer history, while traffic flows"
-dotnet "$(bin Trainer)" train --out "$run/v2" --store "$run/models" | tee "$run/train-v2.log"
+dotnet "$(bin Trainer)" train --entity-lag-hours "$entity_lag_hours" --out "$run/v2" --store "$run/models" | tee "$run/train-v2.log"
 v2=$(psqlq "select version from model_versions order by created_at desc limit 1")
 if grep -q "champion=false" "$run/train-v2.log"; then
   echo "v2 did not beat v1 on v2's own holdout, so the trainer kept v1 as champion (see above)."
@@ -126,10 +146,14 @@ for _ in $(seq 1 600); do
 done
 dlq=$(curl -fsS "$scorer_url/metrics" | awk '/^fraud_scorer_dlq_total/ {s+=$2} END {print s+0}')
 swaps=$(curl -fsS "$scorer_url/metrics" | awk '/^fraud_scorer_model_swaps_total/ {s+=$2} END {print s+0}')
+stale=$(curl -fsS "$scorer_url/metrics" | awk '/^fraud_scorer_entity_stale_total/ {s+=$2} END {print s+0}')
+late=$(curl -fsS "$aggregator_url/metrics" | awk '/^fraud_aggregator_late_events_total/ {s+=$2} END {print s+0}')
+closed=$(curl -fsS "$aggregator_url/metrics" | awk '/^fraud_aggregator_closed_timestamp_seconds/ {if (m == "" || $2 < m) m = $2} END {printf "%d", m}')
 
 summary=$(psqlq "
 with v as (select * from verdicts),
-     j as (select v.decision, v.model_version, l.is_fraud from v join labels l using (transaction_id))
+     j as (select v.decision, v.model_version, coalesce(l.first_fraud_at is not null or l.is_fraud, false) as is_fraud
+             from v left join labels l using (transaction_id))
 select
   (select count(*) from transactions),
   (select count(*) from v),
@@ -148,6 +172,12 @@ select
 ")
 IFS='|' read -r tx_rows scored dupes models caught declined fp_rate fraud_labelled backlog catchup peak p50 p99 by_model <<<"$summary"
 
+# One number from the dev Prometheus ("none" when the query has no result).
+promq() {
+  curl -fsS "$FRAUD_PROMETHEUS_URL/api/v1/query" --data-urlencode "query=$1" 2>/dev/null |
+    python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(round(float(r[0]["value"][1]), 3) if r else "none")' 2>/dev/null || echo none
+}
+
 say "Summary"
 cat <<SUMMARY
 transactions produced      $produced valid + $malformed malformed
@@ -156,9 +186,12 @@ transactions scored        $scored (duplicates: $dupes) — by model: $by_model
 dead-letter queue          $dlq messages (fraud_scorer_dlq_total)
 models                     $models
 model swaps in the scorer  $swaps ($v1 -> $v2, no restart)
-fraud caught               $caught% of $fraud_labelled labelled frauds reviewed or declined ($declined% declined); $fp_rate% of good transactions flagged
+fraud caught               $caught% of $fraud_labelled reported frauds reviewed or declined ($declined% declined); $fp_rate% of unreported transactions flagged
+entity features            aggregator closed days through $(date -u -d "@$((closed - 1))" +%F 2>/dev/null || echo none) (event time); $late late events corrected; $stale verdicts read older days than their own
 scorer throughput          backlog of $backlog transactions scored ${catchup} s after start; peak $peak verdicts/s (1 s buckets)
 latency publish->verdict   p50 ${p50} ms, p99 ${p99} ms (traffic published from 10 s after the scorer was ready, at $rate tx/s)
-metrics endpoint           $scorer_url/metrics (scorer), $monitoring_url/metrics (monitoring) — live while the demo runs
+metrics endpoint           $scorer_url/metrics (scorer), $monitoring_url/metrics (monitoring), $aggregator_url/metrics (aggregator) — live while the demo runs
+prometheus                 $FRAUD_PROMETHEUS_URL — scoring now at $(promq 'sum(fraud:scorer_transactions:rate1m)') tx/s, p99 latency over 5 min (backlog included) $(promq 'max(fraud:scorer_event_latency_seconds:p99_5m)') s; alerts firing: $(promq 'count(ALERTS{alertstate="firing"})')
+alertmanager               $FRAUD_ALERTMANAGER_URL
 wall time                  $(( $(date +%s) - started )) s
 SUMMARY

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Publishes gbdt-bench as one self-contained linux-x64 file for a GPU machine (which needs only the NVIDIA driver).
 # Usage: bench/gbdt-gpu-publish.sh [output-dir]   (default publish/gbdt-gpu, git-ignored)
-# Then on the GPU machine: ./gbdt-bench --device cuda --rows 1000000 --features 50 --rounds 500 --depth 8
-#                          ./gbdt-bench --check-equivalence --rows 200000 --rounds 50 --depth 8
+# Then, from the repository root on the GPU machine: bench/gbdt-gpu-device.sh (the equivalence check, the CUDA run
+# and the CPU run of 1M x 50, 500 rounds, depth 8, and a summary).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-publish/gbdt-gpu}"

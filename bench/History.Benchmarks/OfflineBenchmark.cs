@@ -170,7 +170,7 @@ internal static class OfflineBenchmark
         var path = Path.Combine(Path.GetTempPath(), $"offline-features-{Environment.ProcessId}.jsonl");
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await new FeaturesJob(null, connectionString, path, output, error).RunAsync(CancellationToken.None);
+        var code = await new FeaturesJob(null, null, connectionString, path, output, error, FeatureSpec.CardEntityV1).RunAsync(CancellationToken.None);
         File.Delete(path);
         if (code != 0)
         {
@@ -222,7 +222,7 @@ internal static class OfflineBenchmark
             {
                 await reader.SkipAsync();
             }
-            builder.Add(new HistoryRow(transaction, isFraud));
+            builder.Add(HistoryRow.Of(transaction, isFraud));
         }
         return builder.TransactionCount;
     }

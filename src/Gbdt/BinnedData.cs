@@ -15,4 +15,26 @@ internal sealed class BinnedData(byte[] bins, int rowCount, int featureCount, in
     public int FeatureCount { get; } = featureCount;
     public int[] NumBins { get; } = numBins;
     public float[][] Thresholds { get; } = thresholds;
+
+    /// <summary>A row-major copy of the bins (<c>[row * FeatureCount + feature]</c>): histogram passes read a row's bins side by side.</summary>
+    public byte[] RowMajor(ParallelOptions parallel)
+    {
+        const int BlockRows = 1 << 14;
+        var n = RowCount;
+        var features = FeatureCount;
+        var rowBins = new byte[(long)n * features];
+        Parallel.For(0, (n + BlockRows - 1) / BlockRows, parallel, blk =>
+        {
+            var end = Math.Min(n, (blk + 1) * BlockRows);
+            for (var f = 0; f < features; f++)
+            {
+                var column = Bins.AsSpan(f * n, n);
+                for (var r = blk * BlockRows; r < end; r++)
+                {
+                    rowBins[((long)r * features) + f] = column[r];
+                }
+            }
+        });
+        return rowBins;
+    }
 }

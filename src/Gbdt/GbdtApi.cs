@@ -69,7 +69,11 @@ public sealed record GbdtTree(int[] SplitFeature, float[] Threshold, int[] Left,
 /// A trained model: <c>p = sigmoid(BaseMargin + Σ trees)</c>. <c>BestRound</c> is the number of trees kept: with early
 /// stopping, the round (1-based) with the lowest validation logloss, the model truncated to it; else every round trained.
 /// </summary>
-public sealed record GbdtModel(int FeatureCount, float BaseMargin, IReadOnlyList<GbdtTree> Trees, string DeviceDescription, int BestRound);
+public sealed record GbdtModel(int FeatureCount, float BaseMargin, IReadOnlyList<GbdtTree> Trees, string DeviceDescription, int BestRound)
+{
+    /// <summary>Why the trees were grown on <see cref="DeviceDescription"/> (e.g. "auto: no CUDA device found, so the CPU").</summary>
+    public string DeviceReason { get; init; } = string.Empty;
+}
 
 /// <summary>The entry point: bins the data, picks the backend, grows the trees.</summary>
 public static class GbdtTrainer

@@ -7,7 +7,7 @@ internal static class GbdtBooster
 {
     public static GbdtModel Train(GbdtDataset train, GbdtDataset? validation, GbdtOptions options,
         IProgress<GbdtRound>? progress, CancellationToken cancellationToken,
-        Func<TrainingRows, ParallelOptions, IGbdtBackend>? backendFactory = null)
+        Func<TrainingRows, ParallelOptions, (IGbdtBackend Backend, string Reason)>? backendFactory = null)
     {
         GbdtValidation.Check(options, train, validation);
         var clock = Stopwatch.StartNew();
@@ -18,7 +18,8 @@ internal static class GbdtBooster
         var baseMargin = (float)Math.Log(positiveWeight * positives / (labels.Length - positives));
         var binned = QuantileBinner.Bin(train, options.MaxBins, parallel);
         var rows = new TrainingRows(binned, labels, positiveWeight, baseMargin, options.Seed, options.RowSubsample);
-        using var backend = backendFactory is null ? BackendFactory.Create(options.Device, rows, parallel) : backendFactory(rows, parallel);
+        var (backend, deviceReason) = backendFactory is null ? BackendFactory.Create(options.Device, rows, parallel) : backendFactory(rows, parallel);
+        using var owned = backend;
 
         var trees = new List<GbdtTree>();
         var validationMargins = validation is null ? null : new double[validation.RowCount];
@@ -31,12 +32,11 @@ internal static class GbdtBooster
         for (var round = 0; round < options.Rounds; round++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (tree, binTree) = GrowTree(backend, binned, options, round);
+            var (tree, trainLoss) = Round(backend, binned, options, round);
             if (tree is null)
             {
                 break; // no split passes the limits; later rounds would grow the same empty tree
             }
-            var trainLoss = backend.FinishTree(binTree!);
             trees.Add(tree);
             double? validationLoss = null;
             if (validation is not null && validationMargins is not null)
@@ -58,7 +58,7 @@ internal static class GbdtBooster
         {
             trees.RemoveRange(bestRound, trees.Count - bestRound);
         }
-        return new GbdtModel(train.FeatureCount, baseMargin, trees, backend.Description, bestRound);
+        return new GbdtModel(train.FeatureCount, baseMargin, trees, backend.Description, bestRound) { DeviceReason = deviceReason };
     }
 
     /// <summary>Features a tree may split on: the ColumnSubsample share with the smallest hashes of (seed, round, feature).</summary>
@@ -82,12 +82,28 @@ internal static class GbdtBooster
         return allowed;
     }
 
+    /// <summary>
+    /// One tree, added to the training margins. A failure of the device itself (a driver error, a kernel that does not
+    /// launch) becomes one line naming the device and the round, for the caller to show; the original stays inside.
+    /// </summary>
+    private static (GbdtTree? Tree, double TrainLoss) Round(IGbdtBackend backend, BinnedData data, GbdtOptions o, int round)
+    {
+        try
+        {
+            var (tree, binTree) = GrowTree(backend, data, o, round);
+            return tree is null ? (null, double.NaN) : (tree, backend.FinishTree(binTree!));
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or ArgumentException or NotSupportedException or OutOfMemoryException))
+        {
+            throw new InvalidOperationException($"growing tree {round + 1} on {backend.Description} failed: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
     private static (GbdtTree? Tree, BinTree? BinTree) GrowTree(IGbdtBackend backend, BinnedData data, GbdtOptions o, int round)
     {
         var start = backend.BeginTree(round);
-        var p = new SplitParams(1.0 / start.ScaleG, 1.0 / start.ScaleH, o.Lambda, o.MinChildWeight);
+        var p = new SplitParams(1.0 / start.ScaleG, 1.0 / start.ScaleH, o.Lambda, o.MinChildWeight, o.MinSplitGain);
         var allowed = FeaturesForTree(data.FeatureCount, o.ColumnSubsample, o.Seed, round);
-        var features = data.FeatureCount;
 
         var splitFeature = new List<int>();
         var splitBin = new List<int>();
@@ -99,50 +115,46 @@ internal static class GbdtBooster
         // Per active node: integer totals and where its parent points to it (-1 = root).
         var totals = new List<long> { start.TotalG, start.TotalH };
         var parents = new List<(int Node, bool IsLeft)> { (-1, false) };
-        var results = Array.Empty<SplitCandidate>();
+        var best = Array.Empty<SplitCandidate>();
         for (var depth = 0; depth <= o.MaxDepth && parents.Count > 0; depth++)
         {
             var active = parents.Count;
             var canSplit = depth < o.MaxDepth;
             if (canSplit)
             {
-                if (results.Length < active * features)
+                if (best.Length < active)
                 {
-                    results = new SplitCandidate[active * features];
+                    best = new SplitCandidate[active];
                 }
-                backend.FindSplits(active, totals.ToArray(), allowed, p, results);
+                backend.FindSplits(active, totals.ToArray(), allowed, p, best.AsSpan(0, active));
             }
             var decisions = new NodeDecision[active];
             var nextTotals = new List<long>();
             var nextParents = new List<(int Node, bool IsLeft)>();
             for (var i = 0; i < active; i++)
             {
-                var (feature, best) = canSplit
-                    ? SplitSearch.BestOverFeatures(results.AsSpan(i * features, features), o.MinSplitGain)
-                    : (-1, default);
+                var split = canSplit ? best[i] : SplitCandidate.None(0);
                 int pointer;
-                if (feature < 0)
+                if (split.Feature < 0)
                 {
                     var leafId = leafValues.Count;
                     leafValues.Add(LeafValue(totals[2 * i], totals[(2 * i) + 1], p, o));
-                    decisions[i] = new NodeDecision(-1, 0, 0, leafId, false);
+                    decisions[i] = new NodeDecision(-1, 0, 0, leafId);
                     pointer = ~leafId;
                 }
                 else
                 {
                     var node = splitFeature.Count;
-                    splitFeature.Add(feature);
-                    splitBin.Add(best.Bin);
-                    threshold.Add(data.Thresholds[feature][best.Bin]);
+                    splitFeature.Add(split.Feature);
+                    splitBin.Add(split.Bin);
+                    threshold.Add(data.Thresholds[split.Feature][split.Bin]);
                     left.Add(0);
                     right.Add(0);
                     var slot = nextParents.Count;
-                    var rightG = totals[2 * i] - best.LeftG;
-                    var rightH = totals[(2 * i) + 1] - best.LeftH;
-                    nextTotals.AddRange([best.LeftG, best.LeftH, rightG, rightH]);
+                    nextTotals.AddRange([split.LeftG, split.LeftH, totals[2 * i] - split.LeftG, totals[(2 * i) + 1] - split.LeftH]);
                     nextParents.Add((node, true));
                     nextParents.Add((node, false));
-                    decisions[i] = new NodeDecision(feature, best.Bin, slot, -1, best.LeftH <= rightH);
+                    decisions[i] = new NodeDecision(split.Feature, split.Bin, slot, -1);
                     pointer = node;
                 }
                 var (parent, isLeft) = parents[i];

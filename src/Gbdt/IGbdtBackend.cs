@@ -1,8 +1,9 @@
 namespace Fraud.Streaming.Gbdt;
 
 /// <summary>
-/// Where a tree's heavy work runs: gradients, histograms, split search per feature, row partitioning and margin updates.
-/// The booster drives one tree level at a time; every backend must produce the same integer histograms.
+/// Where a tree's heavy work runs: gradients, histograms, split search, row partitioning and margin updates.
+/// The booster drives one tree level at a time and decides leaves and node numbering; every backend must produce the
+/// same integer histograms and pick the same split from them.
 /// </summary>
 internal interface IGbdtBackend : IDisposable
 {
@@ -11,12 +12,16 @@ internal interface IGbdtBackend : IDisposable
     /// <summary>Gradients of the current margins on the round's row sample, quantized; builds the root histogram (active node 0).</summary>
     RoundStart BeginTree(int round);
 
-    /// <summary>Best split of every active node on every feature into <c>results[node * featureCount + feature]</c>.</summary>
-    void FindSplits(int activeNodes, ReadOnlySpan<long> nodeTotals, ReadOnlySpan<bool> featureAllowed, SplitParams p, SplitCandidate[] results);
+    /// <summary>
+    /// The best split of every active node into <paramref name="best"/>[node], as <see cref="SplitSearch.BestOnFeature"/> per
+    /// allowed feature and then <see cref="SplitSearch.BestOverFeatures"/> choose it (<see cref="SplitCandidate.Feature"/> = -1: none).
+    /// </summary>
+    void FindSplits(int activeNodes, ReadOnlySpan<long> nodeTotals, ReadOnlySpan<bool> featureAllowed, SplitParams p, Span<SplitCandidate> best);
 
     /// <summary>
     /// Applies one decision per active node: a leaf keeps its rows; a split sends them to two new active nodes.
-    /// With <paramref name="buildHistograms"/>, each split's smaller child's histogram is built and the other subtracted from the parent.
+    /// With <paramref name="buildHistograms"/>, each split's smaller child's histogram is built and the other subtracted from the
+    /// parent; without, this is the tree's last level of splits (nothing reads the children's rows but the margin update).
     /// </summary>
     void ApplySplits(ReadOnlySpan<NodeDecision> decisions, bool buildHistograms);
 
@@ -31,7 +36,7 @@ internal readonly record struct RoundStart(double ScaleG, double ScaleH, long To
 /// What happens to one active node: <see cref="Feature"/> &lt; 0 makes it leaf <see cref="LeafId"/>; otherwise rows with
 /// bin ≤ <see cref="Bin"/> go to active node <see cref="LeftSlot"/> and the rest to <see cref="LeftSlot"/> + 1 on the next level.
 /// </summary>
-internal readonly record struct NodeDecision(int Feature, int Bin, int LeftSlot, int LeafId, bool SmallLeft);
+internal readonly record struct NodeDecision(int Feature, int Bin, int LeftSlot, int LeafId);
 
 /// <summary>A tree over bins, for margin updates: as <see cref="GbdtTree"/>, with bin thresholds.</summary>
 internal sealed record BinTree(int[] SplitFeature, int[] SplitBin, int[] Left, int[] Right, float[] LeafValues)

@@ -4,7 +4,8 @@ namespace Fraud.Streaming.Gbdt;
 
 /// <summary>
 /// Arithmetic shared by the managed backend and the ILGPU kernels. It uses only +, -, *, /, integer shifts and
-/// conversions, so every backend computes the same bits (Math.Exp differs between runtimes and devices).
+/// conversions, so every backend computes the same bits (Math.Exp differs between runtimes and devices); the generic
+/// forms take their +, - and * from an <see cref="IFloatOps"/>, so no compiler fuses a multiply and an add.
 /// </summary>
 internal static class KernelMath
 {
@@ -24,34 +25,56 @@ internal static class KernelMath
     private const double Inv13 = 1.0 / 13.0;
 
     /// <summary>exp(x) for |x| ≤ 40, within a few ulp.</summary>
-    public static double Exp(double x)
+    public static double Exp(double x) => Exp<PlainFloatOps>(x);
+
+    /// <summary><see cref="Exp(double)"/> in the arithmetic <typeparamref name="TOps"/> (the same bits in every one).</summary>
+    public static double Exp<TOps>(double x)
+        where TOps : struct, IFloatOps
     {
-        var kd = x * InvLn2;
-        var k = (int)(kd < 0 ? kd - 0.5 : kd + 0.5);
-        var r = x - (k * Ln2Hi) - (k * Ln2Lo);
+        var o = default(TOps);
+        var kd = o.Mul(x, InvLn2);
+        var k = (int)(kd < 0 ? o.Sub(kd, 0.5) : o.Add(kd, 0.5));
+        var r = o.Sub(o.Sub(x, o.Mul(k, Ln2Hi)), o.Mul(k, Ln2Lo));
         // Taylor series on |r| <= ln2/2: 13 terms reach double precision. Multiplying by the reciprocals keeps the
         // chain free of divisions (each one costs as much as the whole rest of the row's gradient).
-        var p = 1.0 + (r * Inv13);
-        p = 1.0 + (r * Inv12 * p);
-        p = 1.0 + (r * Inv11 * p);
-        p = 1.0 + (r * Inv10 * p);
-        p = 1.0 + (r * Inv9 * p);
-        p = 1.0 + (r * Inv8 * p);
-        p = 1.0 + (r * Inv7 * p);
-        p = 1.0 + (r * Inv6 * p);
-        p = 1.0 + (r * Inv5 * p);
-        p = 1.0 + (r * Inv4 * p);
-        p = 1.0 + (r * Inv3 * p);
-        p = 1.0 + (r * 0.5 * p);
-        p = 1.0 + (r * p);
-        return k >= 0 ? p * (1L << k) : p / (1L << -k);
+        var p = o.Add(1.0, o.Mul(r, Inv13));
+        p = o.Add(1.0, o.Mul(o.Mul(r, Inv12), p));
+        p = o.Add(1.0, o.Mul(o.Mul(r, Inv11), p));
+        p = o.Add(1.0, o.Mul(o.Mul(r, Inv10), p));
+        p = o.Add(1.0, o.Mul(o.Mul(r, Inv9), p));
+        p = o.Add(1.0, o.Mul(o.Mul(r, Inv8), p));
+        p = o.Add(1.0, o.Mul(o.Mul(r, Inv7), p));
+        p = o.Add(1.0, o.Mul(o.Mul(r, Inv6), p));
+        p = o.Add(1.0, o.Mul(o.Mul(r, Inv5), p));
+        p = o.Add(1.0, o.Mul(o.Mul(r, Inv4), p));
+        p = o.Add(1.0, o.Mul(o.Mul(r, Inv3), p));
+        p = o.Add(1.0, o.Mul(o.Mul(r, 0.5), p));
+        p = o.Add(1.0, o.Mul(r, p));
+        return k >= 0 ? o.Mul(p, 1L << k) : p / (1L << -k);
     }
 
     /// <summary>The logistic function of a margin, clamped where it saturates.</summary>
-    public static double Sigmoid(double margin)
+    public static double Sigmoid(double margin) => Sigmoid<PlainFloatOps>(margin);
+
+    /// <summary><see cref="Sigmoid(double)"/> in the arithmetic <typeparamref name="TOps"/>.</summary>
+    public static double Sigmoid<TOps>(double margin)
+        where TOps : struct, IFloatOps
     {
         var x = margin > 40 ? 40 : margin < -40 ? -40 : margin;
-        return 1.0 / (1.0 + Exp(-x));
+        return 1.0 / default(TOps).Add(1.0, Exp<TOps>(-x));
+    }
+
+    /// <summary>
+    /// The weighted logloss gradient and hessian of one row at <paramref name="margin"/> (positives weigh
+    /// <paramref name="positiveWeight"/>, negatives 1).
+    /// </summary>
+    public static (double G, double H) LogLossGradient<TOps>(double margin, bool positive, double positiveWeight)
+        where TOps : struct, IFloatOps
+    {
+        var o = default(TOps);
+        var p = Sigmoid<TOps>(margin);
+        var w = positive ? positiveWeight : 1.0;
+        return (o.Mul(w, o.Sub(p, positive ? 1.0 : 0.0)), o.Mul(o.Mul(w, p), o.Sub(1.0, p)));
     }
 
     /// <summary>
@@ -84,10 +107,15 @@ internal static class KernelMath
     }
 
     /// <summary>Round half away from zero to a fixed-point integer.</summary>
-    public static long Quantize(double value, double scale)
+    public static long Quantize(double value, double scale) => Quantize<PlainFloatOps>(value, scale);
+
+    /// <summary><see cref="Quantize(double, double)"/> in the arithmetic <typeparamref name="TOps"/>.</summary>
+    public static long Quantize<TOps>(double value, double scale)
+        where TOps : struct, IFloatOps
     {
-        var scaled = value * scale;
-        return scaled >= 0 ? (long)(scaled + 0.5) : -(long)(0.5 - scaled);
+        var o = default(TOps);
+        var scaled = o.Mul(value, scale);
+        return scaled >= 0 ? (long)o.Add(scaled, 0.5) : -(long)o.Sub(0.5, scaled);
     }
 
     /// <summary>A well-mixed 64-bit hash (SplitMix64 finaliser) of a seed and two indices.</summary>
@@ -110,10 +138,15 @@ internal static class KernelMath
         fraction >= 1.0 ? ulong.MaxValue : (ulong)(fraction * 18446744073709551615.0);
 
     /// <summary>Split gain (XGBoost form) of sending (gl, hl) left and the rest right.</summary>
-    public static double Gain(double gl, double hl, double g, double h, double lambda)
+    public static double Gain(double gl, double hl, double g, double h, double lambda) => Gain<PlainFloatOps>(gl, hl, g, h, lambda);
+
+    /// <summary><see cref="Gain(double, double, double, double, double)"/> in the arithmetic <typeparamref name="TOps"/>.</summary>
+    public static double Gain<TOps>(double gl, double hl, double g, double h, double lambda)
+        where TOps : struct, IFloatOps
     {
-        var gr = g - gl;
-        var hr = h - hl;
-        return 0.5 * ((gl * gl / (hl + lambda)) + (gr * gr / (hr + lambda)) - (g * g / (h + lambda)));
+        var o = default(TOps);
+        var gr = o.Sub(g, gl);
+        var hr = o.Sub(h, hl);
+        return o.Mul(0.5, o.Sub(o.Add(o.Mul(gl, gl) / o.Add(hl, lambda), o.Mul(gr, gr) / o.Add(hr, lambda)), o.Mul(g, g) / o.Add(h, lambda)));
     }
 }

@@ -36,6 +36,7 @@ internal sealed class ManagedBackend : IGbdtBackend
     private long[] _hist = [];
     private long[] _nextHist = [];
     private long[] _scratchHist = [];
+    private SplitCandidate[] _candidates = [];
     private readonly List<(int Start, int Count)> _leafSegments = [];
 
     public ManagedBackend(TrainingRows rows, ParallelOptions parallel)
@@ -50,7 +51,7 @@ internal sealed class ManagedBackend : IGbdtBackend
         _g = new double[_n];
         _h = new double[_n];
         _index = new int[_n];
-        _rowBins = Transpose(rows.Data, parallel);
+        _rowBins = rows.Data.RowMajor(parallel);
         _scratch = new int[_n];
         Description = $"cpu:managed x{(parallel.MaxDegreeOfParallelism > 0 ? parallel.MaxDegreeOfParallelism : Environment.ProcessorCount)} threads";
     }
@@ -88,11 +89,7 @@ internal sealed class ManagedBackend : IGbdtBackend
                     hs[i] = -1; // marks the row as left out of this round's sample (a sampled row's hessian is ≥ 0)
                     continue;
                 }
-                var p = KernelMath.Sigmoid(margin[i]);
-                var label = labels[i];
-                var w = label ? _rows.PositiveWeight : 1.0;
-                var g = w * (p - (label ? 1.0 : 0.0));
-                var h = w * p * (1.0 - p);
+                var (g, h) = KernelMath.LogLossGradient<PlainFloatOps>(margin[i], labels[i], _rows.PositiveWeight);
                 gs[i] = g;
                 hs[i] = h;
                 mg = Math.Max(mg, Math.Abs(g));
@@ -183,21 +180,26 @@ internal sealed class ManagedBackend : IGbdtBackend
         return (i, mg, mh);
     }
 
-    public void FindSplits(int activeNodes, ReadOnlySpan<long> nodeTotals, ReadOnlySpan<bool> featureAllowed, SplitParams p, SplitCandidate[] results)
+    public void FindSplits(int activeNodes, ReadOnlySpan<long> nodeTotals, ReadOnlySpan<bool> featureAllowed, SplitParams p, Span<SplitCandidate> best)
     {
         var totals = nodeTotals.ToArray();
         var allowed = featureAllowed.ToArray();
         var numBins = _rows.Data.NumBins;
         var hist = _hist;
         var features = _features;
+        var candidates = _candidates.Length >= activeNodes * features ? _candidates : _candidates = new SplitCandidate[activeNodes * features];
         Parallel.For(0, activeNodes * features, _parallel, item =>
         {
             var node = item / features;
             var f = item % features;
-            results[item] = allowed[f]
-                ? SplitSearch.BestOnFeature(hist.AsSpan(((node * features) + f) * HistPerFeature, HistPerFeature), numBins[f], totals[2 * node], totals[(2 * node) + 1], p)
-                : new SplitCandidate { Bin = -1 };
+            candidates[item] = allowed[f]
+                ? SplitSearch.BestOnFeature(hist.AsSpan(((node * features) + f) * HistPerFeature, HistPerFeature), f, numBins[f], totals[2 * node], totals[(2 * node) + 1], p)
+                : SplitCandidate.None(0);
         });
+        for (var node = 0; node < activeNodes; node++)
+        {
+            best[node] = SplitSearch.BestOverFeatures(candidates.AsSpan(node * features, features), p.MinSplitGain);
+        }
     }
 
     public void ApplySplits(ReadOnlySpan<NodeDecision> decisions, bool buildHistograms)
@@ -334,27 +336,6 @@ internal sealed class ManagedBackend : IGbdtBackend
 
     public void Dispose()
     {
-    }
-
-    /// <summary>A row-major copy of the bins: histograms read a row's bins side by side.</summary>
-    private static byte[] Transpose(BinnedData data, ParallelOptions parallel)
-    {
-        var n = data.RowCount;
-        var features = data.FeatureCount;
-        var rowBins = new byte[(long)n * features];
-        Parallel.For(0, (n + BlockRows - 1) / BlockRows, parallel, blk =>
-        {
-            var end = Math.Min(n, (blk + 1) * BlockRows);
-            for (var f = 0; f < features; f++)
-            {
-                var column = data.Bins.AsSpan(f * n, n);
-                for (var r = blk * BlockRows; r < end; r++)
-                {
-                    rowBins[((long)r * features) + f] = column[r];
-                }
-            }
-        });
-        return rowBins;
     }
 
     private void EnsureCapacity(ref long[] hist, int nodes)

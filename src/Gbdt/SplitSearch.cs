@@ -1,55 +1,62 @@
 namespace Fraud.Streaming.Gbdt;
 
-/// <summary>Split rules every backend applies the same way (the ILGPU kernel mirrors <see cref="BestOnFeature"/>).</summary>
+/// <summary>Split rules every backend applies the same way (the ILGPU kernels run <see cref="GainOfLeft"/> on each bin too).</summary>
 internal static class SplitSearch
 {
     /// <summary>
     /// Scans the value bins left to right: left = bins ≤ b, right = the rest plus the missing bin. Ties keep the lowest bin.
     /// </summary>
-    public static SplitCandidate BestOnFeature(ReadOnlySpan<long> hist, int numBins, long totalG, long totalH, in SplitParams p)
+    public static SplitCandidate BestOnFeature(ReadOnlySpan<long> hist, int feature, int numBins, long totalG, long totalH, SplitParams p)
     {
-        var best = new SplitCandidate { Gain = 0, Bin = -1 };
-        var g = totalG * p.InvScaleG;
-        var h = totalH * p.InvScaleH;
+        var o = default(PlainFloatOps);
+        var best = SplitCandidate.None(0);
+        var g = o.Mul(totalG, p.InvScaleG);
+        var h = o.Mul(totalH, p.InvScaleH);
         long gl = 0, hl = 0;
         for (var b = 0; b < numBins; b++)
         {
             gl += hist[2 * b];
             hl += hist[(2 * b) + 1];
-            var hlD = hl * p.InvScaleH;
-            var hrD = (totalH - hl) * p.InvScaleH;
-            if (hlD < p.MinChildWeight || hrD < p.MinChildWeight || hl == 0 || hl == totalH)
-            {
-                continue;
-            }
-            var gain = KernelMath.Gain(gl * p.InvScaleG, hlD, g, h, p.Lambda);
+            var gain = GainOfLeft<PlainFloatOps>(gl, hl, totalH, g, h, p);
             if (gain > best.Gain)
             {
-                best.Gain = gain;
-                best.Bin = b;
-                best.LeftG = gl;
-                best.LeftH = hl;
+                best = new SplitCandidate { Gain = gain, Feature = feature, Bin = b, LeftG = gl, LeftH = hl };
             }
         }
         return best;
     }
 
-    /// <summary>The best over features: strictly greater gain wins, so ties keep the lowest feature index.</summary>
-    public static (int Feature, SplitCandidate Split) BestOverFeatures(ReadOnlySpan<SplitCandidate> perFeature, double minSplitGain)
+    /// <summary>
+    /// The gain of sending the rows with integer sums (<paramref name="gl"/>, <paramref name="hl"/>) left and the rest right,
+    /// or 0 (never chosen: a split needs a positive gain) when a side is empty or lighter than the minimum child weight.
+    /// </summary>
+    public static double GainOfLeft<TOps>(long gl, long hl, long totalH, double g, double h, SplitParams p)
+        where TOps : struct, IFloatOps
     {
-        var feature = -1;
-        var best = new SplitCandidate { Gain = minSplitGain, Bin = -1 };
-        for (var f = 0; f < perFeature.Length; f++)
+        var o = default(TOps);
+        var hlD = o.Mul(hl, p.InvScaleH);
+        var hrD = o.Mul(totalH - hl, p.InvScaleH);
+        if (hlD < p.MinChildWeight || hrD < p.MinChildWeight || hl == 0 || hl == totalH)
         {
-            if (perFeature[f].Bin >= 0 && perFeature[f].Gain > best.Gain)
+            return 0;
+        }
+        return KernelMath.Gain<TOps>(o.Mul(gl, p.InvScaleG), hlD, g, h, p.Lambda);
+    }
+
+    /// <summary>
+    /// The best over features: a gain above <see cref="SplitParams.MinSplitGain"/>, strictly greater wins, so ties keep the
+    /// lowest feature index; <see cref="SplitCandidate.Feature"/> = -1 when no feature qualifies.
+    /// </summary>
+    public static SplitCandidate BestOverFeatures(ReadOnlySpan<SplitCandidate> perFeature, double minSplitGain)
+    {
+        var best = SplitCandidate.None(minSplitGain);
+        foreach (var candidate in perFeature)
+        {
+            if (candidate.Bin >= 0 && candidate.Gain > best.Gain)
             {
-                best = perFeature[f];
-                feature = f;
+                best = candidate;
             }
         }
-        return (feature, best);
+        return best;
     }
 }
-
-/// <summary>Constants of one round's split search.</summary>
-internal readonly record struct SplitParams(double InvScaleG, double InvScaleH, double Lambda, double MinChildWeight);

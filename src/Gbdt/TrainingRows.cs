@@ -11,9 +11,13 @@ internal sealed record TrainingRows(BinnedData Data, bool[] Labels, double Posit
     public static double ScaleFor(double maxAbs) => maxAbs > 0 ? QuantizationRange / maxAbs : 1.0;
 
     /// <summary>Every how many rows the reported training loss looks at (it is shown, never used to decide).</summary>
-    public int LossStride => Math.Max(1, Data.RowCount / 65_536);
+    public int LossStride => LossStrideFor(Data.RowCount);
 
-    public int LossSampleCount => (Data.RowCount + LossStride - 1) / LossStride;
+    public int LossSampleCount => LossSampleCountFor(Data.RowCount);
+
+    public static int LossStrideFor(int rows) => Math.Max(1, rows / 65_536);
+
+    public static int LossSampleCountFor(int rows) => (rows + LossStrideFor(rows) - 1) / LossStrideFor(rows);
 
     /// <summary>Mean logloss over the loss sample, given the sampled rows' margins in order.</summary>
     public double SampleLogLoss(ReadOnlySpan<double> sampledMargins)

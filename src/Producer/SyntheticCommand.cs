@@ -69,10 +69,32 @@ internal static class SyntheticCommand
                 + "labels then follow at their event-time chargeback delay divided by it, replacing --label-delay-seconds",
         };
         var duration = new Option<double?>("--duration-seconds") { Description = "Keep publishing until this much time passed (--count is then ignored)" };
+        var labelMode = new Option<string>("--labels")
+        {
+            Description = "fraud-reports: only fraud reports (1-30 days later) and a few genuine reviews, as issuers send them; all: a label for every transaction (genuine ones settled after 45 days)",
+            DefaultValueFactory = _ => "fraud-reports",
+        };
+        labelMode.AcceptOnlyFromAmong("fraud-reports", "all");
+        var reviewRate = new Option<double>("--review-rate") { Description = "With --labels fraud-reports: share of genuine transactions confirmed by a review label", DefaultValueFactory = _ => 0.01 };
+        reviewRate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or > 1)
+            {
+                r.AddError("--review-rate must be in [0, 1]");
+            }
+        });
+        var scenarioFrom = new Option<Dictionary<string, DateTimeOffset>>("--scenario-from")
+        {
+            Description = "NAME=TIME: the scenario does not happen before TIME (ISO 8601), a new fraud pattern from then on; repeatable",
+            DefaultValueFactory = _ => [],
+            Arity = ArgumentArity.OneOrMore,
+            CustomParser = ParseScenarioFrom,
+        };
 
         var command = new Command("synthetic", "Generate a deterministic, labelled synthetic card world")
         {
             count, cards, merchants, seed, fraudRate, start, spanDays, outDir, bootstrap, rate, labelDelay, malformed, duration, mix, speedup,
+            labelMode, reviewRate, scenarioFrom,
         };
         var client = new KafkaClientOptions();
         client.AddTo(command);
@@ -105,6 +127,9 @@ internal static class SyntheticCommand
                 SpanDays = parse.GetValue(spanDays),
                 Mix = parse.GetValue(mix)!,
                 MeanGapSeconds = parse.GetValue(speedup) is { } x ? x / parse.GetValue(rate) : null,
+                Labels = parse.GetValue(labelMode) == "all" ? LabelMode.All : LabelMode.FraudReports,
+                ReviewRate = parse.GetValue(reviewRate),
+                ScenarioFrom = parse.GetValue(scenarioFrom)!,
             };
             var logger = loggers.CreateLogger("Fraud.Streaming.Producer");
             var directory = parse.GetValue(outDir);
@@ -125,7 +150,7 @@ internal static class SyntheticCommand
             {
                 var export = SyntheticFileExport.Run(settings, directory, parse.GetValue(malformed), cancellationToken);
                 ProducerLog.FilesWritten(logger, export.Transactions, export.Fraud, directory, export.Elapsed.TotalSeconds, export.Transactions / Math.Max(1e-9, export.Elapsed.TotalSeconds));
-                Console.Out.WriteLine($"wrote transactions={export.Transactions} labels={export.Transactions} fraud={export.Fraud} malformed={export.Malformed}");
+                Console.Out.WriteLine($"wrote transactions={export.Transactions} labels={export.Labels} fraud={export.Fraud} malformed={export.Malformed}");
                 return Task.FromResult(ExitCodes.Ok);
             }
 
@@ -175,6 +200,29 @@ internal static class SyntheticCommand
         }
         result.AddError($"'{text}' is not an ISO 8601 time, e.g. 2026-01-01T00:00:00Z");
         return default;
+    }
+
+    private static Dictionary<string, DateTimeOffset> ParseScenarioFrom(ArgumentResult result)
+    {
+        var from = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var token in result.Tokens)
+        {
+            var eq = token.Value.IndexOf('=', StringComparison.Ordinal);
+            var name = eq < 0 ? token.Value : token.Value[..eq];
+            if (Array.IndexOf(FraudScenarios.All, name) < 0)
+            {
+                result.AddError($"--scenario-from: unknown scenario '{name}'; known: {string.Join(", ", FraudScenarios.All)}");
+                continue;
+            }
+            if (eq < 0 || !DateTimeOffset.TryParse(token.Value[(eq + 1)..], CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+            {
+                result.AddError($"--scenario-from: '{token.Value}' needs NAME=TIME, e.g. {name}=2026-02-01T00:00:00Z");
+                continue;
+            }
+            from[name] = at;
+        }
+        return from;
     }
 
     private static Option<int> Positive(Option<int> option)

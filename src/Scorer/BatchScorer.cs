@@ -1,5 +1,6 @@
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Entities;
 using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer;
@@ -10,9 +11,9 @@ namespace Fraud.Streaming.Scorer;
 /// transactions added so far when first needed (<see cref="FeaturesAt"/>, <see cref="Score"/>, <see cref="Clear"/>),
 /// in the order added, with the card lookups pipelined (<see cref="CardBatchPipeline"/>): the same values as one
 /// at a time, without waiting on memory for every card of a large store.
-/// The card features depend only on the feature spec, never on the model. The merchant features (the vector's tail,
-/// for a spec that has them) come from the frozen table of the model that scores the batch (<see cref="Score"/>),
-/// so a model swap between batches swaps the table with it and leaves the per-card state alone.
+/// The card features depend only on the feature spec, never on the model. The entity features (the vector's tail, for
+/// a spec that has them) are read from <see cref="Entities"/> when the batch is scored (<see cref="Score"/>): the
+/// aggregator's totals in the streaming worker, totals built from the input in <c>score-file</c>.
 /// Not thread-safe: one instance per scoring loop (it owns the per-card state).
 /// </summary>
 internal sealed class BatchScorer
@@ -27,10 +28,12 @@ internal sealed class BatchScorer
     private readonly CardStateStore[] _stores;
     private readonly DateTimeOffset[] _since;
     private readonly Verdict[] _verdicts;
+    private readonly DateOnly?[] _daysThrough;
     private int _computed;
 
-    /// <param name="spec">the spec to compute; <see cref="Spec"/> (default card idle time) when null.</param>
-    public BatchScorer(int capacity, FeatureSpec? spec = null)
+    /// <param name="spec">the spec to compute; <see cref="Spec"/> (default settings) when null.</param>
+    /// <param name="entities">the merchant and device totals the entity features read; an empty table when null.</param>
+    public BatchScorer(int capacity, FeatureSpec? spec = null, EntityTable? entities = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
@@ -44,16 +47,38 @@ internal sealed class BatchScorer
         _stores = new CardStateStore[capacity];
         _since = new DateTimeOffset[capacity];
         _verdicts = new Verdict[capacity];
+        _daysThrough = new DateOnly?[capacity];
+        Entities = entities ?? ComputedSpec.NewEntityTable();
     }
 
-    /// <summary>The pipeline's spec with the default card idle time: the card features, then the merchant table's.</summary>
-    public static FeatureSpec Spec => FeatureSpec.CardMerchantV1;
+    /// <summary>The pipeline's spec with the default settings: the card features, then the entity features.</summary>
+    public static FeatureSpec Spec => FeatureSpec.CardEntityV1;
+
+    /// <summary>The totals the entity features read.</summary>
+    public EntityTable Entities { get; }
+
+    /// <summary>
+    /// The newest day of <see cref="Entities"/> the next <see cref="Score"/> may read (the newest complete one), or null
+    /// when every day a transaction reads is complete. A transaction that would read a later day reads as if on the
+    /// latest day allowed, and its verdict says so (<see cref="Verdict.EntityDaysThrough"/>); <see cref="int.MinValue"/>
+    /// means no day is complete.
+    /// </summary>
+    public int? EntityDaysCap { get; set; }
+
+    /// <summary>Transactions of the last <see cref="Score"/> whose entity features read older days than their own (<see cref="EntityDaysCap"/>).</summary>
+    public int StaleEntityFeatures { get; private set; }
 
     /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
     public FeatureSpec ComputedSpec { get; }
 
     /// <summary>Event time (Unix ms) of the newest transaction added so far; <see cref="long.MinValue"/> before the first.</summary>
     public long NewestEventMs { get; private set; } = long.MinValue;
+
+    /// <summary>Event time (Unix ms) of the newest transaction of the current batch; <see cref="long.MinValue"/> when empty.</summary>
+    public long BatchNewestEventMs { get; private set; } = long.MinValue;
+
+    /// <summary>Event time (Unix ms) of the oldest transaction of the current batch; <see cref="long.MaxValue"/> when empty.</summary>
+    public long BatchOldestEventMs { get; private set; } = long.MaxValue;
 
     /// <summary>Bytes held by the per-card state.</summary>
     public long CardMemoryBytes
@@ -92,7 +117,10 @@ internal sealed class BatchScorer
         }
         _keys[Count] = CardStateStore.KeyOf(transaction.CardId);
         _stores[Count] = cards;
-        NewestEventMs = Math.Max(NewestEventMs, transaction.EventTime.ToUnixTimeMilliseconds());
+        var eventMs = transaction.EventTime.ToUnixTimeMilliseconds();
+        NewestEventMs = Math.Max(NewestEventMs, eventMs);
+        BatchNewestEventMs = Math.Max(BatchNewestEventMs, eventMs);
+        BatchOldestEventMs = Math.Min(BatchOldestEventMs, eventMs);
         _transactions[Count] = transaction;
         _since[Count] = since;
         Count++;
@@ -114,8 +142,8 @@ internal sealed class BatchScorer
     public Transaction TransactionAt(int index) => _transactions[index];
 
     /// <summary>
-    /// The transaction's feature vector. With merchant features, the tail is written by <see cref="Score"/> from the
-    /// scoring model's table: read vectors after scoring (as <c>score-file</c> and the feature log do).
+    /// The transaction's feature vector. With entity features, the tail is written by <see cref="Score"/>: read vectors
+    /// after scoring (as <c>score-file</c> and the feature log do).
     /// </summary>
     public ReadOnlySpan<float> FeaturesAt(int index)
     {
@@ -134,10 +162,10 @@ internal sealed class BatchScorer
             return [];
         }
         ComputePending();
-        if (ComputedSpec.HasMerchantFeatures)
+        StaleEntityFeatures = 0;
+        if (ComputedSpec.HasEntityFeatures)
         {
-            AppendMerchantFeatures(model.Merchants
-                ?? throw new InvalidOperationException($"model {model.Version} has no merchant table for spec {ComputedSpec.Name}"));
+            AppendEntityFeatures();
         }
         model.Onnx.Score(_features, Count, _scores);
         var thresholds = model.Manifest.Thresholds;
@@ -157,6 +185,7 @@ internal sealed class BatchScorer
                 Reasons = ReasonBuilder.Top(model, FeaturesAt(i), ReasonCount),
                 ScoredAt = now,
                 LatencyMs = Math.Max(0d, (now - _since[i]).TotalMilliseconds),
+                EntityDaysThrough = _daysThrough[i],
             };
         }
         return _verdicts.AsSpan(0, Count);
@@ -200,15 +229,28 @@ internal sealed class BatchScorer
         Array.Clear(_transactions, 0, Count);
         Array.Clear(_stores, 0, Count);
         Array.Clear(_verdicts, 0, Count);
+        Array.Clear(_daysThrough, 0, Count);
         Count = 0;
+        BatchNewestEventMs = long.MinValue;
+        BatchOldestEventMs = long.MaxValue;
     }
 
-    /// <summary>The same stage the offline path runs after the card features (<see cref="MerchantTable.Append(string?, Span{float})"/>).</summary>
-    private void AppendMerchantFeatures(MerchantTable merchants)
+    /// <summary>The same stage the offline path runs after the card features (<see cref="EntityTable.Write(in FeatureInput, Span{float})"/>).</summary>
+    private void AppendEntityFeatures()
     {
+        var card = FeatureSpec.CardV1.Count;
         for (var i = 0; i < Count; i++)
         {
-            merchants.Append(_transactions[i].MerchantId, _features.AsSpan(i * FeatureCount, FeatureCount));
+            var t = _transactions[i];
+            var through = Entities.LastDayReadBy(t.EventTime.ToUnixTimeMilliseconds());
+            if (EntityDaysCap is { } cap && through > cap)
+            {
+                through = cap == int.MinValue ? int.MinValue / 2 : cap;
+                StaleEntityFeatures++;
+            }
+            _daysThrough[i] = through > -700_000 ? DateOnly.FromDayNumber(EntityFeatures.UnixEpochDayNumber + through) : null;
+            Entities.Write(FeatureInput.MerchantKeyOf(t.MerchantId), t.DeviceId is not null, FeatureInput.DeviceKeyOf(t.DeviceId), through,
+                _features.AsSpan((i * FeatureCount) + card, FeatureCount - card));
         }
     }
 

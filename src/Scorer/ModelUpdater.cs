@@ -5,7 +5,7 @@ using Fraud.Streaming.Shared.Models;
 namespace Fraud.Streaming.Scorer;
 
 /// <summary>
-/// Turns an announced manifest into the serving model: fetches the artifact (and the merchant table) by its URI, lets
+/// Turns an announced manifest into the serving model: fetches the artifact by its URI, lets
 /// <see cref="LoadedModel.Create"/> check and warm it up (off the hot path), then publishes it to the
 /// <see cref="ModelHolder"/>. A model that fails any step is refused and the serving one stays.
 /// </summary>
@@ -49,25 +49,7 @@ internal sealed class ModelUpdater(
                 throw new ModelRejectedException(ModelRejectedException.FetchFailed,
                     $"model {manifest.Version}: cannot fetch {manifest.ArtifactUri}: {ex.Message}", ex);
             }
-            byte[]? merchants = null;
-            if (manifest.MerchantTable is { } table)
-            {
-                try
-                {
-                    merchants = await _fetchArtifact(table.Uri, cancellationToken);
-                }
-                catch (ModelRejectedException ex)
-                {
-                    throw new ModelRejectedException(ex.Code, $"model {manifest.Version}: merchant table: {ex.Message}", ex);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    throw new ModelRejectedException(ModelRejectedException.BadMerchantTable,
-                        $"model {manifest.Version}: cannot fetch the merchant table {table.Uri}: {ex.Message}", ex);
-                }
-            }
-            // Model and table travel together: both are checked here and published as one LoadedModel.
-            model = await Task.Run(() => LoadedModel.Create(manifest, artifact, _spec, merchants), cancellationToken);
+            model = await Task.Run(() => LoadedModel.Create(manifest, artifact, _spec), cancellationToken);
         }
         catch (ModelRejectedException ex)
         {

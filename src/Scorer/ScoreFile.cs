@@ -7,6 +7,7 @@ using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Files;
+using Fraud.Streaming.Shared.Features.Entities;
 using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer;
@@ -20,14 +21,18 @@ internal sealed record ScoreFileRequest(
     string? EmitFeatures = null,
     int BatchSize = 512,
     int CardIdleDays = FeatureSpec.DefaultCardIdleDays,
+    string? Labels = null,
+    int EntityLagHours = EntityFeatures.DefaultLagHours,
+    int ReportHorizonDays = EntityFeatures.DefaultReportHorizonDays,
+    string SpecName = "card-entity-v1",
     TimeSpan? MaxFutureSkew = null,
     int DuplicateWindow = 100_000)
 {
     /// <summary>Event times are judged against the wall clock at the start, plus this skew (<c>Validation:MaxFutureSkew</c>).</summary>
     public EventTimeWindow Window { get; } = EventTimeWindow.Now(MaxFutureSkew ?? ContractLimits.DefaultMaxFutureSkew);
 
-    /// <summary>The feature spec scored with: the pipeline's, with <see cref="CardIdleDays"/>.</summary>
-    public FeatureSpec Spec => BatchScorer.Spec.WithCardIdleDays(CardIdleDays);
+    /// <summary>The feature spec scored with: the pipeline's, configured as the request says.</summary>
+    public FeatureSpec Spec => FeatureSpec.Configure(SpecName, CardIdleDays, EntityLagHours, ReportHorizonDays);
 }
 
 /// <summary>What <c>score-file</c> did.</summary>
@@ -41,7 +46,9 @@ internal sealed record ScoreFileResult(long Scored, long Rejected, string ModelV
 
 /// <summary>
 /// Offline scoring of a JSONL file with the same <see cref="BatchScorer"/> the streaming worker uses:
-/// one verdict line per valid transaction, invalid lines reported with their line numbers.
+/// one verdict line per valid transaction, invalid lines reported with their line numbers. The merchant and device
+/// totals the entity features read are built from the whole file first (and the fraud reports of <c>--labels</c>), as
+/// the aggregator would have closed them: complete for every day a transaction reads, whatever the file's order.
 /// </summary>
 internal static class ScoreFile
 {
@@ -94,20 +101,25 @@ internal static class ScoreFile
         {
             return $"--card-idle-days must be between 1 and 3650, not {request.CardIdleDays}";
         }
+        if (request.EntityLagHours is < 1 or > 720 || request.ReportHorizonDays is < 1 or > 3_650)
+        {
+            return "--entity-lag-hours must be between 1 and 720 and --report-horizon-days between 1 and 3650";
+        }
         if (!Directory.Exists(request.ModelDirectory))
         {
             return $"--model '{request.ModelDirectory}' is not a folder";
         }
         var input = ("--input", (string?)request.Input);
+        var labels = ("--labels", request.Labels);
         var outputs = new[] { ("--output", (string?)request.Output), ("--dlq", request.Dlq), ("--emit-features", request.EmitFeatures) };
-        var problem = CliPaths.Input(request.Input, "--input");
+        var problem = CliPaths.Input(request.Input, "--input") ?? (request.Labels is null ? null : CliPaths.Input(request.Labels, "--labels"));
         for (var i = 0; problem is null && i < outputs.Length; i++)
         {
             var (option, path) = outputs[i];
             if (path is not null)
             {
                 // An output may be neither the input nor another output.
-                problem = CliPaths.Output(path, option, [input, .. outputs[..i]]);
+                problem = CliPaths.Output(path, option, [input, labels, .. outputs[..i]]);
             }
         }
         return problem;
@@ -121,7 +133,9 @@ internal static class ScoreFile
         await using var dlq = Create(request.Dlq);
         await using var featureStream = Create(request.EmitFeatures);
         using var features = featureStream is null ? null : new FeatureVectorWriter(featureStream);
-        var scorer = new BatchScorer(request.BatchSize, request.Spec);
+        var spec = request.Spec;
+        var entities = spec.HasEntityFeatures ? await OfflineEntities.FromFilesAsync(spec, request.Input, request.Labels, request.Window, cancellationToken) : null;
+        var scorer = new BatchScorer(request.BatchSize, spec, entities);
         var json = new ArrayBufferWriter<byte>(4096);
         await using var writer = new Utf8JsonWriter(json);
         long scored = 0;

@@ -28,13 +28,32 @@ internal static class ScorerCommands
             Description = "A card idle for longer (event time) starts afresh; part of the feature spec, as in the trainer.",
             DefaultValueFactory = _ => Shared.Features.FeatureSpec.DefaultCardIdleDays,
         };
+        var labels = new Option<string?>("--labels") { Description = "Labels JSONL: the fraud reports the merchant/device features count." };
+        var entityLagHours = new Option<int>("--entity-lag-hours")
+        {
+            Description = "Merchant/device features read whole days that ended at least this many hours before the transaction; part of the feature spec.",
+            DefaultValueFactory = _ => Shared.Features.Entities.EntityFeatures.DefaultLagHours,
+        };
+        var reportHorizonDays = new Option<int>("--report-horizon-days")
+        {
+            Description = "A fraud report about an older transaction is not attributed; part of the feature spec.",
+            DefaultValueFactory = _ => Shared.Features.Entities.EntityFeatures.DefaultReportHorizonDays,
+        };
+        var spec = new Option<string>("--spec")
+        {
+            Description = "Feature spec: card-entity-v1 (card, merchant and device features) or card-v1 (card features only), as the model's.",
+            DefaultValueFactory = _ => "card-entity-v1",
+        };
+        spec.AcceptOnlyFromAmong([.. Shared.Features.FeatureSpec.Served]);
         var scoreFile = new Command("score-file", "Score a JSONL file of transactions with a model package, offline.")
         {
-            model, input, output, dlq, features, batchSize, cardIdleDays,
+            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagHours, reportHorizonDays, spec,
         };
         scoreFile.SetAction((parse, cancellationToken) => ScoreFile.RunAsync(
             new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
-                parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays), Validation().MaxFutureSkew),
+                parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays),
+                parse.GetValue(labels), parse.GetValue(entityLagHours), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!,
+                Validation().MaxFutureSkew),
             Console.Out, Console.Error, cancellationToken));
 
         return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };

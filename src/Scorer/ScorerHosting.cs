@@ -57,6 +57,8 @@ internal static class ScorerHosting
     /// <summary><c>/metrics</c>, <c>/healthz</c> (alive, loop not faulted), <c>/readyz</c> (model loaded, partitions assigned).</summary>
     public static WebApplication MapScorerEndpoints(this WebApplication app)
     {
+        var scorerStatus = app.Services.GetRequiredService<ScorerStatus>();
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(() => ScorerMetrics.Ready.Set(scorerStatus.IsReady ? 1 : 0));
         app.MapMetrics();
         app.MapGet("/healthz", (ScorerStatus status) => status.IsHealthy
             ? Results.Text("ok")

@@ -74,12 +74,27 @@ internal static partial class ScorerLog
     [LoggerMessage(24, LogLevel.Information, "card state: snapshots every {Seconds} s; partition 0's pointer is {Location}")]
     public static partial void StateStore(ILogger logger, int seconds, string location);
 
-    [LoggerMessage(25, LogLevel.Warning, "INSECURE: Trust:AllowUnsigned is set, so unsigned announcements on {Topic} are obeyed: whoever can write to that topic chooses every decision ({Keys} trusted keys still verify signed ones)")]
+    [LoggerMessage(25, LogLevel.Warning, "entity totals record {Key} is unreadable and was skipped: {Reason}")]
+    public static partial void BadEntityRecord(ILogger logger, string key, string reason);
+
+    [LoggerMessage(26, LogLevel.Error, "entity totals are not for this feature spec and are not read: {Reason}")]
+    public static partial void EntityTotalsMismatch(ILogger logger, string reason);
+
+    [LoggerMessage(27, LogLevel.Warning, "the aggregator has not closed day {Needed} (closed through {Complete}); scoring with the newest complete day until it catches up")]
+    public static partial void EntityTotalsBehind(ILogger logger, int needed, string complete);
+
+    [LoggerMessage(28, LogLevel.Information, "the aggregator caught up (closed through day {Complete}); entity features read their own days again")]
+    public static partial void EntityTotalsCaughtUp(ILogger logger, int complete);
+
+    [LoggerMessage(29, LogLevel.Warning, "the entity totals topic was not read to its end within {Seconds} s; scoring starts and waits per batch")]
+    public static partial void EntityCatchUpTimedOut(ILogger logger, int seconds);
+
+    [LoggerMessage(30, LogLevel.Warning, "INSECURE: Trust:AllowUnsigned is set, so unsigned announcements on {Topic} are obeyed: whoever can write to that topic chooses every decision ({Keys} trusted keys still verify signed ones)")]
     public static partial void InsecureTrust(ILogger logger, string topic, int keys);
 
-    [LoggerMessage(26, LogLevel.Warning, "no trusted public key (Trust:PublicKeys / Trust:PublicKeyFiles): every announcement on {Topic} is refused; serving Scorer:InitialModel only")]
+    [LoggerMessage(31, LogLevel.Warning, "no trusted public key (Trust:PublicKeys / Trust:PublicKeyFiles): every announcement on {Topic} is refused; serving Scorer:InitialModel only")]
     public static partial void NoTrustedKeys(ILogger logger, string topic);
 
-    [LoggerMessage(27, LogLevel.Information, "model announcements are obeyed only when signed by a trusted key: {KeyIds}")]
+    [LoggerMessage(32, LogLevel.Information, "model announcements are obeyed only when signed by a trusted key: {KeyIds}")]
     public static partial void TrustedKeys(ILogger logger, string keyIds);
 }

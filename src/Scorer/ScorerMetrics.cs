@@ -37,6 +37,9 @@ internal static class ScorerMetrics
     public static readonly Gauge ModelInfo = Metrics.CreateGauge(
         "fraud_scorer_model_info", "1 for the model version serving now, 0 for versions served before.", "version");
 
+    public static readonly Gauge Ready = Metrics.CreateGauge(
+        "fraud_scorer_ready", "1 while /readyz answers 200 (model loaded, partitions assigned, card state restored), else 0; read at each scrape.");
+
     public static readonly Counter ModelSwaps = Metrics.CreateCounter(
         "fraud_scorer_model_swaps_total", "Times a new model replaced the serving one.");
 
@@ -74,4 +77,29 @@ internal static class ScorerMetrics
 
     public static readonly Gauge CardStateBytes = Metrics.CreateGauge(
         "fraud_scorer_card_state_bytes", "Bytes held by the per-card feature state (index and entries).");
+
+    public static readonly Counter EntityRecords = Metrics.CreateCounter(
+        "fraud_scorer_entity_records_total", "Records of the entity totals topic applied to the merchant and device table.");
+
+    public static readonly Counter EntityRecordsRejected = Metrics.CreateCounter(
+        "fraud_scorer_entity_records_rejected_total", "Records of the entity totals topic that could not be read and were skipped.");
+
+    public static readonly Counter EntityStale = Metrics.CreateCounter(
+        "fraud_scorer_entity_stale_total", "Transactions whose merchant/device features read an older day than their own because the aggregator had not closed it.");
+
+    public static readonly Counter EntityBeyondRetained = Metrics.CreateCounter(
+        "fraud_scorer_entity_beyond_retained_total", "Batches that read entity days the scorer had already dropped (a partition far behind the others).");
+
+    public static readonly Histogram EntityWaitSeconds = Metrics.CreateHistogram(
+        "fraud_scorer_entity_wait_seconds", "Per batch that waited: time spent waiting for the aggregator to close the days the batch reads.",
+        new HistogramConfiguration { Buckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+
+    public static readonly Gauge EntityDegraded = Metrics.CreateGauge(
+        "fraud_scorer_entity_degraded", "1 while batches read older entity days than their own because the aggregator is behind, else 0.");
+
+    public static readonly Gauge EntityCompleteSeconds = Metrics.CreateGauge(
+        "fraud_scorer_entity_complete_timestamp_seconds", "End (Unix seconds) of the newest day the aggregator closed in every partition.");
+
+    public static readonly Gauge EntityEntities = Metrics.CreateGauge(
+        "fraud_scorer_entity_entities", "Merchants and devices the entity table holds, by kind.", "kind");
 }

@@ -79,6 +79,37 @@ internal sealed class ScorerOptions
     [Range(10_000, 100_000_000)]
     public int DlqMaxMessageBytes { get; set; } = 1_000_000;
 
-    /// <summary>The feature spec this configuration computes: the pipeline's spec with <see cref="CardIdleDays"/>.</summary>
-    public Shared.Features.FeatureSpec FeatureSpec() => BatchScorer.Spec.WithCardIdleDays(CardIdleDays);
+    /// <summary>
+    /// Merchant and device features read whole days that ended at least this many hours before the transaction; part
+    /// of the feature spec, so it must equal the trainer's <c>--entity-lag-hours</c>.
+    /// </summary>
+    [Range(1, 720)]
+    public int EntityLagHours { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultLagHours;
+
+    /// <summary>A fraud report about an older transaction is not attributed; part of the feature spec (trainer <c>--report-horizon-days</c>, and the aggregator's).</summary>
+    [Range(1, 3_650)]
+    public int ReportHorizonDays { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultReportHorizonDays;
+
+    /// <summary>
+    /// Longest a batch waits for the aggregator to close the days its transactions read. After that the batch reads
+    /// the newest complete day instead (its verdicts say so), and later batches do not wait until the aggregator has
+    /// caught up.
+    /// </summary>
+    [Range(0, 600_000)]
+    public int EntityMaxWaitMs { get; set; } = 5_000;
+
+    /// <summary>Longest the worker waits at start for the entity totals topic to be read to its end before scoring.</summary>
+    [Range(0, 3_600)]
+    public int EntityCatchUpSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// The feature spec: <c>card-entity-v1</c> (card, merchant and device features; reads the aggregator's totals) or
+    /// <c>card-v1</c> (card features only, no aggregator); must match the trainer's <c>--spec</c>.
+    /// </summary>
+    [Required, AllowedValues("card-entity-v1", "card-v1")]
+    public string FeatureSpecName { get; set; } = "card-entity-v1";
+
+    /// <summary>The feature spec this configuration computes.</summary>
+    public Shared.Features.FeatureSpec FeatureSpec() =>
+        Shared.Features.FeatureSpec.Configure(FeatureSpecName, CardIdleDays, EntityLagHours, ReportHorizonDays);
 }

@@ -37,7 +37,11 @@ internal sealed class ScoringWorker(
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DeliveryTracker _deliveries = new();
     private readonly OffsetTracker _offsets = new();
-    private readonly BatchScorer _batch = new(scorerOptions.Value.MaxBatchSize, scorerOptions.Value.FeatureSpec());
+    private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
+        ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
+        : null;
+    private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
+    private long _oldestEventSinceSweep = long.MaxValue;
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
     private readonly StateOptions _state = stateOptions.Value;
     private readonly TransactionAdmission _admission = new(validationOptions.Value);
@@ -56,6 +60,9 @@ internal sealed class ScoringWorker(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // The batch pipeline's entity features read the table the source keeps current.
+        _batch = new BatchScorer(_options.MaxBatchSize, _options.FeatureSpec(), _entities?.Table);
+        _entities?.Start();
         var thread = new Thread(Run) { IsBackground = true, Name = "scorer-loop" };
         thread.Start();
         return Task.CompletedTask;
@@ -79,6 +86,10 @@ internal sealed class ScoringWorker(
             if (!WaitForModel())
             {
                 return;
+            }
+            if (_entities is not null && !_entities.CatchUp(_stopping.Token))
+            {
+                ScorerLog.EntityCatchUpTimedOut(logger, _options.EntityCatchUpSeconds);
             }
             using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
             using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, _admission, snapshots, logger) : null;
@@ -228,7 +239,9 @@ internal sealed class ScoringWorker(
     private void CompleteBatch()
     {
         var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
+        PrepareEntities();
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
+        ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
         for (var i = 0; i < verdicts.Length; i++)
         {
             var verdict = verdicts[i];
@@ -272,6 +285,18 @@ internal sealed class ScoringWorker(
         _messages = 0;
     }
 
+    /// <summary>Makes sure the entity days the batch reads are closed, or caps them at the newest complete day.</summary>
+    private void PrepareEntities()
+    {
+        if (_entities is null || _batch.Count == 0)
+        {
+            return;
+        }
+        var table = _entities.Table;
+        _batch.EntityDaysCap = _entities.Prepare(table.LastDayReadBy(_batch.BatchNewestEventMs), table.OldestDayReadBy(_batch.BatchOldestEventMs), _stopping.Token);
+        _oldestEventSinceSweep = Math.Min(_oldestEventSinceSweep, _batch.BatchOldestEventMs);
+    }
+
     private void Produce(string topic, Message<byte[], byte[]> message) => _deliveries.Produce(_producer!, topic, message);
 
     /// <summary>Transactions are keyed by card id already: reuse those bytes instead of encoding the id again.</summary>
@@ -302,6 +327,12 @@ internal sealed class ScoringWorker(
         var cutoff = _batch.IdleCutoffMs(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _options.CardSweepLatenessHours * 3_600_000L);
         var expired = cutoff is { } ms ? _partitions!.ExpireIdle(ms) : 0;
         ScorerMetrics.CardsExpired.Inc(expired);
+        if (_entities is not null && _oldestEventSinceSweep != long.MaxValue)
+        {
+            // A week of slack: a partition that lags the newest batches by less still finds the days it reads.
+            _entities.DropBefore(_entities.Table.OldestDayReadBy(_oldestEventSinceSweep) - 7);
+            _oldestEventSinceSweep = long.MaxValue;
+        }
         ScorerMetrics.CardsActive.Set(_partitions!.CardCount);
         ScorerMetrics.CardStateBytes.Set(_partitions.MemoryBytes);
     }
@@ -431,5 +462,9 @@ internal sealed class ScoringWorker(
             .Build();
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _entities?.Dispose();
+        _stopping.Dispose();
+    }
 }

@@ -11,27 +11,29 @@ using Npgsql;
 namespace Fraud.Streaming.Trainer;
 
 /// <summary>
-/// <c>trainer features</c>: the offline path of the feature pipeline over a whole history (a JSONL file of
-/// transactions, or Postgres), one vector per transaction in history order, in the format of
+/// <c>trainer features</c>: the offline path of the feature pipeline over a whole history (JSONL files of
+/// transactions and labels, or Postgres), one vector per transaction in history order, in the format of
 /// <c>scorer score-file --emit-features</c>. The parity tests compare the two files bit for bit.
 /// </summary>
-/// <param name="cardIdleDays">the card idle time of the feature spec, as the scorer's.</param>
-/// <param name="modelDirectory">a model package: the features are that model's (its spec, its frozen merchant
-/// table), exactly what the scorer serving it computes. Without one, only the card features (card-v1).</param>
+/// <param name="labelsPath">the labels with the transactions file: their fraud reports feed the entity features.</param>
+/// <param name="spec">the feature spec to compute, configured as the scorer's.</param>
+/// <param name="modelDirectory">a model package whose spec must be <paramref name="spec"/>: checked as the scorer checks it.</param>
 internal sealed class FeaturesJob(
     string? transactionsPath,
+    string? labelsPath,
     string postgresConnectionString,
     string outPath,
     TextWriter output,
     TextWriter error,
-    int cardIdleDays = FeatureSpec.DefaultCardIdleDays,
+    FeatureSpec spec,
     string? modelDirectory = null,
     TimeSpan? maxFutureSkew = null)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var problem = transactionsPath is null ? null : CliPaths.Input(transactionsPath, "--transactions");
-        problem ??= CliPaths.Output(outPath, "--out", ("--transactions", transactionsPath));
+        problem ??= labelsPath is null ? null : CliPaths.Input(labelsPath, "--labels");
+        problem ??= CliPaths.Output(outPath, "--out", ("--transactions", transactionsPath), ("--labels", labelsPath));
         if (problem is null && modelDirectory is not null && !Directory.Exists(modelDirectory))
         {
             problem = $"--model '{modelDirectory}' is not a folder";
@@ -45,8 +47,8 @@ internal sealed class FeaturesJob(
         {
             await using var dataSource = transactionsPath is null ? await PostgresAccess.OpenAsync(postgresConnectionString, cancellationToken) : null;
             IHistorySource source = transactionsPath is null
-                ? new PostgresHistorySource(dataSource!, withLabels: false, maxFutureSkew)
-                : new JsonlHistorySource(transactionsPath, null, maxFutureSkew);
+                ? new PostgresHistorySource(dataSource!, withLabels: true, maxFutureSkew)
+                : new JsonlHistorySource(transactionsPath, labelsPath, maxFutureSkew);
             try
             {
                 await WriteAsync(source, cancellationToken);
@@ -74,30 +76,26 @@ internal sealed class FeaturesJob(
         }
     }
 
-    /// <summary>The spec and merchant table to compute: the model package's (checked as the scorer checks them), or card-v1.</summary>
-    /// <exception cref="ModelRejectedException">the package is unreadable, for another spec, or its table is bad.</exception>
-    private (FeatureSpec Spec, MerchantTable? Merchants) Pipeline()
+    /// <exception cref="ModelRejectedException">the package is unreadable or for another spec.</exception>
+    private void CheckModel()
     {
-        if (modelDirectory is null)
+        if (modelDirectory is not null)
         {
-            return (CardFeatureExtractor.Spec.WithCardIdleDays(cardIdleDays), null);
+            var (manifest, _) = ModelPackage.Read(modelDirectory);
+            ModelPackage.CheckFeatureSpec(manifest, spec, "trainer features");
         }
-        var (manifest, _, tableBytes) = ModelPackage.Read(modelDirectory);
-        var spec = FeatureSpec.CardMerchantV1.WithCardIdleDays(cardIdleDays);
-        ModelPackage.CheckFeatureSpec(manifest, spec, "trainer features");
-        return (spec, ModelPackage.CheckMerchantTable(manifest, tableBytes));
     }
 
     private async Task WriteAsync(IHistorySource source, CancellationToken cancellationToken)
     {
-        var (spec, merchants) = Pipeline();
+        CheckModel();
         var clock = Stopwatch.StartNew();
         var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
-        var pipeline = new PointInTimeFeatures(spec, merchants);
+        var pipeline = new PointInTimeFeatures(spec);
         await using (var stream = new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
         {
             using var writer = new FeatureVectorWriter(stream);

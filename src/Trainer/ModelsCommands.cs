@@ -7,6 +7,7 @@ using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Trust;
+using Fraud.Streaming.Trainer.Metrics;
 using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer;
@@ -154,6 +155,7 @@ internal static class ModelsCommands
             var at = await announcer.AnnounceAsync(manifest, cancellationToken);
             await registry.MarkAnnouncedAsync(row.ModelName, row.Version, cancellationToken);
             await output.WriteLineAsync($"announced {row.Version} on {at}");
+            await PushAnnouncedAsync(configuration, manifest, error);
             return ExitCodes.Ok;
         }
         catch (KafkaException ex)
@@ -161,5 +163,19 @@ internal static class ModelsCommands
             await error.WriteLineAsync($"error: {row.Version} is champion in the registry but NOT announced on {kafka.ModelsTopic} ({kafka.BootstrapServers}): {ex.Error.Reason}; the next train run announces it");
             return ExitCodes.KafkaFailed;
         }
+    }
+
+    /// <summary>The hand-announced version becomes the trainer's reported model, so dashboards and alerts follow it.</summary>
+    private static async Task PushAnnouncedAsync(IConfiguration configuration, ModelManifest manifest, TextWriter error)
+    {
+        var pushgateway = TrainerCli.Bind<PushgatewayOptions>(configuration, PushgatewayOptions.Section);
+        if (pushgateway.Problem() is { } problem)
+        {
+            await error.WriteLineAsync($"warning: metrics not pushed: {problem}");
+            return;
+        }
+        var metrics = new TrainingMetrics();
+        metrics.Model(manifest, announced: true, []);
+        await new MetricsPusher(pushgateway, error).PushAsync(manifest.ModelName, metrics);
     }
 }

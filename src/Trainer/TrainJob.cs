@@ -24,7 +24,8 @@ namespace Fraud.Streaming.Trainer;
 /// read → features → time split → train → export check → thresholds (validation) → evaluate (holdout) → write --out → put in the store (verified) →
 /// register (one transaction) → announce. A later step never runs after an earlier one failed.
 /// </summary>
-internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error, ProgressDisplay? progress = null)
+internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error, ProgressDisplay? progress = null,
+    Metrics.TrainingMetrics? metrics = null)
 {
     private readonly ProgressDisplay _progress = progress ?? new ProgressDisplay(TextWriter.Null, interactive: false, line => output.WriteLine($"[train] {line}"));
 
@@ -67,7 +68,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 
     private async Task<int> RunCoreAsync(AnnouncementSigner? signer, CancellationToken cancellationToken)
     {
-        var spec = FeatureSpec.CardMerchantV1.WithCardIdleDays(settings.CardIdleDays);
+        var spec = settings.Spec;
         var needsPostgres = settings.Register || !settings.FromFiles;
         await using var dataSource = needsPostgres ? await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken) : null;
         var registry = settings.Register ? new ModelRegistry(dataSource!) : null;
@@ -85,25 +86,20 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!, settings.MaxFutureSkew)
             : new PostgresHistorySource(dataSource!, maxFutureSkew: settings.MaxFutureSkew);
         var watch = Stopwatch.StartNew();
-        var builder = new FeatureTableBuilder(spec);
+        TrainingData data;
         try
         {
-            await foreach (var batch in source.ReadAsync(cancellationToken))
-            {
-                builder.Add(batch);
-            }
+            data = await TrainingData.ReadAsync(source, spec, settings.AsOf, settings.LabelMaturityDays, cancellationToken);
         }
         catch (NpgsqlException ex)
         {
             throw new PostgresUnavailableException($"reading history from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
         }
-        var all = builder.Build();
-        var merchants = builder.Merchants ?? throw new InvalidOperationException($"spec {spec.Name} built no merchant table");
-        var merchantBytes = merchants.Serialize();
+        var all = data.All;
         Phase("read+features", watch.Elapsed,
-            $"{builder.TransactionCount} transactions ({all.RowCount} labelled training rows, {all.FraudCount} fraud, {builder.CardCount} cards) from {source.Description}, {Rate(builder.TransactionCount, watch.Elapsed)} rows/s");
+            $"{data.Transactions} transactions ({all.RowCount} training rows, {all.FraudCount} fraud, {data.Cards} cards) from {source.Description}, {Rate(data.Transactions, watch.Elapsed)} rows/s");
         Log("read+features", Invariant(
-            $"merchant table: {merchants.MerchantCount} merchants from the {merchants.SourceRows} labelled rows before {DateTimeOffset.FromUnixTimeMilliseconds(merchants.CutoffMs):O} (not training rows)"));
+            $"as of {data.AsOf:O}: {data.Unmatured} transactions neither reported nor {data.MaturityDays} days old without a report are not trained on"));
         if (source.Refusals.Describe("history rows") is { } refused)
         {
             Log("read+features", refused);
@@ -120,7 +116,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["holdout_fraction"] = Invariant(settings.HoldoutFraction),
-            ["merchant_table_fraction"] = Invariant(FeatureTableBuilder.DefaultMerchantTableFraction),
+            ["label_maturity_days"] = Invariant(settings.LabelMaturityDays),
             ["validation_fraction"] = Invariant(settings.ValidationFraction),
             ["thresholds"] = settings.ThresholdMode == ThresholdMode.Cost ? "cost" : "fpr",
         };
@@ -141,9 +137,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             parameters[key] = value;
         }
         // Device and threads stay out: they do not change the model, so the same window on another machine is no new version.
-        // The table comes from rows the training table does not hold, so its bytes are part of what identifies the model.
-        var contentHash = ContentHash.Compute(all, spec.Hash, parameters.Append(new("algorithm", algorithm))
-            .Append(new("merchant_table_sha256", ModelPackage.Sha256(merchantBytes))));
+        var contentHash = ContentHash.Compute(all, spec.Hash, parameters.Append(new("algorithm", algorithm)));
 
         if (registry is not null
             && await registry.FindByContentAsync(settings.ModelName, contentHash, spec.Hash, cancellationToken) is { } existing)
@@ -193,7 +187,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             trainedWhat = $"{settings.LightGbm.Rounds} rounds x {settings.LightGbm.Leaves} leaves, {lightGbm.Ensemble.Trees.Count} trees";
             model = lightGbm;
         }
-        Phase("train", watch.Elapsed, $"{algorithm} on {model.Device}: {trainedWhat} from {train.RowCount} rows ({train.FraudCount} fraud)");
+        Phase("train", watch.Elapsed, $"{algorithm} on {model.Device} ({model.DeviceReason}): {trainedWhat} from {train.RowCount} rows ({train.FraudCount} fraud)");
 
         watch.Restart();
         var created = DateTimeOffset.UtcNow;
@@ -243,22 +237,24 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             ArtifactSha256 = ModelPackage.Sha256(onnx),
             FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names),
             Thresholds = thresholds,
-            Training = new TrainingLineage(train.EventTimes[0], train.EventTimes[^1], train.RowCount, train.FraudCount, contentHash, holdout.RowCount),
+            Training = new TrainingLineage(train.EventTimes[0], train.EventTimes[^1], train.RowCount, train.FraudCount, contentHash, holdout.RowCount)
+            {
+                AsOf = data.AsOf,
+                LabelMaturityDays = data.MaturityDays,
+                UnmaturedRowCount = data.Unmatured,
+            },
             Algorithm = algorithm,
             Device = model.Device,
             CodeVersion = CodeVersion,
             Parameters = parameters,
             Metrics = metrics,
             Reference = FeatureReferences.Compute(train, spec.Names),
-            MerchantTable = new MerchantTableInfo(
-                new Uri(Path.GetFullPath(Path.Combine(settings.OutDirectory, ModelPackage.MerchantTableFileName))).AbsoluteUri,
-                ModelPackage.Sha256(merchantBytes), merchants.MerchantCount, DateTimeOffset.FromUnixTimeMilliseconds(merchants.CutoffMs), merchants.SourceRows),
         };
-        var summary = new TrainingSummary(builder.TransactionCount, split, maxDiff, settings.ThresholdMode, settings.Costs, choice,
+        var summary = new TrainingSummary(data.Transactions, split, maxDiff, settings.ThresholdMode, settings.Costs, choice,
             CostThresholdChooser.ExpectedCost(scores, holdout.Labels, choice.Review, choice.Decline, settings.Costs),
             settings.ReviewFpr, settings.DeclineFpr, evaluator.At(choice.Review), evaluator.At(choice.Decline), calibration, plots, _timings);
-        WritePackage(manifest, onnx, merchantBytes, summary);
-        Log("out", $"wrote {ModelPackage.OnnxFileName}, {ModelPackage.MerchantTableFileName}, {ModelPackage.ManifestFileName}, report.md, {string.Join(", ", plots)} to {settings.OutDirectory}");
+        WritePackage(manifest, onnx, summary);
+        Log("out", $"wrote {ModelPackage.OnnxFileName}, {ModelPackage.ManifestFileName}, report.md, {string.Join(", ", plots)} to {settings.OutDirectory}");
 
         if (registry is null)
         {
@@ -278,8 +274,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             try
             {
                 var uri = await store.PutAsync(settings.ModelName, version, ModelPackage.OnnxFileName, onnx, cancellationToken);
-                var tableUri = await store.PutAsync(settings.ModelName, version, ModelPackage.MerchantTableFileName, merchantBytes, cancellationToken);
-                manifest = manifest with { ArtifactUri = uri, MerchantTable = manifest.MerchantTable! with { Uri = tableUri } };
+                manifest = manifest with { ArtifactUri = uri };
                 await store.PutAsync(settings.ModelName, version, ModelPackage.ManifestFileName, ContractJson.Serialize(manifest), cancellationToken);
             }
             finally
@@ -292,7 +287,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             await error.WriteLineAsync($"error: model store failed, nothing registered: {PostgresAccess.OneLine(ex)}");
             return ExitCodes.StoreFailed;
         }
-        WritePackage(manifest, onnx, merchantBytes, summary); // --out mirrors what gets registered
+        WritePackage(manifest, onnx, summary); // --out mirrors what gets registered
         Phase("store", watch.Elapsed, $"artifact {manifest.ArtifactUri} (SHA-256 verified)");
 
         var comparison = await MeasureChampionAsync(registry, holdout, spec, cancellationToken);
@@ -393,13 +388,20 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
     internal static string CodeVersion { get; } =
         typeof(TrainJob).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    private void WritePackage(ModelManifest manifest, byte[] onnx, byte[] merchantTable, TrainingSummary summary)
+    private void WritePackage(ModelManifest manifest, byte[] onnx, TrainingSummary summary)
     {
-        ModelPackage.Write(settings.OutDirectory, manifest, onnx, merchantTable);
+        ModelPackage.Write(settings.OutDirectory, manifest, onnx);
         File.WriteAllText(Path.Combine(settings.OutDirectory, "report.md"), ReportWriter.Render(manifest, summary));
     }
 
-    private Task Summary(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
+    private Task Summary(ModelManifest m, bool champion)
+    {
+        // Reached only when every step succeeded: a champion here was announced unless --no-announce.
+        metrics?.Model(m, announced: champion && settings.Announce, _timings);
+        return SummaryLine(m, champion);
+    }
+
+    private Task SummaryLine(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
         $"trained model={m.ModelName} version={m.Version} rows={m.Training.RowCount} auc={m.Metrics.RocAuc:F4} pr_auc={m.Metrics.PrAuc:F4} recall@1%fpr={m.Metrics.RecallAt1PctFpr:F4} champion={(champion ? "true" : "false")}"));
 
     /// <summary>
@@ -436,15 +438,6 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             {
                 Log("compare", $"champion {champion.Version}: fetched artifact does not match its SHA-256; comparing stored ROC-AUC instead");
                 return null;
-            }
-            if (spec.HasMerchantFeatures)
-            {
-                // The champion was trained with its own merchant table: score it on the rows as it would read them.
-                var championManifest = ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(champion.Manifest));
-                var tableUri = championManifest.MerchantTable?.Uri
-                    ?? throw new ModelRejectedException(ModelRejectedException.BadManifest, "its manifest names no merchant table");
-                var tableBytes = await fetcher.FetchAsync(tableUri, cancellationToken);
-                holdout = holdout.WithMerchantFeatures(ModelPackage.CheckMerchantTable(championManifest, tableBytes));
             }
             var auc = new BinaryEvaluator(ScoreWithOnnx(artifact, holdout, spec.Count), holdout.Labels).RocAuc();
             Phase("compare", watch.Elapsed, Invariant($"champion {champion.Version} on this holdout: roc_auc={auc:F4}"));

@@ -37,8 +37,14 @@ internal sealed record TrainSettings
     public bool Announce { get; init; } = true;
     public TimeSpan AnnounceTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The card idle time of the feature spec (<see cref="FeatureSpec.WithCardIdleDays"/>).</summary>
-    public int CardIdleDays { get; init; } = FeatureSpec.DefaultCardIdleDays;
+    /// <summary>The feature spec, as configured (<see cref="FeatureSpec.Configure(string, int, int, int)"/>).</summary>
+    public FeatureSpec Spec { get; init; } = FeatureSpec.CardEntityV1;
+
+    /// <summary>Train as of this instant; null: just after the newest transaction of the history.</summary>
+    public DateTimeOffset? AsOf { get; init; }
+
+    /// <summary>Days without a fraud report after which a transaction counts as genuine.</summary>
+    public int LabelMaturityDays { get; init; } = FeatureTableBuilder.DefaultMaturityDays;
 
     /// <summary>The key announcements are signed with (<c>Signing:*</c>).</summary>
     public SigningOptions Signing { get; init; } = new();
@@ -53,7 +59,7 @@ internal sealed record TrainSettings
 
     /// <summary>The files <c>train --out</c> writes.</summary>
     public static readonly string[] OutFiles =
-        [ModelPackage.OnnxFileName, ModelPackage.ManifestFileName, ModelPackage.MerchantTableFileName, "report.md", "roc.png", "pr.png", "calibration.png"];
+        [ModelPackage.OnnxFileName, ModelPackage.ManifestFileName, "report.md", "roc.png", "pr.png", "calibration.png"];
 
     /// <summary>Checks every option and path before any work: nothing is read, trained or registered with a bad one.</summary>
     /// <exception cref="ArgumentException">a setting is out of range; the message names it.</exception>
@@ -82,9 +88,9 @@ internal sealed record TrainSettings
                 throw new ArgumentException(ex.Message, ex);
             }
         }
-        if (CardIdleDays is < 1 or > 3_650)
+        if (LabelMaturityDays is < 1 or > 3_650)
         {
-            throw new ArgumentException($"--card-idle-days must be between 1 and 3650, not {CardIdleDays}");
+            throw new ArgumentException($"--label-maturity-days must be between 1 and 3650, not {LabelMaturityDays}");
         }
         if (HoldoutFraction is <= 0 or >= 1)
         {

@@ -10,6 +10,7 @@ using Fraud.Streaming.Shared.Progress;
 using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Bench;
 using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Trainer.Metrics;
 using Fraud.Streaming.Trainer.Training;
 using Microsoft.Extensions.Configuration;
 
@@ -36,6 +37,7 @@ internal static class TrainerCli
         root.Subcommands.Add(ModelsCommands.Build(configuration, output, error));
         root.Subcommands.Add(BenchCommand.Build(output, error));
         root.Subcommands.Add(KeysCommand.Build(output, error));
+        root.Subcommands.Add(Backtest.BacktestCommand.Build(configuration, output, error));
         return root;
     }
 
@@ -75,23 +77,33 @@ internal static class TrainerCli
     {
         var pg = PostgresOption();
         var transactions = new Option<FileInfo?>("--transactions") { Description = "read history from this JSONL file of transactions instead of Postgres" };
+        var labels = new Option<FileInfo?>("--labels") { Description = "JSONL file of labels (with --transactions): their fraud reports feed the merchant/device features" };
         var outFile = new Option<FileInfo>("--out") { Description = "JSONL file of feature vectors, one per transaction in history order", Required = true };
-        var cardIdleDays = CardIdleDaysOption();
+        var spec = new FeatureSpecOptions();
         var model = new Option<DirectoryInfo?>("--model")
         {
-            Description = "model package: compute the features that model sees (its spec and frozen merchant table); without it, card features only (card-v1)",
+            Description = "model package whose feature spec must be the one computed (checked as the scorer checks it)",
         };
         var command = new Command("features", "recompute point-in-time features over history (offline path), in the format of score-file --emit-features")
         {
-            pg, transactions, outFile, cardIdleDays, model,
+            pg, transactions, labels, outFile, model,
         };
+        spec.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(labels) is not null && r.GetValue(transactions) is null)
+            {
+                r.AddError("--labels goes with --transactions (from Postgres the labels table is read)");
+            }
+        });
         command.SetAction((parse, cancellationToken) => new FeaturesJob(
             parse.GetValue(transactions)?.FullName,
+            parse.GetValue(labels)?.FullName,
             PostgresConnectionString(configuration, parse.GetValue(pg)),
             parse.GetValue(outFile)!.FullName,
             output,
             error,
-            parse.GetValue(cardIdleDays),
+            spec.Read(parse),
             parse.GetValue(model)?.FullName,
             Bind<ValidationOptions>(configuration, ValidationOptions.Section).MaxFutureSkew).RunAsync(cancellationToken));
         return command;
@@ -125,14 +137,16 @@ internal static class TrainerCli
         var noRegister = new Option<bool>("--no-register") { Description = "write --out only: no store, registry or announcement" };
         var noAnnounce = new Option<bool>("--no-announce") { Description = "do not publish the manifest on the models topic" };
         var announceTimeout = new Option<double>("--announce-timeout") { Description = "seconds to wait for Kafka to acknowledge", DefaultValueFactory = _ => 15 };
-
-        var cardIdleDays = CardIdleDaysOption();
+        var asOf = AsOfOption();
+        var maturity = MaturityOption();
+        var spec = new FeatureSpecOptions();
         var command = new Command("train", "train a model from Postgres history (or JSONL files), evaluate, store, register, announce")
         {
             pg, transactions, labels, outDir, store, modelName, algo, device, leaves, minLeaf,
             holdout, validation, thresholdMode, costMissed, costReview, costDeclined, reviewFpr, declineFpr, margin, noRegister, noAnnounce, announceTimeout,
-            cardIdleDays,
+            asOf, maturity,
         };
+        spec.AddTo(command);
         gbdt.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -149,6 +163,12 @@ internal static class TrainerCli
             {
                 storeOptions.Kind = ModelStoreOptions.FolderKind;
                 storeOptions.Folder = storeDir.FullName;
+            }
+            var pushgateway = Bind<PushgatewayOptions>(configuration, PushgatewayOptions.Section);
+            if (pushgateway.Problem() is { } problem)
+            {
+                await error.WriteLineAsync($"error: invalid configuration: {problem}");
+                return ExitCodes.Failed;
             }
             var gbdtOptions = gbdt.Read(parse);
             var settings = new TrainSettings
@@ -175,14 +195,42 @@ internal static class TrainerCli
                 Register = !parse.GetValue(noRegister),
                 Announce = !parse.GetValue(noAnnounce),
                 AnnounceTimeout = TimeSpan.FromSeconds(parse.GetValue(announceTimeout)),
-                CardIdleDays = parse.GetValue(cardIdleDays),
+                Spec = spec.Read(parse),
+                AsOf = parse.GetValue(asOf),
+                LabelMaturityDays = parse.GetValue(maturity),
                 Signing = Bind<SigningOptions>(configuration, SigningOptions.Section),
                 MaxFutureSkew = Bind<ValidationOptions>(configuration, ValidationOptions.Section).MaxFutureSkew,
             };
-            return await new TrainJob(settings, output, error, ProgressFor(output, error)).RunAsync(cancellationToken);
+            return await new MeasuredTraining(pushgateway, output, error).RunAsync(settings, ProgressFor(output, error), cancellationToken);
         });
         return command;
     }
+
+    /// <summary><c>--as-of</c>: train as of an instant (transactions before it, reports received at or before it).</summary>
+    internal static Option<DateTimeOffset?> AsOfOption() => InstantOption("--as-of",
+        "train as of this instant (ISO 8601): only transactions before it and labels received at or before it; default: the newest instant the history knows");
+
+    /// <summary>An optional ISO 8601 instant, refused with a one-line parse error when it is not one.</summary>
+    internal static Option<DateTimeOffset?> InstantOption(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+            if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var value))
+            {
+                return value;
+            }
+            r.AddError($"{name}: '{text}' is not an ISO 8601 time, e.g. 2026-03-01T00:00:00Z");
+            return null;
+        },
+    };
+
+    /// <summary><c>--label-maturity-days</c>: silence means genuine only after this long.</summary>
+    internal static Option<int> MaturityOption() => FeatureSpecOptions.Ranged("--label-maturity-days",
+        "a transaction this many days old (as of --as-of) without a fraud report counts as genuine; younger unreported ones are not trained on",
+        FeatureTableBuilder.DefaultMaturityDays, 1, 3_650);
 
     internal static Option<string> DeviceOption()
     {

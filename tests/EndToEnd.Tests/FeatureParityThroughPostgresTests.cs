@@ -10,9 +10,10 @@ using static Fraud.Streaming.EndToEnd.Tests.EndToEndSteps;
 namespace Fraud.Streaming.EndToEnd.Tests;
 
 /// <summary>
-/// Parity across the real path of history: transactions published to Kafka (keyed by card), written to Postgres
-/// by the monitoring service, read back by <c>trainer features</c> through its Postgres history source; versus the
-/// scorer's own pipeline (<c>score-file --emit-features</c>) over the same stream. Every value, bit for bit.
+/// Parity across the real path of history: transactions and labels published to Kafka (keyed by card), written to
+/// Postgres by the monitoring service, read back by <c>trainer features</c> through its Postgres history source; versus
+/// the scorer's own pipeline (<c>score-file --emit-features</c>) over the same files. Every value, bit for bit, the
+/// merchant and device features (which count the fraud reports) included.
 /// </summary>
 public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
 {
@@ -50,14 +51,18 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
         var labelsPath = Path.Combine(work, "labels.jsonl");
         await File.WriteAllLinesAsync(txPath, transactions.Select(t => System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(t))));
         var random = new Random(1);
-        await File.WriteAllLinesAsync(labelsPath, transactions.Select(t => System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(new Label
-        {
-            TransactionId = t.TransactionId,
-            CardId = t.CardId,
-            IsFraud = t.Amount > 500 && random.Next(3) == 0,
-            LabelledAt = t.EventTime.AddDays(30),
-            Source = "test",
-        }))));
+        // Fraud reports arrive 1-10 days later; a few transactions are reported twice (the earliest report counts).
+        var labels = transactions.Where(t => t.Amount > 150 && random.Next(3) == 0)
+            .SelectMany(t => Enumerable.Range(0, random.Next(8) == 0 ? 2 : 1).Select(_ => new Label
+            {
+                TransactionId = t.TransactionId,
+                CardId = t.CardId,
+                IsFraud = true,
+                LabelledAt = t.EventTime.AddHours(24 + random.Next(9 * 24)),
+                Source = "chargeback",
+            }))
+            .ToList();
+        await File.WriteAllLinesAsync(labelsPath, labels.Select(l => System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(l))));
 
         // 1. The stream reaches Postgres through the monitoring service.
         await using (var monitoring = ProcessRunner.StartDotnet(Dll("Monitoring"), ["--urls", "http://127.0.0.1:0"], env))
@@ -68,17 +73,24 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
                 {
                     producer.Produce(transactionsTopic, new Message<string, byte[]> { Key = t.CardId, Value = ContractJson.Serialize(t) });
                 }
+                foreach (var l in labels)
+                {
+                    producer.Produce(topics.Name("labels"), new Message<string, byte[]> { Key = l.CardId, Value = ContractJson.Serialize(l) });
+                }
                 producer.Flush(Step);
             }
-            await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "transactions") == transactions.Count,
-                Step, monitoring, $"{transactions.Count} transactions written by monitoring");
+            var labelled = labels.Select(l => l.TransactionId).Distinct().Count();
+            await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "transactions") == transactions.Count
+                    && await CountAsync(db.ConnectionString, "labels") == labelled,
+                Step, monitoring, $"{transactions.Count} transactions and {labelled} labels written by monitoring");
             Assert.Equal(0, await monitoring.StopAsync(TimeSpan.FromSeconds(30)));
         }
 
-        // 2. A model package: its frozen merchant table is used by both paths.
+        // 2. A model package: both paths compute its spec.
         var modelDir = Path.Combine(work, "model");
+        // A five-day history: silence counts as genuine after a day, so the package has training rows at all.
         await RunToEndAsync(output, Dll("Trainer"), ["train", "--transactions", txPath, "--labels", labelsPath, "--out", modelDir,
-            "--rounds", "5", "--no-register", "--no-announce"], env, Step);
+            "--rounds", "5", "--label-maturity-days", "1", "--no-register", "--no-announce"], env, Step);
 
         // 3. Offline: the trainer recomputes that model's features from the Postgres history.
         var offlinePath = Path.Combine(work, "offline.jsonl");
@@ -86,14 +98,16 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
 
         // 4. Online: the scorer's pipeline over the same stream with the same package.
         var onlinePath = Path.Combine(work, "online.jsonl");
-        await RunToEndAsync(output, Dll("Scorer"), ["score-file", "--model", modelDir, "--input", txPath, "--output", Path.Combine(work, "verdicts.jsonl"),
-            "--emit-features", onlinePath, "--batch-size", "100"], env, Step);
+        await RunToEndAsync(output, Dll("Scorer"), ["score-file", "--model", modelDir, "--input", txPath, "--labels", labelsPath,
+            "--output", Path.Combine(work, "verdicts.jsonl"), "--emit-features", onlinePath, "--batch-size", "100"], env, Step);
 
         var offline = Read(offlinePath);
         var online = Read(onlinePath);
         Assert.Equal(transactions.Count, offline.Count);
         Assert.Equal(transactions.Count, online.Count);
-        var names = FeatureSpec.CardMerchantV1.Names;
+        var names = FeatureSpec.CardEntityV1.Names;
+        var reports = names.ToList().IndexOf("merchant_fraud_reports_30d");
+        Assert.Contains(online, r => r.Value[reports] > 0f); // the reports reached both paths
         foreach (var (id, features) in online)
         {
             var expected = offline[id];

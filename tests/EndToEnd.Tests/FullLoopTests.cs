@@ -12,8 +12,8 @@ using static Fraud.Streaming.EndToEnd.Tests.EndToEndSteps;
 namespace Fraud.Streaming.EndToEnd.Tests;
 
 /// <summary>
-/// The whole loop with every deployable as its own process against the dev stack: producer -> monitoring
-/// -> trainer v1 -> scorer -> more traffic -> trainer v2 -> hot swap. One test, because each step needs the last.
+/// The whole loop with every deployable as its own process against the dev stack: producer -> monitoring and
+/// aggregator -> trainer v1 -> scorer -> more traffic -> trainer v2 -> hot swap. One test, because each step needs the last.
 /// </summary>
 public sealed class FullLoopTests(ITestOutputHelper output)
 {
@@ -26,49 +26,28 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         var bootstrap = await KafkaServer.GetBootstrapServersAsync();
         var topics = new KafkaTestTopics("e2e");
         var work = Directory.CreateTempSubdirectory("fraud-e2e-").FullName;
-        var kafka = new KafkaOptions
-        {
-            BootstrapServers = bootstrap,
-            TransactionsTopic = topics.Name("transactions"),
-            VerdictsTopic = topics.Name("verdicts"),
-            LabelsTopic = topics.Name("labels"),
-            ModelsTopic = topics.Name("models"),
-            DlqTopic = topics.Name("dlq"),
-        };
-        foreach (var topic in new[] { kafka.TransactionsTopic, kafka.VerdictsTopic, kafka.LabelsTopic, kafka.ModelsTopic, kafka.DlqTopic })
-        {
-            await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
-        }
-        var env = new Dictionary<string, string?>
-        {
-            ["Kafka__BootstrapServers"] = bootstrap,
-            ["Kafka__TransactionsTopic"] = kafka.TransactionsTopic,
-            ["Kafka__VerdictsTopic"] = kafka.VerdictsTopic,
-            ["Kafka__LabelsTopic"] = kafka.LabelsTopic,
-            ["Kafka__ModelsTopic"] = kafka.ModelsTopic,
-            ["Kafka__DlqTopic"] = kafka.DlqTopic,
-            ["Postgres__ConnectionString"] = db.ConnectionString,
-            ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
-            ["State__Directory"] = Path.Combine(work, "state"),
-            ["Monitoring__GroupId"] = $"{topics.Prefix}.monitoring",
-            ["ModelStore__Folder"] = Path.Combine(work, "store"),
-            ["DOTNET_gcServer"] = "0",
-        };
+        var (kafka, env) = await StackEnvironmentAsync(bootstrap, topics, db.ConnectionString, work);
         string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
 
         var monitoringUrl = $"http://127.0.0.1:{FreePort()}";
         var scorerUrl = $"http://127.0.0.1:{FreePort()}";
+        var aggregatorUrl = $"http://127.0.0.1:{FreePort()}";
         await using var monitoring = ProcessRunner.StartDotnet(Dll("Monitoring"), ["--urls", monitoringUrl], env);
+        await using var aggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", aggregatorUrl], env);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await WaitUntilAsync(async () => await IsOk(http, $"{monitoringUrl}/healthz"), Step, monitoring, "monitoring healthy");
+        await WaitUntilAsync(async () => await IsOk(http, $"{aggregatorUrl}/readyz"), Step, aggregator, "aggregator ready");
 
         // 1. History: valid and malformed transactions plus labels, all at once.
         const int firstBatch = 3000;
         const int malformedPerRun = 12;
+        // Labels as issuers send them: fraud reports and a few reviews, silence for the rest.
         var first = await RunToEndAsync(output, Dll("Producer"), ["synthetic", "--count", $"{firstBatch}", "--cards", "300", "--fraud-rate", "0.05",
             "--seed", "1", "--rate", "0", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env, Step);
-        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") == firstBatch && await CountAsync(db.ConnectionString, "transactions") == firstBatch,
-            Step, monitoring, $"{firstBatch} transactions and labels in Postgres");
+        var firstLabels = int.Parse(Regex.Match(first, @"labels=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(firstLabels, firstBatch * 0.04, firstBatch * 0.2);
+        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") == firstLabels && await CountAsync(db.ConnectionString, "transactions") == firstBatch,
+            Step, monitoring, $"{firstBatch} transactions and {firstLabels} labels in Postgres");
 
         // 2. Model v1 from Postgres: stored, registered, announced.
         await RunToEndAsync(output, Dll("Trainer"), ["train", "--out", Path.Combine(work, "v1"), "--rounds", "30"], env, Step);
@@ -83,7 +62,7 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         //    the run is open-ended and stopped by SIGTERM, so the swap happens under traffic whatever the timing.
         await using var traffic = ProcessRunner.StartDotnet(Dll("Producer"), ["synthetic", "--duration-seconds", "600", "--cards", "300",
             "--fraud-rate", "0.05", "--seed", "2", "--rate", "250", "--label-delay-seconds", "0", "--malformed", $"{malformedPerRun}"], env);
-        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") >= firstBatch + 400, Step, traffic, "second-run labels arriving");
+        await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "transactions") >= firstBatch + 2000, Step, traffic, "second-run history arriving");
         // This test is about the swap, not the champion policy (the registry tests cover that): v2 is promoted
         // whatever its holdout says, and the trainer must report it as champion.
         var trainedV2 = await RunToEndAsync(output, Dll("Trainer"), ["train", "--out", Path.Combine(work, "v2"), "--rounds", "30", "--promote-margin", "-1"], env, Step);
@@ -105,6 +84,8 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         var perTransaction = verdicts.GroupBy(m => ContractJson.DeserializeVerdict(m.Message.Value).TransactionId).ToList();
         Assert.Equal(valid, perTransaction.Count);
         Assert.All(perTransaction, g => Assert.Single(g));
+        // The merchant and device features read the aggregator's closed days: no verdict went without them.
+        Assert.All(verdicts, m => Assert.NotNull(ContractJson.DeserializeVerdict(m.Message.Value).EntityDaysThrough));
         Assert.Equal(valid, await ScalarAsync<long>(db.ConnectionString, "select count(*) from verdicts v join transactions t using (transaction_id)"));
 
         // Every malformed message is in the DLQ, with its reason.
@@ -122,8 +103,10 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         // Nobody crashed, and both services stop cleanly.
         Assert.False(scorer.HasExited, scorer.Output);
         Assert.False(monitoring.HasExited, monitoring.Output);
+        Assert.False(aggregator.HasExited, aggregator.Output);
         Assert.Equal(0, await scorer.StopAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(0, await monitoring.StopAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await aggregator.StopAsync(TimeSpan.FromSeconds(30)));
         output.WriteLine($"v1={v1} v2={v2} verdicts by v2={byVersion} producer: {first}");
         Directory.Delete(work, recursive: true);
     }

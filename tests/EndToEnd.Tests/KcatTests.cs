@@ -22,7 +22,7 @@ public sealed class KcatTests(ITestOutputHelper output)
         var work = Directory.CreateTempSubdirectory("fraud-kcat-").FullName;
         var transactionsTopic = topics.Name("transactions");
         var verdictsTopic = topics.Name("verdicts");
-        foreach (var topic in new[] { transactionsTopic, verdictsTopic, topics.Name("models"), topics.Name("dlq") })
+        foreach (var topic in new[] { transactionsTopic, verdictsTopic, topics.Name("models"), topics.Name("dlq"), topics.Name("entities") })
         {
             await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
         }
@@ -42,6 +42,9 @@ public sealed class KcatTests(ITestOutputHelper output)
             ["Kafka__VerdictsTopic"] = verdictsTopic,
             ["Kafka__ModelsTopic"] = topics.Name("models"),
             ["Kafka__DlqTopic"] = topics.Name("dlq"),
+            // No aggregator in this test: its totals topic stays empty and the verdict says no entity day was read.
+            ["Kafka__EntityTotalsTopic"] = topics.Name("entities"),
+            ["Scorer__EntityMaxWaitMs"] = "0",
             ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
             ["State__Directory"] = Path.Combine(work, "state"),
             ["Scorer__InitialModel"] = model,

@@ -232,6 +232,37 @@ public sealed class GbdtTrainerTests
             StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_device_failure_mid_training_becomes_one_line_naming_the_device_and_the_tree()
+    {
+        var data = SyntheticData.Make(300, 3, seed: 12);
+        var error = Assert.Throws<InvalidOperationException>(() => GbdtBooster.Train(data, null, Small with { Rounds = 5 }, null, CancellationToken.None,
+            (rows, parallel) => (new FailingBackend(new ManagedBackend(rows, parallel), failOnTree: 3), "the test's")));
+
+        Assert.Equal("growing tree 3 on gpu:failing failed: InvalidProgramException: launch failed: unspecified launch failure", error.Message);
+        Assert.IsType<InvalidProgramException>(error.InnerException);
+    }
+
+    /// <summary>A backend whose device fails (as a driver error would) when it finishes the given tree.</summary>
+    private sealed class FailingBackend(IGbdtBackend inner, int failOnTree) : IGbdtBackend
+    {
+        private int _trees;
+
+        public string Description => "gpu:failing";
+
+        public RoundStart BeginTree(int round) => inner.BeginTree(round);
+
+        public void FindSplits(int activeNodes, ReadOnlySpan<long> nodeTotals, ReadOnlySpan<bool> featureAllowed, SplitParams p, Span<SplitCandidate> best) =>
+            inner.FindSplits(activeNodes, nodeTotals, featureAllowed, p, best);
+
+        public void ApplySplits(ReadOnlySpan<NodeDecision> decisions, bool buildHistograms) => inner.ApplySplits(decisions, buildHistograms);
+
+        public double FinishTree(BinTree tree) =>
+            ++_trees == failOnTree ? throw new InvalidProgramException("launch failed:\nunspecified launch failure") : inner.FinishTree(tree);
+
+        public void Dispose() => inner.Dispose();
+    }
+
     /// <summary>Progress of T posts to the thread pool; tests need the reports in order, on the training thread.</summary>
     private sealed class SynchronousProgress(List<GbdtRound> rounds, Action<GbdtRound>? then = null) : IProgress<GbdtRound>
     {

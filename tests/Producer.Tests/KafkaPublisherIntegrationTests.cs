@@ -18,7 +18,7 @@ public sealed class KafkaPublisherIntegrationTests
         var bootstrap = TestEnvironment.KafkaBootstrap!;
         var run = Guid.NewGuid().ToString("N")[..10];
         var kafka = new KafkaOptions { BootstrapServers = bootstrap, TransactionsTopic = $"it-{run}.transactions", LabelsTopic = $"it-{run}.labels" };
-        var synthetic = new SyntheticSettings { Count = 2_000, Cards = 100, Merchants = 50, Seed = 5 };
+        var synthetic = new SyntheticSettings { Count = 2_000, Cards = 100, Merchants = 50, Seed = 5, Labels = LabelMode.All };
         var malformed = MalformedMessageFactory.AllKinds.Length;
 
         var counters = new KafkaPublisher(kafka, NullLogger.Instance)
@@ -80,7 +80,7 @@ public sealed class KafkaPublisherIntegrationTests
         var run = Guid.NewGuid().ToString("N")[..10];
         var kafka = new KafkaOptions { BootstrapServers = bootstrap, TransactionsTopic = $"it-{run}.transactions", LabelsTopic = $"it-{run}.labels" };
         var counters = new KafkaPublisher(kafka, NullLogger.Instance).Run(
-            new SyntheticSettings { Count = 500, Cards = 50, Merchants = 20, Seed = 9 },
+            new SyntheticSettings { Count = 500, Cards = 50, Merchants = 20, Seed = 9, Labels = LabelMode.All },
             new PublishSettings { LabelDelay = TimeSpan.Zero, Compression = CompressionType.Zstd, BatchSize = 16_384 },
             CancellationToken.None);
         Assert.Equal("produced transactions=500 labels=500 malformed=0 errors=0 undelivered=0", counters.Summary());
@@ -119,7 +119,7 @@ public sealed class KafkaPublisherIntegrationTests
         var bootstrap = TestEnvironment.KafkaBootstrap!;
         var run = Guid.NewGuid().ToString("N")[..10];
         var kafka = new KafkaOptions { BootstrapServers = bootstrap, TransactionsTopic = $"it-{run}.transactions", LabelsTopic = $"it-{run}.labels" };
-        var synthetic = new SyntheticSettings { Count = 1, Cards = 100, Merchants = 50, Seed = 6 };
+        var synthetic = new SyntheticSettings { Count = 1, Cards = 100, Merchants = 50, Seed = 6, Labels = LabelMode.All };
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
 
         // At 500/s over a planned hour, the 5 malformed messages would be spaced 300k transactions apart.

@@ -60,7 +60,7 @@ public sealed class ReplayPublisherIntegrationTests
         const double speedup = 45 * 86_400 / 1.5;
         var sw = Stopwatch.StartNew();
         var counters = new KafkaPublisher(kafka, NullLogger.Instance).Run(
-            new SyntheticSettings { Count = 200, Cards = 50, Merchants = 20, Seed = 8, MeanGapSeconds = speedup / 1000 },
+            new SyntheticSettings { Count = 200, Cards = 50, Merchants = 20, Seed = 8, MeanGapSeconds = speedup / 1000, Labels = LabelMode.All },
             new PublishSettings { Rate = 1000, Speedup = speedup },
             CancellationToken.None);
         var elapsed = sw.Elapsed;

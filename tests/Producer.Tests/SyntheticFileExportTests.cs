@@ -7,7 +7,7 @@ namespace Fraud.Streaming.Producer.Tests;
 
 public sealed class SyntheticFileExportTests
 {
-    private static readonly SyntheticSettings Small = new() { Count = 20_000, Cards = 300, Merchants = 80, Seed = 7 };
+    private static readonly SyntheticSettings Small = new() { Count = 20_000, Cards = 300, Merchants = 80, Seed = 7, Labels = LabelMode.All };
 
     [Fact]
     public void Same_seed_writes_byte_identical_files()
@@ -75,7 +75,7 @@ public sealed class SyntheticFileExportTests
         {
             var label = ContractJson.DeserializeLabel(System.Text.Encoding.UTF8.GetBytes(line));
             Assert.True(labelled.Add(label.TransactionId), $"second label for {label.TransactionId}");
-            Assert.Equal(label.IsFraud ? FraudScenarios.ChargebackSource : FraudScenarios.MaturedSource, label.Source);
+            Assert.Contains(label.Source, label.IsFraud ? [FraudScenarios.ChargebackSource, FraudScenarios.ConfirmedSource] : new[] { FraudScenarios.MaturedSource });
             Assert.Equal(label.IsFraud, label.Scenario is not null);
         }
         Assert.True(ids.SetEquals(labelled));

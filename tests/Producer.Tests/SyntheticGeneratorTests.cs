@@ -46,7 +46,7 @@ public sealed class SyntheticGeneratorTests
         int tinyProbes = 0, cardTesting = 0, takeover = 0, takeoverAbroadOnNewDevice = 0, takeoverHigh = 0, legitHighAbroad = 0, legit = 0;
         for (var i = 0; i < settings.Count; i++)
         {
-            var (tx, label) = generator.Next();
+            var (tx, label, _) = generator.Next();
             var card = cards[tx.CardId];
             switch (label.Scenario)
             {
@@ -84,5 +84,97 @@ public sealed class SyntheticGeneratorTests
         Assert.Equal(takeover, takeoverAbroadOnNewDevice);
         Assert.Equal(takeover, takeoverHigh);
         Assert.True(legitHighAbroad / (double)legit < 0.002, $"legit high amounts abroad: {legitHighAbroad}");
+    }
+
+    [Fact]
+    public void A_compromised_merchant_sees_weeks_of_ordinary_looking_fraud_at_that_merchant()
+    {
+        var settings = new SyntheticSettings { Count = 150_000, FraudRate = 0.01, Seed = 5, SpanDays = 90, Mix = ScenarioMix.Only(FraudScenarios.CompromisedMerchant) };
+        var generator = new SyntheticGenerator(settings);
+        var cards = generator.World.Cards.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var fraud = new List<Shared.Contracts.Transaction>();
+        var legitAt = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < settings.Count; i++)
+        {
+            var e = generator.Next();
+            if (e.Label.Scenario == FraudScenarios.CompromisedMerchant)
+            {
+                fraud.Add(e.Transaction);
+            }
+            else
+            {
+                legitAt[e.Transaction.MerchantId] = legitAt.GetValueOrDefault(e.Transaction.MerchantId) + 1;
+            }
+        }
+        Assert.InRange(fraud.Count / (double)settings.Count, 0.006, 0.014);
+        // Fraud concentrates at few merchants, for weeks each, at amounts the cards spend anyway.
+        var byMerchant = fraud.GroupBy(t => t.MerchantId).ToList();
+        Assert.True(byMerchant.Count < fraud.Count / 5, $"{byMerchant.Count} merchants for {fraud.Count} frauds");
+        Assert.Contains(byMerchant, g => (g.Max(t => t.EventTime) - g.Min(t => t.EventTime)).TotalDays > 10);
+        Assert.True(byMerchant.Average(g => (g.Max(t => t.EventTime) - g.Min(t => t.EventTime)).TotalDays) < 36);
+        Assert.True(fraud.Count(t => t.Amount <= 2.5 * cards[t.CardId].TypicalAmount) > 0.8 * fraud.Count);
+        // A share of the compromised merchant's transactions, not all of them.
+        var busiest = byMerchant.OrderByDescending(g => g.Count()).First();
+        Assert.True(legitAt.GetValueOrDefault(busiest.Key) > 0);
+    }
+
+    [Fact]
+    public void A_scenario_set_to_start_later_does_not_happen_before_its_date()
+    {
+        var from = SyntheticSettings.DefaultStart.AddDays(30);
+        var settings = new SyntheticSettings
+        {
+            Count = 60_000, FraudRate = 0.02, Seed = 9, SpanDays = 60,
+            ScenarioFrom = new Dictionary<string, DateTimeOffset> { [FraudScenarios.CardTesting] = from },
+        };
+        var generator = new SyntheticGenerator(settings);
+        var testing = new List<DateTimeOffset>();
+        var others = 0;
+        for (var i = 0; i < settings.Count; i++)
+        {
+            var e = generator.Next();
+            if (e.Label.Scenario == FraudScenarios.CardTesting)
+            {
+                testing.Add(e.Transaction.EventTime);
+            }
+            else if (e.Label.IsFraud && e.Transaction.EventTime < from)
+            {
+                others++;
+            }
+        }
+        Assert.NotEmpty(testing);
+        Assert.All(testing, t => Assert.True(t >= from, $"card testing at {t:O}"));
+        Assert.True(others > 50, $"only {others} other frauds before the date");
+    }
+
+    [Fact]
+    public void The_feed_carries_fraud_reports_and_reviews_and_the_transactions_do_not_depend_on_it()
+    {
+        var reports = new SyntheticGenerator(new SyntheticSettings { Count = 30_000, Seed = 4, ReviewRate = 0.02 });
+        var all = new SyntheticGenerator(new SyntheticSettings { Count = 30_000, Seed = 4, Labels = LabelMode.All });
+        int published = 0, fraud = 0, reviews = 0;
+        for (var i = 0; i < 30_000; i++)
+        {
+            var a = reports.Next();
+            var b = all.Next();
+            Assert.Equal(a.Transaction, b.Transaction);
+            Assert.True(b.Published);
+            if (!a.Published)
+            {
+                Assert.False(a.Label.IsFraud); // every fraud is reported
+                continue;
+            }
+            published++;
+            fraud += a.Label.IsFraud ? 1 : 0;
+            if (a.Label.Source == FraudScenarios.ReviewSource)
+            {
+                reviews++;
+                Assert.False(a.Label.IsFraud);
+                Assert.InRange((a.Label.LabelledAt - a.Transaction.EventTime).TotalHours, 24, 72);
+            }
+        }
+        Assert.Equal(published, fraud + reviews);
+        Assert.InRange(reviews / 30_000.0, 0.015, 0.025);
+        Assert.True(fraud > 100);
     }
 }

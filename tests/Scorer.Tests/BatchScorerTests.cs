@@ -10,7 +10,7 @@ public sealed class BatchScorerTests : IDisposable
     private (float[] Scores, float[] Features) ScoreAll(LoadedModel model, int batchSize)
     {
         var transactions = TestData.Transactions(1200, cards: 25, seed: 8);
-        var scorer = new BatchScorer(batchSize);
+        var scorer = new BatchScorer(batchSize, entities: TestEntities.Complete(transactions, TestEntities.Reports(transactions, seed: 8).Reports));
         var scores = new List<float>();
         var features = new List<float>();
         foreach (var t in transactions)

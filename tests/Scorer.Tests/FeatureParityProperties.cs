@@ -72,11 +72,12 @@ public sealed class FeatureParityProperties
 
     private static Dictionary<string, float[]> Online(IReadOnlyList<Transaction> arrivals, int batchSize)
     {
-        var scorer = new BatchScorer(batchSize);
+        // The totals of the whole stream, as an aggregator that closed every day publishes them.
+        var scorer = new BatchScorer(batchSize, entities: TestEntities.Complete(arrivals));
         var features = new Dictionary<string, float[]>(StringComparer.Ordinal);
         void Drain()
         {
-            scorer.Score(TestModels.Loaded, DateTimeOffset.UnixEpoch); // the merchant features, from the model's table
+            scorer.Score(TestModels.Loaded, DateTimeOffset.UnixEpoch); // the entity features, from the table
             for (var i = 0; i < scorer.Count; i++)
             {
                 features.Add(scorer.TransactionAt(i).TransactionId, scorer.FeaturesAt(i).ToArray());
@@ -105,7 +106,7 @@ public sealed class FeatureParityProperties
             var output = Path.Combine(dir.FullName, "features.jsonl");
             File.WriteAllText(input, TestData.Jsonl(arrivals.Reverse()));
             var package = Path.Combine(dir.FullName, "model");
-            TestModels.WritePackage(package, "v-test", seed: 1); // the package whose table the online side scores with
+            TestModels.WritePackage(package, "v-test", seed: 1); // the package whose spec the online side scores with
             using var log = new StringWriter();
             var code = TrainerCli.Build(new ConfigurationBuilder().Build(), log, log)
                 .Parse(["features", "--transactions", input, "--out", output, "--model", package]).Invoke();

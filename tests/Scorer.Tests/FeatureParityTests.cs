@@ -19,20 +19,24 @@ public sealed class FeatureParityTests : IDisposable
     {
         var arrivals = ParityData.Arrivals(seed: 11, cards: 300, transactions: 4000);
         File.WriteAllText(_dir.File("tx.jsonl"), TestData.Jsonl(arrivals));
+        var (labels, _) = TestEntities.Reports(arrivals, seed: 11);
+        File.WriteAllLines(_dir.File("labels.jsonl"), labels.Select(l => System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(l))));
         TestModels.WritePackage(_dir.File("model"), "v-parity", seed: 1);
 
-        var offline = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline.jsonl"), _dir.File("model"));
+        var offline = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline.jsonl"), _dir.File("model"), labels: _dir.File("labels.jsonl"));
         Assert.Equal(arrivals.Count, offline.Count);
-        // The merchant tail is exercised: table rows and defaults both occur.
-        var tail = BatchScorer.Spec.Count - MerchantTable.FeatureCount;
-        Assert.Contains(offline, r => r.Features[tail] > 0f);
-        Assert.Contains(offline, r => r.Features[tail] == 0f);
+        // The entity tail is exercised: activity, reports, risk and transactions without a device all occur.
+        var names = BatchScorer.Spec.Names.ToList();
+        Assert.Contains(offline, r => r.Features[names.IndexOf("merchant_tx_count_7d_log")] > 0f);
+        Assert.Contains(offline, r => r.Features[names.IndexOf("merchant_fraud_reports_7d")] > 0f);
+        Assert.Contains(offline, r => r.Features[names.IndexOf("device_risk_30d")] > 0f);
+        Assert.Contains(offline, r => r.Features[names.IndexOf("device_tx_count_1d_log")] == -1f);
 
         foreach (var batchSize in new[] { 1, 7, 256, 5000 })
         {
             var output = _dir.File($"online-{batchSize}.jsonl");
             var request = new ScoreFileRequest(_dir.File("model"), _dir.File("tx.jsonl"), _dir.File($"verdicts-{batchSize}.jsonl"),
-                EmitFeatures: output, BatchSize: batchSize);
+                EmitFeatures: output, BatchSize: batchSize, Labels: _dir.File("labels.jsonl"));
             var code = await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None);
             Assert.Equal(ExitCodes.Ok, code);
             var online = Read(output);
@@ -80,12 +84,17 @@ public sealed class FeatureParityTests : IDisposable
         const int seeds = 150;
         var random = new Random(2026);
         var online = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        var all = new List<Transaction>();
+        var histories = new List<List<Transaction>>();
         for (var seed = 0; seed < seeds; seed++)
         {
-            var arrivals = ParityData.Arrivals(seed, cards: random.Next(1, 25), transactions: random.Next(1, 300));
-            all.AddRange(arrivals);
-            var scorer = new BatchScorer(random.Next(1, 80));
+            histories.Add(ParityData.Arrivals(seed, cards: random.Next(1, 25), transactions: random.Next(1, 300)));
+        }
+        var all = histories.SelectMany(h => h).ToList();
+        // Merchants are shared across seeds: every scorer reads the totals of the whole history, as from the aggregator.
+        var entities = TestEntities.Complete(all);
+        foreach (var arrivals in histories)
+        {
+            var scorer = new BatchScorer(random.Next(1, 80), entities: entities);
             foreach (var t in arrivals)
             {
                 if (scorer.IsFull)
@@ -97,7 +106,7 @@ public sealed class FeatureParityTests : IDisposable
             Collect(scorer, online);
         }
         // The offline input is in yet another order: the trainer must sort it into history order itself.
-        all.Reverse();
+        all = Enumerable.Reverse(all).ToList();
         File.WriteAllText(_dir.File("all.jsonl"), TestData.Jsonl(all));
 
         TestModels.WritePackage(_dir.File("model"), "v-property", seed: 1);
@@ -155,7 +164,7 @@ public sealed class FeatureParityTests : IDisposable
 
     private static void Collect(BatchScorer scorer, Dictionary<string, float[]> into)
     {
-        scorer.Score(TestModels.Loaded, DateTimeOffset.UnixEpoch); // writes the merchant features from the model's table
+        scorer.Score(TestModels.Loaded, DateTimeOffset.UnixEpoch); // writes the entity features from the scorer's table
         for (var i = 0; i < scorer.Count; i++)
         {
             into.Add(scorer.TransactionAt(i).TransactionId, scorer.FeaturesAt(i).ToArray());
@@ -188,13 +197,20 @@ public sealed class FeatureParityTests : IDisposable
     private static List<(string TransactionId, float[] Features)> Read(string path) =>
         File.ReadLines(path).Select(l => FeatureVectorWriter.Parse(System.Text.Encoding.UTF8.GetBytes(l))).ToList();
 
-    /// <param name="model">the model package whose spec and merchant table the offline features use, as score-file's.</param>
-    private static async Task<List<(string TransactionId, float[] Features)>> TrainerFeaturesAsync(string input, string output, string model, int? cardIdleDays = null)
+    /// <param name="model">the model package whose spec the offline features must be, as score-file's.</param>
+    private static async Task<List<(string TransactionId, float[] Features)>> TrainerFeaturesAsync(string input, string output, string model, int? cardIdleDays = null,
+        string? labels = null)
     {
         var trainer = RepoPaths.BuiltAssembly("src/Trainer", "Fraud.Streaming.Trainer");
-        string[] args = cardIdleDays is { } days
-            ? ["features", "--transactions", input, "--out", output, "--model", model, "--card-idle-days", days.ToString(System.Globalization.CultureInfo.InvariantCulture)]
-            : ["features", "--transactions", input, "--out", output, "--model", model];
+        List<string> args = ["features", "--transactions", input, "--out", output, "--model", model];
+        if (cardIdleDays is { } days)
+        {
+            args.AddRange(["--card-idle-days", days.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        if (labels is not null)
+        {
+            args.AddRange(["--labels", labels]);
+        }
         await using var process = ProcessRunner.StartDotnet(trainer, args);
         var code = await process.WaitForExitAsync(TimeSpan.FromMinutes(2));
         Assert.True(code == 0, $"trainer features exited {code}:\n{process.Output}");

@@ -22,7 +22,7 @@ public sealed class KafkaScorerTests : IDisposable
     {
         var v1 = TestModels.WritePackage(_dir.File("v1"), $"it-{_prefix[^8..]}-1", seed: 1);
         var v2 = TestModels.WritePackage(_dir.File("v2"), $"it-{_prefix[^8..]}-2", seed: 2);
-        foreach (var role in new[] { "transactions", "verdicts", "dlq", "models" })
+        foreach (var role in new[] { "transactions", "verdicts", "dlq", "models", "entities" })
         {
             await EnsureTopicAsync(Topic(role));
         }
@@ -48,6 +48,8 @@ public sealed class KafkaScorerTests : IDisposable
             $"--Kafka:VerdictsTopic={Topic("verdicts")}",
             $"--Kafka:DlqTopic={Topic("dlq")}",
             $"--Kafka:ModelsTopic={Topic("models")}",
+            $"--Kafka:EntityTotalsTopic={Topic("entities")}",
+            "--Scorer:EntityMaxWaitMs=0",
             $"--Scorer:GroupId={_prefix}.scorer",
             $"--State:Directory={_dir.File("state")}",
             $"--ModelStore:Folder={_dir.Path}",

@@ -21,7 +21,6 @@ public sealed class ModelUpdaterTests : IDisposable
         var onnx = TestModels.Onnx(seed);
         var uri = $"s3://mem/{version}/model.onnx";
         _artifacts[uri] = onnx;
-        _artifacts[$"s3://mem/{version}/merchants.bin"] = TestModels.MerchantBytes;
         return TestModels.Manifest(version, onnx, uri, thresholds);
     }
 
@@ -98,66 +97,6 @@ public sealed class ModelUpdaterTests : IDisposable
 
         Assert.Equal("v1", _holder.AcquireForBatch()?.Version);
         Assert.Equal(before + 1, Rejected(ModelRejectedException.FetchFailed));
-    }
-
-    [Theory]
-    [InlineData("missing")]
-    [InlineData("corrupt")]
-    [InlineData("another table")]
-    [InlineData("not in the manifest")]
-    public async Task A_model_whose_merchant_table_is_missing_or_bad_is_refused_and_the_old_one_serves(string damage)
-    {
-        await ServingV1();
-        var manifest = Announce("v2", seed: 2);
-        var tableUri = manifest.MerchantTable!.Uri;
-        var code = ModelRejectedException.BadMerchantTable;
-        switch (damage)
-        {
-            case "missing":
-                _artifacts.Remove(tableUri);
-                break;
-            case "corrupt":
-                var corrupt = (byte[])TestModels.MerchantBytes.Clone();
-                corrupt[^1] ^= 0x40;
-                _artifacts[tableUri] = corrupt;
-                break;
-            case "another table":
-                // Well-formed, but not the table this model was trained with.
-                _artifacts[tableUri] = new Shared.Features.MerchantTable(0, 0, [0f, 0f, 0f, 0f], []).Serialize();
-                break;
-            default:
-                manifest = manifest with { MerchantTable = null };
-                code = ModelRejectedException.BadManifest;
-                break;
-        }
-        var before = Rejected(code);
-
-        Assert.False(await _updater.OfferAsync(manifest, CancellationToken.None));
-
-        var serving = _holder.AcquireForBatch();
-        Assert.Equal("v1", serving?.Version);
-        Assert.Equal(TestModels.MerchantBytes, serving!.Merchants!.Serialize());
-        Assert.Equal(before + 1, Rejected(code));
-    }
-
-    [Fact]
-    public async Task A_hot_swap_brings_the_new_models_merchant_table_with_it()
-    {
-        await ServingV1();
-        var other = new Shared.Features.MerchantTable(5, 7, [0.5f, 0.5f, 0.5f, 0.5f],
-            [new(Shared.Features.StableHash.Of64("m-1"), [9f, 0.9f, 9f, 0.9f])]);
-        var bytes = other.Serialize();
-        var onnx = TestModels.Onnx(2);
-        _artifacts["s3://mem/v2/model.onnx"] = onnx;
-        _artifacts["s3://mem/v2/table-2.bin"] = bytes;
-        var manifest = TestModels.Manifest("v2", onnx, "s3://mem/v2/model.onnx", merchantTableUri: "s3://mem/v2/table-2.bin");
-        manifest = manifest with { MerchantTable = manifest.MerchantTable! with { Sha256 = ModelPackage.Sha256(bytes) } };
-
-        Assert.True(await _updater.OfferAsync(manifest, CancellationToken.None));
-
-        var serving = _holder.AcquireForBatch();
-        Assert.Equal("v2", serving?.Version);
-        Assert.Equal([9f, 0.9f, 9f, 0.9f], serving!.Merchants!.Lookup("m-1").ToArray());
     }
 
     [Fact]

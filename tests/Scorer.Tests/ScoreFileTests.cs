@@ -111,12 +111,18 @@ public sealed class ScoreFileTests : IDisposable
 
         var store = new CardStateStore();
         var expected = new float[BatchScorer.Spec.Count];
+        // The merchant and device totals of the whole file (no labels: no reports), as score-file builds them first.
+        var entities = BatchScorer.Spec.NewEntityTable();
+        foreach (var t in valid.DistinctBy(t => t.TransactionId))
+        {
+            entities.AddHistory(FeatureInput.Of(t), long.MaxValue, BatchScorer.Spec.ReportHorizonDays);
+        }
         var lines = File.ReadAllLines(request.EmitFeatures!);
         Assert.Equal(valid.Count, lines.Length);
         for (var i = 0; i < valid.Count; i++)
         {
             CardFeatureExtractor.ExtractAndUpdate(ref store.GetOrAdd(valid[i].CardId), valid[i], expected);
-            TestModels.Merchants.Append(valid[i].MerchantId, expected); // the package's table, after the card features
+            entities.Write(FeatureInput.Of(valid[i]), expected.AsSpan(FeatureSpec.CardV1.Count)); // after the card features
             var row = JsonDocument.Parse(lines[i]).RootElement;
             Assert.Equal(valid[i].TransactionId, row.GetProperty("transaction_id").GetString());
             var actual = row.GetProperty("features").EnumerateArray().Select(e => e.GetSingle()).ToArray();

@@ -6,29 +6,18 @@ using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Scorer.Tests;
 
-/// <summary>Small, deterministic model packages over the scorer's spec (card and merchant features).</summary>
+/// <summary>Small, deterministic model packages over the scorer's spec (card and entity features).</summary>
 internal static class TestModels
 {
     public const string Name = "fraud-gbdt";
     public static readonly Thresholds DefaultThresholds = new(0.5f, 0.8f);
 
     /// <summary>
-    /// A merchant table holding m-0 … m-19 with distinct values (the test data's merchants run from m-0 up, so
-    /// streams meet both table rows and the defaults).
-    /// </summary>
-    public static MerchantTable Merchants { get; } = new(
-        new DateTimeOffset(2024, 12, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), 1000, [0f, 0.05f, 3f, 0.3f],
-        Enumerable.Range(0, 20).Select(i => new KeyValuePair<ulong, float[]>(
-            StableHash.Of64($"m-{i}"), [DeterministicMath.Log1P(10 + i), 0.01f * i, 2f + (0.1f * i), 0.05f * i])));
-
-    public static byte[] MerchantBytes { get; } = Merchants.Serialize();
-
-    /// <summary>
-    /// A loaded model over <see cref="Merchants"/> for tests that drive a <see cref="BatchScorer"/> directly: its
-    /// <see cref="BatchScorer.Score"/> writes the merchant features. Shared and never disposed (test process lifetime).
+    /// A loaded model for tests that drive a <see cref="BatchScorer"/> directly. Shared and never disposed (test process
+    /// lifetime).
     /// </summary>
     public static LoadedModel Loaded { get; } = LoadedModel.Create(
-        Manifest("v-test", Onnx(1), "s3://mem/v-test/model.onnx"), Onnx(1), BatchScorer.Spec, MerchantBytes);
+        Manifest("v-test", Onnx(1), "s3://mem/v-test/model.onnx"), Onnx(1), BatchScorer.Spec);
 
     /// <summary>
     /// Risk rises with the amount (so all three decisions occur on ordinary traffic), plus a few random trees
@@ -52,9 +41,7 @@ internal static class TestModels
 
     public static byte[] Onnx(int seed) => OnnxTreeEnsembleWriter.Write(Ensemble(seed), BatchScorer.Spec.Names);
 
-    /// <param name="merchantTableUri">where the manifest says <see cref="MerchantBytes"/> are; beside the artifact when null.</param>
-    public static ModelManifest Manifest(string version, byte[] onnx, string artifactUri, Thresholds? thresholds = null, FeatureSpec? spec = null,
-        string? merchantTableUri = null)
+    public static ModelManifest Manifest(string version, byte[] onnx, string artifactUri, Thresholds? thresholds = null, FeatureSpec? spec = null)
     {
         spec ??= BatchScorer.Spec;
         var reference = new List<FeatureReference>(spec.Count);
@@ -78,20 +65,17 @@ internal static class TestModels
             Parameters = new Dictionary<string, string>(),
             Metrics = new ModelMetrics(0.5, 0.1, 0.1),
             Reference = reference,
-            MerchantTable = new MerchantTableInfo(
-                merchantTableUri ?? artifactUri.Replace(ModelPackage.OnnxFileName, ModelPackage.MerchantTableFileName, StringComparison.Ordinal),
-                ModelPackage.Sha256(MerchantBytes), Merchants.MerchantCount, DateTimeOffset.FromUnixTimeMilliseconds(Merchants.CutoffMs), Merchants.SourceRows),
         };
     }
 
-    /// <summary>Writes a model package (manifest.json, model.onnx, merchants.bin) and returns its manifest.</summary>
+    /// <summary>Writes a model package (manifest.json, model.onnx) and returns its manifest.</summary>
     /// <param name="spec">the spec the manifest names (same features, e.g. another card idle time); the scorer's by default.</param>
     public static ModelManifest WritePackage(string directory, string version, int seed, Thresholds? thresholds = null, FeatureSpec? spec = null)
     {
         var onnx = Onnx(seed);
         var uri = new Uri(Path.GetFullPath(Path.Combine(directory, ModelPackage.OnnxFileName))).AbsoluteUri;
         var manifest = Manifest(version, onnx, uri, thresholds, spec);
-        ModelPackage.Write(directory, manifest, onnx, MerchantBytes);
+        ModelPackage.Write(directory, manifest, onnx);
         return manifest;
     }
 }

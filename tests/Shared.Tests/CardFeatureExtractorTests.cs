@@ -114,6 +114,22 @@ public sealed class CardFeatureExtractorTests
     }
 
     [Fact]
+    public void The_served_spec_is_the_card_features_then_the_entity_features_and_its_hash_is_pinned()
+    {
+        var spec = FeatureSpec.CardEntityV1;
+        Assert.Equal("card-entity-v1", spec.Name);
+        Assert.Equal(FeatureSpec.CardV1.Names, spec.Names.Take(39));
+        Assert.Equal(39 + Shared.Features.Entities.EntityFeatures.Count, spec.Count);
+        Assert.Equal(spec.Count, spec.Names.Distinct().Count());
+        Assert.Equal((3, 120), (spec.EntityLagHours, spec.ReportHorizonDays));
+        // Pinned (docs/FEATURES.md): changing a name, a definition, the lag or the horizon must be deliberate.
+        Assert.Equal("71f0a19a1895638d", spec.Hash);
+        Assert.Same(spec, FeatureSpec.Configure(FeatureSpec.DefaultCardIdleDays, 3, 120));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FeatureSpec.Configure(30, 0, 120));
+        Assert.Throws<ArgumentException>(() => FeatureSpec.Configure("card-v9", 30, 1, 120));
+    }
+
+    [Fact]
     public void Card_state_fits_in_256_bytes_and_holds_no_references()
     {
         Assert.True(Unsafe.SizeOf<CardState>() <= 256, $"CardState is {Unsafe.SizeOf<CardState>()} bytes");

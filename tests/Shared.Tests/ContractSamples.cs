@@ -64,8 +64,6 @@ internal static class ContractSamples
             Parameters = new Dictionary<string, string> { ["rounds"] = "10" },
             Metrics = new ModelMetrics(0.9, 0.5, 0.4),
             Reference = spec.Names.Select(n => new FeatureReference(n, 0f, 1f, -1f, 1f)).ToArray(),
-            MerchantTable = new MerchantTableInfo("file:///models/fraud-gbdt/v1/merchants.bin", new string('0', 64), 0,
-                new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero), 0),
         };
     }
 }

@@ -70,47 +70,20 @@ public sealed class LoadedModelTests
     }
 
     [Fact]
-    public void A_merchant_spec_model_loads_only_with_the_table_its_manifest_names()
+    public void An_entity_spec_model_loads_only_where_the_lag_and_report_horizon_are_its_own()
     {
-        var spec = FeatureSpec.CardMerchantV1;
+        var spec = FeatureSpec.CardEntityV1;
         var onnx = OnnxTreeEnsembleWriter.Write(OnnxTreeEnsembleWriterTests.RandomEnsemble(seed: 3, spec.Count, trees: 5, depth: 3), spec.Names);
-        var table = MerchantTableTests.Sample().Serialize();
         var manifest = ContractSamples.Manifest(sha: ModelPackage.Sha256(onnx), spec: spec);
-        manifest = manifest with { MerchantTable = manifest.MerchantTable! with { Sha256 = ModelPackage.Sha256(table) } };
-
-        using (var model = LoadedModel.Create(manifest, onnx, spec, table))
+        using (var model = LoadedModel.Create(manifest, onnx, spec))
         {
-            Assert.Equal(table, model.Merchants!.Serialize());
+            Assert.Equal(spec.Hash, model.Manifest.FeatureSpec.Hash);
         }
-
-        Assert.Equal(ModelRejectedException.BadMerchantTable, Assert.Throws<ModelRejectedException>(() => LoadedModel.Create(manifest, onnx, spec)).Code);
-        var damaged = (byte[])table.Clone();
-        damaged[^2] ^= 0x10;
-        var ex = Assert.Throws<ModelRejectedException>(() => LoadedModel.Create(manifest, onnx, spec, damaged));
-        Assert.Equal(ModelRejectedException.BadMerchantTable, ex.Code);
-        Assert.Contains("SHA-256", ex.Message, StringComparison.Ordinal);
-        // Right SHA-256, wrong bytes: a manifest written for a table that does not parse.
-        byte[] notATable = [1, 2, 3];
-        var forGarbage = manifest with { MerchantTable = manifest.MerchantTable with { Sha256 = ModelPackage.Sha256(notATable) } };
-        Assert.Equal(ModelRejectedException.BadMerchantTable, Assert.Throws<ModelRejectedException>(() => LoadedModel.Create(forGarbage, onnx, spec, notATable)).Code);
-        Assert.Equal(ModelRejectedException.BadManifest,
-            Assert.Throws<ModelRejectedException>(() => LoadedModel.Create(manifest with { MerchantTable = null }, onnx, spec, table)).Code);
-
-        // Through a folder: merchants.bin beside model.onnx.
-        var dir = Directory.CreateTempSubdirectory("fraud-model-").FullName;
-        try
+        foreach (var other in new[] { FeatureSpec.Configure(30, 24, 120), FeatureSpec.Configure(30, 3, 90), FeatureSpec.Configure(7, 3, 120) })
         {
-            ModelPackage.Write(dir, manifest, onnx, table);
-            using (var model = LoadedModel.FromDirectory(dir, spec))
-            {
-                Assert.Equal(MerchantTableTests.Sample().Lookup("m-a").ToArray(), model.Merchants!.Lookup("m-a").ToArray());
-            }
-            File.Delete(Path.Combine(dir, ModelPackage.MerchantTableFileName));
-            Assert.Equal(ModelRejectedException.BadMerchantTable, Assert.Throws<ModelRejectedException>(() => LoadedModel.FromDirectory(dir, spec)).Code);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
+            Assert.Equal(spec.Names, other.Names);
+            var ex = Assert.Throws<ModelRejectedException>(() => LoadedModel.Create(manifest, onnx, other));
+            Assert.Equal(ModelRejectedException.FeatureSpecMismatch, ex.Code);
         }
     }
 

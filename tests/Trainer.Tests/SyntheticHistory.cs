@@ -73,11 +73,11 @@ internal static class SyntheticHistory
     public static Training.FeatureTable Table(int seed, int cards, int transactionsPerCard)
     {
         var (transactions, labels) = Generate(seed, cards, transactionsPerCard);
-        var labelOf = labels.ToDictionary(l => l.TransactionId, l => l.IsFraud);
+        var labelOf = labels.ToDictionary(l => l.TransactionId);
         var builder = new Training.FeatureTableBuilder(Shared.Features.FeatureSpec.CardV1);
         foreach (var t in transactions.OrderBy(t => t, Comparer<Transaction>.Create(History.HistoryOrder.Compare)))
         {
-            builder.Add(new History.HistoryRow(t, labelOf.TryGetValue(t.TransactionId, out var f) ? f : null));
+            builder.Add(labelOf.TryGetValue(t.TransactionId, out var l) ? History.HistoryRow.Of(t, l.IsFraud, l.LabelledAt) : History.HistoryRow.Of(t, null));
         }
         return builder.Build();
     }

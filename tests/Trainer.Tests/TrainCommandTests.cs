@@ -44,14 +44,18 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("ROC-AUC", report, StringComparison.Ordinal);
         Assert.Contains("decline (score ≥ decline)", report, StringComparison.Ordinal);
 
-        using var model = LoadedModel.FromDirectory(outDir, FeatureSpec.CardMerchantV1);
+        using var model = LoadedModel.FromDirectory(outDir, FeatureSpec.CardEntityV1);
         var m = model.Manifest;
         Assert.Equal("fraud-gbdt", m.ModelName);
         Assert.Matches("^v[0-9]{14}-[0-9a-f]{6}$", m.Version);
         Assert.Equal(algo == "gbdt" ? "gbdt" : "lightgbm-mlnet", m.Algorithm);
         Assert.StartsWith("cpu", m.Device, StringComparison.Ordinal);
-        Assert.Equal(FeatureSpec.CardMerchantV1.Hash, m.FeatureSpec.Hash);
-        Assert.Equal(FeatureSpec.CardMerchantV1.Count, m.Reference.Count);
+        // Without --device the trainer picks one and says why; the manifest records the one it used.
+        Assert.Matches(algo == "gbdt"
+            ? $@"\[train\] gbdt on {System.Text.RegularExpressions.Regex.Escape(m.Device)} \(auto: .*CUDA.*, so the CPU\): "
+            : @"\[train\] lightgbm-mlnet on cpu \(ML\.NET LightGBM runs on the CPU only\): ", output);
+        Assert.Equal(FeatureSpec.CardEntityV1.Hash, m.FeatureSpec.Hash);
+        Assert.Equal(FeatureSpec.CardEntityV1.Count, m.Reference.Count);
         Assert.True(m.Thresholds.Review <= m.Thresholds.Decline);
         Assert.True(m.Training.WindowStart < m.Training.WindowEnd);
         Assert.True(m.Training.RowCount > 1000 && m.Training.FraudCount > 10 && m.Training.HoldoutRowCount > 200);
@@ -78,7 +82,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(double.Parse(export.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) <= 1e-5);
         Assert.Matches(@"\[train\] round 1/30 \| train logloss", output);
 
-        using var model = LoadedModel.FromDirectory(outDir, FeatureSpec.CardMerchantV1);
+        using var model = LoadedModel.FromDirectory(outDir, FeatureSpec.CardEntityV1);
         var m = model.Manifest;
         Assert.Equal("gbdt", m.Algorithm);
         Assert.StartsWith("cpu", m.Device, StringComparison.Ordinal);

@@ -21,6 +21,9 @@ internal sealed record DevKafkaSettings(
             new("fraud.labels", partitions),
             new("fraud.models", 1),
             new("fraud.transactions.dlq", 4),
+            // Closed merchant/device day totals (the aggregator writes, every scorer reads all of it at start).
+            new("fraud.entity-totals", 4),
+            new("fraud.labels.dlq", 1),
         ];
         foreach (var topic in defaults.Concat(extra))
         {

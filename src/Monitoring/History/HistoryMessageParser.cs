@@ -5,9 +5,8 @@ using Fraud.Streaming.Shared.Kafka;
 namespace Fraud.Streaming.Monitoring.History;
 
 /// <summary>
-/// Turns a consumed message into the row it becomes or the dead letter it is, with the contract the scorer applies
-/// (the shared validators, times judged against the message's Kafka timestamp, transactions keyed by their card id),
-/// so Monitoring refuses exactly what the scorer refuses.
+/// Turns a consumed message into the row it becomes or the dead letter it is, with the contract every consumer applies
+/// (<see cref="MessageContract"/>), so Monitoring refuses exactly what the scorer refuses.
 /// </summary>
 internal sealed class HistoryMessageParser(KafkaOptions kafka, ValidationOptions validation)
 {
@@ -16,20 +15,13 @@ internal sealed class HistoryMessageParser(KafkaOptions kafka, ValidationOptions
         var source = new SourcePosition(result.Topic, result.Partition.Value, result.Offset.Value);
         var message = result.Message;
         var value = message.Value;
-        var reference = message.Timestamp.Type == TimestampType.NotAvailable
-            ? DateTimeOffset.UtcNow
-            : DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
-        var window = validation.WindowAt(reference);
+        var window = MessageContract.WindowOf(message, validation);
         RejectReason reason;
         if (result.Topic == kafka.TransactionsTopic)
         {
-            if (TransactionValidator.TryParse(value, window, out var transaction, out reason))
+            if (MessageContract.TryTransaction(message, validation, out var transaction, out reason))
             {
-                if (TransactionValidator.KeyIsCard(message.Key, transaction.CardId))
-                {
-                    return new HistoryMessage { Source = source, Payload = value, Transaction = transaction };
-                }
-                reason = TransactionValidator.KeyMismatch(message.Key);
+                return new HistoryMessage { Source = source, Payload = value, Transaction = transaction };
             }
         }
         else if (result.Topic == kafka.VerdictsTopic)

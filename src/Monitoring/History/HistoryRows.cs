@@ -217,21 +217,28 @@ internal sealed record LabelColumns(
     bool[] IsFraud,
     DateTime[] LabelledAt,
     string[] Source,
-    string?[] Scenario)
+    string?[] Scenario,
+    DateTime?[] FirstFraudAt)
 {
     public int Count => TransactionId.Length;
 
     /// <summary>
-    /// One row per transaction: the label with the latest <c>labelled_at</c> wins (on a tie, the later message).
-    /// Postgres refuses an upsert that touches the same row twice in one statement, so duplicates must go here.
+    /// One row per transaction: the label with the latest <c>labelled_at</c> wins (on a tie, the later message), and the
+    /// earliest fraud report of the batch rides along. Postgres refuses an upsert that touches the same row twice in
+    /// one statement, so duplicates must go here.
     /// </summary>
     public static LabelColumns From(IReadOnlyList<Label> rows)
     {
         var latest = new Dictionary<string, int>(rows.Count, StringComparer.Ordinal);
+        var firstFraud = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var order = new List<string>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
             var id = rows[i].TransactionId;
+            if (rows[i].IsFraud && (!firstFraud.TryGetValue(id, out var first) || rows[i].LabelledAt < first))
+            {
+                firstFraud[id] = rows[i].LabelledAt;
+            }
             if (latest.TryGetValue(id, out var seen))
             {
                 if (rows[i].LabelledAt >= rows[seen].LabelledAt)
@@ -247,7 +254,7 @@ internal sealed record LabelColumns(
         }
 
         var n = order.Count;
-        var c = new LabelColumns(new string[n], new string[n], new bool[n], new DateTime[n], new string[n], new string?[n]);
+        var c = new LabelColumns(new string[n], new string[n], new bool[n], new DateTime[n], new string[n], new string?[n], new DateTime?[n]);
         for (var i = 0; i < n; i++)
         {
             var l = rows[latest[order[i]]];
@@ -257,6 +264,7 @@ internal sealed record LabelColumns(
             c.LabelledAt[i] = l.LabelledAt.UtcDateTime;
             c.Source[i] = l.Source;
             c.Scenario[i] = l.Scenario;
+            c.FirstFraudAt[i] = firstFraud.TryGetValue(l.TransactionId, out var first) ? first.UtcDateTime : null;
         }
         return c;
     }

@@ -42,16 +42,26 @@ internal sealed class HistoryWriter(NpgsqlDataSource dataSource)
         ON CONFLICT (transaction_id) DO NOTHING
         """;
 
-    // A replayed or older label must not overwrite a newer one, and an identical one must not rewrite the row.
+    // A replayed or older label must not overwrite a newer one, and an identical one must not rewrite the row; the
+    // earliest fraud report is kept whatever order reports arrive in (the entity features count it).
     private const string UpsertLabels = """
-        INSERT INTO labels AS l (transaction_id, card_id, is_fraud, labelled_at, source, scenario)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::timestamptz[], $5::text[], $6::text[])
+        INSERT INTO labels AS l (transaction_id, card_id, is_fraud, labelled_at, source, scenario, first_fraud_at)
+        SELECT id, card, fraud, at, src, scen, first_fraud
+          FROM unnest($1::text[], $2::text[], $3::boolean[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[])
+               AS u(id, card, fraud, at, src, scen, first_fraud)
         ON CONFLICT (transaction_id) DO UPDATE
-           SET card_id = excluded.card_id, is_fraud = excluded.is_fraud, labelled_at = excluded.labelled_at,
-               source = excluded.source, scenario = excluded.scenario, ingested_at = now()
-         WHERE excluded.labelled_at >= l.labelled_at
-           AND (l.card_id, l.is_fraud, l.labelled_at, l.source, l.scenario)
-               IS DISTINCT FROM (excluded.card_id, excluded.is_fraud, excluded.labelled_at, excluded.source, excluded.scenario)
+           SET card_id     = CASE WHEN excluded.labelled_at >= l.labelled_at THEN excluded.card_id ELSE l.card_id END,
+               is_fraud    = CASE WHEN excluded.labelled_at >= l.labelled_at THEN excluded.is_fraud ELSE l.is_fraud END,
+               labelled_at = GREATEST(l.labelled_at, excluded.labelled_at),
+               source      = CASE WHEN excluded.labelled_at >= l.labelled_at THEN excluded.source ELSE l.source END,
+               scenario    = CASE WHEN excluded.labelled_at >= l.labelled_at THEN excluded.scenario ELSE l.scenario END,
+               first_fraud_at = LEAST(l.first_fraud_at, excluded.first_fraud_at),
+               ingested_at = now()
+         WHERE (excluded.labelled_at >= l.labelled_at
+                AND (l.card_id, l.is_fraud, l.labelled_at, l.source, l.scenario)
+                    IS DISTINCT FROM (excluded.card_id, excluded.is_fraud, excluded.labelled_at, excluded.source, excluded.scenario))
+            OR excluded.first_fraud_at < l.first_fraud_at
+            OR (l.first_fraud_at IS NULL AND excluded.first_fraud_at IS NOT NULL)
         """;
 
     private const string InsertDeadLetters = """
@@ -85,7 +95,7 @@ internal sealed class HistoryWriter(NpgsqlDataSource dataSource)
             labels = Command(batch, UpsertLabels,
                 Text(l.TransactionId), Text(l.CardId),
                 new NpgsqlParameter<bool[]> { TypedValue = l.IsFraud, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean },
-                Times(l.LabelledAt), Text(l.Source), Text(l.Scenario));
+                Times(l.LabelledAt), Text(l.Source), Text(l.Scenario), NullableTimes(l.FirstFraudAt));
         }
         if (deadLetters.Count > 0)
         {
@@ -159,6 +169,9 @@ internal sealed class HistoryWriter(NpgsqlDataSource dataSource)
         new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
     private static NpgsqlParameter<DateTime[]> Times(DateTime[] values) =>
+        new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
+
+    private static NpgsqlParameter<DateTime?[]> NullableTimes(DateTime?[] values) =>
         new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
 
     private static NpgsqlParameter<double[]> Doubles(double[] values) =>

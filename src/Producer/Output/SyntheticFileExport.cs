@@ -5,7 +5,10 @@ using Fraud.Streaming.Producer.Synthetic;
 
 namespace Fraud.Streaming.Producer.Output;
 
-/// <summary>Writes a synthetic run to <c>transactions.jsonl</c> and <c>labels.jsonl</c> (and <c>malformed.jsonl</c> when asked).</summary>
+/// <summary>
+/// Writes a synthetic run to <c>transactions.jsonl</c> and <c>labels.jsonl</c> (the labels the feed carries: fraud
+/// reports and reviews, or every label with <c>--labels all</c>), and <c>malformed.jsonl</c> when asked.
+/// </summary>
 internal static class SyntheticFileExport
 {
     public const string TransactionsFile = "transactions.jsonl";
@@ -21,6 +24,7 @@ internal static class SyntheticFileExport
         var generator = new SyntheticGenerator(settings);
         long fraud = 0;
         long written = 0;
+        long labelled = 0;
         // Generation and serialization each take about half the time, so they run on two threads: a task fills
         // batches in event order, this thread writes them. Batches are recycled; order, and so the bytes, stay the same.
         using var full = new BlockingCollection<GeneratedEvent[]>(boundedCapacity: 4);
@@ -65,7 +69,11 @@ internal static class SyntheticFileExport
                 foreach (var e in batch)
                 {
                     transactions.Write(e.Transaction);
-                    labels.Write(e.Label);
+                    if (e.Published)
+                    {
+                        labels.Write(e.Label);
+                        labelled++;
+                    }
                     fraud += e.Label.IsFraud ? 1 : 0;
                 }
                 written += batch.Length;
@@ -92,8 +100,8 @@ internal static class SyntheticFileExport
                 writer.WriteRaw(MalformedMessageFactory.Create(i, settings.Seed, templates.Next().Transaction).Value);
             }
         }
-        return new ExportSummary(written, fraud, malformed, stopwatch.Elapsed);
+        return new ExportSummary(written, labelled, fraud, malformed, stopwatch.Elapsed);
     }
 }
 
-internal readonly record struct ExportSummary(long Transactions, long Fraud, int Malformed, TimeSpan Elapsed);
+internal readonly record struct ExportSummary(long Transactions, long Labels, long Fraud, int Malformed, TimeSpan Elapsed);

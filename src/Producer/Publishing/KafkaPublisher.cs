@@ -80,9 +80,12 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
             {
                 break;
             }
-            labels.Enqueue(now + (settings.Speedup is { } speedup
-                ? (long)((e.Label.LabelledAt - e.Transaction.EventTime).TotalSeconds / speedup * frequency)
-                : labelDelay), e.Label);
+            if (e.Published)
+            {
+                labels.Enqueue(now + (settings.Speedup is { } speedup
+                    ? (long)((e.Label.LabelledAt - e.Transaction.EventTime).TotalSeconds / speedup * frequency)
+                    : labelDelay), e.Label);
+            }
             sent++;
             if (malformedSent < settings.Malformed && sent % malformedEvery == 0)
             {

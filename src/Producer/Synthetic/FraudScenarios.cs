@@ -18,9 +18,21 @@ internal static class FraudScenarios
     /// <summary>The cardholder's own device and country, purchases escalating over a day or two, never paid back.</summary>
     public const string BustOut = "bust_out";
 
-    /// <summary>Every scenario, in the order the default mix lists them.</summary>
-    public static readonly string[] All = [CardTesting, AccountTakeover, StolenCardAbroad, MerchantCompromise, BustOut];
+    /// <summary>A merchant's terminal compromised for weeks: a share of the transactions at that merchant are fraud.</summary>
+    public const string CompromisedMerchant = "compromised_merchant";
 
+    /// <summary>Every scenario, in the order the default mix lists them.</summary>
+    public static readonly string[] All = [CardTesting, AccountTakeover, StolenCardAbroad, MerchantCompromise, BustOut, CompromisedMerchant];
+
+    /// <summary>A fraud report that arrives weeks later, from the card scheme.</summary>
     public const string ChargebackSource = "chargeback";
+
+    /// <summary>A fraud report confirmed within days, when the cardholder calls in.</summary>
+    public const string ConfirmedSource = "confirmed_fraud";
+
+    /// <summary>A genuine transaction, settled (labels of every transaction, <c>--labels all</c>).</summary>
     public const string MaturedSource = "matured";
+
+    /// <summary>A transaction an analyst reviewed and confirmed genuine.</summary>
+    public const string ReviewSource = "review";
 }

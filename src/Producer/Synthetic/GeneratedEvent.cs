@@ -2,5 +2,8 @@ using Fraud.Streaming.Shared.Contracts;
 
 namespace Fraud.Streaming.Producer.Synthetic;
 
-/// <summary>One synthetic transaction and the ground-truth label that will follow it.</summary>
-internal readonly record struct GeneratedEvent(Transaction Transaction, Label Label);
+/// <summary>
+/// One synthetic transaction, its ground truth as a label, and whether the label feed carries that label (fraud
+/// reports and reviews do; most genuine transactions are never labelled, <see cref="LabelMode.FraudReports"/>).
+/// </summary>
+internal readonly record struct GeneratedEvent(Transaction Transaction, Label Label, bool Published = true);

@@ -19,4 +19,23 @@ internal sealed record SyntheticSettings
     /// from the publishing rate, so event time runs a fixed multiple of wall time).
     /// </summary>
     public double? MeanGapSeconds { get; init; }
+
+    /// <summary>Which labels the feed carries: fraud reports (and some reviews), as issuers send them, or one per transaction.</summary>
+    public LabelMode Labels { get; init; } = LabelMode.FraudReports;
+
+    /// <summary>With <see cref="LabelMode.FraudReports"/>: the share of genuine transactions an analyst reviews and confirms.</summary>
+    public double ReviewRate { get; init; } = 0.01;
+
+    /// <summary>Scenarios that do not happen before the given instant (a new fraud pattern that appears then).</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> ScenarioFrom { get; init; } = new Dictionary<string, DateTimeOffset>();
+}
+
+/// <summary>What the label feed of the synthetic world carries.</summary>
+internal enum LabelMode
+{
+    /// <summary>Fraud reports, 1-30 days after the transaction, and review outcomes for a few genuine ones; silence for the rest.</summary>
+    FraudReports,
+
+    /// <summary>A label for every transaction: fraud reports as above, and every genuine one settled 45 days later.</summary>
+    All,
 }

@@ -45,8 +45,7 @@ public static class ManifestValidator
             && ContractText.Required(m.CodeVersion, "code_version", ContractLimits.MaxTextLength, out reason)
             && Parameters(m.Parameters, out reason)
             && Metrics(m.Metrics, out reason)
-            && Reference(m.Reference, m.FeatureSpec.Features, out reason)
-            && MerchantTable(m.MerchantTable, window, out reason);
+            && Reference(m.Reference, m.FeatureSpec.Features, out reason);
     }
 
     /// <summary>Model names and versions name folders and keys in the store: letters, digits, '.', '_' and '-' only.</summary>
@@ -156,13 +155,18 @@ public static class ManifestValidator
             return false;
         }
         if (training.WindowStart > training.WindowEnd || training.RowCount < 0 || training.FraudCount < 0
-            || training.FraudCount > training.RowCount || training.HoldoutRowCount < 0)
+            || training.FraudCount > training.RowCount || training.HoldoutRowCount < 0 || training.UnmaturedRowCount < 0)
         {
             reason = new RejectReason(RejectCode.InvalidField,
                 "training: the window must not end before it starts, and row counts must be non-negative with fraud_count <= row_count");
             return false;
         }
-        return true;
+        if (training.LabelMaturityDays is < 1 or > 3_650)
+        {
+            reason = new RejectReason(RejectCode.InvalidField, "training.label_maturity_days must be between 1 and 3650");
+            return false;
+        }
+        return training.AsOf is not { } asOf || ContractText.Time(asOf, "training.as_of", window, RejectCode.InvalidField, out reason);
     }
 
     private static bool Parameters(IReadOnlyDictionary<string, string>? parameters, out RejectReason reason)
@@ -240,27 +244,6 @@ public static class ManifestValidator
             }
         }
         reason = default;
-        return true;
-    }
-
-    private static bool MerchantTable(MerchantTableInfo? table, in EventTimeWindow window, out RejectReason reason)
-    {
-        if (table is null)
-        {
-            reason = default;
-            return true;
-        }
-        if (!Uri(table.Uri, "merchant_table.uri", out reason)
-            || !Sha256(table.Sha256, "merchant_table.sha256", out reason)
-            || !ContractText.Time(table.Cutoff, "merchant_table.cutoff", window, RejectCode.InvalidField, out reason))
-        {
-            return false;
-        }
-        if (table.Merchants < 0 || table.SourceRows < 0)
-        {
-            reason = new RejectReason(RejectCode.InvalidField, "merchant_table: merchants and source_rows must be non-negative");
-            return false;
-        }
         return true;
     }
 }

@@ -22,16 +22,7 @@ public sealed record ModelManifest
 
     /// <summary>Per-feature distribution of the training data, in <see cref="FeatureSpecInfo.Features"/> order.</summary>
     public required IReadOnlyList<FeatureReference> Reference { get; init; }
-
-    /// <summary>
-    /// The frozen merchant table the model was trained with (<c>merchants.bin</c> beside the artifact); present
-    /// when the feature spec has merchant features, absent otherwise.
-    /// </summary>
-    public MerchantTableInfo? MerchantTable { get; init; }
 }
-
-/// <summary>Where the model's merchant table lives, its SHA-256, and what it was built from.</summary>
-public sealed record MerchantTableInfo(string Uri, string Sha256, int Merchants, DateTimeOffset Cutoff, long SourceRows);
 
 public sealed record FeatureSpecInfo(string Name, string Hash, IReadOnlyList<string> Features);
 
@@ -44,7 +35,17 @@ public sealed record TrainingLineage(
     long RowCount,
     long FraudCount,
     string ContentHash,
-    long HoldoutRowCount);
+    long HoldoutRowCount)
+{
+    /// <summary>Point in time the run trained as of: transactions before it, reports received at or before it.</summary>
+    public DateTimeOffset? AsOf { get; init; }
+
+    /// <summary>Days without a fraud report after which a transaction counted as genuine (as of <see cref="AsOf"/>).</summary>
+    public int? LabelMaturityDays { get; init; }
+
+    /// <summary>Transactions not trained on because, as of <see cref="AsOf"/>, they were neither reported nor matured.</summary>
+    public long? UnmaturedRowCount { get; init; }
+}
 
 public sealed record ModelMetrics(
     double RocAuc,

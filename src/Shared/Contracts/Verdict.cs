@@ -12,6 +12,13 @@ public sealed record Verdict
     public required IReadOnlyList<Reason> Reasons { get; init; }
     public required DateTimeOffset ScoredAt { get; init; }
     public required double LatencyMs { get; init; }
+
+    /// <summary>
+    /// The newest UTC day whose merchant and device totals the features read: normally the transaction's day less the
+    /// entity lag less one; earlier when the scorer scored before the aggregator had closed that day (and counted it).
+    /// Null when no totals were available at all (or the model's spec has no entity features).
+    /// </summary>
+    public DateOnly? EntityDaysThrough { get; init; }
 }
 
 /// <summary>One feature's contribution to a verdict: how far the value sits from the model's training reference.</summary>

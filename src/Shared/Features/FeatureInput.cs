@@ -13,10 +13,11 @@ namespace Fraud.Streaming.Shared.Features;
 /// <param name="EventMs">event time, Unix milliseconds.</param>
 /// <param name="Amount">the amount as sent.</param>
 /// <param name="CardKey">the key of the card's state (<see cref="CardKeyOf"/>).</param>
-/// <param name="MerchantKey">the merchant's key in a <see cref="MerchantTable"/> (<see cref="MerchantKeyOf"/>).</param>
+/// <param name="MerchantKey">the merchant's key in the entity table (<see cref="MerchantKeyOf"/>).</param>
 /// <param name="MerchantHash">the merchant's hash in the card's state (<see cref="TextHashOf"/>).</param>
 /// <param name="CountryHash"><see cref="TextHashOf"/> of the country.</param>
 /// <param name="DeviceHash"><see cref="TextHashOf"/> of the device id, the empty string's when there is none.</param>
+/// <param name="DeviceKey">the device's key in the entity table (<see cref="DeviceKeyOf"/>); 0 when there is none.</param>
 /// <param name="HasDevice">whether a device id was sent.</param>
 /// <param name="Channel"><see cref="ChannelCodeOf"/> of the channel.</param>
 /// <param name="Category"><see cref="CategoryCodeOf"/> of the merchant category.</param>
@@ -29,6 +30,7 @@ public readonly record struct FeatureInput(
     int MerchantHash,
     int CountryHash,
     int DeviceHash,
+    ulong DeviceKey,
     bool HasDevice,
     int Channel,
     int Category,
@@ -49,6 +51,7 @@ public readonly record struct FeatureInput(
             TextHashOf(t.MerchantId),
             TextHashOf(t.Country),
             TextHashOf(t.DeviceId ?? string.Empty),
+            DeviceKeyOf(t.DeviceId),
             t.DeviceId is not null,
             ChannelCodeOf(t.Channel),
             CategoryCodeOf(t.MerchantCategory),
@@ -58,8 +61,11 @@ public readonly record struct FeatureInput(
     /// <summary>The key of a card's state (<see cref="CardStateStore.KeyOf"/>).</summary>
     public static ulong CardKeyOf(string cardId) => CardStateStore.KeyOf(cardId);
 
-    /// <summary>The key of a merchant in a <see cref="MerchantTable"/>.</summary>
+    /// <summary>The key of a merchant in the entity table.</summary>
     public static ulong MerchantKeyOf(string? merchantId) => StableHash.Of64(merchantId);
+
+    /// <summary>The key of a device in the entity table; 0 when there is no device.</summary>
+    public static ulong DeviceKeyOf(string? deviceId) => deviceId is null ? 0 : StableHash.Of64(deviceId);
 
     /// <summary>The 32-bit hash per-card state keeps of a merchant, country or device.</summary>
     public static int TextHashOf(string? value) => StableHash.Of(value);

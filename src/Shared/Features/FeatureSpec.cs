@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Fraud.Streaming.Shared.Features.Entities;
 
 namespace Fraud.Streaming.Shared.Features;
 
@@ -9,14 +10,19 @@ namespace Fraud.Streaming.Shared.Features;
 /// </summary>
 public sealed class FeatureSpec
 {
-    private readonly IReadOnlyList<(string Name, string Definition)> _features;
+    private readonly IReadOnlyList<(string Name, string Definition)> _cardFeatures;
+    private readonly EntityParameters? _entities;
 
-    private FeatureSpec(string name, IReadOnlyList<(string Name, string Definition)> features, long cardIdleTtlMs = DefaultCardIdleTtlMs, bool merchantFeatures = false)
+    private FeatureSpec(string name, IReadOnlyList<(string Name, string Definition)> cardFeatures, long cardIdleTtlMs = DefaultCardIdleTtlMs,
+        EntityParameters? entities = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(cardIdleTtlMs, 1);
-        _features = features;
+        _cardFeatures = cardFeatures;
+        _entities = entities;
+        IReadOnlyList<(string Name, string Definition)> features = entities is { } e
+            ? [.. cardFeatures, .. EntityFeatures.Definitions(e.LagHours, e.ReportHorizonDays)]
+            : cardFeatures;
         Name = name;
-        HasMerchantFeatures = merchantFeatures;
         Names = features.Select(f => f.Name).ToArray();
         CardIdleTtlMs = cardIdleTtlMs;
         var text = new StringBuilder(name).Append('\n');
@@ -26,6 +32,11 @@ public sealed class FeatureSpec
         }
         // The idle rule changes features (an idle card starts afresh), so it is part of what the hash covers.
         text.Append("card_idle_ttl_ms=").Append(cardIdleTtlMs.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        if (entities is { } p)
+        {
+            // Also in the definitions' text; stated once more so a reader of the hashed text finds them in one place.
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"entity_lag_hours={p.LagHours}\nreport_horizon_days={p.ReportHorizonDays}\n");
+        }
         Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 
@@ -43,10 +54,16 @@ public sealed class FeatureSpec
     public int Count => Names.Count;
 
     /// <summary>
-    /// The last <see cref="MerchantTable.FeatureCount"/> features come from the model's frozen
-    /// <see cref="MerchantTable"/>, after the card features; a model for this spec must ship one.
+    /// The last <see cref="EntityFeatures.Count"/> features are entity features (<see cref="EntityFeatures"/>), read
+    /// from an <see cref="EntityTable"/> after the card features.
     /// </summary>
-    public bool HasMerchantFeatures { get; }
+    public bool HasEntityFeatures => _entities is not null;
+
+    /// <summary>Hours since the end of the newest day a transaction's entity features read (<see cref="EntityFeatures"/>).</summary>
+    public int EntityLagHours => _entities?.LagHours ?? 0;
+
+    /// <summary>Reports about transactions older than this many days (at report time) are not attributed.</summary>
+    public int ReportHorizonDays => _entities?.ReportHorizonDays ?? 0;
 
     /// <summary>
     /// A card whose newest transaction is more than this many milliseconds (event time) before the next one
@@ -59,7 +76,44 @@ public sealed class FeatureSpec
 
     /// <summary>This spec with another card idle time: same features, another hash.</summary>
     public FeatureSpec WithCardIdleTtl(long cardIdleTtlMs) =>
-        cardIdleTtlMs == CardIdleTtlMs ? this : new FeatureSpec(Name, _features, cardIdleTtlMs, HasMerchantFeatures);
+        cardIdleTtlMs == CardIdleTtlMs ? this : new FeatureSpec(Name, _cardFeatures, cardIdleTtlMs, _entities);
+
+    /// <summary>This spec with another entity lag and report horizon: same features, another hash.</summary>
+    /// <exception cref="InvalidOperationException">the spec has no entity features.</exception>
+    public FeatureSpec WithEntities(int lagHours, int reportHorizonDays)
+    {
+        if (_entities is null)
+        {
+            throw new InvalidOperationException($"spec {Name} has no entity features");
+        }
+        var entities = new EntityParameters(lagHours, reportHorizonDays);
+        return entities == _entities ? this : new FeatureSpec(Name, _cardFeatures, CardIdleTtlMs, entities);
+    }
+
+    /// <summary>
+    /// The served spec (<see cref="CardEntityV1"/>) as configured: card idle time, entity lag and report horizon. The
+    /// scorer, the trainer and every offline path build their spec here, so equal settings give equal hashes.
+    /// </summary>
+    public static FeatureSpec Configure(int cardIdleDays, int entityLagHours, int reportHorizonDays) =>
+        CardEntityV1.WithCardIdleDays(cardIdleDays).WithEntities(entityLagHours, reportHorizonDays);
+
+    /// <summary>
+    /// A served spec by name, as configured: <c>card-entity-v1</c> (<see cref="Configure(int, int, int)"/>) or <c>card-v1</c>
+    /// (card features only: no aggregator needed, nothing seen beyond the card).
+    /// </summary>
+    /// <exception cref="ArgumentException">the name is neither.</exception>
+    public static FeatureSpec Configure(string name, int cardIdleDays, int entityLagHours, int reportHorizonDays) => name switch
+    {
+        "card-entity-v1" => Configure(cardIdleDays, entityLagHours, reportHorizonDays),
+        "card-v1" => CardV1.WithCardIdleDays(cardIdleDays),
+        _ => throw new ArgumentException($"unknown feature spec '{name}'; known: {string.Join(", ", Served)}", nameof(name)),
+    };
+
+    /// <summary>The names <see cref="Configure(string, int, int, int)"/> knows.</summary>
+    public static IReadOnlyList<string> Served { get; } = ["card-entity-v1", "card-v1"];
+
+    /// <summary>An empty table for this spec's entity features.</summary>
+    public EntityTable NewEntityTable() => new(EntityLagHours);
 
     /// <summary>
     /// The per-card spec computed by <see cref="CardFeatureExtractor"/>. Order is the model's column order;
@@ -109,9 +163,23 @@ public sealed class FeatureSpec
     ]);
 
     /// <summary>
-    /// <see cref="CardV1"/>'s features, then the merchant features of the model's frozen table
-    /// (<see cref="MerchantTable.Features"/>); their definitions are part of the hash.
+    /// <see cref="CardV1"/>'s features, then the entity features (<see cref="EntityFeatures"/>) with the default lag and
+    /// report horizon; their definitions, lag and horizon are part of the hash.
     /// </summary>
-    public static FeatureSpec CardMerchantV1 { get; } = new("card-merchant-v1",
-        [.. CardV1._features, .. MerchantTable.Features], DefaultCardIdleTtlMs, merchantFeatures: true);
+    public static FeatureSpec CardEntityV1 { get; } = new("card-entity-v1", CardV1._cardFeatures, DefaultCardIdleTtlMs,
+        new EntityParameters(EntityFeatures.DefaultLagHours, EntityFeatures.DefaultReportHorizonDays));
+
+    private sealed record EntityParameters
+    {
+        public EntityParameters(int lagHours, int reportHorizonDays)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(lagHours, 1);
+            ArgumentOutOfRangeException.ThrowIfLessThan(reportHorizonDays, 1);
+            LagHours = lagHours;
+            ReportHorizonDays = reportHorizonDays;
+        }
+
+        public int LagHours { get; }
+        public int ReportHorizonDays { get; }
+    }
 }

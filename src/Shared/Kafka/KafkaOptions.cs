@@ -16,4 +16,10 @@ public sealed class KafkaOptions
     [Required] public string LabelsTopic { get; set; } = "fraud.labels";
     [Required] public string ModelsTopic { get; set; } = "fraud.models";
     [Required] public string DlqTopic { get; set; } = "fraud.transactions.dlq";
+
+    /// <summary>Closed day totals of merchants and devices, written by the aggregator and read by every scorer (compacted).</summary>
+    [Required] public string EntityTotalsTopic { get; set; } = "fraud.entity-totals";
+
+    /// <summary>Labels the aggregator cannot read, with the reason in headers.</summary>
+    [Required] public string LabelsDlqTopic { get; set; } = "fraud.labels.dlq";
 }

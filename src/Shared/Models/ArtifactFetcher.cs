@@ -52,8 +52,8 @@ public sealed class ArtifactFetcher(ModelStoreOptions options)
         throw new ModelRejectedException(ModelRejectedException.FetchFailed, $"cannot fetch {uri}: only file:// and s3:// artifacts are supported");
     }
 
-    /// <summary>Fetches the manifest's artifact (and merchant table, when it names one) and checks their SHA-256.</summary>
-    /// <exception cref="ModelRejectedException">one is missing, refused, or not the manifest's.</exception>
+    /// <summary>Fetches the manifest's artifact and checks its SHA-256.</summary>
+    /// <exception cref="ModelRejectedException">it is missing, refused, or not the manifest's.</exception>
     public async Task VerifyAsync(Contracts.ModelManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -61,10 +61,6 @@ public sealed class ArtifactFetcher(ModelStoreOptions options)
         if (!string.Equals(ModelPackage.Sha256(artifact), manifest.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new ModelRejectedException(ModelRejectedException.ShaMismatch, $"model {manifest.Version}: the stored artifact's SHA-256 does not match the manifest's");
-        }
-        if (manifest.MerchantTable is { } table)
-        {
-            ModelPackage.CheckMerchantTable(manifest, await FetchAsync(table.Uri, cancellationToken));
         }
     }
 

@@ -10,11 +10,10 @@ namespace Fraud.Streaming.Shared.Models;
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx, MerchantTable? merchants)
+    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx)
     {
         Manifest = manifest;
         Onnx = onnx;
-        Merchants = merchants;
         ReferenceMean = manifest.Reference.Select(r => r.Mean).ToArray();
         ReferenceStd = manifest.Reference.Select(r => MathF.Max(r.StdDev, 1e-6f)).ToArray();
     }
@@ -22,19 +21,15 @@ public sealed class LoadedModel : IDisposable
     public ModelManifest Manifest { get; }
     public OnnxScoringModel Onnx { get; }
 
-    /// <summary>The frozen merchant table the model was trained with; null for a spec without merchant features.</summary>
-    public MerchantTable? Merchants { get; }
     public string Version => Manifest.Version;
     internal float[] ReferenceMean { get; }
     internal float[] ReferenceStd { get; }
 
     /// <summary>
-    /// Checks the artifact (and, for a spec with merchant features, the merchant table) against the manifest and the
-    /// running feature spec, loads it and warms it up.
+    /// Checks the artifact against the manifest and the running feature spec, loads it and warms it up.
     /// </summary>
-    /// <param name="merchantTableBytes">the package's <c>merchants.bin</c>; null when it has none.</param>
     /// <exception cref="ModelRejectedException">the model must not serve; the message says why.</exception>
-    public static LoadedModel Create(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec, byte[]? merchantTableBytes = null)
+    public static LoadedModel Create(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
     {
         if (manifest.Thresholds is { } thresholds)
         {
@@ -64,7 +59,14 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.BadManifest,
                 $"model {manifest.Version}: manifest has {manifest.Reference.Count} reference distributions for {spec.Count} features");
         }
-        var merchants = spec.HasMerchantFeatures ? ModelPackage.CheckMerchantTable(manifest, merchantTableBytes) : null;
+        try
+        {
+            DecisionPolicy.Validate(manifest.Thresholds);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ModelRejectedException(ModelRejectedException.InvalidThresholds, $"model {manifest.Version}: {ex.Message}", ex);
+        }
 
         OnnxScoringModel onnx;
         try
@@ -76,7 +78,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: ONNX Runtime cannot run it: {ex.Message}", ex);
         }
 
-        var model = new LoadedModel(manifest, onnx, merchants);
+        var model = new LoadedModel(manifest, onnx);
         try
         {
             model.WarmUp();
@@ -93,8 +95,8 @@ public sealed class LoadedModel : IDisposable
     /// <exception cref="ModelRejectedException">the package is missing, unreadable or fails a check.</exception>
     public static LoadedModel FromDirectory(string directory, FeatureSpec spec)
     {
-        var (manifest, onnx, merchants) = ModelPackage.Read(directory);
-        return Create(manifest, onnx, spec, merchants);
+        var (manifest, onnx) = ModelPackage.Read(directory);
+        return Create(manifest, onnx, spec);
     }
 
     /// <summary>

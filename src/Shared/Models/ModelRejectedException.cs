@@ -9,7 +9,6 @@ public sealed class ModelRejectedException(string code, string message, Exceptio
     public const string InvalidModel = "invalid_model";
     public const string FetchFailed = "fetch_failed";
     public const string BadManifest = "bad_manifest";
-    public const string BadMerchantTable = "bad_merchant_table";
 
     public string Code { get; } = code;
 }

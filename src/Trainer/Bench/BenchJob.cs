@@ -199,7 +199,7 @@ internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWr
         for (var i = 0; i < transactions; i++)
         {
             var e = generator.Next();
-            builder.Add(new HistoryRow(e.Transaction, e.Label.IsFraud));
+            builder.Add(HistoryRow.Of(e.Transaction, e.Label.IsFraud, e.Label.LabelledAt));
         }
         return builder.Build();
     }
@@ -207,7 +207,7 @@ internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWr
     private static (FeatureTable Table, long Malformed) IeeeCis(string input, string? identity)
     {
         var source = new ReplaySource(new ReplaySettings { Format = ReplayFormat.IeeeCis, Input = input, Identity = identity });
-        var rows = source.Records().Select(r => new HistoryRow(r.Transaction, r.Label?.IsFraud)).ToList();
+        var rows = source.Records().Select(r => HistoryRow.Of(r.Transaction, r.Label?.IsFraud, r.Label?.LabelledAt)).ToList();
         rows.Sort((a, b) => HistoryOrder.Compare(a.Transaction, b.Transaction));
         var builder = new FeatureTableBuilder(FeatureSpec.CardV1);
         foreach (var row in rows)

@@ -6,18 +6,16 @@ namespace Fraud.Streaming.Trainer.History;
 
 /// <summary>
 /// A run of history rows in (event time, transaction id) order, as a source hands them out: each row's
-/// <see cref="FeatureInput"/>, exact event time, transaction id (UTF-8 bytes) and label. A source refills the same
+/// <see cref="FeatureInput"/>, exact event time, transaction id (UTF-8 bytes) and <see cref="LabelFacts"/>. A source refills the same
 /// batch, so a row is valid until the next one is read; nothing is allocated per row.
 /// </summary>
 internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity)
 {
     public const int DefaultCapacity = 4096;
 
-    private const sbyte Unlabelled = -1;
-
     private readonly FeatureInput[] _inputs = new FeatureInput[capacity];
     private readonly long[] _ticks = new long[capacity];
-    private readonly sbyte[] _labels = new sbyte[capacity];
+    private readonly LabelFacts[] _labels = new LabelFacts[capacity];
     private readonly int[] _idEnds = new int[capacity];
     private byte[] _ids = new byte[capacity * 32];
 
@@ -31,8 +29,11 @@ internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity)
     /// <summary>Row <paramref name="row"/>'s event time, in UTC ticks (Postgres keeps microseconds).</summary>
     public long EventTicks(int row) => _ticks[row];
 
-    /// <summary>Row <paramref name="row"/>'s label; null when none has arrived.</summary>
-    public bool? Label(int row) => _labels[row] == Unlabelled ? null : _labels[row] != 0;
+    /// <summary>Row <paramref name="row"/>'s latest label; null when none has arrived.</summary>
+    public bool? Label(int row) => _labels[row].HasLabel ? _labels[row].LatestIsFraud : null;
+
+    /// <summary>What the labels say about row <paramref name="row"/>.</summary>
+    public ref readonly LabelFacts Facts(int row) => ref _labels[row];
 
     /// <summary>Row <paramref name="row"/>'s transaction id as UTF-8 bytes.</summary>
     public ReadOnlySpan<byte> Id(int row)
@@ -47,7 +48,7 @@ internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity)
     public void Clear() => Count = 0;
 
     /// <summary>Appends a row; the caller checks <see cref="IsFull"/> first.</summary>
-    public void Add(in FeatureInput input, long eventTicks, ReadOnlySpan<byte> id, bool? label)
+    public void Add(in FeatureInput input, long eventTicks, ReadOnlySpan<byte> id, in LabelFacts label)
     {
         var row = Count;
         var start = row == 0 ? 0 : _idEnds[row - 1];
@@ -59,15 +60,15 @@ internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity)
         _idEnds[row] = start + id.Length;
         _inputs[row] = input;
         _ticks[row] = eventTicks;
-        _labels[row] = label is { } isFraud ? (sbyte)(isFraud ? 1 : 0) : Unlabelled;
+        _labels[row] = label;
         Count = row + 1;
     }
 
     /// <summary>Appends a transaction read from a file or built in a test.</summary>
-    public void Add(HistoryRow row) => Add(row.Transaction, row.IsFraud);
+    public void Add(HistoryRow row) => Add(row.Transaction, row.Facts);
 
     /// <summary>Appends a transaction read from a file or built in a test.</summary>
-    public void Add(Transaction t, bool? label)
+    public void Add(Transaction t, in LabelFacts label)
     {
         ArgumentNullException.ThrowIfNull(t);
         Add(FeatureInput.Of(t), t.EventTime.UtcTicks, Encoding.UTF8.GetBytes(t.TransactionId), label);

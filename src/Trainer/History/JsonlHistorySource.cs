@@ -8,7 +8,8 @@ namespace Fraud.Streaming.Trainer.History;
 /// History from the producer's JSONL files: one contract-v1 transaction per line, one label per line, read with the
 /// shared <see cref="JsonlReader"/> and checked by the shared validators (times against the wall clock plus
 /// <paramref name="maxFutureSkew"/>). A line the contract refuses, and a transaction id seen on an earlier line, is left
-/// out and reported (<see cref="Refusals"/>); the last label of a transaction wins. Loads both, then sorts.
+/// out and reported (<see cref="Refusals"/>); every label of a transaction is folded into its <see cref="LabelFacts"/>
+/// (latest label, earliest fraud report). Loads both, then sorts.
 /// </summary>
 internal sealed class JsonlHistorySource(string transactionsPath, string? labelsPath, TimeSpan? maxFutureSkew = null) : IHistorySource
 {
@@ -25,13 +26,14 @@ internal sealed class JsonlHistorySource(string transactionsPath, string? labels
 
     public async IAsyncEnumerable<HistoryBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var labels = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var labels = new Dictionary<string, LabelFacts>(StringComparer.Ordinal);
         if (labelsPath is not null)
         {
             await foreach (var label in ReadAsync(labelsPath, static (ReadOnlySpan<byte> line, in EventTimeWindow w, out Label? l, out RejectReason r) =>
                 LabelValidator.TryParse(line, w, out l, out r), cancellationToken))
             {
-                labels[label.TransactionId] = label.IsFraud;
+                ref var facts = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(labels, label.TransactionId, out var exists);
+                facts = (exists ? facts : LabelFacts.None).With(label.IsFraud, label.LabelledAt.UtcTicks);
             }
         }
 
@@ -49,7 +51,7 @@ internal sealed class JsonlHistorySource(string transactionsPath, string? labels
         var batch = new HistoryBatch();
         foreach (var t in transactions)
         {
-            batch.Add(t, labels.TryGetValue(t.TransactionId, out var isFraud) ? isFraud : null);
+            batch.Add(t, labels.TryGetValue(t.TransactionId, out var facts) ? facts : LabelFacts.None);
             if (batch.IsFull)
             {
                 yield return batch;

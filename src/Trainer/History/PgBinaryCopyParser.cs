@@ -106,9 +106,17 @@ internal ref struct PgBinaryCopyParser(ReadOnlySpan<byte> buffer)
     }
 
     /// <summary>A <c>timestamptz</c>: microseconds since 2000-01-01 UTC, as .NET ticks since 0001-01-01.</summary>
-    public long TimestampTicks(string column)
+    public long TimestampTicks(string column) => Ticks(column, NotNull(column));
+
+    /// <summary>A nullable <c>timestamptz</c> as ticks (<see cref="TimestampTicks"/>); null for NULL.</summary>
+    public long? NullableTimestampTicks(string column)
     {
-        var value = NotNull(column);
+        var value = Field(out var isNull);
+        return isNull ? null : Ticks(column, value);
+    }
+
+    private static long Ticks(string column, ReadOnlySpan<byte> value)
+    {
         if (value.Length != 8)
         {
             throw new InvalidDataException($"history column {column} is not a timestamptz ({value.Length} bytes)");

@@ -40,7 +40,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         ) TO STDOUT (FORMAT BINARY)
         """;
 
-    public const string LabelsQuery = "COPY labels (transaction_id, is_fraud) TO STDOUT (FORMAT BINARY)";
+    public const string LabelsQuery = "COPY labels (transaction_id, is_fraud, labelled_at, first_fraud_at) TO STDOUT (FORMAT BINARY)";
 
     private const int TransactionColumns = 9;
 
@@ -160,7 +160,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     {
         var labels = new LabelIndex();
         await using var copy = await connection.BeginRawBinaryCopyAsync(LabelsQuery, cancellationToken);
-        using var stream = new PgBinaryCopyStream(copy, 2);
+        using var stream = new PgBinaryCopyStream(copy, 4);
         while (!stream.Finished)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -172,7 +172,10 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     private static bool ReadLabel(ref PgBinaryCopyParser row, LabelIndex labels)
     {
         var id = row.NotNull("labels.transaction_id");
-        labels.Set(id, row.Bool() ?? throw new InvalidDataException($"label of {Utf8Text.Decode(id)} has a NULL is_fraud"));
+        var isFraud = row.Bool() ?? throw new InvalidDataException($"label of {Utf8Text.Decode(id)} has a NULL is_fraud");
+        var labelled = row.TimestampTicks("labels.labelled_at");
+        var firstFraud = row.NullableTimestampTicks("labels.first_fraud_at") ?? long.MaxValue;
+        labels.Set(id, new LabelFacts(labelled, isFraud, isFraud ? Math.Min(firstFraud, labelled) : firstFraud));
         return true;
     }
 
@@ -208,12 +211,13 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
             MerchantHash: Utf8Keys.Hash32(merchant),
             CountryHash: country,
             DeviceHash: noDevice ? reader.NoDeviceHash : Utf8Keys.Hash32(device),
+            DeviceKey: noDevice ? 0 : Utf8Keys.Key64(device),
             HasDevice: !noDevice,
             Channel: channel,
             Category: category.Code,
             HighRiskCategory: category.HighRisk);
-        bool? isFraud = reader.Labels is { } labels && labels.TryGet(id, out var label) ? label : null;
-        reader.Batch.Add(input, ticks, id, isFraud);
+        var facts = reader.Labels is { } labels && labels.TryGet(id, out var label) ? label : LabelFacts.None;
+        reader.Batch.Add(input, ticks, id, facts);
         return !reader.Batch.IsFull;
     }
 

@@ -4,10 +4,7 @@ namespace Fraud.Streaming.Trainer.Training;
 /// The labelled rows of the history with their point-in-time features, in (event time, transaction id) order.
 /// Features are row-major, <see cref="FeatureCount"/> per row.
 /// </summary>
-/// <param name="merchantKeys">each row's merchant key (<see cref="Shared.Features.FeatureInput.MerchantKeyOf"/>), for a spec
-/// with merchant features (to re-read the merchant features from another model's table); null otherwise.</param>
-internal sealed class FeatureTable(int featureCount, float[] features, bool[] labels, DateTimeOffset[] eventTimes, Utf8Column transactionIds,
-    ulong[]? merchantKeys = null)
+internal sealed class FeatureTable(int featureCount, float[] features, bool[] labels, DateTimeOffset[] eventTimes, Utf8Column transactionIds)
 {
     public int FeatureCount { get; } = featureCount;
     public int RowCount => Labels.Length;
@@ -15,7 +12,6 @@ internal sealed class FeatureTable(int featureCount, float[] features, bool[] la
     public bool[] Labels { get; } = labels;
     public DateTimeOffset[] EventTimes { get; } = eventTimes;
     public Utf8Column TransactionIds { get; } = transactionIds;
-    public ulong[]? MerchantKeys { get; } = merchantKeys;
 
     public ReadOnlySpan<float> Row(int index) => Features.AsSpan(index * FeatureCount, FeatureCount);
 
@@ -27,21 +23,5 @@ internal sealed class FeatureTable(int featureCount, float[] features, bool[] la
         Features.AsSpan(start * FeatureCount, count * FeatureCount).ToArray(),
         Labels.AsSpan(start, count).ToArray(),
         EventTimes.AsSpan(start, count).ToArray(),
-        TransactionIds.Slice(start, count),
-        MerchantKeys?.AsSpan(start, count).ToArray());
-
-    /// <summary>
-    /// A copy whose merchant features (the last <see cref="Shared.Features.MerchantTable.FeatureCount"/> of each row) come from
-    /// <paramref name="merchants"/>: how the rows read to a model trained with that table.
-    /// </summary>
-    public FeatureTable WithMerchantFeatures(Shared.Features.MerchantTable merchants)
-    {
-        var merchantKeys = MerchantKeys ?? throw new InvalidOperationException("this table has no merchant keys");
-        var features = Features.ToArray();
-        for (var i = 0; i < RowCount; i++)
-        {
-            merchants.Append(merchantKeys[i], features.AsSpan(i * FeatureCount, FeatureCount));
-        }
-        return new(FeatureCount, features, Labels, EventTimes, TransactionIds, merchantKeys);
-    }
+        TransactionIds.Slice(start, count));
 }

@@ -4,24 +4,25 @@ using Fraud.Streaming.Trainer.History;
 namespace Fraud.Streaming.Trainer.Training;
 
 /// <summary>
-/// The training table: history through <see cref="PointInTimeFeatures"/> (the scorer's per-event pipeline).
-/// Every transaction updates state; only labelled ones become training rows.
+/// The training table: history through <see cref="PointInTimeFeatures"/> (the scorer's per-event pipeline, card and
+/// entity features alike). Every transaction before the as-of instant updates state; those whose outcome is known as
+/// of it (<see cref="LabelFacts.TargetAsOf"/>: reported, labelled, or matured without a report) become training rows.
+/// Without an explicit as-of instant it is the newest thing the history knows (its newest transaction, plus one tick, or
+/// its newest label, whichever is later), known only at the end, so every transaction is kept with its label facts and
+/// <see cref="Build"/> decides.
 /// </summary>
 /// <remarks>
-/// For a spec with merchant features, <see cref="Build"/> also freezes the <see cref="MerchantTable"/>: the oldest
-/// <paramref name="merchantTableFraction"/> of the labelled rows (by event time) build the table and are not
-/// training rows; every later row gets the table's merchant features. The table holds only labels strictly before
-/// the cutoff, and every training row is at or after it, so no row sees its own label (or any later one).
-/// <para>
 /// Rows collect in fixed-size chunks and are copied once, into arrays of the exact size, by <see cref="Build"/>.
 /// Doubling one array instead copied and zeroed the features (hundreds of MB for millions of rows) about three
 /// times over, which with the page faults of fresh memory was a third of the offline path's time.
-/// </para>
 /// </remarks>
-internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTableFraction = FeatureTableBuilder.DefaultMerchantTableFraction)
+/// <param name="asOfTicks">only transactions strictly before this instant (UTC ticks) are read, and only labels received
+/// at or before it count; <see cref="long.MaxValue"/>: the newest instant the history knows.</param>
+/// <param name="maturityTicks">a transaction this old at the as-of instant without a fraud report is genuine.</param>
+internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = long.MaxValue, long maturityTicks = FeatureTableBuilder.DefaultMaturityTicks)
 {
-    /// <summary>A quarter of the labelled history builds the merchant table; the rest trains.</summary>
-    public const double DefaultMerchantTableFraction = 0.25;
+    public const int DefaultMaturityDays = 30;
+    public const long DefaultMaturityTicks = DefaultMaturityDays * TimeSpan.TicksPerDay;
 
     private const int ChunkRows = 1 << 16;
 
@@ -31,12 +32,24 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
     private readonly HistoryBatch _one = new(1);
     private readonly Utf8Column.Builder _ids = new();
 
+    private int _rows;
+    private long _newestTicks = long.MinValue;
+    private long _newestLabelTicks = long.MinValue;
+
     public long TransactionCount => _pipeline.TransactionCount;
-    public int LabelledCount { get; private set; }
     public int CardCount => _pipeline.CardCount;
 
-    /// <summary>The frozen merchant table after <see cref="Build"/>; null for a spec without merchant features.</summary>
-    public MerchantTable? Merchants { get; private set; }
+    /// <summary>Training rows <see cref="Build"/> made.</summary>
+    public int LabelledCount { get; private set; }
+
+    /// <summary>Transactions before the as-of instant that were neither labelled nor matured by then (known after <see cref="Build"/>): not trained on.</summary>
+    public long UnmaturedCount { get; private set; }
+
+    /// <summary>The as-of instant <see cref="Build"/> used.</summary>
+    public DateTimeOffset AsOf { get; private set; }
+
+    /// <summary>Whether a transaction at or after the as-of instant was met: the rest of the history is not read.</summary>
+    public bool ReachedAsOf { get; private set; }
 
     /// <summary>Adds one transaction (files, tests): the same path as a batch of one.</summary>
     /// <exception cref="InvalidDataException">the rows are not in (event time, transaction id) order.</exception>
@@ -47,105 +60,81 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, double merchantTable
         Add(_one);
     }
 
-    /// <summary>Adds every row of <paramref name="batch"/>, in order.</summary>
+    /// <summary>Adds every row of <paramref name="batch"/> before the as-of instant, in order.</summary>
     /// <exception cref="InvalidDataException">the rows are not in (event time, transaction id) order.</exception>
     public void Add(HistoryBatch batch)
     {
         for (var row = 0; row < batch.Count; row++)
         {
-            var features = _pipeline.Next(batch, row);
-            if (batch.Label(row) is not { } isFraud)
+            var ticks = batch.EventTicks(row);
+            if (ticks >= asOfTicks)
             {
+                ReachedAsOf = true;
+                return;
+            }
+            var features = _pipeline.Next(batch, row);
+            var facts = batch.Facts(row);
+            if (asOfTicks != long.MaxValue && facts.TargetAsOf(asOfTicks, ticks, maturityTicks) is null)
+            {
+                UnmaturedCount++; // decided now: it can never become a row
                 continue;
             }
-            var index = LabelledCount % ChunkRows;
+            var index = _rows % ChunkRows;
             if (index == 0)
             {
-                _chunks.Add(new Chunk(_featureCount, spec.HasMerchantFeatures));
+                _chunks.Add(new Chunk(_featureCount));
             }
             var chunk = _chunks[^1];
             features.CopyTo(chunk.Features.AsSpan(index * _featureCount));
-            chunk.Labels[index] = isFraud;
-            chunk.Times[index] = new DateTimeOffset(batch.EventTicks(row), TimeSpan.Zero);
-            _ids.Add(batch.Id(row));
-            if (spec.HasMerchantFeatures)
+            chunk.Facts[index] = facts;
+            chunk.Ticks[index] = ticks;
+            _newestTicks = Math.Max(_newestTicks, ticks);
+            if (facts.HasLabel)
             {
-                ref readonly var input = ref batch.Input(row);
-                chunk.Merchants[index] = input.MerchantKey;
-                chunk.Amounts[index] = input.Amount;
+                _newestLabelTicks = Math.Max(_newestLabelTicks, facts.LatestTicks);
             }
-            LabelledCount++;
+            _ids.Add(batch.Id(row));
+            _rows++;
         }
     }
 
-    /// <summary>The training rows (for a spec with merchant features: those at or after the table cutoff).</summary>
+    /// <summary>The training rows as of the as-of instant, in history order.</summary>
     public FeatureTable Build()
     {
-        var first = spec.HasMerchantFeatures ? FreezeMerchants() : 0;
-        var count = LabelledCount - first;
-        var features = GC.AllocateUninitializedArray<float>(count * _featureCount);
-        var labels = new bool[count];
-        var times = new DateTimeOffset[count];
-        var merchantKeys = spec.HasMerchantFeatures ? new ulong[count] : null;
-        for (var row = first; row < LabelledCount;)
+        var asOf = asOfTicks != long.MaxValue ? asOfTicks
+            : _newestTicks == long.MinValue ? DateTime.MaxValue.Ticks
+            : Math.Max(_newestTicks + 1, _newestLabelTicks);
+        AsOf = new DateTimeOffset(Math.Min(asOf, DateTime.MaxValue.Ticks), TimeSpan.Zero);
+        var keep = new List<int>(_rows);
+        var targets = new bool[_rows];
+        for (var row = 0; row < _rows; row++)
         {
             var chunk = _chunks[row / ChunkRows];
             var index = row % ChunkRows;
-            var rows = Math.Min(ChunkRows - index, LabelledCount - row);
-            var to = row - first;
-            chunk.Features.AsSpan(index * _featureCount, rows * _featureCount).CopyTo(features.AsSpan(to * _featureCount));
-            chunk.Labels.AsSpan(index, rows).CopyTo(labels.AsSpan(to));
-            chunk.Times.AsSpan(index, rows).CopyTo(times.AsSpan(to));
-            if (merchantKeys is not null)
+            if (chunk.Facts[index].TargetAsOf(asOf, chunk.Ticks[index], maturityTicks) is { } isFraud)
             {
-                chunk.Merchants.AsSpan(index, rows).CopyTo(merchantKeys.AsSpan(to));
+                targets[keep.Count] = isFraud;
+                keep.Add(row);
             }
-            if (Merchants is { } merchants)
-            {
-                for (var r = 0; r < rows; r++)
-                {
-                    merchants.Append(chunk.Merchants[index + r], features.AsSpan((to + r) * _featureCount, _featureCount));
-                }
-            }
-            row += rows;
         }
-        return new FeatureTable(_featureCount, features, labels, times, _ids.Build(first), merchantKeys);
-    }
-
-    /// <summary>Builds <see cref="Merchants"/> from the rows before the cutoff; returns the first training row.</summary>
-    private int FreezeMerchants()
-    {
-        var cutoffRow = (int)Math.Floor(LabelledCount * merchantTableFraction);
-        var cutoff = LabelledCount == 0 ? DateTimeOffset.MinValue : TimeAt(Math.Min(cutoffRow, LabelledCount - 1));
-        var table = new MerchantTableBuilder(cutoff);
-        var first = 0;
-        // Rows are in event-time order, so the rows before the cutoff are a prefix; ties with the cutoff train.
-        while (first < LabelledCount && TimeAt(first) < cutoff)
+        UnmaturedCount += _rows - keep.Count;
+        LabelledCount = keep.Count;
+        var features = GC.AllocateUninitializedArray<float>(keep.Count * _featureCount);
+        var times = new DateTimeOffset[keep.Count];
+        for (var i = 0; i < keep.Count; i++)
         {
-            var chunk = _chunks[first / ChunkRows];
-            var index = first % ChunkRows;
-            var cardNotPresent = chunk.Features[(index * _featureCount) + CardNotPresentIndex] != 0f;
-            table.Add(chunk.Merchants[index], chunk.Times[index], chunk.Amounts[index], cardNotPresent, chunk.Labels[index]);
-            first++;
+            var chunk = _chunks[keep[i] / ChunkRows];
+            var index = keep[i] % ChunkRows;
+            chunk.Features.AsSpan(index * _featureCount, _featureCount).CopyTo(features.AsSpan(i * _featureCount));
+            times[i] = new DateTimeOffset(chunk.Ticks[index], TimeSpan.Zero);
         }
-        Merchants = table.Build();
-        return first;
+        return new FeatureTable(_featureCount, features, targets.AsSpan(0, keep.Count).ToArray(), times, _ids.Build(0).Pick(keep));
     }
 
-    private DateTimeOffset TimeAt(int row) => _chunks[row / ChunkRows].Times[row % ChunkRows];
-
-    private static readonly int CardNotPresentIndex = IndexOf(FeatureSpec.CardV1, "card_not_present");
-
-    private static int IndexOf(FeatureSpec of, string name) =>
-        of.Names.ToList().IndexOf(name) is var i and >= 0 ? i : throw new InvalidOperationException($"{of.Name} has no feature {name}");
-
-    /// <param name="merchants">keep what the merchant table is built from (merchant, amount) as well.</param>
-    private sealed class Chunk(int featureCount, bool merchants)
+    private sealed class Chunk(int featureCount)
     {
         public float[] Features { get; } = GC.AllocateUninitializedArray<float>(ChunkRows * featureCount);
-        public bool[] Labels { get; } = new bool[ChunkRows];
-        public DateTimeOffset[] Times { get; } = new DateTimeOffset[ChunkRows];
-        public ulong[] Merchants { get; } = new ulong[merchants ? ChunkRows : 0];
-        public double[] Amounts { get; } = new double[merchants ? ChunkRows : 0];
+        public LabelFacts[] Facts { get; } = new LabelFacts[ChunkRows];
+        public long[] Ticks { get; } = new long[ChunkRows];
     }
 }

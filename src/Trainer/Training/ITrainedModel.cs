@@ -14,6 +14,9 @@ internal interface ITrainedModel
     /// <summary>The device the trees were grown on, as the manifest records it.</summary>
     string Device { get; }
 
+    /// <summary>Why that device (for <c>--device auto</c>: whether a CUDA driver and device answered), for the log.</summary>
+    string DeviceReason { get; }
+
     /// <summary>How closely ONNX Runtime must reproduce <see cref="PredictReference"/>, or the run fails.</summary>
     double ExportTolerance { get; }
 

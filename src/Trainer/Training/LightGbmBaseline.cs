@@ -32,6 +32,8 @@ internal sealed class LightGbmBaseline : ITrainedModel
     /// <summary>LightGBM here always runs on the CPU.</summary>
     public string Device => "cpu";
 
+    public string DeviceReason => "ML.NET LightGBM runs on the CPU only";
+
     /// <summary>ML.NET applies Platt calibration in double precision; ONNX Runtime in float32.</summary>
     public double ExportTolerance => 1e-4;
 

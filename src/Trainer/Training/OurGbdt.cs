@@ -26,6 +26,8 @@ internal sealed class OurGbdt : ITrainedModel
 
     public string Device => Model.DeviceDescription;
 
+    public string DeviceReason => Model.DeviceReason;
+
     /// <summary>Both sides sum float32 leaves in tree order and apply the same sigmoid: they agree to rounding.</summary>
     public double ExportTolerance => 1e-5;
 

@@ -1,4 +1,5 @@
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Entities;
 using Fraud.Streaming.Trainer.History;
 
 namespace Fraud.Streaming.Trainer.Training;
@@ -6,14 +7,15 @@ namespace Fraud.Streaming.Trainer.Training;
 /// <summary>
 /// Replays history through the shared feature pipeline exactly as the scorer does per event: one
 /// <see cref="CardStateStore"/>, <see cref="CardFeatureExtractor.ExtractAndUpdate(ref CardState, in FeatureInput, Span{float}, long)"/>
-/// per transaction, in (event time, transaction id) order, which it enforces. With <paramref name="merchants"/>,
-/// the merchant features are appended after the card features by
-/// <see cref="MerchantTable.Append(ulong, Span{float})"/>, the stage the scorer runs; without, the tail of a spec
-/// with merchant features is left for the caller to fill (<see cref="FeatureTableBuilder"/>).
+/// per transaction, in (event time, transaction id) order, which it enforces. For a spec with entity features, each
+/// transaction's features read an <see cref="EntityTable"/> built from the history before it (every transaction of
+/// the days the features read is earlier, and so is every report received on those days), then the transaction and its
+/// earliest fraud report are added to the table: the totals the aggregator publishes, so the values the scorer reads.
 /// </summary>
-internal sealed class PointInTimeFeatures(FeatureSpec spec, MerchantTable? merchants = null)
+internal sealed class PointInTimeFeatures(FeatureSpec spec)
 {
     private readonly CardStateStore _cards = new(spec.CardIdleTtlMs);
+    private readonly EntityTable? _entities = spec.HasEntityFeatures ? spec.NewEntityTable() : null;
     private readonly float[] _row = new float[spec.Count];
     private const int SweepEvery = 1 << 20;
     private const int SlotDistance = 8;
@@ -52,13 +54,16 @@ internal sealed class PointInTimeFeatures(FeatureSpec spec, MerchantTable? merch
         TransactionCount++;
         if (TransactionCount % SweepEvery == 0)
         {
-            // History is in event-time order, so a card idle relative to this event resets on its next one anyway.
+            // History is in event-time order, so a card idle relative to this event resets on its next one anyway, and
+            // no later transaction reads an entity day older than this one's oldest.
             _cards.ExpireIdle(input.EventMs);
+            _entities?.DropBefore(_entities.OldestDayReadBy(input.EventMs));
         }
         CardFeatureExtractor.ExtractAndUpdate(ref _cards.GetOrAdd(input.CardKey), input, _row, spec.CardIdleTtlMs);
-        if (merchants is not null && spec.HasMerchantFeatures)
+        if (_entities is not null)
         {
-            merchants.Append(input.MerchantKey, _row);
+            _entities.Write(input, _row.AsSpan(FeatureSpec.CardV1.Count));
+            _entities.AddHistory(input, batch.Facts(row).FirstReportMs, spec.ReportHorizonDays);
         }
         return _row;
     }
@@ -69,7 +74,7 @@ internal sealed class PointInTimeFeatures(FeatureSpec spec, MerchantTable? merch
     {
         _one ??= new HistoryBatch(1);
         _one.Clear();
-        _one.Add(t, null);
+        _one.Add(t, LabelFacts.None);
         return Next(_one, 0);
     }
 

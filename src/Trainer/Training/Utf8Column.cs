@@ -44,6 +44,17 @@ internal sealed class Utf8Column : IReadOnlyList<string>
         return new(_bytes.AsSpan(from, to - from).ToArray(), ends);
     }
 
+    /// <summary>The rows <paramref name="rows"/> (ascending or not), in that order, as a column of their own.</summary>
+    public Utf8Column Pick(IReadOnlyList<int> rows)
+    {
+        var builder = new Builder();
+        foreach (var row in rows)
+        {
+            builder.Add(Bytes(row));
+        }
+        return builder.Build(0);
+    }
+
     /// <summary>A column of <paramref name="texts"/> (null reads back as the empty string).</summary>
     public static Utf8Column From(IEnumerable<string?> texts)
     {

@@ -1,0 +1,31 @@
+using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Trainer.History;
+
+namespace Fraud.Streaming.Trainer.Training;
+
+/// <summary>
+/// The first step of a training run: the history read once, in order, through the feature pipeline, as of an
+/// instant, into the table of rows whose outcome is known then.
+/// </summary>
+/// <param name="All">the training rows (labelled or matured as of <paramref name="AsOf"/>).</param>
+/// <param name="Transactions">transactions read (before the as-of instant).</param>
+/// <param name="Unmatured">transactions neither reported nor matured as of <paramref name="AsOf"/>: not trained on.</param>
+internal sealed record TrainingData(FeatureTable All, long Transactions, int Cards, long Unmatured, DateTimeOffset AsOf, int MaturityDays)
+{
+    /// <exception cref="InvalidDataException">the history is not in order or not readable.</exception>
+    public static async Task<TrainingData> ReadAsync(IHistorySource source, FeatureSpec spec, DateTimeOffset? asOf, int maturityDays,
+        CancellationToken cancellationToken)
+    {
+        var builder = new FeatureTableBuilder(spec, asOf?.UtcTicks ?? long.MaxValue, maturityDays * TimeSpan.TicksPerDay);
+        await foreach (var batch in source.ReadAsync(cancellationToken))
+        {
+            builder.Add(batch);
+            if (builder.ReachedAsOf)
+            {
+                break; // history is in event-time order: nothing later is before the as-of instant
+            }
+        }
+        var all = builder.Build();
+        return new TrainingData(all, builder.TransactionCount, builder.CardCount, builder.UnmaturedCount, builder.AsOf, maturityDays);
+    }
+}
