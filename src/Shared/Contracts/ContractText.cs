@@ -68,7 +68,7 @@ internal static class ContractText
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                return Optional(value.GetString(), field, int.MaxValue, out reason);
+                return TryGetString(value, field, out var text, out reason) && Optional(text, field, int.MaxValue, out reason);
             case JsonValueKind.Number:
                 if (!value.TryGetDouble(out var number) || !double.IsFinite(number))
                 {
@@ -88,7 +88,8 @@ internal static class ContractText
             case JsonValueKind.Object:
                 foreach (var property in value.EnumerateObject())
                 {
-                    if (!Optional(property.Name, $"{field} key", ContractLimits.MaxIdLength, out reason)
+                    if (!TryGetName(property, field, out var name, out reason)
+                        || !Optional(name, $"{field} key", ContractLimits.MaxIdLength, out reason)
                         || !JsonValue(property.Value, field, maxDepth - 1, out reason))
                     {
                         return false;
@@ -100,6 +101,39 @@ internal static class ContractText
         }
         reason = default;
         return true;
+    }
+
+    // A JsonElement decodes its strings when asked: an escaped unpaired surrogate deep in a value surfaces only then.
+    private static bool TryGetString(JsonElement value, string field, out string? text, out RejectReason reason)
+    {
+        try
+        {
+            text = value.GetString();
+            reason = default;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            reason = new RejectReason(RejectCode.InvalidField, $"{field} holds an unpaired surrogate (not text)");
+            return false;
+        }
+    }
+
+    private static bool TryGetName(JsonProperty property, string field, out string? name, out RejectReason reason)
+    {
+        try
+        {
+            name = property.Name;
+            reason = default;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = null;
+            reason = new RejectReason(RejectCode.InvalidField, $"{field} has a key with an unpaired surrogate (not text)");
+            return false;
+        }
     }
 
     /// <summary>A time inside <paramref name="window"/>; <paramref name="code"/> names the failure.</summary>
