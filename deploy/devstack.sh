@@ -414,10 +414,10 @@ ensure_prometheus_installed() {
 
 # True when port $1 is one the stack itself takes: Postgres, every Kafka broker, S3, or one in $2 (space-separated).
 stack_port() {
-    local port="$1" other
+    local port="$1" others="${2:-}" other
     ((port == PG_PORT || port == S3_PORT)) && return 0
     ((port >= KAFKA_PORT && port < KAFKA_PORT + KAFKA_BROKERS)) && return 0
-    for other in $2; do ((port == other)) && return 0; done
+    for other in $others; do ((port == other)) && return 0; done
     return 1
 }
 
