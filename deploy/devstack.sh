@@ -546,6 +546,26 @@ tools() {
     fi
 }
 
+# ---------------------------------------------------------------- announcement keys
+
+# The dev key pair that signs model announcements: the trainer signs with the private key, scorers trust only the
+# public one (an unsigned or foreign announcement is refused). Made once with OpenSSL (the same PEM formats as
+# `trainer keys`), kept across `down` so models announced earlier stay trusted; a production key comes from a Secret.
+KEYS_DIR="$STATE/keys"
+PRIVATE_KEY="$KEYS_DIR/announce.key"
+PUBLIC_KEY="$KEYS_DIR/announce.pub"
+
+keys_up() {
+    [[ -s "$PRIVATE_KEY" && -s "$PUBLIC_KEY" ]] && return 0
+    command -v openssl >/dev/null || apt_install openssl
+    log "generating the dev announcement key pair ($KEYS_DIR)"
+    mkdir -p "$KEYS_DIR"
+    chmod 700 "$KEYS_DIR"
+    (umask 077 && openssl genpkey -algorithm ed25519 -out "$PRIVATE_KEY.tmp") || die "openssl could not generate an Ed25519 key"
+    openssl pkey -in "$PRIVATE_KEY.tmp" -pubout -out "$PUBLIC_KEY" || die "openssl could not derive the public key"
+    mv -f "$PRIVATE_KEY.tmp" "$PRIVATE_KEY"
+}
+
 # ---------------------------------------------------------------- environment
 
 print_env() {
@@ -574,6 +594,10 @@ print_env() {
     fi
     if am_running; then
         echo "export FRAUD_ALERTMANAGER_URL='http://127.0.0.1:$AM_PORT'"
+    fi
+    if [[ -s "$PRIVATE_KEY" && -s "$PUBLIC_KEY" ]]; then
+        echo "export Signing__PrivateKeyFile='$PRIVATE_KEY'"
+        echo "export Trust__PublicKeyFiles__0='$PUBLIC_KEY'"
     fi
     if push_running; then
         echo "export FRAUD_PUSHGATEWAY_URL='http://127.0.0.1:$PUSH_PORT'"
@@ -654,6 +678,7 @@ up)
     printf 'PG_PORT=%s\nKAFKA_PORT=%s\nKAFKA_BROKERS=%s\nS3_PORT=%s\nPROM_PORT=%s\nAM_PORT=%s\nPUSH_PORT=%s\n' \
         "$PG_PORT" "$KAFKA_PORT" "$KAFKA_BROKERS" "$S3_PORT" "$PROM_PORT" "$AM_PORT" "$PUSH_PORT" >"$PORTS_FILE"
     # One failure stops the rest; what did start keeps running, and `down` ends it.
+    keys_up
     if ((want_pg)); then pg_up; fi
     if ((want_kafka)); then
         kafka_up

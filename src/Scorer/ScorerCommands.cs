@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Fraud.Streaming.Shared.Cli;
+using Fraud.Streaming.Shared.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Fraud.Streaming.Scorer;
@@ -50,10 +52,19 @@ internal static class ScorerCommands
         scoreFile.SetAction((parse, cancellationToken) => ScoreFile.RunAsync(
             new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
                 parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays),
-                parse.GetValue(labels), parse.GetValue(entityLagHours), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!),
+                parse.GetValue(labels), parse.GetValue(entityLagHours), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!,
+                Validation().MaxFutureSkew),
             Console.Out, Console.Error, cancellationToken));
 
         return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };
+    }
+
+    /// <summary>The <c>Validation</c> section from the environment (<c>Validation__MaxFutureSkew</c>), as the worker reads it.</summary>
+    private static ValidationOptions Validation()
+    {
+        var options = new ValidationOptions();
+        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(ValidationOptions.Section).Bind(options);
+        return options;
     }
 
     private static async Task<int> RunWorkerAsync(string[] hostArgs)
@@ -63,14 +74,14 @@ internal static class ScorerCommands
             await using var app = ScorerHosting.Build(hostArgs);
             var status = app.Services.GetRequiredService<ScorerStatus>();
             await app.RunAsync();
-            return status.IsHealthy ? 0 : 1;
+            return status.IsHealthy ? ExitCodes.Ok : ExitCodes.Failed;
         }
         catch (OptionsValidationException ex)
         {
             // Options are validated while the host is built and at start: a bad setting stops the process at
             // once, named in one line, not a stack trace.
             await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join("; ", ex.Failures)}");
-            return 2;
+            return ExitCodes.BadUsage;
         }
     }
 }

@@ -66,6 +66,20 @@ internal sealed class ScorerOptions
     public int SessionTimeoutMs { get; set; } = 45_000;
 
     /// <summary>
+    /// Transaction ids remembered per partition to find duplicates (an id read again at another offset); 0 turns the
+    /// check off. About 36 bytes each in memory and 16 in the partition's snapshot.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int DuplicateWindow { get; set; } = 100_000;
+
+    /// <summary>
+    /// The largest dead-letter message to send whole (key, value, headers): the smaller of the producer's and the
+    /// broker's message size limits. A larger copy goes as a stub (reference, size, reason, headers).
+    /// </summary>
+    [Range(10_000, 100_000_000)]
+    public int DlqMaxMessageBytes { get; set; } = 1_000_000;
+
+    /// <summary>
     /// Merchant and device features read whole days that ended at least this many hours before the transaction; part
     /// of the feature spec, so it must equal the trainer's <c>--entity-lag-hours</c>.
     /// </summary>

@@ -22,12 +22,12 @@ internal sealed class ScoringWorker(
     IOptions<ScorerOptions> scorerOptions,
     IOptions<StateOptions> stateOptions,
     IOptions<ModelStoreOptions> modelStoreOptions,
+    IOptions<ValidationOptions> validationOptions,
     ModelHolder models,
     ScorerStatus status,
     IHostApplicationLifetime lifetime,
     ILogger<ScoringWorker> logger) : IHostedService, IDisposable
 {
-    private const int MaxDetailLength = 1000;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(60);
 
@@ -44,6 +44,8 @@ internal sealed class ScoringWorker(
     private long _oldestEventSinceSweep = long.MaxValue;
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
     private readonly StateOptions _state = stateOptions.Value;
+    private readonly TransactionAdmission _admission = new(validationOptions.Value);
+    private DeadLetterPublisher? _dlq;
     private PartitionStates? _partitions;
     private FeatureLog? _featureLog;
     private IConsumer<byte[], byte[]>? _consumer;
@@ -90,10 +92,10 @@ internal sealed class ScoringWorker(
                 ScorerLog.EntityCatchUpTimedOut(logger, _options.EntityCatchUpSeconds);
             }
             using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
-            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, snapshots, logger) : null;
+            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, _admission, snapshots, logger) : null;
             using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
             _featureLog = featureLog;
-            using var partitions = new PartitionStates(_state, _batch.ComputedSpec, restorer, snapshots, _kafka.TransactionsTopic, logger);
+            using var partitions = new PartitionStates(_state, _batch.ComputedSpec, _options.DuplicateWindow, restorer, snapshots, _kafka.TransactionsTopic, logger);
             _partitions = partitions;
             if (snapshots is not null)
             {
@@ -103,6 +105,7 @@ internal sealed class ScoringWorker(
             using var consumer = BuildConsumer();
             _producer = producer;
             _consumer = consumer;
+            _dlq = new DeadLetterPublisher(producer, _deliveries, _kafka.DlqTopic, _options.DlqMaxMessageBytes);
             consumer.Subscribe(_kafka.TransactionsTopic);
             ScorerLog.Consuming(logger, _kafka.TransactionsTopic, _options.GroupId, _kafka.VerdictsTopic, _kafka.DlqTopic);
             try
@@ -217,7 +220,7 @@ internal sealed class ScoringWorker(
         var partition = _partitions!.For(result.Partition.Value);
         partition.NextOffset = result.Offset.Value + 1;
         var message = result.Message;
-        if (TransactionValidator.TryParse(message.Value, out var transaction, out var reason))
+        if (_admission.TryAdmit(result, partition.Ids, out var transaction, out var reason))
         {
             var published = message.Timestamp.Type == TimestampType.NotAvailable
                 ? DateTimeOffset.UtcNow
@@ -227,29 +230,9 @@ internal sealed class ScoringWorker(
         }
         else
         {
-            SendToDlq(result, reason);
+            _dlq!.Publish(result, reason);
+            _rejected++;
         }
-    }
-
-    private void SendToDlq(ConsumeResult<byte[], byte[]> result, RejectReason reason)
-    {
-        var original = result.Message;
-        var headers = new Headers();
-        if (original.Headers is not null)
-        {
-            foreach (var header in original.Headers)
-            {
-                headers.Add(header.Key, header.GetValueBytes());
-            }
-        }
-        var detail = reason.Detail.Length > MaxDetailLength ? reason.Detail[..MaxDetailLength] : reason.Detail;
-        headers.Add(DlqHeaders.Reason, Encoding.UTF8.GetBytes(reason.CodeName));
-        headers.Add(DlqHeaders.Detail, Encoding.UTF8.GetBytes(detail));
-        headers.Add(DlqHeaders.Source, Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{result.Topic}/{result.Partition.Value}/{result.Offset.Value}")));
-        Produce(_kafka.DlqTopic, new Message<byte[], byte[]> { Key = original.Key, Value = original.Value, Headers = headers });
-        ScorerMetrics.Dlq.WithLabels(reason.CodeName).Inc();
-        _rejected++;
     }
 
     /// <summary>Scores, produces, waits for every acknowledgement, commits. Also called from the revoke handler.</summary>
@@ -273,10 +256,14 @@ internal sealed class ScoringWorker(
 
         _featureLog?.Write(_batch);
 
-        if (!_deliveries.WaitAll(AckTimeout))
+        do
         {
-            throw new KafkaDeliveryFailedException($"{_deliveries.Pending} messages not acknowledged within {AckTimeout.TotalSeconds} s");
+            if (!_deliveries.WaitAll(AckTimeout))
+            {
+                throw new KafkaDeliveryFailedException($"{_deliveries.Pending} messages not acknowledged within {AckTimeout.TotalSeconds} s");
+            }
         }
+        while (_dlq!.ReplaceOversized());
         try
         {
             var offsets = _offsets.ToCommit();
@@ -310,28 +297,7 @@ internal sealed class ScoringWorker(
         _oldestEventSinceSweep = Math.Min(_oldestEventSinceSweep, _batch.BatchOldestEventMs);
     }
 
-    private void Produce(string topic, Message<byte[], byte[]> message)
-    {
-        while (true)
-        {
-            _deliveries.Expect();
-            try
-            {
-                _producer!.Produce(topic, message, _deliveries.Handler);
-                return;
-            }
-            catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                _deliveries.Cancel();
-                Thread.Sleep(5);
-            }
-            catch
-            {
-                _deliveries.Cancel();
-                throw;
-            }
-        }
-    }
+    private void Produce(string topic, Message<byte[], byte[]> message) => _deliveries.Produce(_producer!, topic, message);
 
     /// <summary>Transactions are keyed by card id already: reuse those bytes instead of encoding the id again.</summary>
     private static byte[] KeyFor(string cardId, byte[]? original)

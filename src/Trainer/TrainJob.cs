@@ -3,12 +3,14 @@ using System.Globalization;
 using System.Reflection;
 using Confluent.Kafka;
 using Fraud.Streaming.Gbdt;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
 using Fraud.Streaming.Shared.Progress;
+using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Publishing;
@@ -31,10 +33,20 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        AnnouncementSigner? signer;
         try
         {
             settings.Validate();
-            return await RunCoreAsync(cancellationToken);
+            signer = settings.Register && settings.Announce ? AnnouncementSigner.From(settings.Signing) : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
+            return ExitCodes.BadUsage;
+        }
+        try
+        {
+            return await RunCoreAsync(signer, cancellationToken);
         }
         catch (DeviceUnavailableException ex)
         {
@@ -54,17 +66,25 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         }
     }
 
-    private async Task<int> RunCoreAsync(CancellationToken cancellationToken)
+    private async Task<int> RunCoreAsync(AnnouncementSigner? signer, CancellationToken cancellationToken)
     {
         var spec = settings.Spec;
         var needsPostgres = settings.Register || !settings.FromFiles;
         await using var dataSource = needsPostgres ? await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken) : null;
         var registry = settings.Register ? new ModelRegistry(dataSource!) : null;
+        if (registry is not null && settings.Announce && await AnnouncePendingChampionAsync(registry, signer, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+        if (signer is null && registry is not null && settings.Announce)
+        {
+            await error.WriteLineAsync("warning: no signing key (Signing:PrivateKeyFile or Signing:PrivateKey): announcements go unsigned, and scorers that trust keys refuse them");
+        }
 
         // Read and featurise in one pass: the pipeline sees every transaction, in order.
         IHistorySource source = settings.FromFiles
-            ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!)
-            : new PostgresHistorySource(dataSource!);
+            ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!, settings.MaxFutureSkew)
+            : new PostgresHistorySource(dataSource!, maxFutureSkew: settings.MaxFutureSkew);
         var watch = Stopwatch.StartNew();
         TrainingData data;
         try
@@ -80,6 +100,10 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             $"{data.Transactions} transactions ({all.RowCount} training rows, {all.FraudCount} fraud, {data.Cards} cards) from {source.Description}, {Rate(data.Transactions, watch.Elapsed)} rows/s");
         Log("read+features", Invariant(
             $"as of {data.AsOf:O}: {data.Unmatured} transactions neither reported nor {data.MaturityDays} days old without a report are not trained on"));
+        if (source.Refusals.Describe("history rows") is { } refused)
+        {
+            Log("read+features", refused);
+        }
         if (source is JsonlHistorySource { OrphanLabels: > 0 } files)
         {
             Log("read+features", $"{files.OrphanLabels} labels name no transaction in the file and were ignored");
@@ -288,21 +312,57 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 
         if (registration.IsChampion && settings.Announce)
         {
-            try
+            if (await AnnounceAsync(registry, manifest, signer, cancellationToken) is { } notAnnounced)
             {
-                using var announcer = new ModelAnnouncer(settings.Kafka, settings.AnnounceTimeout);
-                var at = await announcer.AnnounceAsync(manifest, cancellationToken);
-                Log("announce", $"{version} on {at}");
-            }
-            catch (KafkaException ex)
-            {
-                await error.WriteLineAsync(
-                    $"error: {version} is registered as champion but NOT announced on {settings.Kafka.ModelsTopic} ({settings.Kafka.BootstrapServers}): {ex.Error.Reason}; run `models promote {version}` to announce it");
-                return ExitCodes.AnnounceFailed;
+                return notAnnounced;
             }
         }
         await Summary(manifest, registration.IsChampion);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Announces the champion and records it; null when done, else the exit code (the error is written).</summary>
+    private async Task<int?> AnnounceAsync(ModelRegistry registry, ModelManifest manifest, AnnouncementSigner? signer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var announcer = new ModelAnnouncer(settings.Kafka, settings.AnnounceTimeout, signer);
+            var at = await announcer.AnnounceAsync(manifest, cancellationToken);
+            await registry.MarkAnnouncedAsync(manifest.ModelName, manifest.Version, cancellationToken);
+            Log("announce", $"{manifest.Version} on {at}{(signer is null ? " (unsigned)" : $" (signed by key {signer.KeyId})")}");
+            return null;
+        }
+        catch (KafkaException ex)
+        {
+            await error.WriteLineAsync(
+                $"error: {manifest.Version} is registered as champion but NOT announced on {settings.Kafka.ModelsTopic} ({settings.Kafka.BootstrapServers}): {ex.Error.Reason}; the next train run announces it (or run `models promote {manifest.Version}`)");
+            return ExitCodes.KafkaFailed;
+        }
+    }
+
+    /// <summary>
+    /// A champion the registry holds but that was never announced (an announce that failed, a run with
+    /// <c>--no-announce</c>, a promotion by hand without one) is announced first, after its stored artifact is checked.
+    /// </summary>
+    private async Task<int?> AnnouncePendingChampionAsync(ModelRegistry registry, AnnouncementSigner? signer, CancellationToken cancellationToken)
+    {
+        var champion = await registry.GetChampionAsync(settings.ModelName, cancellationToken);
+        if (champion is null || champion.AnnouncedAt is not null)
+        {
+            return null;
+        }
+        var manifest = ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(champion.Manifest));
+        try
+        {
+            await new ArtifactFetcher(settings.Store).VerifyAsync(manifest, cancellationToken);
+        }
+        catch (ModelRejectedException ex)
+        {
+            await error.WriteLineAsync($"error: champion {champion.Version} was never announced, and its stored artifact fails its check ({ex.Code}): {ex.Message}");
+            return ExitCodes.StoreFailed;
+        }
+        Log("announce", $"champion {champion.Version} was registered but never announced; announcing it now");
+        return await AnnounceAsync(registry, manifest, signer, cancellationToken);
     }
 
     private CostChoice ChooseThresholds(float[] scores, bool[] labels)
@@ -372,7 +432,8 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         try
         {
             var watch = Stopwatch.StartNew();
-            var artifact = await ModelStoreFactory.FetchAsync(champion.ArtifactUri, settings.Store, cancellationToken);
+            var fetcher = new ArtifactFetcher(settings.Store);
+            var artifact = await fetcher.FetchAsync(champion.ArtifactUri, cancellationToken);
             if (ModelPackage.Sha256(artifact) != champion.ArtifactSha256)
             {
                 Log("compare", $"champion {champion.Version}: fetched artifact does not match its SHA-256; comparing stored ROC-AUC instead");

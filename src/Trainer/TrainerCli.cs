@@ -1,10 +1,13 @@
 using System.CommandLine;
 using Fraud.Streaming.Gbdt;
+using Fraud.Streaming.Shared.Cli;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Postgres;
 using Fraud.Streaming.Shared.Progress;
+using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Bench;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.Metrics;
@@ -33,6 +36,7 @@ internal static class TrainerCli
         root.Subcommands.Add(FeaturesCommand(configuration, output, error));
         root.Subcommands.Add(ModelsCommands.Build(configuration, output, error));
         root.Subcommands.Add(BenchCommand.Build(output, error));
+        root.Subcommands.Add(KeysCommand.Build(output, error));
         root.Subcommands.Add(Backtest.BacktestCommand.Build(configuration, output, error));
         return root;
     }
@@ -100,7 +104,8 @@ internal static class TrainerCli
             output,
             error,
             spec.Read(parse),
-            parse.GetValue(model)?.FullName).RunAsync(cancellationToken));
+            parse.GetValue(model)?.FullName,
+            Bind<ValidationOptions>(configuration, ValidationOptions.Section).MaxFutureSkew).RunAsync(cancellationToken));
         return command;
     }
 
@@ -151,7 +156,7 @@ internal static class TrainerCli
             if (foreign.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } wrong)
             {
                 await error.WriteLineAsync($"error: {wrong.Name} does not apply to --algo {parse.GetValue(algo)}");
-                return ExitCodes.Failed;
+                return ExitCodes.BadUsage;
             }
             var storeOptions = Bind<ModelStoreOptions>(configuration, ModelStoreOptions.Section);
             if (parse.GetValue(store) is { } storeDir)
@@ -193,6 +198,8 @@ internal static class TrainerCli
                 Spec = spec.Read(parse),
                 AsOf = parse.GetValue(asOf),
                 LabelMaturityDays = parse.GetValue(maturity),
+                Signing = Bind<SigningOptions>(configuration, SigningOptions.Section),
+                MaxFutureSkew = Bind<ValidationOptions>(configuration, ValidationOptions.Section).MaxFutureSkew,
             };
             return await new MeasuredTraining(pushgateway, output, error).RunAsync(settings, ProgressFor(output, error), cancellationToken);
         });

@@ -35,7 +35,7 @@ public sealed class ComposeTests
         foreach (var (service, deployable) in Deployables)
         {
             var keys = Environment(services[service]).Keys.Where(ConfigurationKeys.IsSetting).ToList();
-            var unknown = keys.Where(k => !ConfigurationKeys.Of(deployable).Contains(k)).ToList();
+            var unknown = keys.Where(k => !ConfigurationKeys.Reads(deployable, k)).ToList();
             Assert.True(unknown.Count == 0, $"{service} sets keys {deployable} does not read: {string.Join(", ", unknown)}");
             Assert.Contains("Kafka__BootstrapServers", keys);
         }

@@ -35,6 +35,19 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public void The_trainers_last_run_panel_names_every_exit_code_of_the_shared_table()
+    {
+        var codes = typeof(Fraud.Streaming.Shared.Cli.ExitCodes).GetFields()
+            .Where(f => f.IsLiteral).Select(f => (int)f.GetRawConstantValue()!).Order().ToList();
+        var model = GrafanaDashboards.Load().Single(b => b.Name == "fraud-model").Model;
+        var panel = model["panels"]!.AsArray().Single(p => ((string?)p!["targets"]?[0]?["expr"] ?? "").Contains("fraud_trainer_last_run_exit_code", StringComparison.Ordinal))!;
+        var mapped = panel["fieldConfig"]!["defaults"]!["mappings"]!.AsArray()
+            .SelectMany(m => m!["options"]!.AsObject().Select(o => int.Parse(o.Key, System.Globalization.CultureInfo.InvariantCulture))).Order().ToList();
+
+        Assert.Equal(codes, mapped);
+    }
+
+    [Fact]
     public void The_four_boards_exist_with_unique_uids_and_titles()
     {
         var boards = GrafanaDashboards.Load();

@@ -152,12 +152,15 @@ public sealed class KubernetesTests
         foreach (var ((kind, name), deployable) in workloads)
         {
             var env = ResolvedEnv(objects, objects.Single(kind, name).Containers().Single());
-            var unknown = env.Keys.Where(ConfigurationKeys.IsSetting).Where(k => !ConfigurationKeys.Of(deployable).Contains(k)).ToList();
+            var unknown = env.Keys.Where(ConfigurationKeys.IsSetting).Where(k => !ConfigurationKeys.Reads(deployable, k)).ToList();
             Assert.True(unknown.Count == 0, $"{overlay}: {name} gets keys {deployable} does not read: {string.Join(", ", unknown)}");
             Assert.Contains("Kafka__BootstrapServers", env.Keys);
         }
         Assert.Contains("Postgres__ConnectionString", ResolvedEnv(objects, objects.Single("Deployment", "fraud-monitoring").Containers().Single()).Keys);
         Assert.Contains("Pushgateway__Url", ResolvedEnv(objects, objects.Single("CronJob", "fraud-trainer").Containers().Single()).Keys);
+        // Announcements are signed by the trainer and trusted by the scorers, with keys from the Secret.
+        Assert.Contains("Signing__PrivateKey", ResolvedEnv(objects, objects.Single("CronJob", "fraud-trainer").Containers().Single()).Keys);
+        Assert.Contains("Trust__PublicKeys__0", ResolvedEnv(objects, objects.Single("Deployment", "fraud-scorer").Containers().Single()).Keys);
     }
 
     [ToolTheory("kubectl")]

@@ -120,6 +120,11 @@ internal static class EndToEndSteps
             ["ModelStore__Folder"] = Path.Combine(work, "store"),
             ["DOTNET_gcServer"] = "0",
         };
+        // The trainer signs its announcements and the scorer trusts only that key, as in the dev stack and production.
+        foreach (var (key, value) in TestSigning.Environment())
+        {
+            env[key] = value;
+        }
         return (kafka, env);
     }
 

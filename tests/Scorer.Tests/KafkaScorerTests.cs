@@ -27,7 +27,7 @@ public sealed class KafkaScorerTests : IDisposable
             await EnsureTopicAsync(Topic(role));
         }
         using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = _bootstrap, EnableIdempotence = true }).Build();
-        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]> { Key = TestModels.Name, Value = ContractJson.Serialize(v1) });
+        await producer.ProduceAsync(Topic("models"), Signed(v1));
 
         var first = TestData.Transactions(300, cards: 30, seed: 4, prefix: "first");
         foreach (var t in first)
@@ -52,6 +52,8 @@ public sealed class KafkaScorerTests : IDisposable
             "--Scorer:EntityMaxWaitMs=0",
             $"--Scorer:GroupId={_prefix}.scorer",
             $"--State:Directory={_dir.File("state")}",
+            $"--ModelStore:Folder={_dir.Path}",
+            $"--Trust:PublicKeyFiles:0={TestSigning.PublicKeyFile}",
         ]);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
@@ -72,7 +74,7 @@ public sealed class KafkaScorerTests : IDisposable
         Assert.All(dead, m => Assert.False(string.IsNullOrEmpty(Header(m, DlqHeaders.Detail))));
 
         // A new model announced on the compacted topic: later transactions are scored by it.
-        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]> { Key = TestModels.Name, Value = ContractJson.Serialize(v2) });
+        await producer.ProduceAsync(Topic("models"), Signed(v2));
         var holder = app.Services.GetRequiredService<ModelHolder>();
         await WaitUntilAsync(() => Task.FromResult(holder.CurrentVersion == v2.Version), "swap to v2");
         var second = TestData.Transactions(100, cards: 30, seed: 5, prefix: "second");
@@ -94,6 +96,12 @@ public sealed class KafkaScorerTests : IDisposable
         // Everything was committed: nothing more arrives, and the group's committed offsets cover every message.
         Assert.Empty(await verdicts.ReadAsync(1, TimeSpan.FromSeconds(2), allowFewer: true));
         Assert.Equal(first.Count + TestData.Malformed.Length + second.Count, CommittedTotal($"{_prefix}.scorer", Topic("transactions")));
+    }
+
+    private static Message<string?, byte[]> Signed(ModelManifest manifest)
+    {
+        var value = ContractJson.Serialize(manifest);
+        return new Message<string?, byte[]> { Key = TestModels.Name, Value = value, Headers = TestSigning.Headers(value) };
     }
 
     private static Verdict Verdict(Message<byte[], byte[]> message) => ContractJson.DeserializeVerdict(message.Value);

@@ -1,8 +1,9 @@
-using Microsoft.Extensions.Configuration;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
+using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer.Tests;
 
@@ -115,7 +116,7 @@ public sealed class FeaturesCommandTests : IDisposable
         var same = await RunAsync("features", "--transactions", tx, "--labels", lb, "--out", Path.Combine(_dir, "f.jsonl"), "--model", model);
         Assert.True(same.Code == 0, same.Error);
         var other = await RunAsync("features", "--transactions", tx, "--labels", lb, "--out", Path.Combine(_dir, "f.jsonl"), "--model", model, "--entity-lag-hours", "6");
-        Assert.Equal(ExitCodes.Failed, other.Code);
+        Assert.Equal(ExitCodes.BadInput, other.Code);
         Assert.Contains("feature_spec_mismatch", other.Error, StringComparison.Ordinal);
     }
 
@@ -126,7 +127,7 @@ public sealed class FeaturesCommandTests : IDisposable
     public async Task A_missing_transactions_file_fails_with_a_message()
     {
         var (code, _, error) = await RunAsync("features", "--transactions", Path.Combine(_dir, "nope.jsonl"), "--out", Path.Combine(_dir, "f.jsonl"));
-        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains("nope.jsonl", error, StringComparison.Ordinal);
     }
 

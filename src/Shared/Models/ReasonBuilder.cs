@@ -16,7 +16,9 @@ public static class ReasonBuilder
         best.Fill(-1);
         for (var i = 0; i < features.Length; i++)
         {
-            var z = MathF.Abs(features[i] - model.ReferenceMean[i]) / model.ReferenceStd[i];
+            // In double and saturated: a reference far from the feature (a manifest may hold any finite statistics)
+            // would otherwise overflow float32 to infinity, which the verdict's JSON cannot carry.
+            var z = (float)Math.Min(float.MaxValue, Math.Abs((double)features[i] - model.ReferenceMean[i]) / model.ReferenceStd[i]);
             for (var k = 0; k < count; k++)
             {
                 if (z > bestZ[k])

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Prometheus;
 
@@ -31,7 +32,7 @@ internal sealed class TrainingMetrics
             factory.CreateGauge(name, help, new GaugeConfiguration { SuppressInitialValue = true, LabelNames = labels });
 
         _runTimestamp = Create("fraud_trainer_last_run_timestamp_seconds", "When the last train run ended (Unix seconds), whatever its result.");
-        _runExitCode = Create("fraud_trainer_last_run_exit_code", "Exit code of the last train run: 0 ok, 1 failed, 2 Postgres, 3 store, 4 announce, 5 no CUDA device.");
+        _runExitCode = Create("fraud_trainer_last_run_exit_code", "Exit code of the last train run (the shared table): 0 ok, 1 failed, 2 bad usage, 3 bad input, 4 Postgres unavailable, 5 Kafka (announce) failed, 6 store failed, 7 no CUDA device.");
         _runDuration = Create("fraud_trainer_last_run_duration_seconds", "Wall time of the last train run.");
         _successTimestamp = Create("fraud_trainer_last_success_timestamp_seconds", "When the last successful train run ended (Unix seconds); a run that registers nothing new counts.");
         _modelInfo = Create("fraud_trainer_model_info", "1 for the model last trained or announced by hand, with its version, algorithm, device and whether it was announced.",
