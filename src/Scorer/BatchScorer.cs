@@ -29,6 +29,7 @@ internal sealed class BatchScorer
     private readonly DateTimeOffset[] _since;
     private readonly Verdict[] _verdicts;
     private readonly DateOnly?[] _daysThrough;
+    private readonly ReasonBuilder _reasons = new(ReasonCount);
     private int _computed;
 
     /// <param name="spec">the spec to compute; <see cref="Spec"/> (default settings) when null.</param>
@@ -67,6 +68,13 @@ internal sealed class BatchScorer
 
     /// <summary>Transactions of the last <see cref="Score"/> whose entity features read older days than their own (<see cref="EntityDaysCap"/>).</summary>
     public int StaleEntityFeatures { get; private set; }
+
+    /// <summary>
+    /// Which verdicts carry reasons: review and decline only (the default; an approval's reasons are empty), or every
+    /// verdict. TreeSHAP costs far more than the inference itself (docs/BENCHMARKS.md), and only flagged transactions
+    /// reach an analyst.
+    /// </summary>
+    public bool ExplainApprovals { get; set; }
 
     /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
     public FeatureSpec ComputedSpec { get; }
@@ -174,15 +182,16 @@ internal sealed class BatchScorer
         {
             var t = _transactions[i];
             var score = _scores[i];
+            var decision = DecisionPolicy.Decide(score, thresholds);
             _verdicts[i] = new Verdict
             {
                 TransactionId = t.TransactionId,
                 CardId = t.CardId,
                 EventTime = t.EventTime,
                 Score = score,
-                Decision = DecisionPolicy.Decide(score, thresholds),
+                Decision = decision,
                 ModelVersion = version,
-                Reasons = ReasonBuilder.Top(model, FeaturesAt(i), ReasonCount),
+                Reasons = decision != Decision.Approve || ExplainApprovals ? _reasons.Explain(model, FeaturesAt(i)) : [],
                 ScoredAt = now,
                 LatencyMs = Math.Max(0d, (now - _since[i]).TotalMilliseconds),
                 EntityDaysThrough = _daysThrough[i],

@@ -43,14 +43,21 @@ internal static class ScorerCommands
             DefaultValueFactory = _ => "card-entity-v1",
         };
         spec.AcceptOnlyFromAmong([.. Shared.Features.FeatureSpec.Served]);
+        var reasonsFor = new Option<string>("--reasons-for")
+        {
+            Description = "Which verdicts carry reason codes (TreeSHAP): flagged (review and decline) or all.",
+            DefaultValueFactory = _ => ScorerOptions.ReasonsForFlagged,
+        };
+        reasonsFor.AcceptOnlyFromAmong(ScorerOptions.ReasonsForFlagged, ScorerOptions.ReasonsForAll);
         var scoreFile = new Command("score-file", "Score a JSONL file of transactions with a model package, offline.")
         {
-            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagDays, reportHorizonDays, spec,
+            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagDays, reportHorizonDays, spec, reasonsFor,
         };
         scoreFile.SetAction((parse, cancellationToken) => ScoreFile.RunAsync(
             new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
                 parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays),
-                parse.GetValue(labels), parse.GetValue(entityLagDays), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!),
+                parse.GetValue(labels), parse.GetValue(entityLagDays), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!,
+                parse.GetValue(reasonsFor) == ScorerOptions.ReasonsForAll),
             Console.Out, Console.Error, cancellationToken));
 
         return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };

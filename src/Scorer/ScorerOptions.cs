@@ -95,6 +95,16 @@ internal sealed class ScorerOptions
     [Required, AllowedValues("card-entity-v1", "card-v1")]
     public string FeatureSpecName { get; set; } = "card-entity-v1";
 
+    public const string ReasonsForFlagged = "flagged";
+    public const string ReasonsForAll = "all";
+
+    /// <summary>
+    /// Which verdicts carry reason codes: <c>flagged</c> (review and decline; approvals get none) or <c>all</c>. TreeSHAP
+    /// costs far more than the inference (docs/BENCHMARKS.md), so explaining every approval cuts throughput.
+    /// </summary>
+    [Required, AllowedValues(ReasonsForFlagged, ReasonsForAll)]
+    public string ReasonsFor { get; set; } = ReasonsForFlagged;
+
     /// <summary>The feature spec this configuration computes.</summary>
     public Shared.Features.FeatureSpec FeatureSpec() =>
         Shared.Features.FeatureSpec.Configure(FeatureSpecName, CardIdleDays, EntityLagDays, ReportHorizonDays);

@@ -60,7 +60,10 @@ internal sealed class ScoringWorker(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // The batch pipeline's entity features read the table the source keeps current.
-        _batch = new BatchScorer(_options.MaxBatchSize, _options.FeatureSpec(), _entities?.Table);
+        _batch = new BatchScorer(_options.MaxBatchSize, _options.FeatureSpec(), _entities?.Table)
+        {
+            ExplainApprovals = _options.ReasonsFor == ScorerOptions.ReasonsForAll,
+        };
         _entities?.Start();
         var thread = new Thread(Run) { IsBackground = true, Name = "scorer-loop" };
         thread.Start();
