@@ -224,6 +224,8 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             Parameters = parameters,
             Metrics = metrics,
             Reference = FeatureReferences.Compute(train, spec.Names),
+            ScoreReference = FeatureReferences.Score(scores),
+            Categories = data.Categories,
         };
         var summary = new TrainingSummary(data.Transactions, split, maxDiff, settings.ThresholdMode, settings.Costs, choice,
             CostThresholdChooser.ExpectedCost(scores, holdout.Labels, choice.Review, choice.Decline, settings.Costs),
