@@ -19,6 +19,9 @@ internal static class ScorerHosting
                 (state, store) => !state.IsS3 || !string.IsNullOrWhiteSpace(state.Bucket) || !string.IsNullOrWhiteSpace(store.Value.Bucket),
                 "State:Kind s3 needs State:Bucket or ModelStore:Bucket")
             .ValidateOnStart();
+        builder.Services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.Section).ValidateDataAnnotations()
+            .Validate(d => d.WindowSeconds >= d.WindowSlots, "Drift:WindowSeconds must be at least Drift:WindowSlots (a step of at least a second)")
+            .ValidateOnStart();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ScorerOptions>>((host, scorer) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(scorer.Value.DrainTimeoutSeconds + 5));
         builder.Services.AddSingleton<ModelHolder>();

@@ -88,4 +88,7 @@ internal static partial class ScorerLog
 
     [LoggerMessage(29, LogLevel.Warning, "the entity totals topic was not read to its end within {Seconds} s; scoring starts and waits per batch")]
     public static partial void EntityCatchUpTimedOut(ILogger logger, int seconds);
+
+    [LoggerMessage(30, LogLevel.Warning, "model {Version}: no drift is measured while it serves: {Reason}")]
+    public static partial void DriftUnavailable(ILogger logger, string version, string reason);
 }

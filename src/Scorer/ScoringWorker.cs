@@ -23,6 +23,7 @@ internal sealed class ScoringWorker(
     IOptions<ScorerOptions> scorerOptions,
     IOptions<StateOptions> stateOptions,
     IOptions<ModelStoreOptions> modelStoreOptions,
+    IOptions<DriftOptions> driftOptions,
     ModelHolder models,
     ScorerStatus status,
     IHostApplicationLifetime lifetime,
@@ -41,6 +42,7 @@ internal sealed class ScoringWorker(
     private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
         ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
         : null;
+    private readonly DriftReporter? _drift = driftOptions.Value.Enabled ? new DriftReporter(driftOptions.Value, kafkaOptions.Value.DriftTopic, logger) : null;
     private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
     private int _oldestDaySinceSweep = int.MaxValue;
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
@@ -201,6 +203,7 @@ internal sealed class ScoringWorker(
                 }
             }
             ReportLagPeriodically();
+            _drift?.ReportIfDue(_producer!);
             SweepIdleCardsPeriodically();
         }
         // Stopping: the in-flight batch is finished, acknowledged and committed before the consumer closes.
@@ -262,6 +265,7 @@ internal sealed class ScoringWorker(
         var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
         PrepareEntities();
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
+        _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
         for (var i = 0; i < verdicts.Length; i++)
         {

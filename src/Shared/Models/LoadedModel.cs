@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Drift;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Onnx;
 
@@ -17,6 +18,8 @@ public sealed class LoadedModel : IDisposable
         Onnx = onnx;
         Explainer = explainer;
         ReferenceMean = manifest.Reference.Select(r => r.Mean).ToArray();
+        Drift = DriftReference.For(manifest, out var missing);
+        DriftUnavailable = missing;
     }
 
     public ModelManifest Manifest { get; }
@@ -24,6 +27,11 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>TreeSHAP over the very trees of the artifact, for the verdicts' reasons.</summary>
     public TreeShap Explainer { get; }
+
+    /// <summary>The binned reference live drift is measured against; null when the manifest has none (<see cref="DriftUnavailable"/> says why).</summary>
+    public DriftReference? Drift { get; }
+
+    public string? DriftUnavailable { get; }
 
     public string Version => Manifest.Version;
     internal float[] ReferenceMean { get; }
