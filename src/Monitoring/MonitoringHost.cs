@@ -1,4 +1,6 @@
 using Fraud.Streaming.Monitoring.History;
+using Fraud.Streaming.Monitoring.Quality;
+using Fraud.Streaming.Monitoring.Retraining;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Postgres;
 using Microsoft.Extensions.Options;
@@ -30,6 +32,7 @@ internal static class MonitoringHost
         services.AddSingleton<HistoryWriter>();
         services.AddSingleton<ConsumerReadiness>();
         services.AddHostedService<HistoryConsumerService>();
+        builder.AddModelWatch();
         return builder;
     }
 
@@ -51,6 +54,8 @@ internal static class MonitoringHost
             connectionString = app.Services.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString;
             _ = app.Services.GetRequiredService<IOptions<KafkaOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<MonitoringOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<QualityOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<RetrainOptions>>().Value;
         }
         catch (OptionsValidationException ex)
         {
