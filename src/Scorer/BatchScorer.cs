@@ -30,6 +30,8 @@ internal sealed class BatchScorer
     private readonly Verdict[] _verdicts;
     private readonly DateOnly?[] _daysThrough;
     private readonly ReasonBuilder _reasons = new(ReasonCount);
+    private float[]? _shadowScores;
+    private Verdict[]? _shadowVerdicts;
     private int _computed;
 
     /// <param name="spec">the spec to compute; <see cref="Spec"/> (default settings) when null.</param>
@@ -201,6 +203,37 @@ internal sealed class BatchScorer
     }
 
     /// <summary>
+    /// Scores the batch just scored by <see cref="Score"/> again with <paramref name="challenger"/>, on the same feature
+    /// vectors (one more inference call): the challenger's verdicts, by its own thresholds, without reasons.
+    /// </summary>
+    /// <returns>One verdict per transaction, valid until the next call.</returns>
+    public ReadOnlySpan<Verdict> ScoreShadow(LoadedModel challenger, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(challenger);
+        if (Count == 0)
+        {
+            return [];
+        }
+        _shadowScores ??= new float[Capacity];
+        _shadowVerdicts ??= new Verdict[Capacity];
+        challenger.Onnx.Score(_features, Count, _shadowScores);
+        var thresholds = challenger.Manifest.Thresholds;
+        for (var i = 0; i < Count; i++)
+        {
+            _shadowVerdicts[i] = _verdicts[i] with
+            {
+                Score = _shadowScores[i],
+                Decision = DecisionPolicy.Decide(_shadowScores[i], thresholds),
+                ModelVersion = challenger.Version,
+                Reasons = [],
+                ScoredAt = now,
+                LatencyMs = Math.Max(0d, (now - _since[i]).TotalMilliseconds),
+            };
+        }
+        return _shadowVerdicts.AsSpan(0, Count);
+    }
+
+    /// <summary>
     /// Drops the cards idle for longer than the spec's card idle time, measured back from the newest event time
     /// seen (capped at <paramref name="wallClockMs"/>, so one event stamped far in the future cannot expire every
     /// card) less <paramref name="latenessMs"/>. Features do not change as long as no transaction arrives more than
@@ -238,6 +271,10 @@ internal sealed class BatchScorer
         Array.Clear(_transactions, 0, Count);
         Array.Clear(_stores, 0, Count);
         Array.Clear(_verdicts, 0, Count);
+        if (_shadowVerdicts is not null)
+        {
+            Array.Clear(_shadowVerdicts, 0, Count);
+        }
         Array.Clear(_daysThrough, 0, Count);
         Count = 0;
         BatchNewestEventMs = long.MinValue;

@@ -17,6 +17,7 @@ internal sealed class ModelWatcher(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<ScorerOptions> scorerOptions,
     ModelUpdater updater,
+    ShadowModels challengers,
     ScorerStatus status,
     ILogger<ModelWatcher> logger) : IHostedService, IDisposable
 {
@@ -113,6 +114,8 @@ internal sealed class ModelWatcher(
     private void Follow(IConsumer<byte[], byte[]> consumer)
     {
         ModelManifest? latest = null;
+        // The challenger's key: its newest announcement, or its tombstone (null) when the challenge ended.
+        (bool Seen, ModelManifest? Manifest) challenger = (false, null);
         while (!_stopping.IsCancellationRequested)
         {
             ConsumeResult<byte[], byte[]>? result;
@@ -134,10 +137,33 @@ internal sealed class ModelWatcher(
                     updater.OfferAsync(latest, _stopping.Token).GetAwaiter().GetResult();
                     latest = null;
                 }
+                if (challenger.Seen)
+                {
+                    OfferChallenger(challenger.Manifest);
+                    challenger = (false, null);
+                }
+                continue;
+            }
+            if (IsChallengerKey(result.Message.Key))
+            {
+                challenger = (true, result.Message.Value is null ? null : ParseManifest(result));
                 continue;
             }
             latest = Parse(result) ?? latest;
         }
+    }
+
+    private bool IsChallengerKey(byte[]? key) =>
+        key is not null && Encoding.UTF8.GetString(key).Equals(ModelAnnouncer.ChallengerKey(_options.ModelName), StringComparison.Ordinal);
+
+    private void OfferChallenger(ModelManifest? manifest)
+    {
+        if (manifest is null || manifest.ModelName != _options.ModelName)
+        {
+            challengers.Updater.Withdraw();
+            return;
+        }
+        challengers.Updater.OfferAsync(manifest, _stopping.Token).GetAwaiter().GetResult();
     }
 
     private ModelManifest? Parse(ConsumeResult<byte[], byte[]> result)
@@ -147,10 +173,15 @@ internal sealed class ModelWatcher(
         {
             return null; // a tombstone, or another model's announcement
         }
+        var manifest = ParseManifest(result);
+        return manifest?.ModelName == _options.ModelName ? manifest : null;
+    }
+
+    private ModelManifest? ParseManifest(ConsumeResult<byte[], byte[]> result)
+    {
         try
         {
-            var manifest = ContractJson.DeserializeManifest(result.Message.Value);
-            return manifest.ModelName == _options.ModelName ? manifest : null;
+            return ContractJson.DeserializeManifest(result.Message.Value);
         }
         catch (JsonException ex)
         {

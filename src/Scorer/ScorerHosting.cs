@@ -37,6 +37,17 @@ internal static class ScorerHosting
                 (uri, ct) => ModelStoreFactory.FetchAsync(uri, store, ct),
                 sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeatureSpec());
         });
+        builder.Services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<IOptions<ModelStoreOptions>>().Value;
+            var holder = new ModelHolder();
+            return new ShadowModels(holder, new ModelUpdater(
+                holder,
+                sp.GetRequiredService<ILogger<ModelUpdater>>(),
+                (uri, ct) => ModelStoreFactory.FetchAsync(uri, store, ct),
+                sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeatureSpec(),
+                challenger: true));
+        });
         builder.Services.AddHostedService<ModelWatcher>();
         builder.Services.AddHostedService<ScoringWorker>();
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))

@@ -91,4 +91,10 @@ internal static partial class ScorerLog
 
     [LoggerMessage(30, LogLevel.Warning, "model {Version}: no drift is measured while it serves: {Reason}")]
     public static partial void DriftUnavailable(ILogger logger, string version, string reason);
+
+    [LoggerMessage(31, LogLevel.Information, "challenger {Version} from {ArtifactUri} is scored in shadow beside the champion")]
+    public static partial void ChallengerLoaded(ILogger logger, string version, string artifactUri);
+
+    [LoggerMessage(32, LogLevel.Information, "challenger {Version} withdrawn: shadow scoring stops")]
+    public static partial void ChallengerWithdrawn(ILogger logger, string version);
 }

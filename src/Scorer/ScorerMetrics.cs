@@ -114,4 +114,10 @@ internal static class ScorerMetrics
 
     public static readonly Counter DriftReports = Metrics.CreateCounter(
         "fraud_scorer_drift_reports_total", "Drift reports published on the drift topic, by result (delivered, failed).", "result");
+
+    public static readonly Gauge ShadowModelInfo = Metrics.CreateGauge(
+        "fraud_scorer_shadow_model_info", "1 for the challenger version scored in shadow now, 0 for challengers scored before.", "version");
+
+    public static readonly Counter ShadowTransactions = Metrics.CreateCounter(
+        "fraud_scorer_shadow_transactions_total", "Transactions the challenger scored in shadow, by result (published, skipped: over Scorer:ShadowMaxRowsPerSecond, failed: not delivered).", "result");
 }

@@ -95,6 +95,13 @@ internal sealed class ScorerOptions
     [Required, AllowedValues("card-entity-v1", "card-v1")]
     public string FeatureSpecName { get; set; } = "card-entity-v1";
 
+    /// <summary>
+    /// Most transactions a second the challenger scores in shadow (one more ONNX call per batch, off the decision path);
+    /// a batch over the budget is not shadow scored (counted). 0 turns shadow scoring off.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int ShadowMaxRowsPerSecond { get; set; } = 20_000;
+
     public const string ReasonsForFlagged = "flagged";
     public const string ReasonsForAll = "all";
 

@@ -25,6 +25,7 @@ internal sealed class ScoringWorker(
     IOptions<ModelStoreOptions> modelStoreOptions,
     IOptions<DriftOptions> driftOptions,
     ModelHolder models,
+    ShadowModels challengers,
     ScorerStatus status,
     IHostApplicationLifetime lifetime,
     ILogger<ScoringWorker> logger) : IHostedService, IDisposable
@@ -43,6 +44,9 @@ internal sealed class ScoringWorker(
         ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
         : null;
     private readonly DriftReporter? _drift = driftOptions.Value.Enabled ? new DriftReporter(driftOptions.Value, kafkaOptions.Value.DriftTopic, logger) : null;
+    private readonly ShadowScorer? _shadow = scorerOptions.Value.ShadowMaxRowsPerSecond > 0
+        ? new ShadowScorer(challengers.Holder, scorerOptions.Value.ShadowMaxRowsPerSecond, kafkaOptions.Value.ShadowVerdictsTopic)
+        : null;
     private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
     private int _oldestDaySinceSweep = int.MaxValue;
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
@@ -279,6 +283,8 @@ internal sealed class ScoringWorker(
             ScorerMetrics.EventLatencySeconds.Observe(verdict.LatencyMs / 1000d);
         }
 
+        // The challenger's verdicts go out after the champion's, best effort: they never decide and never fail the batch.
+        _shadow?.ScoreAndPublish(_batch, model, _producer!, i => KeyFor(_batch.TransactionAt(i).CardId, _keys[i]));
         _featureLog?.Write(_batch);
 
         if (!_deliveries.WaitAll(AckTimeout))

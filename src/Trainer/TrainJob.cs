@@ -13,6 +13,7 @@ using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Publishing;
+using Fraud.Streaming.Trainer.Scheduling;
 using Fraud.Streaming.Trainer.Training;
 using Npgsql;
 
@@ -60,6 +61,13 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         var needsPostgres = settings.Register || !settings.FromFiles;
         await using var dataSource = needsPostgres ? await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken) : null;
         var registry = settings.Register ? new ModelRegistry(dataSource!) : null;
+        var schedule = registry is null ? null : new RetrainSchedule(registry, new RetrainRequestStore(dataSource!), settings.ModelName);
+        var decision = schedule is null ? null : await DecideAsync(schedule, cancellationToken);
+        if (decision is { Train: false })
+        {
+            await output.WriteLineAsync($"[schedule] {decision.Why}");
+            return ExitCodes.Ok;
+        }
 
         // Read and featurise in one pass: the pipeline sees every transaction, in order.
         IHistorySource source = settings.FromFiles
@@ -120,6 +128,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         {
             await output.WriteLineAsync(
                 $"model {settings.ModelName}: this data window, feature spec and parameters are already registered as {existing.Version} ({existing.Status}); nothing to do");
+            await CloseRequestsAsync(schedule!, decision!, existing.Version, cancellationToken);
             return ExitCodes.Ok;
         }
 
@@ -272,13 +281,14 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         RegistrationResult registration;
         try
         {
-            registration = await registry.RegisterAsync(manifest, settings.PromoteMargin, cancellationToken, comparison);
+            registration = await registry.RegisterAsync(manifest, settings.PromoteMargin, cancellationToken, comparison, settings.Challenge);
         }
         catch (NpgsqlException ex)
         {
             throw new PostgresUnavailableException(
                 $"registering {version} in {PostgresAccess.Describe(settings.PostgresConnectionString)} failed (artifact stored at {manifest.ArtifactUri}, not registered): {PostgresAccess.OneLine(ex)}", ex);
         }
+        await CloseRequestsAsync(schedule!, decision!, registration.Version, cancellationToken);
         if (!registration.Registered)
         {
             await output.WriteLineAsync($"model {settings.ModelName}: already registered as {registration.Version}; nothing announced");
@@ -288,13 +298,24 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             ? $"{version} registered as champion{(registration.PreviousChampion is { } previous ? $" (was {previous})" : "")}"
             : Invariant($"{version} registered, not promoted: roc_auc {metrics.RocAuc:F4} is below the champion's{(comparison is null ? "" : $" {comparison.ChampionRocAucOnHoldout:F4} on this holdout")} plus the margin {settings.PromoteMargin}"));
 
-        if (registration.IsChampion && settings.Announce)
+        if (registration.IsChallenger)
+        {
+            Log("register", $"{version} is the challenger: scorers score it in shadow beside the champion");
+        }
+        if ((registration.IsChampion || registration.IsChallenger) && settings.Announce)
         {
             try
             {
                 using var announcer = new ModelAnnouncer(settings.Kafka, settings.AnnounceTimeout);
-                var at = await announcer.AnnounceAsync(manifest, cancellationToken);
-                Log("announce", $"{version} on {at}");
+                var at = registration.IsChampion
+                    ? await announcer.AnnounceAsync(manifest, cancellationToken)
+                    : await announcer.AnnounceChallengerAsync(manifest, cancellationToken);
+                Log("announce", $"{version} on {at}{(registration.IsChallenger ? " (challenger)" : "")}");
+                if (registration.IsChampion && registration.PreviousChallenger is { } ended)
+                {
+                    await announcer.WithdrawChallengerAsync(settings.ModelName, cancellationToken);
+                    Log("announce", $"challenger {ended} withdrawn: the new champion ends the comparison");
+                }
             }
             catch (KafkaException ex)
             {
@@ -305,6 +326,39 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         }
         await Summary(manifest, registration.IsChampion);
         return ExitCodes.Ok;
+    }
+
+    private async Task<ScheduleDecision> DecideAsync(RetrainSchedule schedule, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var decision = await schedule.DecideAsync(settings.ScheduleHours, DateTimeOffset.UtcNow, cancellationToken);
+            if (decision.Train && decision.Why.Length > 0)
+            {
+                Log("schedule", decision.Why);
+            }
+            return decision;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new PostgresUnavailableException($"reading retrain requests from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+        }
+    }
+
+    /// <summary>The requests open when the run started are answered by the version the data produced, new or not.</summary>
+    private async Task CloseRequestsAsync(RetrainSchedule schedule, ScheduleDecision decision, string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var id in await schedule.CloseAsync(decision, version, cancellationToken))
+            {
+                Log("schedule", $"retrain request #{id} closed by {version}");
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new PostgresUnavailableException($"closing retrain requests in {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+        }
     }
 
     private CostChoice ChooseThresholds(float[] scores, bool[] labels)

@@ -14,11 +14,7 @@ internal sealed class QualityReader(NpgsqlDataSource dataSource)
     private const string Day = "(t.event_time AT TIME ZONE 'UTC')::date";
 
     /// <summary>The newest event time in the history: "now" for maturity, whatever the wall clock says (replays, compressed time).</summary>
-    public async Task<DateTimeOffset?> AsOfAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT max(event_time) FROM transactions");
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime newest ? new DateTimeOffset(newest, TimeSpan.Zero) : null;
-    }
+    public Task<DateTimeOffset?> AsOfAsync(CancellationToken cancellationToken) => HistoryClock.AsOfAsync(dataSource, cancellationToken);
 
     /// <summary>The days whose verdicts, shadow verdicts or labels were written after <paramref name="since"/>.</summary>
     public Task<IReadOnlyList<QualityKey>> ChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) => KeysAsync("""

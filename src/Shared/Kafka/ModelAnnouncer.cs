@@ -38,17 +38,41 @@ public sealed class ModelAnnouncer : IDisposable
 
     public string Topic => _topic;
 
-    /// <summary>Publishes the manifest and waits until the cluster acknowledged it.</summary>
-    /// <exception cref="KafkaException">the manifest was not acknowledged within the timeout.</exception>
-    public async Task<TopicPartitionOffset> AnnounceAsync(ModelManifest manifest, CancellationToken cancellationToken)
+    /// <summary>
+    /// The key the model's challenger is announced under: the model name and <c>/challenger</c>, which no model name can
+    /// be (names contain no '/'). A tombstone (no value) under it ends the challenge.
+    /// </summary>
+    public static string ChallengerKey(string modelName) => $"{modelName}/challenger";
+
+    /// <summary>Announces <paramref name="manifest"/> as the challenger scorers score in shadow.</summary>
+    /// <exception cref="KafkaException">not acknowledged within the timeout.</exception>
+    public Task<TopicPartitionOffset> AnnounceChallengerAsync(ModelManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        return PublishAsync(ChallengerKey(manifest.ModelName), ContractJson.Serialize(manifest), cancellationToken);
+    }
+
+    /// <summary>Ends the challenge: scorers stop shadow scoring.</summary>
+    /// <exception cref="KafkaException">not acknowledged within the timeout.</exception>
+    public Task<TopicPartitionOffset> WithdrawChallengerAsync(string modelName, CancellationToken cancellationToken) =>
+        PublishAsync(ChallengerKey(modelName), null, cancellationToken);
+
+    /// <summary>Publishes the manifest and waits until the cluster acknowledged it.</summary>
+    /// <exception cref="KafkaException">the manifest was not acknowledged within the timeout.</exception>
+    public Task<TopicPartitionOffset> AnnounceAsync(ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return PublishAsync(manifest.ModelName, ContractJson.Serialize(manifest), cancellationToken);
+    }
+
+    private async Task<TopicPartitionOffset> PublishAsync(string key, byte[]? value, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout + TimeSpan.FromSeconds(1));
         try
         {
             var result = await _producer.ProduceAsync(_topic,
-                new Message<string, byte[]> { Key = manifest.ModelName, Value = ContractJson.Serialize(manifest) }, timeout.Token);
+                new Message<string, byte[]> { Key = key, Value = value! }, timeout.Token);
             _producer.Flush(_timeout);
             return result.TopicPartitionOffset;
         }
