@@ -170,6 +170,62 @@ public sealed class LiveQualityIntegrationTests : IAsyncLifetime
         Assert.Equal(request.Reason, announced.Reason);
     }
 
+    [StackFact]
+    public async Task The_report_shows_both_models_by_day_with_plots()
+    {
+        var (service, requester) = Service();
+        using var _ = requester;
+        await service.PassAsync(CancellationToken.None);
+        var dir = Directory.CreateTempSubdirectory("monitoring-report-").FullName;
+        try
+        {
+            var (code, output, error) = await ReportAsync("report", "--pg", _db.ConnectionString, "--days", "60", "--out", dir);
+
+            Assert.True(code == 0, error);
+            Assert.Equal($"wrote report.md, recall.png, pr_auc.png to {dir}", output.Trim());
+            var report = await File.ReadAllTextAsync(Path.Combine(dir, "report.md"));
+            Assert.Contains("As of 2026-02-09 16:20:00Z", report, StringComparison.Ordinal);
+            Assert.Contains("### v1 (live: its decisions)", report, StringComparison.Ordinal);
+            Assert.Contains("### v2 (shadow: the challenger, scored beside them)", report, StringComparison.Ordinal);
+            Assert.Contains("| 2026-01-04 | 50 | 5 | 45 | 0 | 0.8000 | 0.4444 | 0.8000 | 1.0000 | 0 |", report, StringComparison.Ordinal);
+            // Days 2-37 have their reports in (the first pass covers days 2-39): 36 x 5 frauds, 4 of 5 caught.
+            Assert.Contains("| v1 | live | card_testing | 180 | 0.8000 | 0.8000 |", report, StringComparison.Ordinal);
+            Assert.Contains("![recall](recall.png)", report, StringComparison.Ordinal);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(dir, "recall.png"))[..4]);
+
+            var printed = await ReportAsync("report", "--pg", _db.ConnectionString);
+            Assert.Equal(0, printed.Code);
+            Assert.StartsWith("# Model monitoring: fraud-gbdt", printed.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("2026-01-04", printed.Output, StringComparison.Ordinal); // 30 days by default
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_unreachable_database_is_one_line_and_exit_code_2()
+    {
+        var (code, output, error) = await ReportAsync("report", "--pg", "Host=127.0.0.1;Port=1;Username=x;Database=x;Timeout=2");
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.StartsWith("error: cannot read the monitoring tables: ", error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    private static async Task<(int Code, string Output, string Error)> ReportAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var root = new System.CommandLine.RootCommand
+        {
+            Fraud.Streaming.Monitoring.Report.ReportCommand.Build(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), output, error),
+        };
+        var code = await root.Parse(args).InvokeAsync();
+        return (code, output.ToString(), error.ToString());
+    }
+
     private static HistoryBatch Batch(Label label)
     {
         var batch = new HistoryBatch();
