@@ -159,6 +159,20 @@ ensure_kcat() {
     fi
 }
 
+# promtool (Debian `prometheus`) checks and unit-tests the alert rules in deploy/prometheus/rules. Optional like kcat:
+# without it (and without root to install it) the stack still starts and the rules tests are skipped.
+ensure_promtool() {
+    command -v promtool >/dev/null && return 0
+    if ! is_root; then
+        log "promtool not found and not root; skipping (apt-get install prometheus to test the alert rules)"
+        return 0
+    fi
+    log "installing prometheus for promtool (apt-get)"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }; then
+        log "could not install prometheus; continuing without promtool"
+    fi
+}
+
 # Runs a command as the postgres OS user when we are root (initdb and the server refuse to run as root).
 as_pg() {
     if is_root; then
@@ -448,6 +462,7 @@ up)
         ensure_kcat
     fi
     if ((want_s3)); then s3_up; fi
+    ensure_promtool
     write_env
     cat "$ENV_FILE"
     ;;
