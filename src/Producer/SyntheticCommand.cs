@@ -88,10 +88,15 @@ internal static class SyntheticCommand
             CustomParser = ParseScenarioFrom,
         };
 
+        var amountScale = PositiveDouble(new Option<double>("--amount-scale")
+        {
+            Description = "Multiply every amount by this: shifted traffic, for drift (1 = the world as it is)",
+            DefaultValueFactory = _ => 1,
+        });
         var command = new Command("synthetic", "Generate a deterministic, labelled synthetic card world")
         {
             count, cards, merchants, seed, fraudRate, start, spanDays, outDir, bootstrap, rate, labelDelay, malformed, duration, mix, speedup,
-            labelMode, reviewRate, scenarioFrom,
+            labelMode, reviewRate, scenarioFrom, amountScale,
         };
         var client = new KafkaClientOptions();
         client.AddTo(command);
@@ -123,6 +128,7 @@ internal static class SyntheticCommand
                 Labels = parse.GetValue(labelMode) == "all" ? LabelMode.All : LabelMode.FraudReports,
                 ReviewRate = parse.GetValue(reviewRate),
                 ScenarioFrom = parse.GetValue(scenarioFrom)!,
+                AmountScale = parse.GetValue(amountScale),
             };
             var logger = loggers.CreateLogger("Fraud.Streaming.Producer");
             var directory = parse.GetValue(outDir);

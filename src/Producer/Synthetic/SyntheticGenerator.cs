@@ -144,7 +144,7 @@ internal sealed class SyntheticGenerator
             CardId = card.Id,
             MerchantId = merchant.Id,
             MerchantCategory = merchant.Category,
-            Amount = Math.Round(d.Amount, 2),
+            Amount = Math.Round(d.Amount * _settings.AmountScale, 2),
             Currency = card.Currency,
             Country = d.Country,
             Channel = d.Channel,

@@ -26,6 +26,12 @@ internal sealed record SyntheticSettings
     /// <summary>With <see cref="LabelMode.FraudReports"/>: the share of genuine transactions an analyst reviews and confirms.</summary>
     public double ReviewRate { get; init; } = 0.01;
 
+    /// <summary>
+    /// Every amount is multiplied by this (1: the world as it is): traffic whose distribution shifted, e.g. to see drift
+    /// detected and a retrain requested. The world itself (cards, merchants, scenarios) is unchanged.
+    /// </summary>
+    public double AmountScale { get; init; } = 1;
+
     /// <summary>Scenarios that do not happen before the given instant (a new fraud pattern that appears then).</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> ScenarioFrom { get; init; } = new Dictionary<string, DateTimeOffset>();
 }
