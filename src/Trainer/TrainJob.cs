@@ -233,7 +233,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             CodeVersion = CodeVersion,
             Parameters = parameters,
             Metrics = metrics,
-            Reference = FeatureReferences.Compute(train, spec.Names),
+            Reference = FeatureReferences.Compute(all, spec.Names),
             ScoreReference = FeatureReferences.Score(scores),
             Categories = data.Categories,
         };

@@ -56,7 +56,7 @@ internal sealed class SyntheticGenerator
         _fromMs = Scenarios.Select(s => settings.ScenarioFrom.TryGetValue(s.Name, out var from)
             ? (long)(from - settings.Start).TotalMilliseconds
             : long.MinValue).ToArray();
-        _idPrefix = string.Create(CultureInfo.InvariantCulture, $"tx-{settings.Seed}-");
+        _idPrefix = settings.IdPrefix ?? string.Create(CultureInfo.InvariantCulture, $"tx-{settings.Seed}-");
     }
 
     public SyntheticWorld World => _world;

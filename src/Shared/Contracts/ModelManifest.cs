@@ -68,7 +68,7 @@ public sealed record ModelMetrics(
 /// <summary>Training-time distribution of one feature: the drift reference.</summary>
 public sealed record FeatureReference(string Feature, float Mean, float StdDev, float Min, float Max)
 {
-    /// <summary>Quantile bins of the training rows (<see cref="BinnedDistribution"/>); null in manifests written before drift was monitored.</summary>
+    /// <summary>Quantile bins of the run's labelled rows (<see cref="BinnedDistribution"/>); null in manifests written before drift was monitored.</summary>
     public BinnedDistribution? Bins { get; init; }
 }
 
