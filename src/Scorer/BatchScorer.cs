@@ -72,11 +72,11 @@ internal sealed class BatchScorer
     public int StaleEntityFeatures { get; private set; }
 
     /// <summary>
-    /// Which verdicts carry reasons: review and decline only (the default; an approval's reasons are empty), or every
-    /// verdict. TreeSHAP costs far more than the inference itself (docs/BENCHMARKS.md), and only flagged transactions
+    /// Which verdicts carry reasons: review and decline only (the default; an approval's reasons are empty), every verdict,
+    /// or none. TreeSHAP costs far more than the inference itself (docs/BENCHMARKS.md), and only flagged transactions
     /// reach an analyst.
     /// </summary>
-    public bool ExplainApprovals { get; set; }
+    public ReasonScope ReasonsFor { get; set; } = ReasonScope.Flagged;
 
     /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
     public FeatureSpec ComputedSpec { get; }
@@ -193,7 +193,9 @@ internal sealed class BatchScorer
                 Score = score,
                 Decision = decision,
                 ModelVersion = version,
-                Reasons = decision != Decision.Approve || ExplainApprovals ? _reasons.Explain(model, FeaturesAt(i)) : [],
+                Reasons = ReasonsFor == ReasonScope.All || (ReasonsFor == ReasonScope.Flagged && decision != Decision.Approve)
+                    ? _reasons.Explain(model, FeaturesAt(i))
+                    : [],
                 ScoredAt = now,
                 LatencyMs = Math.Max(0d, (now - _since[i]).TotalMilliseconds),
                 EntityDaysThrough = _daysThrough[i],

@@ -23,7 +23,7 @@ internal sealed record ScoreFileRequest(
     int EntityLagDays = EntityFeatures.DefaultLagDays,
     int ReportHorizonDays = EntityFeatures.DefaultReportHorizonDays,
     string SpecName = "card-entity-v1",
-    bool ExplainApprovals = false)
+    ReasonScope ReasonsFor = ReasonScope.Flagged)
 {
     /// <summary>The feature spec scored with: the pipeline's, configured as the request says.</summary>
     public FeatureSpec Spec => FeatureSpec.Configure(SpecName, CardIdleDays, EntityLagDays, ReportHorizonDays);
@@ -117,7 +117,7 @@ internal static class ScoreFile
         using var features = featureStream is null ? null : new FeatureVectorWriter(featureStream);
         var spec = request.Spec;
         var entities = spec.HasEntityFeatures ? await OfflineEntities.FromFilesAsync(spec, request.Input, request.Labels, cancellationToken) : null;
-        var scorer = new BatchScorer(request.BatchSize, spec, entities) { ExplainApprovals = request.ExplainApprovals };
+        var scorer = new BatchScorer(request.BatchSize, spec, entities) { ReasonsFor = request.ReasonsFor };
         var json = new ArrayBufferWriter<byte>(4096);
         await using var writer = new Utf8JsonWriter(json);
         long scored = 0;

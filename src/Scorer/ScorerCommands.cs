@@ -45,10 +45,10 @@ internal static class ScorerCommands
         spec.AcceptOnlyFromAmong([.. Shared.Features.FeatureSpec.Served]);
         var reasonsFor = new Option<string>("--reasons-for")
         {
-            Description = "Which verdicts carry reason codes (TreeSHAP): flagged (review and decline) or all.",
-            DefaultValueFactory = _ => ScorerOptions.ReasonsForFlagged,
+            Description = "Which verdicts carry reason codes (TreeSHAP): flagged (review and decline), all or none.",
+            DefaultValueFactory = _ => "flagged",
         };
-        reasonsFor.AcceptOnlyFromAmong(ScorerOptions.ReasonsForFlagged, ScorerOptions.ReasonsForAll);
+        reasonsFor.AcceptOnlyFromAmong("flagged", "all", "none");
         var scoreFile = new Command("score-file", "Score a JSONL file of transactions with a model package, offline.")
         {
             model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagDays, reportHorizonDays, spec, reasonsFor,
@@ -57,7 +57,7 @@ internal static class ScorerCommands
             new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
                 parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays),
                 parse.GetValue(labels), parse.GetValue(entityLagDays), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!,
-                parse.GetValue(reasonsFor) == ScorerOptions.ReasonsForAll),
+                Enum.Parse<ReasonScope>(parse.GetValue(reasonsFor)!, ignoreCase: true)),
             Console.Out, Console.Error, cancellationToken));
 
         return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };

@@ -102,15 +102,15 @@ internal sealed class ScorerOptions
     [Range(0, 10_000_000)]
     public int ShadowMaxRowsPerSecond { get; set; } = 20_000;
 
-    public const string ReasonsForFlagged = "flagged";
-    public const string ReasonsForAll = "all";
-
     /// <summary>
-    /// Which verdicts carry reason codes: <c>flagged</c> (review and decline; approvals get none) or <c>all</c>. TreeSHAP
-    /// costs far more than the inference (docs/BENCHMARKS.md), so explaining every approval cuts throughput.
+    /// Which verdicts carry reason codes: <c>flagged</c> (review and decline; approvals get none), <c>all</c> or <c>none</c>.
+    /// TreeSHAP costs far more than the inference (docs/BENCHMARKS.md), so explaining every approval cuts throughput.
     /// </summary>
-    [Required, AllowedValues(ReasonsForFlagged, ReasonsForAll)]
-    public string ReasonsFor { get; set; } = ReasonsForFlagged;
+    [Required, AllowedValues("flagged", "all", "none", "Flagged", "All", "None")]
+    public string ReasonsFor { get; set; } = "flagged";
+
+    /// <summary><see cref="ReasonsFor"/> as the batch scorer takes it.</summary>
+    public ReasonScope ReasonScope() => Enum.Parse<ReasonScope>(ReasonsFor, ignoreCase: true);
 
     /// <summary>The feature spec this configuration computes.</summary>
     public Shared.Features.FeatureSpec FeatureSpec() =>

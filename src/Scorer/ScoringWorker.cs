@@ -68,7 +68,7 @@ internal sealed class ScoringWorker(
         // The batch pipeline's entity features read the table the source keeps current.
         _batch = new BatchScorer(_options.MaxBatchSize, _options.FeatureSpec(), _entities?.Table)
         {
-            ExplainApprovals = _options.ReasonsFor == ScorerOptions.ReasonsForAll,
+            ReasonsFor = _options.ReasonScope(),
         };
         _entities?.Start();
         var thread = new Thread(Run) { IsBackground = true, Name = "scorer-loop" };

@@ -163,7 +163,7 @@ public sealed class BatchScorerTests : IDisposable
     }
 
     [Fact]
-    public void Flagged_verdicts_explain_their_score_and_approvals_carry_no_reasons_unless_asked()
+    public void Flagged_verdicts_explain_their_score_approvals_only_when_asked_and_none_when_off()
     {
         var model = TestModels.Loaded;
         var transactions = TestData.Transactions(300, cards: 20, seed: 3);
@@ -192,8 +192,10 @@ public sealed class BatchScorerTests : IDisposable
             Assert.Equal(scorer.FeaturesAt(i)[BatchScorer.Spec.Names.ToList().IndexOf(reasons[0].Feature)], reasons[0].Value);
         }
 
-        scorer.ExplainApprovals = true;
+        scorer.ReasonsFor = ReasonScope.All;
         verdicts = scorer.Score(model, DateTimeOffset.UtcNow).ToArray();
         Assert.All(verdicts, v => Assert.Equal(BatchScorer.ReasonCount, v.Reasons.Count));
+        scorer.ReasonsFor = ReasonScope.None;
+        Assert.All(scorer.Score(model, DateTimeOffset.UtcNow).ToArray(), v => Assert.Empty(v.Reasons));
     }
 }

@@ -13,6 +13,10 @@ public sealed class ConfigurationTests
     [InlineData("State__Kind", "s3", "State:Bucket")]
     [InlineData("Scorer__CardIdleDays", "0", "CardIdleDays")]
     [InlineData("Scorer__CardSweepIntervalSeconds", "0", "CardSweepIntervalSeconds")]
+    [InlineData("Scorer__ReasonsFor", "some", "ReasonsFor")]
+    [InlineData("Scorer__ShadowMaxRowsPerSecond", "-1", "ShadowMaxRowsPerSecond")]
+    [InlineData("Drift__WindowSeconds", "5", "WindowSeconds")]
+    [InlineData("Drift__WindowSlots", "601", "WindowSlots")]
     public async Task A_bad_setting_stops_the_worker_at_start_with_exit_2_and_names_the_setting(string variable, string value, string named)
     {
         var dll = RepoPaths.BuiltAssembly("src/Scorer", "Fraud.Streaming.Scorer");
