@@ -28,7 +28,7 @@ public class ScoringCostBenchmarks
         string Env(string name) => Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set (run bench/scoring-costs.sh)");
         var transactionsPath = Env("SCORING_BENCH_TRANSACTIONS");
         _model = LoadedModel.FromDirectory(Env("SCORING_BENCH_MODEL"), BatchScorer.Spec);
-        var entities = OfflineEntities.FromFilesAsync(BatchScorer.Spec, transactionsPath, Env("SCORING_BENCH_LABELS"), CancellationToken.None).GetAwaiter().GetResult();
+        var entities = OfflineEntities.FromFilesAsync(BatchScorer.Spec, transactionsPath, Env("SCORING_BENCH_LABELS"), EventTimeWindow.Now(ContractLimits.DefaultMaxFutureSkew), CancellationToken.None).GetAwaiter().GetResult();
         _batch = new BatchScorer(Rows, BatchScorer.Spec, entities);
         // The newest transactions of the file, after the older ones built up their cards' state.
         var all = File.ReadLines(transactionsPath).Select(l => TransactionValidator.TryParse(System.Text.Encoding.UTF8.GetBytes(l), out var t, out _) ? t : null)

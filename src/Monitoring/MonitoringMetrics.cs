@@ -17,8 +17,17 @@ internal static class MonitoringMetrics
 
     public static readonly Counter Rejected = Metrics.CreateCounter(
         "fraud_monitoring_rejected_total",
-        "Messages that could not be parsed and were skipped, by topic and reason.",
+        "Messages the contract refused (they go to the dead_letters table), by topic and reason.",
         new CounterConfiguration { LabelNames = ["topic", "reason"] });
+
+    public static readonly Counter DeadLetters = Metrics.CreateCounter(
+        "fraud_monitoring_dead_letters_total",
+        "Messages written to the dead_letters table instead of history, by topic and reason (contract codes, duplicate_transaction_id, database_refused).",
+        new CounterConfiguration { LabelNames = ["topic", "reason"] });
+
+    public static readonly Gauge WriteBlocked = Metrics.CreateGauge(
+        "fraud_monitoring_write_blocked",
+        "1 while a batch cannot be written (a dependency is down and the write is being retried, or it is stuck), else 0; partitions are paused meanwhile.");
 
     public static readonly Histogram WriteSeconds = Metrics.CreateHistogram(
         "fraud_monitoring_write_seconds",
@@ -27,7 +36,7 @@ internal static class MonitoringMetrics
 
     public static readonly Counter WriteFailures = Metrics.CreateCounter(
         "fraud_monitoring_write_failures_total",
-        "Batch writes that failed and will be retried.");
+        "Batch writes that failed on a transient error (network, database down) and will be retried.");
 
     public static readonly Histogram BatchSize = Metrics.CreateHistogram(
         "fraud_monitoring_batch_size",

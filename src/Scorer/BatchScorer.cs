@@ -286,20 +286,18 @@ internal sealed class BatchScorer
     /// <summary>The same stage the offline path runs after the card features (<see cref="EntityTable.Write(in FeatureInput, Span{float})"/>).</summary>
     private void AppendEntityFeatures()
     {
-        var lag = ComputedSpec.EntityLagDays;
         var card = FeatureSpec.CardV1.Count;
         for (var i = 0; i < Count; i++)
         {
             var t = _transactions[i];
-            var day = EntityFeatures.DayOf(t.EventTime.ToUnixTimeMilliseconds());
-            if (EntityDaysCap is { } cap && day - lag - 1 > cap)
+            var through = Entities.LastDayReadBy(t.EventTime.ToUnixTimeMilliseconds());
+            if (EntityDaysCap is { } cap && through > cap)
             {
-                day = cap == int.MinValue ? int.MinValue / 2 : cap + lag + 1;
+                through = cap == int.MinValue ? int.MinValue / 2 : cap;
                 StaleEntityFeatures++;
             }
-            var through = day - lag - 1;
             _daysThrough[i] = through > -700_000 ? DateOnly.FromDayNumber(EntityFeatures.UnixEpochDayNumber + through) : null;
-            Entities.Write(FeatureInput.MerchantKeyOf(t.MerchantId), t.DeviceId is not null, FeatureInput.DeviceKeyOf(t.DeviceId), day,
+            Entities.Write(FeatureInput.MerchantKeyOf(t.MerchantId), t.DeviceId is not null, FeatureInput.DeviceKeyOf(t.DeviceId), through,
                 _features.AsSpan((i * FeatureCount) + card, FeatureCount - card));
         }
     }

@@ -19,7 +19,7 @@ internal sealed class ModelUpdater(
     bool challenger = false)
 {
     private readonly FeatureSpec _spec = spec ?? BatchScorer.Spec;
-    private readonly Func<string, CancellationToken, Task<byte[]>> _fetchArtifact = fetchArtifact ?? FetchFileUri;
+    private readonly Func<string, CancellationToken, Task<byte[]>> _fetchArtifact = fetchArtifact ?? new ArtifactFetcher(new ModelStoreOptions()).FetchAsync;
 
     public ModelHolder Holder => holder;
 
@@ -42,6 +42,10 @@ internal sealed class ModelUpdater(
             {
                 artifact = await _fetchArtifact(manifest.ArtifactUri, cancellationToken);
             }
+            catch (ModelRejectedException ex)
+            {
+                throw new ModelRejectedException(ex.Code, $"model {manifest.Version}: {ex.Message}", ex);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 throw new ModelRejectedException(ModelRejectedException.FetchFailed,
@@ -52,6 +56,12 @@ internal sealed class ModelUpdater(
         catch (ModelRejectedException ex)
         {
             Reject(manifest.Version, ex);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever else goes wrong loading an announced model, it does not serve and the watcher goes on.
+            Reject(manifest.Version, new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: {ex.Message}", ex));
             return false;
         }
 
@@ -119,8 +129,4 @@ internal sealed class ModelUpdater(
         ScorerMetrics.ModelSwaps.Inc();
         ScorerLog.ModelSwapped(logger, old.Version, model.Version);
     }
-
-    /// <summary>Reads <c>file://</c> artifact URIs only: the default when no model store is configured (tests).</summary>
-    public static Task<byte[]> FetchFileUri(string uri, CancellationToken cancellationToken) =>
-        ModelStoreFactory.FetchAsync(uri, new ModelStoreOptions(), cancellationToken);
 }

@@ -19,6 +19,9 @@ internal static class ScorerMetrics
     public static readonly Counter Dlq = Metrics.CreateCounter(
         "fraud_scorer_dlq_total", "Messages sent to the dead-letter topic, by reject reason.", "reason");
 
+    public static readonly Counter DlqStubs = Metrics.CreateCounter(
+        "fraud_scorer_dlq_stubs_total", "Rejected messages dead-lettered as a stub (reference, size, reason, headers) because the whole copy did not fit the size limit.");
+
     public static readonly Histogram ProcessingSeconds = Metrics.CreateHistogram(
         "fraud_scorer_processing_seconds", "Per batch: first message consumed to every verdict acknowledged by the broker.",
         new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
@@ -33,6 +36,9 @@ internal static class ScorerMetrics
 
     public static readonly Gauge ModelInfo = Metrics.CreateGauge(
         "fraud_scorer_model_info", "1 for the model version serving now, 0 for versions served before.", "version");
+
+    public static readonly Gauge Ready = Metrics.CreateGauge(
+        "fraud_scorer_ready", "1 while /readyz answers 200 (model loaded, partitions assigned, card state restored), else 0; read at each scrape.");
 
     public static readonly Counter ModelSwaps = Metrics.CreateCounter(
         "fraud_scorer_model_swaps_total", "Times a new model replaced the serving one.");

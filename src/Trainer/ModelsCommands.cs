@@ -1,10 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using Confluent.Kafka;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Quality;
+using Fraud.Streaming.Shared.Trust;
+using Fraud.Streaming.Trainer.Metrics;
 using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer;
@@ -27,7 +31,7 @@ internal static class ModelsCommands
         }, ct));
 
         var version = new Argument<string>("version") { Description = "the version to make champion" };
-        var noAnnounce = new Option<bool>("--no-announce") { Description = "change the registry only" };
+        var noAnnounce = new Option<bool>("--no-announce") { Description = "change the registry only (the next train run announces it)" };
         var liveMargin = new Option<double?>("--require-live-margin")
         {
             Description = "promote only if the version, scored in shadow as the challenger, beats the champion on live labels by this much (--live-metric)",
@@ -35,35 +39,43 @@ internal static class ModelsCommands
         var liveMetric = new Option<string>("--live-metric") { Description = "pr_auc or roc_auc, on matured live transactions both scored", DefaultValueFactory = _ => LiveComparison.PrAucMetric };
         liveMetric.AcceptOnlyFromAmong(LiveComparison.PrAucMetric, LiveComparison.RocAucMetric);
         var maturity = TrainerCli.MaturityOption();
-        var promote = new Command("promote", "make a version the champion and announce it") { version, pg, name, noAnnounce, liveMargin, liveMetric, maturity };
+        var promote = new Command("promote", "check the version's stored artifact, make it the champion and announce it")
+        {
+            version, pg, name, noAnnounce, liveMargin, liveMetric, maturity,
+        };
         promote.SetAction((parse, ct) => RunAsync(configuration, parse.GetValue(pg), error, async (registry, dataSource) =>
         {
             var modelName = parse.GetValue(name)!;
-            var target = parse.GetValue(version)!;
+            var target = (await registry.ListAsync(modelName, ct)).FirstOrDefault(r => r.Version == parse.GetValue(version))
+                ?? throw new ArgumentException($"model {modelName} has no version {parse.GetValue(version)}");
             if (parse.GetValue(liveMargin) is { } margin)
             {
-                var refusal = await LiveRefusalAsync(registry, dataSource, modelName, target, margin, parse.GetValue(liveMetric)!, parse.GetValue(maturity), output, ct);
+                var refusal = await LiveRefusalAsync(registry, dataSource, modelName, target.Version, margin, parse.GetValue(liveMetric)!, parse.GetValue(maturity), output, ct);
                 if (refusal is not null)
                 {
                     await error.WriteLineAsync($"error: {refusal}");
                     return ExitCodes.Failed;
                 }
             }
+            if (await VerifyAsync(configuration, target, "champion", error, ct) is { } refused)
+            {
+                return refused;
+            }
             var challenger = await registry.GetChallengerAsync(modelName, ct);
-            var row = await registry.PromoteAsync(modelName, target, ct);
+            var row = await registry.PromoteAsync(modelName, target.Version, ct);
             await output.WriteLineAsync($"{row.ModelName} {row.Version} is champion");
             if (parse.GetValue(noAnnounce))
             {
                 return ExitCodes.Ok;
             }
-            var announced = await AnnounceAsync(configuration, row, output, error, ct);
+            var announced = await AnnounceAsync(configuration, registry, row, output, error, ct);
             return announced == ExitCodes.Ok && challenger is not null ? await WithdrawChallengerAsync(configuration, modelName, challenger.Version, output, error, ct) : announced;
         }, ct));
 
         var challengeVersion = new Argument<string?>("version") { Description = "the registered version to score in shadow beside the champion", Arity = ArgumentArity.ZeroOrOne };
         var none = new Option<bool>("--none") { Description = "end the challenge: scorers stop shadow scoring" };
         var challengeNoAnnounce = new Option<bool>("--no-announce") { Description = "change the registry only" };
-        var challenge = new Command("challenge", "make a registered version the challenger (scored in shadow beside the champion), or end the challenge")
+        var challenge = new Command("challenge", "make a registered version (its stored artifact checked) the challenger, scored in shadow beside the champion, or end the challenge")
         {
             challengeVersion, none, pg, name, challengeNoAnnounce,
         };
@@ -77,6 +89,15 @@ internal static class ModelsCommands
         challenge.SetAction((parse, ct) => RunAsync(configuration, parse.GetValue(pg), error, async (registry, _) =>
         {
             var modelName = parse.GetValue(name)!;
+            if (parse.GetValue(challengeVersion) is { } wanted)
+            {
+                var target = (await registry.ListAsync(modelName, ct)).FirstOrDefault(r => r.Version == wanted)
+                    ?? throw new ArgumentException($"model {modelName} has no version {wanted}");
+                if (await VerifyAsync(configuration, target, "challenger", error, ct) is { } refused)
+                {
+                    return refused;
+                }
+            }
             var row = await registry.ChallengeAsync(modelName, parse.GetValue(challengeVersion), ct);
             await output.WriteLineAsync(row is null ? $"{modelName} has no challenger" : $"{modelName} {row.Version} is the challenger");
             if (parse.GetValue(challengeNoAnnounce))
@@ -85,16 +106,23 @@ internal static class ModelsCommands
             }
             return row is null
                 ? await WithdrawChallengerAsync(configuration, modelName, "the challenger", output, error, ct)
-                : await AnnounceAsync(configuration, row, output, error, ct, challenger: true);
+                : await AnnounceAsync(configuration, registry, row, output, error, ct, challenger: true);
         }, ct));
 
-        var rollbackNoAnnounce = new Option<bool>("--no-announce") { Description = "change the registry only" };
-        var rollback = new Command("rollback", "return to the previous champion and announce it") { pg, name, rollbackNoAnnounce };
+        var rollbackNoAnnounce = new Option<bool>("--no-announce") { Description = "change the registry only (the next train run announces it)" };
+        var rollback = new Command("rollback", "return to the previous champion (checked first) and announce it") { pg, name, rollbackNoAnnounce };
         rollback.SetAction((parse, ct) => RunAsync(configuration, parse.GetValue(pg), error, async (registry, _) =>
         {
-            var row = await registry.RollbackAsync(parse.GetValue(name)!, ct);
+            var model = parse.GetValue(name)!;
+            var previous = await registry.GetPreviousChampionAsync(model, ct)
+                ?? throw new InvalidOperationException($"model {model} has no previous champion to roll back to");
+            if (await VerifyAsync(configuration, previous, "champion", error, ct) is { } refused)
+            {
+                return refused;
+            }
+            var row = await registry.RollbackAsync(model, ct, expected: previous.Version);
             await output.WriteLineAsync($"{row.ModelName} rolled back to {row.Version}");
-            return parse.GetValue(rollbackNoAnnounce) ? ExitCodes.Ok : await AnnounceAsync(configuration, row, output, error, ct);
+            return parse.GetValue(rollbackNoAnnounce) ? ExitCodes.Ok : await AnnounceAsync(configuration, registry, row, output, error, ct);
         }, ct));
 
         models.Subcommands.Add(list);
@@ -163,6 +191,11 @@ internal static class ModelsCommands
             await error.WriteLineAsync($"error: postgres at {PostgresAccess.Describe(connectionString)}: {PostgresAccess.OneLine(ex)}");
             return ExitCodes.PostgresUnavailable;
         }
+        catch (ArgumentException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.BadUsage;
+        }
         catch (InvalidOperationException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
@@ -170,22 +203,72 @@ internal static class ModelsCommands
         }
     }
 
-    private static async Task<int> AnnounceAsync(IConfiguration configuration, ModelVersionRow row, TextWriter output, TextWriter error,
+    /// <summary>The version's stored artifact exists and matches its manifest; null when so, else the exit code.</summary>
+    private static async Task<int?> VerifyAsync(IConfiguration configuration, ModelVersionRow row, string role, TextWriter error, CancellationToken cancellationToken)
+    {
+        var store = TrainerCli.Bind<ModelStoreOptions>(configuration, ModelStoreOptions.Section);
+        try
+        {
+            var manifest = ContractJson.DeserializeManifest(Encoding.UTF8.GetBytes(row.Manifest));
+            await new ArtifactFetcher(store).VerifyAsync(manifest, cancellationToken);
+            return null;
+        }
+        catch (ModelRejectedException ex)
+        {
+            await error.WriteLineAsync($"error: {row.Version} not changed to {role}: its stored artifact fails its check ({ex.Code}): {ex.Message}");
+            return ExitCodes.StoreFailed;
+        }
+    }
+
+    /// <summary>The configured signer (null: unsigned, with a warning); false when the signing settings are bad (the error is written).</summary>
+    private static async Task<(bool Ok, AnnouncementSigner? Signer)> SignerAsync(IConfiguration configuration, string what, TextWriter error)
+    {
+        AnnouncementSigner? signer;
+        try
+        {
+            signer = AnnouncementSigner.From(TrainerCli.Bind<SigningOptions>(configuration, SigningOptions.Section));
+        }
+        catch (InvalidOperationException ex)
+        {
+            await error.WriteLineAsync($"error: {what} in the registry but NOT announced: {ex.Message}");
+            return (false, null);
+        }
+        if (signer is null)
+        {
+            await error.WriteLineAsync("warning: no signing key (Signing:PrivateKeyFile or Signing:PrivateKey): the announcement goes unsigned, and scorers that trust keys refuse it");
+        }
+        return (true, signer);
+    }
+
+    private static async Task<int> AnnounceAsync(IConfiguration configuration, ModelRegistry registry, ModelVersionRow row, TextWriter output, TextWriter error,
         CancellationToken cancellationToken, bool challenger = false)
     {
         var kafka = TrainerCli.Bind<KafkaOptions>(configuration, KafkaOptions.Section);
+        var role = challenger ? "challenger" : "champion";
+        var (ok, signer) = await SignerAsync(configuration, $"{row.Version} is {role}", error);
+        if (!ok)
+        {
+            return ExitCodes.BadUsage;
+        }
         try
         {
-            var manifest = ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(row.Manifest));
-            using var announcer = new ModelAnnouncer(kafka, TimeSpan.FromSeconds(15));
+            var manifest = ContractJson.DeserializeManifest(Encoding.UTF8.GetBytes(row.Manifest));
+            using var announcer = new ModelAnnouncer(kafka, TimeSpan.FromSeconds(15), signer);
             var at = challenger ? await announcer.AnnounceChallengerAsync(manifest, cancellationToken) : await announcer.AnnounceAsync(manifest, cancellationToken);
             await output.WriteLineAsync($"announced {row.Version}{(challenger ? " as challenger" : "")} on {at}");
+            if (!challenger)
+            {
+                await registry.MarkAnnouncedAsync(row.ModelName, row.Version, cancellationToken);
+                await PushAnnouncedAsync(configuration, manifest, error);
+            }
             return ExitCodes.Ok;
         }
         catch (KafkaException ex)
         {
-            await error.WriteLineAsync($"error: {row.Version} is {(challenger ? "challenger" : "champion")} in the registry but NOT announced on {kafka.ModelsTopic} ({kafka.BootstrapServers}): {ex.Error.Reason}");
-            return ExitCodes.AnnounceFailed;
+            await error.WriteLineAsync(challenger
+                ? $"error: {row.Version} is challenger in the registry but NOT announced on {kafka.ModelsTopic} ({kafka.BootstrapServers}): {ex.Error.Reason}"
+                : $"error: {row.Version} is champion in the registry but NOT announced on {kafka.ModelsTopic} ({kafka.BootstrapServers}): {ex.Error.Reason}; the next train run announces it");
+            return ExitCodes.KafkaFailed;
         }
     }
 
@@ -193,9 +276,14 @@ internal static class ModelsCommands
         CancellationToken cancellationToken)
     {
         var kafka = TrainerCli.Bind<KafkaOptions>(configuration, KafkaOptions.Section);
+        var (ok, signer) = await SignerAsync(configuration, "the challenge ended", error);
+        if (!ok)
+        {
+            return ExitCodes.BadUsage;
+        }
         try
         {
-            using var announcer = new ModelAnnouncer(kafka, TimeSpan.FromSeconds(15));
+            using var announcer = new ModelAnnouncer(kafka, TimeSpan.FromSeconds(15), signer);
             var at = await announcer.WithdrawChallengerAsync(modelName, cancellationToken);
             await output.WriteLineAsync($"withdrew {challenger} from shadow scoring on {at}");
             return ExitCodes.Ok;
@@ -203,7 +291,21 @@ internal static class ModelsCommands
         catch (KafkaException ex)
         {
             await error.WriteLineAsync($"error: the challenge ended in the registry but was NOT withdrawn on {kafka.ModelsTopic} ({kafka.BootstrapServers}): {ex.Error.Reason}");
-            return ExitCodes.AnnounceFailed;
+            return ExitCodes.KafkaFailed;
         }
+    }
+
+    /// <summary>The hand-announced version becomes the trainer's reported model, so dashboards and alerts follow it.</summary>
+    private static async Task PushAnnouncedAsync(IConfiguration configuration, ModelManifest manifest, TextWriter error)
+    {
+        var pushgateway = TrainerCli.Bind<PushgatewayOptions>(configuration, PushgatewayOptions.Section);
+        if (pushgateway.Problem() is { } problem)
+        {
+            await error.WriteLineAsync($"warning: metrics not pushed: {problem}");
+            return;
+        }
+        var metrics = new TrainingMetrics();
+        metrics.Model(manifest, announced: true, []);
+        await new MetricsPusher(pushgateway, error).PushAsync(manifest.ModelName, metrics);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using Confluent.Kafka;
 using Fraud.Streaming.Gbdt;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
@@ -10,6 +11,7 @@ using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
 using Fraud.Streaming.Shared.Progress;
 using Fraud.Streaming.Shared.Quality;
+using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Publishing;
@@ -24,7 +26,8 @@ namespace Fraud.Streaming.Trainer;
 /// read → features → time split → train → export check → thresholds (validation) → evaluate (holdout) → write --out → put in the store (verified) →
 /// register (one transaction) → announce. A later step never runs after an earlier one failed.
 /// </summary>
-internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error, ProgressDisplay? progress = null)
+internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error, ProgressDisplay? progress = null,
+    Metrics.TrainingMetrics? metrics = null)
 {
     private readonly ProgressDisplay _progress = progress ?? new ProgressDisplay(TextWriter.Null, interactive: false, line => output.WriteLine($"[train] {line}"));
 
@@ -32,10 +35,20 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        AnnouncementSigner? signer;
         try
         {
             settings.Validate();
-            return await RunCoreAsync(cancellationToken);
+            signer = settings.Register && settings.Announce ? AnnouncementSigner.From(settings.Signing) : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
+            return ExitCodes.BadUsage;
+        }
+        try
+        {
+            return await RunCoreAsync(signer, cancellationToken);
         }
         catch (DeviceUnavailableException ex)
         {
@@ -55,12 +68,20 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         }
     }
 
-    private async Task<int> RunCoreAsync(CancellationToken cancellationToken)
+    private async Task<int> RunCoreAsync(AnnouncementSigner? signer, CancellationToken cancellationToken)
     {
         var spec = settings.Spec;
         var needsPostgres = settings.Register || !settings.FromFiles;
         await using var dataSource = needsPostgres ? await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken) : null;
         var registry = settings.Register ? new ModelRegistry(dataSource!) : null;
+        if (registry is not null && settings.Announce && await AnnouncePendingChampionAsync(registry, signer, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+        if (signer is null && registry is not null && settings.Announce)
+        {
+            await error.WriteLineAsync("warning: no signing key (Signing:PrivateKeyFile or Signing:PrivateKey): announcements go unsigned, and scorers that trust keys refuse them");
+        }
         var schedule = registry is null ? null : new RetrainSchedule(registry, new RetrainRequestStore(dataSource!), settings.ModelName);
         var decision = schedule is null ? null : await DecideAsync(schedule, cancellationToken);
         if (decision is { Train: false })
@@ -71,8 +92,8 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 
         // Read and featurise in one pass: the pipeline sees every transaction, in order.
         IHistorySource source = settings.FromFiles
-            ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!)
-            : new PostgresHistorySource(dataSource!);
+            ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!, settings.MaxFutureSkew)
+            : new PostgresHistorySource(dataSource!, maxFutureSkew: settings.MaxFutureSkew);
         var watch = Stopwatch.StartNew();
         TrainingData data;
         try
@@ -88,6 +109,10 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             $"{data.Transactions} transactions ({all.RowCount} training rows, {all.FraudCount} fraud, {data.Cards} cards) from {source.Description}, {Rate(data.Transactions, watch.Elapsed)} rows/s");
         Log("read+features", Invariant(
             $"as of {data.AsOf:O}: {data.Unmatured} transactions neither reported nor {data.MaturityDays} days old without a report are not trained on"));
+        if (source.Refusals.Describe("history rows") is { } refused)
+        {
+            Log("read+features", refused);
+        }
         if (source is JsonlHistorySource { OrphanLabels: > 0 } files)
         {
             Log("read+features", $"{files.OrphanLabels} labels name no transaction in the file and were ignored");
@@ -304,24 +329,10 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         }
         if ((registration.IsChampion || registration.IsChallenger) && settings.Announce)
         {
-            try
+            if (await AnnounceAsync(registry, manifest, signer, cancellationToken, registration.IsChallenger,
+                    registration.IsChampion ? registration.PreviousChallenger : null) is { } notAnnounced)
             {
-                using var announcer = new ModelAnnouncer(settings.Kafka, settings.AnnounceTimeout);
-                var at = registration.IsChampion
-                    ? await announcer.AnnounceAsync(manifest, cancellationToken)
-                    : await announcer.AnnounceChallengerAsync(manifest, cancellationToken);
-                Log("announce", $"{version} on {at}{(registration.IsChallenger ? " (challenger)" : "")}");
-                if (registration.IsChampion && registration.PreviousChallenger is { } ended)
-                {
-                    await announcer.WithdrawChallengerAsync(settings.ModelName, cancellationToken);
-                    Log("announce", $"challenger {ended} withdrawn: the new champion ends the comparison");
-                }
-            }
-            catch (KafkaException ex)
-            {
-                await error.WriteLineAsync(
-                    $"error: {version} is registered as champion but NOT announced on {settings.Kafka.ModelsTopic} ({settings.Kafka.BootstrapServers}): {ex.Error.Reason}; run `models promote {version}` to announce it");
-                return ExitCodes.AnnounceFailed;
+                return notAnnounced;
             }
         }
         await Summary(manifest, registration.IsChampion);
@@ -361,6 +372,64 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         }
     }
 
+    /// <summary>
+    /// Announces the champion and records it, or the challenger (and a new champion withdraws the challenger it
+    /// displaced); null when done, else the exit code (the error is written).
+    /// </summary>
+    private async Task<int?> AnnounceAsync(ModelRegistry registry, ModelManifest manifest, AnnouncementSigner? signer, CancellationToken cancellationToken,
+                                           bool challenger = false, string? endedChallenger = null)
+    {
+        try
+        {
+            using var announcer = new ModelAnnouncer(settings.Kafka, settings.AnnounceTimeout, signer);
+            var at = challenger
+                ? await announcer.AnnounceChallengerAsync(manifest, cancellationToken)
+                : await announcer.AnnounceAsync(manifest, cancellationToken);
+            if (!challenger)
+            {
+                await registry.MarkAnnouncedAsync(manifest.ModelName, manifest.Version, cancellationToken);
+            }
+            Log("announce", $"{manifest.Version} on {at}{(challenger ? " (challenger)" : "")}{(signer is null ? " (unsigned)" : $" (signed by key {signer.KeyId})")}");
+            if (endedChallenger is not null)
+            {
+                await announcer.WithdrawChallengerAsync(settings.ModelName, cancellationToken);
+                Log("announce", $"challenger {endedChallenger} withdrawn: the new champion ends the comparison");
+            }
+            return null;
+        }
+        catch (KafkaException ex)
+        {
+            await error.WriteLineAsync(
+                $"error: {manifest.Version} is registered as {(challenger ? "challenger" : "champion")} but NOT announced on {settings.Kafka.ModelsTopic} ({settings.Kafka.BootstrapServers}): {ex.Error.Reason}; the next train run announces it (or run `models promote {manifest.Version}`)");
+            return ExitCodes.KafkaFailed;
+        }
+    }
+
+    /// <summary>
+    /// A champion the registry holds but that was never announced (an announce that failed, a run with
+    /// <c>--no-announce</c>, a promotion by hand without one) is announced first, after its stored artifact is checked.
+    /// </summary>
+    private async Task<int?> AnnouncePendingChampionAsync(ModelRegistry registry, AnnouncementSigner? signer, CancellationToken cancellationToken)
+    {
+        var champion = await registry.GetChampionAsync(settings.ModelName, cancellationToken);
+        if (champion is null || champion.AnnouncedAt is not null)
+        {
+            return null;
+        }
+        var manifest = ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(champion.Manifest));
+        try
+        {
+            await new ArtifactFetcher(settings.Store).VerifyAsync(manifest, cancellationToken);
+        }
+        catch (ModelRejectedException ex)
+        {
+            await error.WriteLineAsync($"error: champion {champion.Version} was never announced, and its stored artifact fails its check ({ex.Code}): {ex.Message}");
+            return ExitCodes.StoreFailed;
+        }
+        Log("announce", $"champion {champion.Version} was registered but never announced; announcing it now");
+        return await AnnounceAsync(registry, manifest, signer, cancellationToken);
+    }
+
     private CostChoice ChooseThresholds(float[] scores, bool[] labels)
     {
         if (settings.ThresholdMode == ThresholdMode.Cost)
@@ -390,7 +459,14 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         File.WriteAllText(Path.Combine(settings.OutDirectory, "report.md"), ReportWriter.Render(manifest, summary));
     }
 
-    private Task Summary(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
+    private Task Summary(ModelManifest m, bool champion)
+    {
+        // Reached only when every step succeeded: a champion here was announced unless --no-announce.
+        metrics?.Model(m, announced: champion && settings.Announce, _timings);
+        return SummaryLine(m, champion);
+    }
+
+    private Task SummaryLine(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
         $"trained model={m.ModelName} version={m.Version} rows={m.Training.RowCount} auc={m.Metrics.RocAuc:F4} pr_auc={m.Metrics.PrAuc:F4} recall@1%fpr={m.Metrics.RecallAt1PctFpr:F4} champion={(champion ? "true" : "false")}"));
 
     /// <summary>
@@ -421,7 +497,8 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         try
         {
             var watch = Stopwatch.StartNew();
-            var artifact = await ModelStoreFactory.FetchAsync(champion.ArtifactUri, settings.Store, cancellationToken);
+            var fetcher = new ArtifactFetcher(settings.Store);
+            var artifact = await fetcher.FetchAsync(champion.ArtifactUri, cancellationToken);
             if (ModelPackage.Sha256(artifact) != champion.ArtifactSha256)
             {
                 Log("compare", $"champion {champion.Version}: fetched artifact does not match its SHA-256; comparing stored ROC-AUC instead");

@@ -39,7 +39,7 @@ public sealed class LiveQualityIntegrationTests : IAsyncLifetime
         await _db.InitializeAsync();
         SchemaMigrator.Apply(_db.ConnectionString);
         _dataSource = NpgsqlDataSource.Create(_db.ConnectionString);
-        var batch = new HistoryBatch();
+        var batch = new List<HistoryMessage>();
         var shadow = new List<Verdict>();
         for (var day = 0; day < Days; day++)
         {
@@ -48,13 +48,13 @@ public sealed class LiveQualityIntegrationTests : IAsyncLifetime
                 var id = string.Create(CultureInfo.InvariantCulture, $"tx-{day:D2}-{i:D2}");
                 var at = Start.AddDays(day).AddMinutes(i * 20);
                 var fraud = i % 10 == 0;
-                batch.Transactions.Add(Samples.Transaction(id) with { EventTime = at, Amount = fraud ? 100 : 10 });
+                batch.Add(Samples.Message(Samples.Transaction(id) with { EventTime = at, Amount = fraud ? 100 : 10 }, batch.Count));
                 var liveScore = fraud ? (i == 0 ? 0.3f : 0.8f) : (i % 10 == 5 ? 0.6f : 0.1f);
-                batch.Verdicts.Add(Verdict(id, at, "v1", liveScore));
+                batch.Add(Samples.Message(Verdict(id, at, "v1", liveScore), batch.Count));
                 shadow.Add(Verdict(id, at, "v2", fraud ? 0.9f : 0.05f));
                 if (fraud)
                 {
-                    batch.Labels.Add(Samples.Label(id, fraud: true, at.AddDays(2)));
+                    batch.Add(Samples.Message(Samples.Label(id, fraud: true, at.AddDays(2)), batch.Count));
                 }
             }
         }
@@ -226,12 +226,7 @@ public sealed class LiveQualityIntegrationTests : IAsyncLifetime
         return (code, output.ToString(), error.ToString());
     }
 
-    private static HistoryBatch Batch(Label label)
-    {
-        var batch = new HistoryBatch();
-        batch.Labels.Add(label);
-        return batch;
-    }
+    private static List<HistoryMessage> Batch(Label label) => [Samples.Message(label, 1_000_000)];
 
     private static RetrainRequest ReadOne(string topic)
     {

@@ -28,7 +28,7 @@ public sealed class KafkaScorerTests : IDisposable
             await EnsureTopicAsync(Topic(role));
         }
         using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = _bootstrap, EnableIdempotence = true }).Build();
-        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]> { Key = TestModels.Name, Value = ContractJson.Serialize(v1) });
+        await producer.ProduceAsync(Topic("models"), Signed(v1));
 
         var first = TestData.Transactions(300, cards: 30, seed: 4, prefix: "first");
         foreach (var t in first)
@@ -53,6 +53,8 @@ public sealed class KafkaScorerTests : IDisposable
             "--Scorer:EntityMaxWaitMs=0",
             $"--Scorer:GroupId={_prefix}.scorer",
             $"--State:Directory={_dir.File("state")}",
+            $"--ModelStore:Folder={_dir.Path}",
+            $"--Trust:PublicKeyFiles:0={TestSigning.PublicKeyFile}",
         ]);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
@@ -73,7 +75,7 @@ public sealed class KafkaScorerTests : IDisposable
         Assert.All(dead, m => Assert.False(string.IsNullOrEmpty(Header(m, DlqHeaders.Detail))));
 
         // A new model announced on the compacted topic: later transactions are scored by it.
-        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]> { Key = TestModels.Name, Value = ContractJson.Serialize(v2) });
+        await producer.ProduceAsync(Topic("models"), Signed(v2));
         var holder = app.Services.GetRequiredService<ModelHolder>();
         await WaitUntilAsync(() => Task.FromResult(holder.CurrentVersion == v2.Version), "swap to v2");
         var second = TestData.Transactions(100, cards: 30, seed: 5, prefix: "second");
@@ -107,8 +109,8 @@ public sealed class KafkaScorerTests : IDisposable
             await EnsureTopicAsync(Topic(role));
         }
         using var producer = new ProducerBuilder<string?, byte[]?>(new ProducerConfig { BootstrapServers = _bootstrap, EnableIdempotence = true }).Build();
-        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]?> { Key = TestModels.Name, Value = ContractJson.Serialize(v1) });
-        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]?> { Key = ModelAnnouncer.ChallengerKey(TestModels.Name), Value = ContractJson.Serialize(v2) });
+        await producer.ProduceAsync(Topic("models"), SignedAs(TestModels.Name, ContractJson.Serialize(v1)));
+        await producer.ProduceAsync(Topic("models"), SignedAs(ModelAnnouncer.ChallengerKey(TestModels.Name), ContractJson.Serialize(v2)));
         await using var app = ScorerHosting.Build(
         [
             "--urls", "http://127.0.0.1:0",
@@ -121,6 +123,7 @@ public sealed class KafkaScorerTests : IDisposable
             "--Scorer:EntityMaxWaitMs=0",
             $"--Scorer:GroupId={_prefix}.scorer",
             $"--State:Directory={_dir.File("state")}",
+            $"--Trust:PublicKeyFiles:0={TestSigning.PublicKeyFile}",
         ]);
         await app.StartAsync();
         var challengers = app.Services.GetRequiredService<ShadowModels>().Holder;
@@ -142,7 +145,8 @@ public sealed class KafkaScorerTests : IDisposable
         Assert.Contains(shadowed, v => v.Score != live[v.TransactionId].Score);
 
         // A tombstone under the challenger key ends the challenge: later transactions are scored by the champion only.
-        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]?> { Key = ModelAnnouncer.ChallengerKey(TestModels.Name), Value = null });
+        // Signed over no bytes, as the trainer withdraws a challenger.
+        await producer.ProduceAsync(Topic("models"), SignedAs(ModelAnnouncer.ChallengerKey(TestModels.Name), null));
         await WaitUntilAsync(() => Task.FromResult(challengers.Current is null), "challenger withdrawn");
         var second = TestData.Transactions(50, cards: 30, seed: 5, prefix: "second");
         Publish(producer, second);
@@ -158,6 +162,15 @@ public sealed class KafkaScorerTests : IDisposable
             producer.Produce(Topic("transactions"), new Message<string?, byte[]?> { Key = t.CardId, Value = ContractJson.Serialize(t) });
         }
         producer.Flush(TimeSpan.FromSeconds(10));
+    }
+
+    private static Message<string?, byte[]?> SignedAs(string key, byte[]? value) =>
+        new() { Key = key, Value = value, Headers = TestSigning.Headers(value ?? []) };
+
+    private static Message<string?, byte[]> Signed(ModelManifest manifest)
+    {
+        var value = ContractJson.Serialize(manifest);
+        return new Message<string?, byte[]> { Key = TestModels.Name, Value = value, Headers = TestSigning.Headers(value) };
     }
 
     private static Verdict Verdict(Message<byte[], byte[]> message) => ContractJson.DeserializeVerdict(message.Value);

@@ -79,7 +79,7 @@ public sealed class LoadedModelTests
         {
             Assert.Equal(spec.Hash, model.Manifest.FeatureSpec.Hash);
         }
-        foreach (var other in new[] { FeatureSpec.Configure(30, 2, 120), FeatureSpec.Configure(30, 1, 90), FeatureSpec.Configure(7, 1, 120) })
+        foreach (var other in new[] { FeatureSpec.Configure(30, 24, 120), FeatureSpec.Configure(30, 3, 90), FeatureSpec.Configure(7, 3, 120) })
         {
             Assert.Equal(spec.Names, other.Names);
             var ex = Assert.Throws<ModelRejectedException>(() => LoadedModel.Create(manifest, onnx, other));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Models;
 using Microsoft.Extensions.Configuration;
@@ -193,7 +194,7 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Unreachable_postgres_exits_2_with_one_line_and_writes_nothing()
+    public async Task Unreachable_postgres_exits_4_with_one_line_and_writes_nothing()
     {
         var (tx, lb) = WriteHistory();
         var outDir = Path.Combine(_dir, "out");
@@ -202,7 +203,7 @@ public sealed class TrainCommandTests : IDisposable
         var (code, _, error) = await RunAsync(Empty(), "train", "--transactions", tx, "--labels", lb, "--out", outDir, "--store", store,
             "--pg", "Host=127.0.0.1;Port=1;Username=postgres;Database=fraud;Timeout=3");
 
-        Assert.Equal(2, code);
+        Assert.Equal(ExitCodes.PostgresUnavailable, code);
         Assert.Single(error.Trim().Split('\n'));
         Assert.Contains("postgres unavailable at 127.0.0.1:1/fraud", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(store));
@@ -215,7 +216,7 @@ public sealed class TrainCommandTests : IDisposable
         var (tx, lb) = WriteHistory();
         var (code, _, error) = await RunAsync(Empty(), "train", "--transactions", tx, "--labels", lb, "--out", Path.Combine(_dir, "o"),
             "--review-fpr", "0.001", "--decline-fpr", "0.01", "--no-register");
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains("--decline-fpr", error, StringComparison.Ordinal);
     }
 

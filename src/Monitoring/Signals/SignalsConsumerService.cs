@@ -14,11 +14,15 @@ namespace Fraud.Streaming.Monitoring.Signals;
 /// Reads what the scorers report beside the verdicts, in a consumer group of its own (<c>{GroupId}.signals</c>): drift
 /// reports (written by <see cref="DriftStore"/>, then checked against the retrain limits) and the challenger's shadow
 /// verdicts (written in batches). Offsets are committed only after the writes; a failed write is retried, so nothing is
-/// lost and the idempotent writes absorb replays. Unparseable messages are counted and skipped.
+/// lost and the idempotent writes absorb replays. A message the contract refuses (a shadow verdict that fails
+/// <see cref="VerdictValidator"/> in the message's event-time window, a drift report that does not parse) goes to the
+/// dead_letters table with its reason, and is counted.
 /// </summary>
 internal sealed class SignalsConsumerService(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<MonitoringOptions> monitoringOptions,
+    IOptions<ValidationOptions> validationOptions,
+    HistoryWriter history,
     DriftStore drift,
     ShadowVerdictWriter shadow,
     RetrainPolicy retrain,
@@ -30,6 +34,7 @@ internal sealed class SignalsConsumerService(
     private readonly OffsetTracker _offsets = new();
     private readonly List<DriftReport> _reports = [];
     private readonly List<Verdict> _verdicts = [];
+    private readonly List<HistoryMessage> _refused = [];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -39,7 +44,7 @@ internal sealed class SignalsConsumerService(
         var config = HistoryConsumerService.ConsumerConfigFor(_kafka, _options);
         config.GroupId = $"{_options.GroupId}.signals";
         config.ClientId = "fraud-monitoring-signals";
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config)
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
                 using (var budget = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
@@ -81,19 +86,19 @@ internal sealed class SignalsConsumerService(
         consumer.Close();
     }
 
-    private void Add(ConsumeResult<Ignore, byte[]> result)
+    private void Add(ConsumeResult<byte[], byte[]> result)
     {
         _offsets.Consumed(result.TopicPartitionOffset);
         MonitoringMetrics.MessagesConsumed.WithLabels(result.Topic).Inc();
         var value = result.Message.Value ?? [];
         if (result.Topic == _kafka.ShadowVerdictsTopic)
         {
-            if (HistoryMessageParser.TryParseVerdict(value, out var verdict, out var reason, out var detail))
+            if (VerdictValidator.TryParse(value, MessageContract.WindowOf(result.Message, validationOptions.Value), out var verdict, out var reason))
             {
                 _verdicts.Add(verdict);
                 return;
             }
-            Reject(result, reason, detail);
+            Reject(result, reason.CodeName, reason.Detail);
             return;
         }
         try
@@ -106,14 +111,16 @@ internal sealed class SignalsConsumerService(
         }
     }
 
-    private void Reject(ConsumeResult<Ignore, byte[]> result, string reason, string detail)
+    private void Reject(ConsumeResult<byte[], byte[]> result, string reason, string detail)
     {
+        var source = new SourcePosition(result.Topic, result.Partition.Value, result.Offset.Value);
         MonitoringMetrics.Rejected.WithLabels(result.Topic, reason).Inc();
-        MonitoringLog.Rejected(logger, result.Topic, result.Partition.Value, result.Offset.Value, reason, detail);
+        MonitoringLog.DeadLettered(logger, source.ToString(), reason, detail);
+        _refused.Add(new HistoryMessage { Source = source, Payload = result.Message.Value, Refused = new DeadLetter(source, reason, detail, result.Message.Value) });
     }
 
     /// <summary>Writes what is pending, retrying until it is written or <paramref name="giveUp"/> fires, then commits.</summary>
-    private void WriteAndCommit(IConsumer<Ignore, byte[]> consumer, CancellationToken giveUp)
+    private void WriteAndCommit(IConsumer<byte[], byte[]> consumer, CancellationToken giveUp)
     {
         if (!_offsets.HasPending)
         {
@@ -156,6 +163,11 @@ internal sealed class SignalsConsumerService(
 
     private async Task WriteAsync(CancellationToken cancellationToken)
     {
+        if (_refused.Count > 0)
+        {
+            history.Write(HistoryRows.From(_refused));
+            _refused.Clear();
+        }
         await shadow.WriteAsync(_verdicts, cancellationToken);
         _verdicts.Clear();
         while (_reports.Count > 0)

@@ -19,4 +19,7 @@ internal sealed record ReplaySettings
 
     /// <summary>Stop after this many replayed transactions (0 = the whole file).</summary>
     public long Limit { get; init; }
+
+    /// <summary>How far an event or label time may lie ahead of now (<c>Validation:MaxFutureSkew</c>), as consumers judge it.</summary>
+    public TimeSpan MaxFutureSkew { get; init; } = Shared.Contracts.ContractLimits.DefaultMaxFutureSkew;
 }

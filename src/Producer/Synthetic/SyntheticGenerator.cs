@@ -15,6 +15,12 @@ internal sealed class SyntheticGenerator
     private static readonly IFraudScenario[] Scenarios =
         [new CardTesting(), new AccountTakeover(), new StolenCardAbroad(), new MerchantCompromise(), new BustOut(), new CompromisedMerchant()];
 
+    /// <summary>Days after its transaction that a legitimate transaction's label comes (fraud is reported sooner).</summary>
+    internal const int MaturityDays = 45;
+
+    /// <summary>The longest a scenario schedules its transactions after the draw that started it (a merchant compromise).</summary>
+    internal static readonly TimeSpan LongestScenario = TimeSpan.FromDays(12);
+
     private readonly SyntheticSettings _settings;
     private readonly Random _random;
     private readonly Random _labels;

@@ -7,6 +7,10 @@ namespace Fraud.Streaming.Shared.Contracts;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectRequiredConstructorParameters = true,
+    // A JSON null where the contract says string (or object) is refused while parsing, not found later by whoever reads it.
+    RespectNullableAnnotations = true,
+    // Two values for one field would let two readers of the same message see different transactions.
+    AllowDuplicateProperties = false,
     AllowTrailingCommas = false,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(Transaction))]

@@ -42,11 +42,27 @@ public sealed class LoadedModel : IDisposable
     /// <exception cref="ModelRejectedException">the model must not serve; the message says why.</exception>
     public static LoadedModel Create(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
     {
-        var sha = Convert.ToHexStringLower(SHA256.HashData(onnxBytes));
-        if (!string.Equals(sha, manifest.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
+        if (manifest.Thresholds is { } thresholds)
+        {
+            try
+            {
+                DecisionPolicy.Validate(thresholds);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ModelRejectedException(ModelRejectedException.InvalidThresholds, $"model {manifest.Version}: {ex.Message}", ex);
+            }
+        }
+        // Every field is checked before any is used (times were judged when the manifest came in).
+        if (!ManifestValidator.Validate(manifest, EventTimeWindow.FloorOnly, out var invalid))
+        {
+            throw new ModelRejectedException(ModelRejectedException.BadManifest, $"model {manifest.Version}: {invalid.Detail}");
+        }
+        // The digest of bytes that are not the model's is not printed: it would tell whoever announced them what a file holds.
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(onnxBytes)), manifest.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new ModelRejectedException(ModelRejectedException.ShaMismatch,
-                $"model {manifest.Version}: artifact SHA-256 {sha} does not match the manifest's {manifest.ArtifactSha256}");
+                $"model {manifest.Version}: the artifact's SHA-256 does not match the manifest's");
         }
         ModelPackage.CheckFeatureSpec(manifest, spec, "this scorer");
         if (manifest.Reference.Count != spec.Count)

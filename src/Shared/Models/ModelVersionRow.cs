@@ -22,6 +22,12 @@ public sealed class ModelVersionRow
     public double PrAuc { get; set; }
     public string Status { get; set; } = Registered;
 
+    /// <summary>When the version last became champion; null if it never was.</summary>
+    public DateTimeOffset? PromotedAt { get; set; }
+
+    /// <summary>When the version was last announced as champion; null while it waits to be (or was never champion).</summary>
+    public DateTimeOffset? AnnouncedAt { get; set; }
+
     /// <summary>The manifest as stored (JSON, contract v1).</summary>
     public string Manifest { get; set; } = "";
 }

@@ -55,7 +55,8 @@ public sealed class ReasonBuilder(int count)
         for (var k = 0; k < found; k++)
         {
             var i = best[k];
-            reasons[k] = new Reason(names[i], features[i], (float)Math.Round(contributions[i], 4));
+            // Saturated: a model may hold any finite leaf values, and a float32 overflow to infinity cannot go in the verdict's JSON.
+            reasons[k] = new Reason(names[i], features[i], (float)Math.Clamp(Math.Round(contributions[i], 4), -float.MaxValue, float.MaxValue));
         }
         return reasons;
     }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Npgsql;
 
@@ -22,7 +24,10 @@ namespace Fraud.Streaming.Trainer.History;
 /// cannot keep the index order through a hash join, so the join cost a full sort of the history, three times
 /// the whole read.</para>
 /// </remarks>
-internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool withLabels = true) : IHistorySource
+/// <para>Rows are held to the contract's bounds as they are read (amount within <see cref="ContractLimits.MaxAmount"/>,
+/// event time within the window): a row written before those checks existed is left out and reported in
+/// <see cref="Refusals"/>, so it cannot fail a whole training run.</para>
+internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool withLabels = true, TimeSpan? maxFutureSkew = null) : IHistorySource
 {
     // COLLATE "C" orders ids by bytes, as HistoryOrder does; the index of migration 0002 has exactly this order,
     // so Postgres walks it instead of sorting.
@@ -44,6 +49,8 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
 
     public string Description => withLabels ? "postgres transactions + labels" : "postgres transactions";
 
+    public HistoryRefusals Refusals { get; } = new();
+
     public async IAsyncEnumerable<HistoryBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -51,7 +58,8 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         await using var snapshot = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var labels = withLabels ? await ReadLabelsAsync(connection, cancellationToken) : null;
         await using var copy = await connection.BeginRawBinaryCopyAsync(TransactionsQuery, cancellationToken);
-        await foreach (var batch in ReadAhead(copy, labels, cancellationToken))
+        var window = EventTimeWindow.Now(maxFutureSkew ?? ContractLimits.DefaultMaxFutureSkew);
+        await foreach (var batch in ReadAhead(copy, labels, cancellationToken, window, Refusals))
         {
             yield return batch;
         }
@@ -62,7 +70,8 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     /// reading and parsing the COPY overlap with whatever the consumer does with the rows (the features), as
     /// Postgres producing them overlaps with both. A batch is the consumer's until it asks for the next one.
     /// </summary>
-    internal static async IAsyncEnumerable<HistoryBatch> ReadAhead(Stream copy, LabelIndex? labels, [EnumeratorCancellation] CancellationToken cancellationToken)
+    internal static async IAsyncEnumerable<HistoryBatch> ReadAhead(Stream copy, LabelIndex? labels, [EnumeratorCancellation] CancellationToken cancellationToken,
+        EventTimeWindow? window = null, HistoryRefusals? refusals = null)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var free = new BlockingCollection<HistoryBatch>();
@@ -75,7 +84,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         {
             try
             {
-                foreach (var batch in Parse(copy, labels, stop.Token, () => free.Take(stop.Token)))
+                foreach (var batch in Parse(copy, labels, stop.Token, () => free.Take(stop.Token), window, refusals))
                 {
                     filled.Add(batch, stop.Token);
                 }
@@ -118,9 +127,11 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     /// <summary>The rows of a binary COPY of <see cref="TransactionsQuery"/>, each with its label from <paramref name="labels"/>, a batch at a time.</summary>
     /// <param name="nextBatch">an empty batch to fill after one is handed out; null refills the same batch.</param>
     /// <exception cref="InvalidDataException">the bytes are not that COPY's output.</exception>
-    public static IEnumerable<HistoryBatch> Parse(Stream copy, LabelIndex? labels, CancellationToken cancellationToken, Func<HistoryBatch>? nextBatch = null)
+    /// <param name="window">event times outside it are refused (into <paramref name="refusals"/>); every time from the floor on when null.</param>
+    public static IEnumerable<HistoryBatch> Parse(Stream copy, LabelIndex? labels, CancellationToken cancellationToken, Func<HistoryBatch>? nextBatch = null,
+        EventTimeWindow? window = null, HistoryRefusals? refusals = null)
     {
-        var reader = new TransactionReader(labels, nextBatch?.Invoke() ?? new HistoryBatch());
+        var reader = new TransactionReader(labels, nextBatch?.Invoke() ?? new HistoryBatch(), window ?? EventTimeWindow.FloorOnly, refusals ?? new HistoryRefusals());
         using var stream = new PgBinaryCopyStream(copy, TransactionColumns);
         while (!stream.Finished)
         {
@@ -184,6 +195,14 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         var country = Utf8Keys.Hash32(row.NotNull("country"));
         var channel = reader.Channels.Get(row.NotNull("channel"));
         var device = row.Field(out var noDevice);
+        if (!(amount is >= 0 and <= ContractLimits.MaxAmount) || !reader.Window.Contains(new DateTimeOffset(ticks, TimeSpan.Zero)))
+        {
+            // The same bounds the validators apply to messages: such a row would make features (and the model) non-finite.
+            reader.Refusals.Add($"transaction {Utf8Text.Decode(id)}", !(amount is >= 0 and <= ContractLimits.MaxAmount)
+                ? string.Create(CultureInfo.InvariantCulture, $"invalid_amount: amount {amount} is not in [0, {ContractLimits.MaxAmount}]")
+                : $"invalid_event_time: {reader.Window.Describe("event_time", new DateTimeOffset(ticks, TimeSpan.Zero))}");
+            return true;
+        }
         var input = new FeatureInput(
             EventMs: new DateTimeOffset(ticks, TimeSpan.Zero).ToUnixTimeMilliseconds(),
             Amount: amount,
@@ -203,8 +222,10 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     }
 
     /// <summary>One COPY's parsing state: the batch being filled and the reductions of every text seen so far.</summary>
-    private sealed class TransactionReader(LabelIndex? labels, HistoryBatch batch)
+    private sealed class TransactionReader(LabelIndex? labels, HistoryBatch batch, EventTimeWindow window, HistoryRefusals refusals)
     {
+        public EventTimeWindow Window { get; } = window;
+        public HistoryRefusals Refusals { get; } = refusals;
         public LabelIndex? Labels { get; } = labels;
         public HistoryBatch Batch { get; set; } = batch;
         public Utf8Interner<(int Code, bool HighRisk)> Categories { get; } = new(c => (FeatureInput.CategoryCodeOf(c), FeatureInput.IsHighRiskCategory(c)));

@@ -17,7 +17,7 @@ public sealed class SchemaMigratorTests
         SchemaMigrator.Apply(database.ConnectionString);
         var afterSecond = await TablesAsync(database.ConnectionString);
 
-        Assert.Subset(new HashSet<string> { "transactions", "verdicts", "labels", "model_versions", "schemaversions" }, afterFirst.ToHashSet());
+        Assert.Subset(new HashSet<string> { "transactions", "verdicts", "labels", "model_versions", "schemaversions", "dead_letters" }, afterFirst.ToHashSet());
         Assert.Equal(afterFirst, afterSecond);
         Assert.Equal(await ScriptCountAsync(database.ConnectionString), MigrationScriptCount());
     }
