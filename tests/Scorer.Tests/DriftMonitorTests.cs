@@ -39,7 +39,7 @@ public sealed class DriftMonitorTests
             }
         }
         var onnx = TestModels.Onnx(1);
-        var manifest = TestModels.Manifest(version, onnx, $"mem://{version}/model.onnx") with
+        var manifest = TestModels.Manifest(version, onnx, $"file:///models/{version}/model.onnx") with
         {
             Reference = spec.Names.Select((name, f) => new FeatureReference(name, 0f, 1f, 0f, 1f) { Bins = QuantileBins.Of(columns[f].ToArray()) }).ToArray(),
             ScoreReference = QuantileBins.Of(scores.ToArray()),

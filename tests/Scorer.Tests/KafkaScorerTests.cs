@@ -123,6 +123,7 @@ public sealed class KafkaScorerTests : IDisposable
             "--Scorer:EntityMaxWaitMs=0",
             $"--Scorer:GroupId={_prefix}.scorer",
             $"--State:Directory={_dir.File("state")}",
+            $"--ModelStore:Folder={_dir.Path}",
             $"--Trust:PublicKeyFiles:0={TestSigning.PublicKeyFile}",
         ]);
         await app.StartAsync();
