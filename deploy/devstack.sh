@@ -412,25 +412,39 @@ ensure_prometheus_installed() {
     ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
 }
 
-# The next port from $1 up that nothing listens on.
+# True when port $1 is one the stack itself takes: Postgres, every Kafka broker, S3, or one in $2 (space-separated).
+stack_port() {
+    local port="$1" others="${2:-}" other
+    ((port == PG_PORT || port == S3_PORT)) && return 0
+    ((port >= KAFKA_PORT && port < KAFKA_PORT + KAFKA_BROKERS)) && return 0
+    for other in $others; do ((port == other)) && return 0; done
+    return 1
+}
+
+# The next port from $1 up that nothing listens on and the stack does not take (ports in $2 are taken too).
 free_port_from() {
     local port="$1"
-    while port_open "$port"; do
+    while port_open "$port" || stack_port "$port" "${2:-}"; do
         port=$((port + 1))
         ((port < $1 + 100)) || die "no free port in $1-$((port - 1))"
     done
     printf '%s\n' "$port"
 }
 
-# At the first `up`, a monitoring port left to its default moves up past anything already listening there.
+# At the first `up`, a monitoring port left to its default moves up past anything already listening there and
+# past the ports the stack itself takes (the default Kafka brokers on 9092-9094 would otherwise meet
+# Alertmanager's 9093 once they start).
 pick_monitoring_ports() {
     [[ -f "$PORTS_FILE" ]] && return 0
     [[ -n "${FRAUD_PROMETHEUS_PORT:-}" ]] || PROM_PORT="$(free_port_from "$PROM_PORT")"
-    [[ -n "${FRAUD_PUSHGATEWAY_PORT:-}" ]] || PUSH_PORT="$(free_port_from "$PUSH_PORT")"
-    [[ -n "${FRAUD_ALERTMANAGER_PORT:-}" ]] || AM_PORT="$(free_port_from "$AM_PORT")"
-    # Two defaults may have landed on one port; separate them.
-    while [[ "$PUSH_PORT" == "$PROM_PORT" ]]; do PUSH_PORT="$(free_port_from $((PUSH_PORT + 1)))"; done
-    while [[ "$AM_PORT" == "$PROM_PORT" || "$AM_PORT" == "$PUSH_PORT" ]]; do AM_PORT="$(free_port_from $((AM_PORT + 1)))"; done
+    [[ -n "${FRAUD_PUSHGATEWAY_PORT:-}" ]] || PUSH_PORT="$(free_port_from "$PUSH_PORT" "$PROM_PORT")"
+    [[ -n "${FRAUD_ALERTMANAGER_PORT:-}" ]] || AM_PORT="$(free_port_from "$AM_PORT" "$PROM_PORT $PUSH_PORT")"
+    local port
+    for port in "$PROM_PORT" "$PUSH_PORT" "$AM_PORT"; do
+        stack_port "$port" && die "monitoring port $port is one the stack takes for Postgres, Kafka or S3; choose another"
+    done
+    [[ "$PROM_PORT" != "$PUSH_PORT" && "$PROM_PORT" != "$AM_PORT" && "$PUSH_PORT" != "$AM_PORT" ]] ||
+        die "Prometheus, Alertmanager and the Pushgateway need three different ports ($PROM_PORT, $AM_PORT, $PUSH_PORT)"
 }
 
 prom_running() { live_pid "$PROM_PID" "$PROM_BIN" >/dev/null && port_open "$PROM_PORT"; }

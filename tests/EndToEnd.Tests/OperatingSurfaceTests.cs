@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
@@ -62,9 +63,12 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
 
             // History with malformed messages (dead letters for the scorer, unparseable rows for monitoring).
             const int history = 3000;
-            await RunToEndAsync(output, Dll("Producer"), ["synthetic", "--count", $"{history}", "--cards", "300", "--fraud-rate", "0.05", "--seed", "11",
+            // Labels as issuers send them: fraud reports and a few reviews, silence for the rest.
+            var produced = await RunToEndAsync(output, Dll("Producer"), ["synthetic", "--count", $"{history}", "--cards", "300", "--fraud-rate", "0.05", "--seed", "11",
                 "--rate", "0", "--label-delay-seconds", "0", "--malformed", "10"], env, Step);
-            await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") == history, Step, monitoring, $"{history} labels in Postgres");
+            var labels = int.Parse(Regex.Match(produced, @"labels=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+            await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") == labels && await CountAsync(db.ConnectionString, "transactions") == history,
+                Step, monitoring, $"{history} transactions and {labels} labels in Postgres");
 
             Mark("history in Postgres");
             // The trainer exactly as the CronJob runs it (only --out points here instead of the pod's volume).
@@ -84,7 +88,7 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
             Mark("scorer ready, traffic flowing");
             // A broken announcement the scorer must refuse, then a real new model it must swap to under traffic.
             await AnnounceGarbageAsync(bootstrap, kafka.ModelsTopic);
-            await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "labels") >= history + 300, Step, traffic, "labels from live traffic");
+            await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "transactions") >= history + 1500, Step, traffic, "history from live traffic");
             var v2 = await TrainAsync(Dll("Trainer"), [.. WithOut(cronJobArgs, Path.Combine(work, "v2")), "--promote-margin", "-1"], env, "champion=true");
             Assert.NotEqual(v1, v2);
             await WaitUntilAsync(async () => (await api.QueryAsync($"fraud_scorer_model_info{{instance=\"{scorerAddress}\", version=\"{v2}\"}} == 1")).Count == 1

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Testing;
 using Microsoft.Extensions.Configuration;
 
@@ -40,10 +41,11 @@ public sealed class TrainingMetricsPushTests : IDisposable
         // A failed run replaces only the run's figures: the last success and the last model stay.
         var (failed, _, failedError) = await TrainerCliRun.RunAsync(configuration, "train", "--transactions", Path.Combine(_dir, "missing.jsonl"),
             "--labels", lb, "--out", Path.Combine(_dir, "out2"), "--no-register", "--model-name", "push-test");
-        Assert.Equal(1, failed);
+        // (A missing input file is bad usage in the shared exit-code table.)
+        Assert.Equal(ExitCodes.BadUsage, failed);
         Assert.DoesNotContain("warning", failedError, StringComparison.Ordinal);
         var after = await GroupAsync(pushgateway, job);
-        Assert.Equal("1", after["fraud_trainer_last_run_exit_code"]);
+        Assert.Equal($"{ExitCodes.BadUsage}", after["fraud_trainer_last_run_exit_code"]);
         Assert.Equal(series["fraud_trainer_last_success_timestamp_seconds"], after["fraud_trainer_last_success_timestamp_seconds"]);
         Assert.Contains(info, after.Keys);
     }

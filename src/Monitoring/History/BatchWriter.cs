@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Polly;
 using Polly.Retry;
 
@@ -52,7 +53,10 @@ internal sealed class BatchWriter(HistoryWriter writer, ConsumerReadiness readin
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return writer.Write(HistoryRows.From(messages));
+            var started = Stopwatch.GetTimestamp();
+            var written = writer.Write(HistoryRows.From(messages));
+            MonitoringMetrics.WriteSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return written;
         }
         catch (Exception ex) when (PostgresFailure.IsPermanent(ex))
         {
