@@ -101,7 +101,14 @@ public sealed class ChallengerAndScheduleTests : IDisposable
         await using var dataSource = await PostgresAccess.OpenAsync(db.ConnectionString, CancellationToken.None);
         var registry = new ModelRegistry(dataSource);
         await registry.RegisterAsync(Manifest("v1", 0.80), 0, CancellationToken.None);
-        await registry.RegisterAsync(Manifest("v2", 0.70), 0, CancellationToken.None, challenge: true);
+        // v2's artifact lies in the configured store, intact: promote checks it before anything changes.
+        var store = Path.Combine(_dir, "promote-store");
+        var artifact = Path.Combine(store, "v2", ModelPackage.OnnxFileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(artifact)!);
+        File.WriteAllBytes(artifact, [1, 2, 3]);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ModelStore:Folder"] = store }).Build();
+        await registry.RegisterAsync(Manifest("v2", 0.70) with { ArtifactUri = new Uri(artifact).AbsoluteUri, ArtifactSha256 = ModelPackage.Sha256([1, 2, 3]) },
+            0, CancellationToken.None, challenge: true);
         await registry.RegisterAsync(Manifest("v3", 0.70), 0, CancellationToken.None);
         await SeedLiveAsync(dataSource);
 
@@ -114,7 +121,7 @@ public sealed class ChallengerAndScheduleTests : IDisposable
         Assert.Contains("no transaction both it (in shadow) and champion v1 scored has matured", unscored.Error, StringComparison.Ordinal);
         Assert.Equal("v1", (await registry.GetChampionAsync("fraud-gbdt", CancellationToken.None))!.Version);
 
-        var promoted = await TrainerCliRun.RunAsync("models", "promote", "v2", "--pg", db.ConnectionString, "--no-announce",
+        var promoted = await TrainerCliRun.RunAsync(configuration, "models", "promote", "v2", "--pg", db.ConnectionString, "--no-announce",
             "--require-live-margin", "0.2", "--live-metric", "roc_auc");
         Assert.True(promoted.Code == 0, promoted.Error);
         Assert.Contains("live labels: v2 roc_auc 1.0000 vs champion v1", promoted.Output, StringComparison.Ordinal);
