@@ -76,6 +76,11 @@ public sealed partial class DriftRetrainLoopTests(ITestOutputHelper output)
             ["ModelStore__Folder"] = Path.Combine(work, "store"),
             ["DOTNET_gcServer"] = "0",
         };
+        // The trainer signs its announcements and the scorer trusts only that key, as in the dev stack and production.
+        foreach (var (key, value) in TestSigning.Environment())
+        {
+            env[key] = value;
+        }
         string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
 
         var monitoringUrl = $"http://127.0.0.1:{FreePort()}";
