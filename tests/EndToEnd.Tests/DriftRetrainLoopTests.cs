@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Testing;
 using Xunit.Abstractions;
 
@@ -25,62 +24,17 @@ public sealed partial class DriftRetrainLoopTests(ITestOutputHelper output)
         var bootstrap = await KafkaServer.GetBootstrapServersAsync();
         var topics = new KafkaTestTopics("drift-e2e");
         var work = Directory.CreateTempSubdirectory("fraud-drift-e2e-").FullName;
-        var kafka = new KafkaOptions
-        {
-            BootstrapServers = bootstrap,
-            TransactionsTopic = topics.Name("transactions"),
-            VerdictsTopic = topics.Name("verdicts"),
-            LabelsTopic = topics.Name("labels"),
-            ModelsTopic = topics.Name("models"),
-            DlqTopic = topics.Name("dlq"),
-            EntityTotalsTopic = topics.Name("entities"),
-            LabelsDlqTopic = topics.Name("labels-dlq"),
-            DriftTopic = topics.Name("drift"),
-            ShadowVerdictsTopic = topics.Name("shadow"),
-            RetrainRequestsTopic = topics.Name("retrain"),
-        };
-        foreach (var topic in new[] { kafka.TransactionsTopic, kafka.VerdictsTopic, kafka.LabelsTopic, kafka.ModelsTopic, kafka.DlqTopic,
-                     kafka.EntityTotalsTopic, kafka.LabelsDlqTopic, kafka.DriftTopic, kafka.ShadowVerdictsTopic, kafka.RetrainRequestsTopic })
-        {
-            await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
-        }
-        var env = new Dictionary<string, string?>
-        {
-            ["Kafka__BootstrapServers"] = bootstrap,
-            ["Kafka__TransactionsTopic"] = kafka.TransactionsTopic,
-            ["Kafka__VerdictsTopic"] = kafka.VerdictsTopic,
-            ["Kafka__LabelsTopic"] = kafka.LabelsTopic,
-            ["Kafka__ModelsTopic"] = kafka.ModelsTopic,
-            ["Kafka__DlqTopic"] = kafka.DlqTopic,
-            ["Kafka__EntityTotalsTopic"] = kafka.EntityTotalsTopic,
-            ["Kafka__LabelsDlqTopic"] = kafka.LabelsDlqTopic,
-            ["Kafka__DriftTopic"] = kafka.DriftTopic,
-            ["Kafka__ShadowVerdictsTopic"] = kafka.ShadowVerdictsTopic,
-            ["Kafka__RetrainRequestsTopic"] = kafka.RetrainRequestsTopic,
-            ["Aggregator__GroupId"] = $"{topics.Prefix}.aggregator",
-            ["Aggregator__IdleAfterSeconds"] = "2",
-            ["Postgres__ConnectionString"] = db.ConnectionString,
-            ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
-            ["State__Directory"] = Path.Combine(work, "state"),
-            // A short window and frequent reports, so a shift shows within seconds at this test's rate.
-            ["Drift__WindowSeconds"] = "20",
-            ["Drift__ReportSeconds"] = "2",
-            ["Monitoring__GroupId"] = $"{topics.Prefix}.monitoring",
-            ["Quality__IntervalSeconds"] = "5",
-            ["Retrain__MinWindowTransactions"] = "500",
-            // The synthetic world is two weeks old: features that grow with history (a merchant's 30-day count, a card's
-            // count) drift too once it goes on (0.4 within seconds, more later). The limit sits where only a large shift,
-            // like the fivefold amounts below, crosses it while the window still holds it.
-            ["Retrain__MaxFeaturePsi"] = "1",
-            ["Retrain__ConsecutiveReports"] = "2",
-            ["ModelStore__Folder"] = Path.Combine(work, "store"),
-            ["DOTNET_gcServer"] = "0",
-        };
-        // The trainer signs its announcements and the scorer trusts only that key, as in the dev stack and production.
-        foreach (var (key, value) in TestSigning.Environment())
-        {
-            env[key] = value;
-        }
+        var (kafka, env) = await StackEnvironmentAsync(bootstrap, topics, db.ConnectionString, work);
+        // A short window and frequent reports, so a shift shows within seconds at this test's rate.
+        env["Drift__WindowSeconds"] = "20";
+        env["Drift__ReportSeconds"] = "2";
+        env["Quality__IntervalSeconds"] = "5";
+        env["Retrain__MinWindowTransactions"] = "500";
+        // The synthetic world is two weeks old: features that grow with history (a merchant's 30-day count, a card's
+        // count) drift too once it goes on (0.4 within seconds, more later). The limit sits where only a large shift,
+        // like the fivefold amounts below, crosses it while the window still holds it.
+        env["Retrain__MaxFeaturePsi"] = "1";
+        env["Retrain__ConsecutiveReports"] = "2";
         string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
 
         var monitoringUrl = $"http://127.0.0.1:{FreePort()}";
