@@ -19,12 +19,19 @@ malformed=${DEMO_MALFORMED:-25}
 # one-message batches slows every consumer as history grows; a 50 ms linger batches ~6 messages per partition.
 linger=${DEMO_LINGER_MS:-50}
 speedup=${DEMO_SPEEDUP:-172800}
+# Consumers refuse event times beyond their clock (plus a day): the producer runs at most this long and starts
+# far enough back that its last transaction and the last label after it (the producer plans for pace variation,
+# the longest scenario and the maturity window) lie before now.
+producer_seconds=900
+first_event=$(date -u -d "@$(( $(date +%s) - producer_seconds * ${speedup%.*} * 102 / 100 - 120 * 86400 ))" +%Y-%m-%dT%H:%M:%SZ)
 scorer_url=http://127.0.0.1:9401
 monitoring_url=http://127.0.0.1:9402
 aggregator_url=http://127.0.0.1:9403
 run=.devstack/demo
 # The scorer's card-state snapshots stay with the demo's other files.
 export State__Directory=$run/state
+# The model store, for the trainer that stores packages and the scorer that loads only from inside it.
+export ModelStore__Folder=$PWD/$run/models
 # Event time runs 172800x wall time here, so the default entity lag (3 h: 60 ms of wall time) would leave the
 # aggregator no slack to close a day before the scorer needs it; the demo's models read days that ended a day ago,
 # and fraud reports may reach the aggregator up to 12 event-hours (a quarter second) behind the transactions.
@@ -94,7 +101,7 @@ aggregator_pid=${pids[-1]}
 wait_http "$aggregator_url/healthz" 60
 
 say "Producer: $cards cards at $rate tx/s, event time ${speedup}x wall time, fraud reports as issuers send them, $malformed malformed messages"
-start producer "$(bin Producer)" synthetic --cards "$cards" --rate "$rate" --duration-seconds 100000 --speedup "$speedup" \
+start producer "$(bin Producer)" synthetic --cards "$cards" --rate "$rate" --duration-seconds "$producer_seconds" --speedup "$speedup" --start "$first_event" \
   --scenario-mix card_testing=0.3,account_takeover=0.2,stolen_card_abroad=0.2,merchant_compromise=0.15,bust_out=0.15,compromised_merchant=0.05 \
   --malformed "$malformed" --seed 7 --linger-ms "$linger"
 producer_pid=${pids[-1]}
@@ -105,7 +112,7 @@ alive producer "$producer_pid"; alive monitoring "$monitoring_pid"; alive aggreg
 echo "history: $(psqlq 'select count(*) from transactions') transactions, $(psqlq 'select count(*) from labels') labels (fraud reports and reviews)"
 
 say "Trainer: model v1 from Postgres"
-dotnet "$(bin Trainer)" train --entity-lag-hours "$entity_lag_hours" --out "$run/v1" --store "$run/models" | tee "$run/train-v1.log"
+dotnet "$(bin Trainer)" train --entity-lag-hours "$entity_lag_hours" --out "$run/v1" | tee "$run/train-v1.log"
 v1=$(psqlq "select version from model_versions order by created_at limit 1")
 
 say "Scorer: starting on the announced model ($v1)"
@@ -119,7 +126,7 @@ sleep "$v2_after"
 alive producer "$producer_pid"; alive scorer "$scorer_pid"
 
 say "Trainer: model v2 on the longer history, while traffic flows"
-dotnet "$(bin Trainer)" train --entity-lag-hours "$entity_lag_hours" --out "$run/v2" --store "$run/models" | tee "$run/train-v2.log"
+dotnet "$(bin Trainer)" train --entity-lag-hours "$entity_lag_hours" --out "$run/v2" | tee "$run/train-v2.log"
 v2=$(psqlq "select version from model_versions order by created_at desc limit 1")
 if grep -q "champion=false" "$run/train-v2.log"; then
   echo "v2 did not beat v1 on v2's own holdout, so the trainer kept v1 as champion (see above)."
@@ -127,7 +134,7 @@ if grep -q "champion=false" "$run/train-v2.log"; then
   dotnet "$(bin Trainer)" models promote "$v2" | tee -a "$run/train-v2.log"
 fi
 for _ in $(seq 1 150); do
-  curl -fsS "$scorer_url/metrics" | grep -q "fraud_scorer_model_info{version=\"$v2\"} 1" && break
+  curl -fsS "$scorer_url/metrics" 2>/dev/null | grep -q "fraud_scorer_model_info{version=\"$v2\"} 1" && break
   alive scorer "$scorer_pid"; sleep 0.2
 done
 echo "scorer now serving: $(curl -fsS "$scorer_url/metrics" | grep '^fraud_scorer_model_info' | grep ' 1$' | sed 's/.*version="\([^"]*\)".*/\1/')"
