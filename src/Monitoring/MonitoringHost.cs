@@ -1,4 +1,6 @@
 using Fraud.Streaming.Monitoring.History;
+using Fraud.Streaming.Monitoring.Quality;
+using Fraud.Streaming.Monitoring.Retraining;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
@@ -34,6 +36,7 @@ internal static class MonitoringHost
         services.AddSingleton<BatchWriter>();
         services.AddSingleton<ConsumerReadiness>();
         services.AddHostedService<HistoryConsumerService>();
+        builder.AddModelWatch();
         return builder;
     }
 
@@ -55,6 +58,8 @@ internal static class MonitoringHost
             connectionString = app.Services.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString;
             _ = app.Services.GetRequiredService<IOptions<KafkaOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<MonitoringOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<QualityOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<RetrainOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<ValidationOptions>>().Value;
         }
         catch (OptionsValidationException ex)

@@ -55,4 +55,22 @@ internal static partial class MonitoringLog
 
     [LoggerMessage(18, LogLevel.Information, "History writes succeed again; partitions resumed")]
     public static partial void WriteRecovered(ILogger logger);
+
+    [LoggerMessage(19, LogLevel.Warning, "Retrain request {Id} raised for {ModelName} (serving {ModelVersion}), trigger {Trigger}: {Reason}")]
+    public static partial void RetrainRequested(ILogger logger, long id, string modelName, string modelVersion, string trigger, string reason);
+
+    [LoggerMessage(20, LogLevel.Warning, "Retrain request {Id} is recorded in Postgres but was not announced on {Topic}: {Reason}")]
+    public static partial void RetrainAnnounceFailed(ILogger logger, long id, string topic, string reason);
+
+    [LoggerMessage(21, LogLevel.Warning, "Live quality pass failed; the next one retries: {Reason}")]
+    public static partial void QualityPassFailed(ILogger logger, string reason);
+
+    [LoggerMessage(22, LogLevel.Debug, "Live quality as of {AsOf}: {Days} days recomputed, window {WindowStart}..{WindowEnd}")]
+    public static partial void QualityPass(ILogger logger, DateTimeOffset asOf, int days, DateOnly windowStart, DateOnly windowEnd);
+
+    [LoggerMessage(23, LogLevel.Warning, "Writing signals (drift reports, shadow verdicts) failed (attempt {Attempt}), retrying in {Delay}: {Reason}")]
+    public static partial void SignalsWriteFailed(ILogger logger, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(24, LogLevel.Information, "Model {Version} is not in the registry: its drift counts are kept, its daily indexes wait for its reference")]
+    public static partial void DriftReferenceMissing(ILogger logger, string version);
 }

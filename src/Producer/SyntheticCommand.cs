@@ -91,10 +91,19 @@ internal static class SyntheticCommand
             CustomParser = ParseScenarioFrom,
         };
 
+        var amountScale = PositiveDouble(new Option<double>("--amount-scale")
+        {
+            Description = "Multiply every amount by this: shifted traffic, for drift (1 = the world as it is)",
+            DefaultValueFactory = _ => 1,
+        });
+        var idPrefix = new Option<string?>("--id-prefix")
+        {
+            Description = "Transaction ids start with this (default tx-SEED-): a second run of the same seed continues the same world from a later --start without reusing ids",
+        };
         var command = new Command("synthetic", "Generate a deterministic, labelled synthetic card world")
         {
             count, cards, merchants, seed, fraudRate, start, spanDays, outDir, bootstrap, rate, labelDelay, malformed, duration, mix, speedup,
-            labelMode, reviewRate, scenarioFrom,
+            labelMode, reviewRate, scenarioFrom, amountScale, idPrefix,
         };
         var client = new KafkaClientOptions();
         client.AddTo(command);
@@ -130,6 +139,8 @@ internal static class SyntheticCommand
                 Labels = parse.GetValue(labelMode) == "all" ? LabelMode.All : LabelMode.FraudReports,
                 ReviewRate = parse.GetValue(reviewRate),
                 ScenarioFrom = parse.GetValue(scenarioFrom)!,
+                AmountScale = parse.GetValue(amountScale),
+                IdPrefix = parse.GetValue(idPrefix),
             };
             var logger = loggers.CreateLogger("Fraud.Streaming.Producer");
             var directory = parse.GetValue(outDir);

@@ -24,6 +24,7 @@ internal sealed class ModelWatcher(
     IOptions<ValidationOptions> validationOptions,
     TrustedKeys trust,
     ModelUpdater updater,
+    ShadowModels challengers,
     ILogger<ModelWatcher> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
@@ -145,6 +146,8 @@ internal sealed class ModelWatcher(
     {
         var candidates = new AnnouncementCandidates();
         var changed = false;
+        // The challenger's key: its newest trustworthy announcement, or its tombstone (null) when the challenge ended.
+        (bool Seen, ModelManifest? Manifest) challenger = (false, null);
         while (!_stopping.IsCancellationRequested)
         {
             ConsumeResult<byte[], byte[]>? result;
@@ -166,6 +169,16 @@ internal sealed class ModelWatcher(
                     OfferNewest(candidates);
                     changed = false;
                 }
+                if (challenger.Seen)
+                {
+                    OfferChallenger(challenger.Manifest);
+                    challenger = (false, null);
+                }
+                continue;
+            }
+            if (IsChallengerKey(result.Message.Key))
+            {
+                challenger = AcceptChallenger(result) is { Seen: true } accepted ? accepted : challenger;
                 continue;
             }
             if (Accept(result) is { } manifest)
@@ -174,6 +187,32 @@ internal sealed class ModelWatcher(
                 changed = true;
             }
         }
+    }
+
+    private bool IsChallengerKey(byte[]? key) =>
+        key is not null && Encoding.UTF8.GetString(key).Equals(ModelAnnouncer.ChallengerKey(_options.ModelName), StringComparison.Ordinal);
+
+    private void OfferChallenger(ModelManifest? manifest)
+    {
+        if (manifest is null)
+        {
+            challengers.Updater.Withdraw();
+            return;
+        }
+        challengers.Updater.OfferAsync(manifest, _stopping.Token).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// A message under the challenger's key: (true, manifest) for a trustworthy announcement, (true, null) for a
+    /// trustworthy tombstone, (false, null) for anything refused (which leaves the shadow as it was).
+    /// </summary>
+    private (bool Seen, ModelManifest? Manifest) AcceptChallenger(ConsumeResult<byte[], byte[]> result)
+    {
+        if (!IsTrusted(result))
+        {
+            return (false, null);
+        }
+        return result.Message.Value is null ? (true, null) : (AcceptManifest(result) is { } manifest ? (true, manifest) : (false, null));
     }
 
     /// <summary>Tries the announcements newest first until one serves (or the one serving is reached).</summary>
@@ -202,18 +241,30 @@ internal sealed class ModelWatcher(
         {
             return null; // a tombstone, or another model's announcement
         }
-        var source = result.TopicPartitionOffset.ToString();
-        var check = trust.Check(message.Value, message.Headers);
-        if (check is not (SignatureCheck.Trusted or SignatureCheck.AllowedUnsigned))
+        return IsTrusted(result) ? AcceptManifest(result) : null;
+    }
+
+    private bool IsTrusted(ConsumeResult<byte[], byte[]> result)
+    {
+        var check = trust.Check(result.Message.Value, result.Message.Headers);
+        if (check is SignatureCheck.Trusted or SignatureCheck.AllowedUnsigned)
         {
-            Refuse(source, TrustedKeys.CodeOf(check), check switch
-            {
-                SignatureCheck.Unsigned => "not signed, and this scorer obeys only signed announcements (Trust:PublicKeys)",
-                SignatureCheck.UntrustedKey => "signed by a key this scorer does not trust",
-                _ => "its signature does not verify: altered or forged",
-            });
-            return null;
+            return true;
         }
+        Refuse(result.TopicPartitionOffset.ToString(), TrustedKeys.CodeOf(check), check switch
+        {
+            SignatureCheck.Unsigned => "not signed, and this scorer obeys only signed announcements (Trust:PublicKeys)",
+            SignatureCheck.UntrustedKey => "signed by a key this scorer does not trust",
+            _ => "its signature does not verify: altered or forged",
+        });
+        return false;
+    }
+
+    /// <summary>The manifest of the message when it passes the contract and names our model, else null (refused).</summary>
+    private ModelManifest? AcceptManifest(ConsumeResult<byte[], byte[]> result)
+    {
+        var message = result.Message;
+        var source = result.TopicPartitionOffset.ToString();
         var reference = message.Timestamp.Type == TimestampType.NotAvailable
             ? DateTimeOffset.UtcNow
             : DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);

@@ -26,7 +26,8 @@ internal sealed record ScoreFileRequest(
     int ReportHorizonDays = EntityFeatures.DefaultReportHorizonDays,
     string SpecName = "card-entity-v1",
     TimeSpan? MaxFutureSkew = null,
-    int DuplicateWindow = 100_000)
+    int DuplicateWindow = 100_000,
+    ReasonScope ReasonsFor = ReasonScope.Flagged)
 {
     /// <summary>Event times are judged against the wall clock at the start, plus this skew (<c>Validation:MaxFutureSkew</c>).</summary>
     public EventTimeWindow Window { get; } = EventTimeWindow.Now(MaxFutureSkew ?? ContractLimits.DefaultMaxFutureSkew);
@@ -135,7 +136,7 @@ internal static class ScoreFile
         using var features = featureStream is null ? null : new FeatureVectorWriter(featureStream);
         var spec = request.Spec;
         var entities = spec.HasEntityFeatures ? await OfflineEntities.FromFilesAsync(spec, request.Input, request.Labels, request.Window, cancellationToken) : null;
-        var scorer = new BatchScorer(request.BatchSize, spec, entities);
+        var scorer = new BatchScorer(request.BatchSize, spec, entities) { ReasonsFor = request.ReasonsFor };
         var json = new ArrayBufferWriter<byte>(4096);
         await using var writer = new Utf8JsonWriter(json);
         long scored = 0;

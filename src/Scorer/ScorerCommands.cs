@@ -45,15 +45,21 @@ internal static class ScorerCommands
             DefaultValueFactory = _ => "card-entity-v1",
         };
         spec.AcceptOnlyFromAmong([.. Shared.Features.FeatureSpec.Served]);
+        var reasonsFor = new Option<string>("--reasons-for")
+        {
+            Description = "Which verdicts carry reason codes (TreeSHAP): flagged (review and decline), all or none.",
+            DefaultValueFactory = _ => "flagged",
+        };
+        reasonsFor.AcceptOnlyFromAmong("flagged", "all", "none");
         var scoreFile = new Command("score-file", "Score a JSONL file of transactions with a model package, offline.")
         {
-            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagHours, reportHorizonDays, spec,
+            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagHours, reportHorizonDays, spec, reasonsFor,
         };
         scoreFile.SetAction((parse, cancellationToken) => ScoreFile.RunAsync(
             new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
                 parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays),
                 parse.GetValue(labels), parse.GetValue(entityLagHours), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!,
-                Validation().MaxFutureSkew),
+                Validation().MaxFutureSkew, ReasonsFor: Enum.Parse<ReasonScope>(parse.GetValue(reasonsFor)!, ignoreCase: true)),
             Console.Out, Console.Error, cancellationToken));
 
         return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };

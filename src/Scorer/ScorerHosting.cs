@@ -22,6 +22,9 @@ internal static class ScorerHosting
                 (state, store) => !state.IsS3 || !string.IsNullOrWhiteSpace(state.Bucket) || !string.IsNullOrWhiteSpace(store.Value.Bucket),
                 "State:Kind s3 needs State:Bucket or ModelStore:Bucket")
             .ValidateOnStart();
+        builder.Services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.Section).ValidateDataAnnotations()
+            .Validate(d => d.WindowSeconds >= d.WindowSlots, "Drift:WindowSeconds must be at least Drift:WindowSlots (a step of at least a second)")
+            .ValidateOnStart();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ScorerOptions>>((host, scorer) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(scorer.Value.DrainTimeoutSeconds + 5));
         builder.Services.AddSingleton<ModelHolder>();
@@ -44,6 +47,18 @@ internal static class ScorerHosting
                 sp.GetRequiredService<ILogger<ModelUpdater>>(),
                 fetcher.FetchAsync,
                 sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeatureSpec());
+        });
+        builder.Services.AddSingleton(sp =>
+        {
+            // The challenger comes from the same configured store, checked the same way, as the champion.
+            var fetcher = new ArtifactFetcher(sp.GetRequiredService<IOptions<ModelStoreOptions>>().Value);
+            var holder = new ModelHolder();
+            return new ShadowModels(holder, new ModelUpdater(
+                holder,
+                sp.GetRequiredService<ILogger<ModelUpdater>>(),
+                fetcher.FetchAsync,
+                sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeatureSpec(),
+                challenger: true));
         });
         builder.Services.AddHostedService<ModelWatcher>();
         builder.Services.AddHostedService<ScoringWorker>();

@@ -97,4 +97,13 @@ internal static partial class ScorerLog
 
     [LoggerMessage(32, LogLevel.Information, "model announcements are obeyed only when signed by a trusted key: {KeyIds}")]
     public static partial void TrustedKeys(ILogger logger, string keyIds);
+
+    [LoggerMessage(33, LogLevel.Warning, "model {Version}: no drift is measured while it serves: {Reason}")]
+    public static partial void DriftUnavailable(ILogger logger, string version, string reason);
+
+    [LoggerMessage(34, LogLevel.Information, "challenger {Version} from {ArtifactUri} is scored in shadow beside the champion")]
+    public static partial void ChallengerLoaded(ILogger logger, string version, string artifactUri);
+
+    [LoggerMessage(35, LogLevel.Information, "challenger {Version} withdrawn: shadow scoring stops")]
+    public static partial void ChallengerWithdrawn(ILogger logger, string version);
 }

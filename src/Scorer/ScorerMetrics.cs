@@ -102,4 +102,28 @@ internal static class ScorerMetrics
 
     public static readonly Gauge EntityEntities = Metrics.CreateGauge(
         "fraud_scorer_entity_entities", "Merchants and devices the entity table holds, by kind.", "kind");
+
+    public static readonly Gauge DriftActive = Metrics.CreateGauge(
+        "fraud_scorer_drift_active", "1 while the serving model has a binned reference and drift is counted, else 0.");
+
+    public static readonly Gauge DriftWindowTransactions = Metrics.CreateGauge(
+        "fraud_scorer_drift_window_transactions", "Transactions in the drift sliding window (Drift:WindowSeconds of wall-clock time).");
+
+    public static readonly Gauge DriftFeaturePsi = Metrics.CreateGauge(
+        "fraud_scorer_drift_psi", "Population stability index of a feature over the sliding window against the model's training reference.", "feature");
+
+    public static readonly Gauge DriftScorePsi = Metrics.CreateGauge(
+        "fraud_scorer_drift_score_psi", "Population stability index of the score over the sliding window against the model's holdout scores.");
+
+    public static readonly Gauge DriftUnseenRatio = Metrics.CreateGauge(
+        "fraud_scorer_drift_unseen_ratio", "Share of the sliding window's transactions whose categorical value the training data never had, by field.", "field");
+
+    public static readonly Counter DriftReports = Metrics.CreateCounter(
+        "fraud_scorer_drift_reports_total", "Drift reports published on the drift topic, by result (delivered, failed).", "result");
+
+    public static readonly Gauge ShadowModelInfo = Metrics.CreateGauge(
+        "fraud_scorer_shadow_model_info", "1 for the challenger version scored in shadow now, 0 for challengers scored before.", "version");
+
+    public static readonly Counter ShadowTransactions = Metrics.CreateCounter(
+        "fraud_scorer_shadow_transactions_total", "Transactions the challenger scored in shadow, by result (published, skipped: over Scorer:ShadowMaxRowsPerSecond, failed: not delivered).", "result");
 }

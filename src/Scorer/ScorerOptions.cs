@@ -109,6 +109,23 @@ internal sealed class ScorerOptions
     [Required, AllowedValues("card-entity-v1", "card-v1")]
     public string FeatureSpecName { get; set; } = "card-entity-v1";
 
+    /// <summary>
+    /// Most transactions a second the challenger scores in shadow (one more ONNX call per batch, off the decision path);
+    /// a batch over the budget is not shadow scored (counted). 0 turns shadow scoring off.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int ShadowMaxRowsPerSecond { get; set; } = 20_000;
+
+    /// <summary>
+    /// Which verdicts carry reason codes: <c>flagged</c> (review and decline; approvals get none), <c>all</c> or <c>none</c>.
+    /// TreeSHAP costs far more than the inference (docs/BENCHMARKS.md), so explaining every approval cuts throughput.
+    /// </summary>
+    [Required, AllowedValues("flagged", "all", "none", "Flagged", "All", "None")]
+    public string ReasonsFor { get; set; } = "flagged";
+
+    /// <summary><see cref="ReasonsFor"/> as the batch scorer takes it.</summary>
+    public ReasonScope ReasonScope() => Enum.Parse<ReasonScope>(ReasonsFor, ignoreCase: true);
+
     /// <summary>The feature spec this configuration computes.</summary>
     public Shared.Features.FeatureSpec FeatureSpec() =>
         Shared.Features.FeatureSpec.Configure(FeatureSpecName, CardIdleDays, EntityLagHours, ReportHorizonDays);

@@ -22,8 +22,10 @@ internal sealed class ScoringWorker(
     IOptions<ScorerOptions> scorerOptions,
     IOptions<StateOptions> stateOptions,
     IOptions<ModelStoreOptions> modelStoreOptions,
+    IOptions<DriftOptions> driftOptions,
     IOptions<ValidationOptions> validationOptions,
     ModelHolder models,
+    ShadowModels challengers,
     ScorerStatus status,
     IHostApplicationLifetime lifetime,
     ILogger<ScoringWorker> logger) : IHostedService, IDisposable
@@ -39,6 +41,10 @@ internal sealed class ScoringWorker(
     private readonly OffsetTracker _offsets = new();
     private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
         ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
+        : null;
+    private readonly DriftReporter? _drift = driftOptions.Value.Enabled ? new DriftReporter(driftOptions.Value, kafkaOptions.Value.DriftTopic, logger) : null;
+    private readonly ShadowScorer? _shadow = scorerOptions.Value.ShadowMaxRowsPerSecond > 0
+        ? new ShadowScorer(challengers.Holder, scorerOptions.Value.ShadowMaxRowsPerSecond, kafkaOptions.Value.ShadowVerdictsTopic)
         : null;
     private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
     private long _oldestEventSinceSweep = long.MaxValue;
@@ -61,7 +67,10 @@ internal sealed class ScoringWorker(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // The batch pipeline's entity features read the table the source keeps current.
-        _batch = new BatchScorer(_options.MaxBatchSize, _options.FeatureSpec(), _entities?.Table);
+        _batch = new BatchScorer(_options.MaxBatchSize, _options.FeatureSpec(), _entities?.Table)
+        {
+            ReasonsFor = _options.ReasonScope(),
+        };
         _entities?.Start();
         var thread = new Thread(Run) { IsBackground = true, Name = "scorer-loop" };
         thread.Start();
@@ -200,6 +209,7 @@ internal sealed class ScoringWorker(
                 }
             }
             ReportLagPeriodically();
+            _drift?.ReportIfDue(_producer!);
             SweepIdleCardsPeriodically();
         }
         // Stopping: the in-flight batch is finished, acknowledged and committed before the consumer closes.
@@ -241,6 +251,7 @@ internal sealed class ScoringWorker(
         var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
         PrepareEntities();
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
+        _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
         for (var i = 0; i < verdicts.Length; i++)
         {
@@ -254,6 +265,8 @@ internal sealed class ScoringWorker(
             ScorerMetrics.EventLatencySeconds.Observe(verdict.LatencyMs / 1000d);
         }
 
+        // The challenger's verdicts go out after the champion's, best effort: they never decide and never fail the batch.
+        _shadow?.ScoreAndPublish(_batch, model, _producer!, i => KeyFor(_batch.TransactionAt(i).CardId, _keys[i]));
         _featureLog?.Write(_batch);
 
         do

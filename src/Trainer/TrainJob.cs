@@ -10,10 +10,12 @@ using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
 using Fraud.Streaming.Shared.Progress;
+using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Publishing;
+using Fraud.Streaming.Trainer.Scheduling;
 using Fraud.Streaming.Trainer.Training;
 using Npgsql;
 
@@ -80,6 +82,13 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         {
             await error.WriteLineAsync("warning: no signing key (Signing:PrivateKeyFile or Signing:PrivateKey): announcements go unsigned, and scorers that trust keys refuse them");
         }
+        var schedule = registry is null ? null : new RetrainSchedule(registry, new RetrainRequestStore(dataSource!), settings.ModelName);
+        var decision = schedule is null ? null : await DecideAsync(schedule, cancellationToken);
+        if (decision is { Train: false })
+        {
+            await output.WriteLineAsync($"[schedule] {decision.Why}");
+            return ExitCodes.Ok;
+        }
 
         // Read and featurise in one pass: the pipeline sees every transaction, in order.
         IHistorySource source = settings.FromFiles
@@ -144,6 +153,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         {
             await output.WriteLineAsync(
                 $"model {settings.ModelName}: this data window, feature spec and parameters are already registered as {existing.Version} ({existing.Status}); nothing to do");
+            await CloseRequestsAsync(schedule!, decision!, existing.Version, cancellationToken);
             return ExitCodes.Ok;
         }
 
@@ -248,7 +258,9 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             CodeVersion = CodeVersion,
             Parameters = parameters,
             Metrics = metrics,
-            Reference = FeatureReferences.Compute(train, spec.Names),
+            Reference = FeatureReferences.Compute(all, spec.Names),
+            ScoreReference = FeatureReferences.Score(scores),
+            Categories = data.Categories,
         };
         var summary = new TrainingSummary(data.Transactions, split, maxDiff, settings.ThresholdMode, settings.Costs, choice,
             CostThresholdChooser.ExpectedCost(scores, holdout.Labels, choice.Review, choice.Decline, settings.Costs),
@@ -294,13 +306,14 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         RegistrationResult registration;
         try
         {
-            registration = await registry.RegisterAsync(manifest, settings.PromoteMargin, cancellationToken, comparison);
+            registration = await registry.RegisterAsync(manifest, settings.PromoteMargin, cancellationToken, comparison, settings.Challenge);
         }
         catch (NpgsqlException ex)
         {
             throw new PostgresUnavailableException(
                 $"registering {version} in {PostgresAccess.Describe(settings.PostgresConnectionString)} failed (artifact stored at {manifest.ArtifactUri}, not registered): {PostgresAccess.OneLine(ex)}", ex);
         }
+        await CloseRequestsAsync(schedule!, decision!, registration.Version, cancellationToken);
         if (!registration.Registered)
         {
             await output.WriteLineAsync($"model {settings.ModelName}: already registered as {registration.Version}; nothing announced");
@@ -310,9 +323,14 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             ? $"{version} registered as champion{(registration.PreviousChampion is { } previous ? $" (was {previous})" : "")}"
             : Invariant($"{version} registered, not promoted: roc_auc {metrics.RocAuc:F4} is below the champion's{(comparison is null ? "" : $" {comparison.ChampionRocAucOnHoldout:F4} on this holdout")} plus the margin {settings.PromoteMargin}"));
 
-        if (registration.IsChampion && settings.Announce)
+        if (registration.IsChallenger)
         {
-            if (await AnnounceAsync(registry, manifest, signer, cancellationToken) is { } notAnnounced)
+            Log("register", $"{version} is the challenger: scorers score it in shadow beside the champion");
+        }
+        if ((registration.IsChampion || registration.IsChallenger) && settings.Announce)
+        {
+            if (await AnnounceAsync(registry, manifest, signer, cancellationToken, registration.IsChallenger,
+                    registration.IsChampion ? registration.PreviousChallenger : null) is { } notAnnounced)
             {
                 return notAnnounced;
             }
@@ -321,21 +339,68 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         return ExitCodes.Ok;
     }
 
-    /// <summary>Announces the champion and records it; null when done, else the exit code (the error is written).</summary>
-    private async Task<int?> AnnounceAsync(ModelRegistry registry, ModelManifest manifest, AnnouncementSigner? signer, CancellationToken cancellationToken)
+    private async Task<ScheduleDecision> DecideAsync(RetrainSchedule schedule, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var decision = await schedule.DecideAsync(settings.ScheduleHours, DateTimeOffset.UtcNow, cancellationToken);
+            if (decision.Train && decision.Why.Length > 0)
+            {
+                Log("schedule", decision.Why);
+            }
+            return decision;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new PostgresUnavailableException($"reading retrain requests from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+        }
+    }
+
+    /// <summary>The requests open when the run started are answered by the version the data produced, new or not.</summary>
+    private async Task CloseRequestsAsync(RetrainSchedule schedule, ScheduleDecision decision, string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var id in await schedule.CloseAsync(decision, version, cancellationToken))
+            {
+                Log("schedule", $"retrain request #{id} closed by {version}");
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new PostgresUnavailableException($"closing retrain requests in {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Announces the champion and records it, or the challenger (and a new champion withdraws the challenger it
+    /// displaced); null when done, else the exit code (the error is written).
+    /// </summary>
+    private async Task<int?> AnnounceAsync(ModelRegistry registry, ModelManifest manifest, AnnouncementSigner? signer, CancellationToken cancellationToken,
+                                           bool challenger = false, string? endedChallenger = null)
     {
         try
         {
             using var announcer = new ModelAnnouncer(settings.Kafka, settings.AnnounceTimeout, signer);
-            var at = await announcer.AnnounceAsync(manifest, cancellationToken);
-            await registry.MarkAnnouncedAsync(manifest.ModelName, manifest.Version, cancellationToken);
-            Log("announce", $"{manifest.Version} on {at}{(signer is null ? " (unsigned)" : $" (signed by key {signer.KeyId})")}");
+            var at = challenger
+                ? await announcer.AnnounceChallengerAsync(manifest, cancellationToken)
+                : await announcer.AnnounceAsync(manifest, cancellationToken);
+            if (!challenger)
+            {
+                await registry.MarkAnnouncedAsync(manifest.ModelName, manifest.Version, cancellationToken);
+            }
+            Log("announce", $"{manifest.Version} on {at}{(challenger ? " (challenger)" : "")}{(signer is null ? " (unsigned)" : $" (signed by key {signer.KeyId})")}");
+            if (endedChallenger is not null)
+            {
+                await announcer.WithdrawChallengerAsync(settings.ModelName, cancellationToken);
+                Log("announce", $"challenger {endedChallenger} withdrawn: the new champion ends the comparison");
+            }
             return null;
         }
         catch (KafkaException ex)
         {
             await error.WriteLineAsync(
-                $"error: {manifest.Version} is registered as champion but NOT announced on {settings.Kafka.ModelsTopic} ({settings.Kafka.BootstrapServers}): {ex.Error.Reason}; the next train run announces it (or run `models promote {manifest.Version}`)");
+                $"error: {manifest.Version} is registered as {(challenger ? "challenger" : "champion")} but NOT announced on {settings.Kafka.ModelsTopic} ({settings.Kafka.BootstrapServers}): {ex.Error.Reason}; the next train run announces it (or run `models promote {manifest.Version}`)");
             return ExitCodes.KafkaFailed;
         }
     }

@@ -46,6 +46,15 @@ internal sealed record TrainSettings
     /// <summary>Days without a fraud report after which a transaction counts as genuine.</summary>
     public int LabelMaturityDays { get; init; } = FeatureTableBuilder.DefaultMaturityDays;
 
+    /// <summary>
+    /// A scheduled run (<c>--schedule-hours</c>): train when a retrain request is open, or when the champion is at least
+    /// this old (or there is none); otherwise say why not and stop. Null: always train.
+    /// </summary>
+    public double? ScheduleHours { get; init; }
+
+    /// <summary>A registered version that is not promoted becomes the challenger, scored in shadow beside the champion.</summary>
+    public bool Challenge { get; init; } = true;
+
     /// <summary>The key announcements are signed with (<c>Signing:*</c>).</summary>
     public SigningOptions Signing { get; init; } = new();
 
@@ -129,6 +138,10 @@ internal sealed record TrainSettings
         else
         {
             ValidateGbdt(Gbdt);
+        }
+        if (ScheduleHours is { } hours && (!(hours > 0) || !Register))
+        {
+            throw new ArgumentException("--schedule-hours must be positive and needs the registry (no --no-register)");
         }
         if (!ManifestValidator.IsName(ModelName))
         {

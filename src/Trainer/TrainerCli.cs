@@ -139,12 +139,17 @@ internal static class TrainerCli
         var announceTimeout = new Option<double>("--announce-timeout") { Description = "seconds to wait for Kafka to acknowledge", DefaultValueFactory = _ => 15 };
         var asOf = AsOfOption();
         var maturity = MaturityOption();
+        var schedule = new Option<double?>("--schedule-hours")
+        {
+            Description = "a scheduled run: train now if a retrain request is open or the champion is at least this many hours old, else exit 0 saying why not",
+        };
+        var noChallenger = new Option<bool>("--no-challenger") { Description = "a version that is not promoted stays registered instead of becoming the challenger" };
         var spec = new FeatureSpecOptions();
         var command = new Command("train", "train a model from Postgres history (or JSONL files), evaluate, store, register, announce")
         {
             pg, transactions, labels, outDir, store, modelName, algo, device, leaves, minLeaf,
             holdout, validation, thresholdMode, costMissed, costReview, costDeclined, reviewFpr, declineFpr, margin, noRegister, noAnnounce, announceTimeout,
-            asOf, maturity,
+            asOf, maturity, schedule, noChallenger,
         };
         spec.AddTo(command);
         gbdt.AddTo(command);
@@ -198,6 +203,8 @@ internal static class TrainerCli
                 Spec = spec.Read(parse),
                 AsOf = parse.GetValue(asOf),
                 LabelMaturityDays = parse.GetValue(maturity),
+                ScheduleHours = parse.GetValue(schedule),
+                Challenge = !parse.GetValue(noChallenger),
                 Signing = Bind<SigningOptions>(configuration, SigningOptions.Section),
                 MaxFutureSkew = Bind<ValidationOptions>(configuration, ValidationOptions.Section).MaxFutureSkew,
             };

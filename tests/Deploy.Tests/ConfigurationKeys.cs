@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Fraud.Streaming.Monitoring;
+using Fraud.Streaming.Monitoring.Quality;
+using Fraud.Streaming.Monitoring.Retraining;
 using Fraud.Streaming.Scorer;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
@@ -21,9 +23,10 @@ internal static partial class ConfigurationKeys
         ["producer"] = Keys((KafkaOptions.Section, typeof(KafkaOptions))),
         ["scorer"] = Keys((KafkaOptions.Section, typeof(KafkaOptions)), (ScorerOptions.Section, typeof(ScorerOptions)),
             (StateOptions.Section, typeof(StateOptions)), (ModelStoreOptions.Section, typeof(ModelStoreOptions)),
-            (TrustOptions.Section, typeof(TrustOptions))),
+            (TrustOptions.Section, typeof(TrustOptions)), (DriftOptions.Section, typeof(DriftOptions))),
         ["monitoring"] = Keys((KafkaOptions.Section, typeof(KafkaOptions)), (PostgresOptions.Section, typeof(PostgresOptions)),
-            (MonitoringOptions.Section, typeof(MonitoringOptions))),
+            (MonitoringOptions.Section, typeof(MonitoringOptions)), (QualityOptions.Section, typeof(QualityOptions)),
+            (RetrainOptions.Section, typeof(RetrainOptions))),
         ["trainer"] = Keys((KafkaOptions.Section, typeof(KafkaOptions)), (PostgresOptions.Section, typeof(PostgresOptions)),
             (ModelStoreOptions.Section, typeof(ModelStoreOptions)), (PushgatewayOptions.Section, typeof(PushgatewayOptions)),
             (SigningOptions.Section, typeof(SigningOptions))),

@@ -96,8 +96,12 @@ internal static class EndToEndSteps
             DlqTopic = topics.Name("dlq"),
             EntityTotalsTopic = topics.Name("entities"),
             LabelsDlqTopic = topics.Name("labels-dlq"),
+            DriftTopic = topics.Name("drift"),
+            ShadowVerdictsTopic = topics.Name("shadow"),
+            RetrainRequestsTopic = topics.Name("retrain"),
         };
-        foreach (var topic in new[] { kafka.TransactionsTopic, kafka.VerdictsTopic, kafka.LabelsTopic, kafka.ModelsTopic, kafka.DlqTopic, kafka.EntityTotalsTopic, kafka.LabelsDlqTopic })
+        foreach (var topic in new[] { kafka.TransactionsTopic, kafka.VerdictsTopic, kafka.LabelsTopic, kafka.ModelsTopic, kafka.DlqTopic, kafka.EntityTotalsTopic, kafka.LabelsDlqTopic,
+                     kafka.DriftTopic, kafka.ShadowVerdictsTopic, kafka.RetrainRequestsTopic })
         {
             await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
         }
@@ -111,6 +115,9 @@ internal static class EndToEndSteps
             ["Kafka__DlqTopic"] = kafka.DlqTopic,
             ["Kafka__EntityTotalsTopic"] = kafka.EntityTotalsTopic,
             ["Kafka__LabelsDlqTopic"] = kafka.LabelsDlqTopic,
+            ["Kafka__DriftTopic"] = kafka.DriftTopic,
+            ["Kafka__ShadowVerdictsTopic"] = kafka.ShadowVerdictsTopic,
+            ["Kafka__RetrainRequestsTopic"] = kafka.RetrainRequestsTopic,
             ["Aggregator__GroupId"] = $"{topics.Prefix}.aggregator",
             ["Aggregator__IdleAfterSeconds"] = "2",
             ["Postgres__ConnectionString"] = connectionString,

@@ -199,13 +199,23 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
         await producer.ProduceAsync(topic, new Message<string, string> { Key = "fraud-gbdt", Value = "{ this is not a manifest" });
     }
 
+    /// <summary>
+    /// Panels left out of "every query returns data": live quality exists only once labels matured
+    /// (Quality:MaturityDays), and shadow figures only while a challenger is announced; this short run has neither.
+    /// </summary>
+    private static readonly string[] NeedMaturedLabelsOrAChallenger =
+    [
+        "Live recall", "Live precision", "Live ROC-AUC and PR-AUC", "Fraud money caught and false declines",
+        "Challenger vs champion PR-AUC", "Shadow scoring",
+    ];
+
     private async Task AssertEveryDashboardQueryReturnsDataAsync(PrometheusApi api, DateTimeOffset started)
     {
         var empty = new List<string>();
         var checkedQueries = 0;
         foreach (var (name, model) in GrafanaDashboards.Load())
         {
-            foreach (var query in GrafanaDashboards.Queries(name, model))
+            foreach (var query in GrafanaDashboards.Queries(name, model).Where(q => !NeedMaturedLabelsOrAChallenger.Any(p => q.Where.StartsWith($"panel \"{p}\"", StringComparison.Ordinal))))
             {
                 // Grafana's $__rate_interval with 2 s scrapes would be 8 s; 30 s keeps a few samples in every window.
                 var expr = GrafanaDashboards.Expand(model, query.Expr, "30s");

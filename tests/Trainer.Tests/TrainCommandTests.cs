@@ -64,6 +64,25 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains($"version={m.Version}", output, StringComparison.Ordinal);
         Assert.Contains("champion=false", output, StringComparison.Ordinal);
         Assert.Matches(@"trained model=fraud-gbdt version=\S+ rows=\d+ auc=0\.\d{4} pr_auc=\d\.\d{4} recall@1%fpr=\d\.\d{4} champion=false", output);
+
+        // The drift reference: deciles of every feature and of the holdout's scores, and the categorical values seen.
+        Assert.All(m.Reference, r => Assert.Equal(1.0, r.Bins!.Shares.Sum(), 6));
+        var amount = m.Reference.Single(r => r.Feature == "amount_log").Bins!;
+        Assert.Equal(9, amount.Edges.Count);
+        Assert.All(amount.Shares, share => Assert.InRange(share, 0.09, 0.11));
+        Assert.Equal(2, m.Reference.Single(r => r.Feature == "is_night").Bins!.Shares.Count);
+        Assert.True(m.ScoreReference!.Edges.Count >= 5, $"score bins: {string.Join(", ", m.ScoreReference.Edges)}");
+        Assert.Equal(1.0, m.ScoreReference.Shares.Sum(), 6);
+        Assert.Equal(new[] { FeatureInputCodes.Online, FeatureInputCodes.Pos }.Order(), m.Categories!["channel"]);
+        Assert.Equal(8, m.Categories["country"].Count);
+        Assert.NotNull(Shared.Drift.DriftReference.For(m, out var missing));
+        Assert.Null(missing);
+    }
+
+    private static class FeatureInputCodes
+    {
+        public static readonly int Pos = FeatureInput.ChannelCodeOf("pos");
+        public static readonly int Online = FeatureInput.ChannelCodeOf("online");
     }
 
     [Fact]

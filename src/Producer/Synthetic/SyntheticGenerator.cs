@@ -62,7 +62,7 @@ internal sealed class SyntheticGenerator
         _fromMs = Scenarios.Select(s => settings.ScenarioFrom.TryGetValue(s.Name, out var from)
             ? (long)(from - settings.Start).TotalMilliseconds
             : long.MinValue).ToArray();
-        _idPrefix = string.Create(CultureInfo.InvariantCulture, $"tx-{settings.Seed}-");
+        _idPrefix = settings.IdPrefix ?? string.Create(CultureInfo.InvariantCulture, $"tx-{settings.Seed}-");
     }
 
     public SyntheticWorld World => _world;
@@ -150,7 +150,7 @@ internal sealed class SyntheticGenerator
             CardId = card.Id,
             MerchantId = merchant.Id,
             MerchantCategory = merchant.Category,
-            Amount = Math.Round(d.Amount, 2),
+            Amount = Math.Round(d.Amount * _settings.AmountScale, 2),
             Currency = card.Currency,
             Country = d.Country,
             Channel = d.Channel,

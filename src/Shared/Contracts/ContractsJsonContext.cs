@@ -17,4 +17,6 @@ namespace Fraud.Streaming.Shared.Contracts;
 [JsonSerializable(typeof(Label))]
 [JsonSerializable(typeof(Verdict))]
 [JsonSerializable(typeof(ModelManifest))]
+[JsonSerializable(typeof(DriftReport))]
+[JsonSerializable(typeof(RetrainRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

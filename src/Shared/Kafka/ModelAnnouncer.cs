@@ -45,23 +45,47 @@ public sealed class ModelAnnouncer : IDisposable
 
     public string Topic => _topic;
 
-    /// <summary>Publishes the manifest and waits until the cluster acknowledged it.</summary>
-    /// <exception cref="KafkaException">the manifest was not acknowledged within the timeout.</exception>
-    public async Task<TopicPartitionOffset> AnnounceAsync(ModelManifest manifest, CancellationToken cancellationToken)
+    /// <summary>
+    /// The key the model's challenger is announced under: the model name and <c>/challenger</c>, which no model name can
+    /// be (names contain no '/'). A tombstone (no value) under it ends the challenge.
+    /// </summary>
+    public static string ChallengerKey(string modelName) => $"{modelName}/challenger";
+
+    /// <summary>Announces <paramref name="manifest"/> as the challenger scorers score in shadow.</summary>
+    /// <exception cref="KafkaException">not acknowledged within the timeout.</exception>
+    public Task<TopicPartitionOffset> AnnounceChallengerAsync(ModelManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        return PublishAsync(ChallengerKey(manifest.ModelName), ContractJson.Serialize(manifest), cancellationToken);
+    }
+
+    /// <summary>Ends the challenge: scorers stop shadow scoring.</summary>
+    /// <exception cref="KafkaException">not acknowledged within the timeout.</exception>
+    public Task<TopicPartitionOffset> WithdrawChallengerAsync(string modelName, CancellationToken cancellationToken) =>
+        PublishAsync(ChallengerKey(modelName), null, cancellationToken);
+
+    /// <summary>Publishes the manifest and waits until the cluster acknowledged it.</summary>
+    /// <exception cref="KafkaException">the manifest was not acknowledged within the timeout.</exception>
+    public Task<TopicPartitionOffset> AnnounceAsync(ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return PublishAsync(manifest.ModelName, ContractJson.Serialize(manifest), cancellationToken);
+    }
+
+    private async Task<TopicPartitionOffset> PublishAsync(string key, byte[]? value, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout + TimeSpan.FromSeconds(1));
         try
         {
-            var value = ContractJson.Serialize(manifest);
-            var message = new Message<string, byte[]> { Key = manifest.ModelName, Value = value };
+            var message = new Message<string, byte[]> { Key = key, Value = value! };
             if (_signer is not null)
             {
+                // A tombstone is signed over no bytes, so a scorer that trusts keys can tell a withdrawal from a forgery.
                 message.Headers = new Headers
                 {
                     { AnnouncementHeaders.KeyId, System.Text.Encoding.ASCII.GetBytes(_signer.KeyId) },
-                    { AnnouncementHeaders.Signature, _signer.Sign(value) },
+                    { AnnouncementHeaders.Signature, _signer.Sign(value ?? []) },
                 };
             }
             var result = await _producer.ProduceAsync(_topic, message, timeout.Token);

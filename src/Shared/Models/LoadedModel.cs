@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Drift;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Onnx;
 
 namespace Fraud.Streaming.Shared.Models;
 
@@ -10,20 +12,29 @@ namespace Fraud.Streaming.Shared.Models;
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx)
+    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx, TreeShap explainer)
     {
         Manifest = manifest;
         Onnx = onnx;
+        Explainer = explainer;
         ReferenceMean = manifest.Reference.Select(r => r.Mean).ToArray();
-        ReferenceStd = manifest.Reference.Select(r => MathF.Max(r.StdDev, 1e-6f)).ToArray();
+        Drift = DriftReference.For(manifest, out var missing);
+        DriftUnavailable = missing;
     }
 
     public ModelManifest Manifest { get; }
     public OnnxScoringModel Onnx { get; }
 
+    /// <summary>TreeSHAP over the very trees of the artifact, for the verdicts' reasons.</summary>
+    public TreeShap Explainer { get; }
+
+    /// <summary>The binned reference live drift is measured against; null when the manifest has none (<see cref="DriftUnavailable"/> says why).</summary>
+    public DriftReference? Drift { get; }
+
+    public string? DriftUnavailable { get; }
+
     public string Version => Manifest.Version;
     internal float[] ReferenceMean { get; }
-    internal float[] ReferenceStd { get; }
 
     /// <summary>
     /// Checks the artifact against the manifest and the running feature spec, loads it and warms it up.
@@ -68,6 +79,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidThresholds, $"model {manifest.Version}: {ex.Message}", ex);
         }
 
+        var explainer = ReadExplainer(manifest, onnxBytes, spec);
         OnnxScoringModel onnx;
         try
         {
@@ -78,7 +90,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: ONNX Runtime cannot run it: {ex.Message}", ex);
         }
 
-        var model = new LoadedModel(manifest, onnx);
+        var model = new LoadedModel(manifest, onnx, explainer);
         try
         {
             model.WarmUp();
@@ -89,6 +101,26 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: warm-up failed: {ex.Message}", ex);
         }
         return model;
+    }
+
+    /// <summary>The artifact's own trees, read back for the reason codes; a model whose trees cannot be read does not serve.</summary>
+    private static TreeShap ReadExplainer(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
+    {
+        TreeEnsemble trees;
+        try
+        {
+            trees = OnnxTreeEnsembleReader.Read(onnxBytes);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: cannot read its trees for reason codes: {ex.Message}", ex);
+        }
+        if (trees.FeatureCount != spec.Count)
+        {
+            throw new ModelRejectedException(ModelRejectedException.InvalidModel,
+                $"model {manifest.Version}: its trees take {trees.FeatureCount} features, the feature spec has {spec.Count}");
+        }
+        return new TreeShap(trees);
     }
 
     /// <summary>Reads <c>manifest.json</c> and <c>model.onnx</c> from a model package folder.</summary>

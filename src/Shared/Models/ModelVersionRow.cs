@@ -7,6 +7,9 @@ public sealed class ModelVersionRow
     public const string Champion = "champion";
     public const string Retired = "retired";
 
+    /// <summary>Registered, not champion, and scored in shadow beside the champion (at most one per model).</summary>
+    public const string Challenger = "challenger";
+
     public string ModelName { get; set; } = "";
     public string Version { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }

@@ -6,7 +6,7 @@ using Fraud.Streaming.Producer.Replay;
 using Fraud.Streaming.Producer.Synthetic;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Features;
-using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
 

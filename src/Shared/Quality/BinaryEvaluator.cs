@@ -1,19 +1,11 @@
-namespace Fraud.Streaming.Trainer.Evaluation;
-
-/// <summary>Counts at one threshold: a row is flagged when its score is at or above the threshold.</summary>
-internal readonly record struct Confusion(long TruePositives, long FalsePositives, long TrueNegatives, long FalseNegatives)
-{
-    public double Recall => TruePositives + FalseNegatives == 0 ? 0 : (double)TruePositives / (TruePositives + FalseNegatives);
-    public double Precision => TruePositives + FalsePositives == 0 ? 0 : (double)TruePositives / (TruePositives + FalsePositives);
-    public double FalsePositiveRate => FalsePositives + TrueNegatives == 0 ? 0 : (double)FalsePositives / (FalsePositives + TrueNegatives);
-}
+namespace Fraud.Streaming.Shared.Quality;
 
 /// <summary>
-/// Ranking metrics of a binary scorer. Tied scores are one threshold step, so rows with equal scores are never
+/// Ranking metrics of a binary scorer (the trainer's evaluation, Monitoring's live quality). Tied scores are one threshold step, so rows with equal scores are never
 /// split by an arbitrary order: ROC-AUC counts a tied positive/negative pair as half, average precision takes
 /// one precision/recall point per distinct score.
 /// </summary>
-internal sealed class BinaryEvaluator
+public sealed class BinaryEvaluator
 {
     private readonly float[] _scores;
     private readonly bool[] _labels;
@@ -84,7 +76,7 @@ internal sealed class BinaryEvaluator
     public float ThresholdAtFpr(double fpr) => ThresholdAtFpr(_negativesDescending, _scores, fpr);
 
     /// <summary><see cref="ThresholdAtFpr(double)"/> over negatives' scores sorted descending; needs no positives.</summary>
-    internal static float ThresholdAtFpr(float[] negativesDescending, float[] allScores, double fpr)
+    public static float ThresholdAtFpr(float[] negativesDescending, float[] allScores, double fpr)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(fpr);
         var allowed = (long)Math.Floor((fpr * negativesDescending.Length) + 1e-9);

@@ -1,6 +1,6 @@
-using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Shared.Quality;
 
-namespace Fraud.Streaming.Trainer.Tests;
+namespace Fraud.Streaming.Shared.Tests;
 
 public sealed class BinaryEvaluatorTests
 {
