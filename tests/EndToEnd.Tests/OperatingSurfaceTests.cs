@@ -75,7 +75,11 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
             var cronJobArgs = await CronJobArgumentsAsync();
             var v1 = await TrainAsync(Dll("Trainer"), WithOut(cronJobArgs, Path.Combine(work, "v1")), env, "champion=true");
             Assert.Equal(1L, await ScalarAsync<long>(db.ConnectionString, "select count(*) from model_versions"));
-            var rerun = await RunToEndAsync(output, Dll("Trainer"), WithOut(cronJobArgs, Path.Combine(work, "rerun")), env, Step);
+            // The next hourly run: the champion is fresh and no retrain request is open, so it is not due.
+            var scheduled = await RunToEndAsync(output, Dll("Trainer"), WithOut(cronJobArgs, Path.Combine(work, "scheduled")), env, Step);
+            Assert.Contains("[schedule] not due", scheduled, StringComparison.Ordinal);
+            // A run by hand, on the same data, registers nothing new either.
+            var rerun = await RunToEndAsync(output, Dll("Trainer"), Unscheduled(WithOut(cronJobArgs, Path.Combine(work, "rerun"))), env, Step);
             Assert.Contains("already registered", rerun, StringComparison.Ordinal);
             Assert.Equal(1L, await ScalarAsync<long>(db.ConnectionString, "select count(*) from model_versions"));
 
@@ -89,7 +93,7 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
             // A broken announcement the scorer must refuse, then a real new model it must swap to under traffic.
             await AnnounceGarbageAsync(bootstrap, kafka.ModelsTopic);
             await WaitUntilAsync(async () => await CountAsync(db.ConnectionString, "transactions") >= history + 1500, Step, traffic, "history from live traffic");
-            var v2 = await TrainAsync(Dll("Trainer"), [.. WithOut(cronJobArgs, Path.Combine(work, "v2")), "--promote-margin", "-1"], env, "champion=true");
+            var v2 = await TrainAsync(Dll("Trainer"), [.. Unscheduled(WithOut(cronJobArgs, Path.Combine(work, "v2"))), "--promote-margin", "-1"], env, "champion=true");
             Assert.NotEqual(v1, v2);
             await WaitUntilAsync(async () => (await api.QueryAsync($"fraud_scorer_model_info{{instance=\"{scorerAddress}\", version=\"{v2}\"}} == 1")).Count == 1
                                              && PrometheusApi.HasNumbers(await api.QueryAsync($"changes(fraud_scorer_model_swaps_total{{instance=\"{scorerAddress}\"}}[1m]) > 0"))
@@ -176,6 +180,13 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
     {
         var cronJob = (await Kustomize.RenderAsync("prod")).Single("CronJob", "fraud-trainer");
         return [.. cronJob.Containers().Single()["args"]!.AsArray().Select(a => (string)a!)];
+    }
+
+    /// <summary>The CronJob's arguments as a run by hand: trains whatever the schedule says.</summary>
+    private static string[] Unscheduled(string[] args)
+    {
+        var at = Array.IndexOf(args, "--schedule-hours");
+        return at < 0 ? args : [.. args[..at], .. args[(at + 2)..]];
     }
 
     private static string[] WithOut(string[] args, string folder)
