@@ -85,6 +85,7 @@ public sealed class PrometheusRulesTests
 
         Assert.Contains(jobs, j => (string?)j["job_name"] == "fraud-scorer");
         Assert.Contains(jobs, j => (string?)j["job_name"] == "fraud-monitoring");
+        Assert.Contains(jobs, j => (string?)j["job_name"] == "fraud-aggregator");
         Assert.Contains(jobs, j => (string?)j["job_name"] == "fraud-trainer" && (string?)j["honor_labels"] == "true");
         foreach (var job in jobs)
         {
