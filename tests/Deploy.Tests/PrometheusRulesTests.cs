@@ -14,7 +14,7 @@ public sealed class PrometheusRulesTests
         var (code, output) = await Tools.RunAsync("promtool", ["check", "config", Path.Combine(Deploy, "prometheus.yml")]);
 
         Assert.True(code == 0, output);
-        Assert.Contains("3 rule files found", output, StringComparison.Ordinal);
+        Assert.Contains("4 rule files found", output, StringComparison.Ordinal);
     }
 
     [ToolFact("promtool")]
