@@ -15,7 +15,7 @@
 # port when their default is taken and no port was set for them.
 # Prometheus scrapes and evaluates every FRAUD_PROMETHEUS_INTERVAL (2s; the shipped file says 15s) so that a short
 # run shows data; everything else in its configuration is the shipped file. Its targets are files in
-# .devstack/prometheus/targets/: the scorer on 127.0.0.1:9401 and monitoring on 127.0.0.1:9402 (the defaults),
+# .devstack/prometheus/targets/: the scorer on 127.0.0.1:9401 and monitoring on 127.0.0.1:9402, the aggregator on 127.0.0.1:9403 (the defaults),
 # and any targets/fraud-scorer*.yml a test or script adds.
 # Everything is idempotent: `up` on a running stack only prints the environment, `down` on nothing succeeds.
 set -euo pipefail
@@ -489,6 +489,7 @@ prom_configure() {
     cp "$shipped"/rules/*.rules.yml "$PROM_DIR/rules/"
     target_file "$PROM_DIR/targets/fraud-scorer.yml" 127.0.0.1:9401
     target_file "$PROM_DIR/targets/fraud-monitoring.yml" 127.0.0.1:9402
+    target_file "$PROM_DIR/targets/fraud-aggregator.yml" 127.0.0.1:9403
     target_file "$PROM_DIR/targets/fraud-trainer.yml" "127.0.0.1:$PUSH_PORT"
     target_file "$PROM_DIR/targets/prometheus.yml" "127.0.0.1:$PROM_PORT"
     target_file "$PROM_DIR/targets/alertmanager.yml" "127.0.0.1:$AM_PORT"

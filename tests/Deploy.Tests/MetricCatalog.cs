@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using Fraud.Streaming.Aggregator;
 using Fraud.Streaming.Monitoring;
 using Fraud.Streaming.Scorer;
 using Fraud.Streaming.Testing.Operations;
@@ -26,6 +27,7 @@ internal static partial class MetricCatalog
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var collectors = StaticCollectors(typeof(ScorerMetrics)).Concat(StaticCollectors(typeof(MonitoringMetrics)))
+            .Concat(StaticCollectors(typeof(AggregatorMetrics)))
             .Concat(InstanceCollectors(new TrainingMetrics()));
         foreach (var collector in collectors)
         {
