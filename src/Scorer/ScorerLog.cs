@@ -88,4 +88,7 @@ internal static partial class ScorerLog
 
     [LoggerMessage(29, LogLevel.Warning, "the entity totals topic was not read to its end within {Seconds} s; scoring starts and waits per batch")]
     public static partial void EntityCatchUpTimedOut(ILogger logger, int seconds);
+
+    [LoggerMessage(30, LogLevel.Warning, "{Field} value '{Value}' (first met in transaction {TransactionId}) is not in model {Model}'s vocabulary: encoded as unseen; further ones are counted in fraud_scorer_unseen_values_total")]
+    public static partial void UnseenValue(ILogger logger, string field, string value, string transactionId, string model);
 }

@@ -38,6 +38,7 @@ internal sealed class ScoringWorker(
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DeliveryTracker _deliveries = new();
     private readonly OffsetTracker _offsets = new();
+    private readonly UnseenValues _unseen = new();
     private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
         ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
         : null;
@@ -260,6 +261,8 @@ internal sealed class ScoringWorker(
         PrepareEntities();
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
+        _unseen.Record(_batch, model, (field, value, row) =>
+            ScorerLog.UnseenValue(logger, field, value, _batch.TransactionAt(row).TransactionId, model.Version));
         for (var i = 0; i < verdicts.Length; i++)
         {
             var verdict = verdicts[i];

@@ -10,16 +10,20 @@ namespace Fraud.Streaming.Shared.Models;
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx)
+    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx, FeatureSpec spec)
     {
         Manifest = manifest;
         Onnx = onnx;
+        Spec = spec;
         ReferenceMean = manifest.Reference.Select(r => r.Mean).ToArray();
         ReferenceStd = manifest.Reference.Select(r => MathF.Max(r.StdDev, 1e-6f)).ToArray();
     }
 
     public ModelManifest Manifest { get; }
     public OnnxScoringModel Onnx { get; }
+
+    /// <summary>The spec the model reads: the scorer's computed features, then the model's own encoded ones.</summary>
+    public FeatureSpec Spec { get; }
 
     public string Version => Manifest.Version;
     internal float[] ReferenceMean { get; }
@@ -28,6 +32,7 @@ public sealed class LoadedModel : IDisposable
     /// <summary>
     /// Checks the artifact against the manifest and the running feature spec, loads it and warms it up.
     /// </summary>
+    /// <param name="spec">the features the scorer computes as configured (card and entity); the model's encoding is added to it.</param>
     /// <exception cref="ModelRejectedException">the model must not serve; the message says why.</exception>
     public static LoadedModel Create(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
     {
@@ -37,7 +42,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.ShaMismatch,
                 $"model {manifest.Version}: artifact SHA-256 {sha} does not match the manifest's {manifest.ArtifactSha256}");
         }
-        ModelPackage.CheckFeatureSpec(manifest, spec, "this scorer");
+        spec = ModelPackage.SpecOf(manifest, spec, "this scorer");
         if (manifest.Reference.Count != spec.Count)
         {
             throw new ModelRejectedException(ModelRejectedException.BadManifest,
@@ -62,7 +67,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: ONNX Runtime cannot run it: {ex.Message}", ex);
         }
 
-        var model = new LoadedModel(manifest, onnx);
+        var model = new LoadedModel(manifest, onnx, spec);
         try
         {
             model.WarmUp();

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 
 namespace Fraud.Streaming.Trainer.History;
 
@@ -9,7 +10,8 @@ namespace Fraud.Streaming.Trainer.History;
 /// Loads both, keeps the first copy of a repeated transaction and folds every label of a transaction into its
 /// <see cref="LabelFacts"/> (latest label, earliest fraud report), and sorts.
 /// </summary>
-internal sealed class JsonlHistorySource(string transactionsPath, string? labelsPath) : IHistorySource
+/// <param name="layout">the encoding slots to read (the declared attributes); the categorical fields only when null.</param>
+internal sealed class JsonlHistorySource(string transactionsPath, string? labelsPath, EncodingLayout? layout = null) : IHistorySource
 {
     public string Description => labelsPath is null
         ? $"file {Path.GetFileName(transactionsPath)}"
@@ -45,7 +47,7 @@ internal sealed class JsonlHistorySource(string transactionsPath, string? labels
         transactions.Sort(HistoryOrder.Compare);
         OrphanLabels = labels.Keys.Count(id => !seen.Contains(id));
 
-        var batch = new HistoryBatch();
+        var batch = new HistoryBatch(HistoryBatch.DefaultCapacity, layout);
         foreach (var t in transactions)
         {
             batch.Add(t, labels.TryGetValue(t.TransactionId, out var facts) ? facts : LabelFacts.None);
