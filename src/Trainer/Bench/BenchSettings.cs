@@ -17,6 +17,9 @@ internal sealed record BenchSettings
     public int Transactions { get; init; } = 1_000_000;
     public string? IeeeCisTransactions { get; init; }
     public string? IeeeCisIdentity { get; init; }
+
+    /// <summary>The attributes of the IEEE-CIS file to compare with and without (<see cref="Training.AttributeSpecFile"/>); the shipped IEEE-CIS declaration when null.</summary>
+    public string? AttributesPath { get; init; }
     public string? OutFile { get; init; }
     public double HoldoutFraction { get; init; } = 0.2;
 
@@ -35,6 +38,8 @@ internal sealed record BenchSettings
         Require(Threads is null or >= 1, $"--threads must be at least 1, not {Threads}");
         Require(IeeeCisIdentity is null || IeeeCisTransactions is not null, "--identity needs --input");
         Require(IeeeCisTransactions is null || File.Exists(IeeeCisTransactions), $"--input {IeeeCisTransactions} does not exist");
+        Require(AttributesPath is null || IeeeCisTransactions is not null, "--attributes needs --input");
+        Require(AttributesPath is null || File.Exists(AttributesPath), $"--attributes {AttributesPath} does not exist");
     }
 
     private static void Require(bool condition, string message)
