@@ -19,4 +19,10 @@ internal sealed record ReplaySettings
 
     /// <summary>Stop after this many replayed transactions (0 = the whole file).</summary>
     public long Limit { get; init; }
+
+    /// <summary><see cref="ReplayFormat.Csv"/>: which column or constant gives each contract field.</summary>
+    public CsvColumnMap? CsvMap { get; init; }
+
+    /// <summary><see cref="ReplayFormat.Csv"/>: how the event time column reads.</summary>
+    public CsvTimeFormat? CsvTime { get; init; }
 }
