@@ -19,12 +19,24 @@ malformed=${DEMO_MALFORMED:-25}
 # one-message batches slows every consumer as history grows; a 50 ms linger batches ~6 messages per partition.
 linger=${DEMO_LINGER_MS:-50}
 speedup=${DEMO_SPEEDUP:-172800}
+# Consumers refuse event times beyond their clock (plus a day): the producer runs at most this long and starts
+# far enough back that its last transaction and the last label after it (the producer plans for pace variation,
+# the longest scenario and the maturity window) lie before now.
+producer_seconds=900
+first_event=$(date -u -d "@$(( $(date +%s) - producer_seconds * ${speedup%.*} * 102 / 100 - 120 * 86400 ))" +%Y-%m-%dT%H:%M:%SZ)
 scorer_url=http://127.0.0.1:9401
 monitoring_url=http://127.0.0.1:9402
 aggregator_url=http://127.0.0.1:9403
 run=.devstack/demo
 # The scorer's card-state snapshots stay with the demo's other files.
 export State__Directory=$run/state
+# The model store, for the trainer that stores packages and the scorer that loads only from inside it.
+export ModelStore__Folder=$PWD/$run/models
+# Event time runs 172800x wall time here, so the default entity lag (3 h: 60 ms of wall time) would leave the
+# aggregator no slack to close a day before the scorer needs it; the demo's models read days that ended a day ago,
+# and fraud reports may reach the aggregator up to 12 event-hours (a quarter second) behind the transactions.
+entity_lag_hours=24
+export Scorer__EntityLagHours=$entity_lag_hours Aggregator__LabelLagHours=12
 bin() { echo "src/$1/bin/Release/net10.0/Fraud.Streaming.$1.dll"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$(date +%s)
@@ -48,13 +60,19 @@ trap cleanup EXIT INT TERM
 say "Building (Release)"
 dotnet build Fraud.Streaming.sln -c Release -nologo -v q -clp:ErrorsOnly
 
-say "Starting the dev stack (PostgreSQL, dev Kafka)"
+say "Starting the dev stack (PostgreSQL, dev Kafka, Prometheus, Alertmanager, Pushgateway)"
 deploy/devstack.sh down >/dev/null 2>&1 || true
 deploy/devstack.sh up --no-s3
 set -a
 # shellcheck disable=SC1091
 . .devstack/env
 set +a
+cat <<WHERE
+Prometheus   $FRAUD_PROMETHEUS_URL  (scrapes the scorer at $scorer_url and monitoring at $monitoring_url; the shipped rules and alerts)
+Alertmanager $FRAUD_ALERTMANAGER_URL  (alerts from those rules)
+Pushgateway  $FRAUD_PUSHGATEWAY_URL  (the trainer pushes each run's figures here)
+All three stop when the demo ends.
+WHERE
 rm -rf "$run" && mkdir -p "$run/models"
 
 psqlq() { psql "host=127.0.0.1 port=${FRAUD_PG_PORT:-55432} user=postgres dbname=fraud" -XAtqc "$1"; }
@@ -83,7 +101,7 @@ aggregator_pid=${pids[-1]}
 wait_http "$aggregator_url/healthz" 60
 
 say "Producer: $cards cards at $rate tx/s, event time ${speedup}x wall time, fraud reports as issuers send them, $malformed malformed messages"
-start producer "$(bin Producer)" synthetic --cards "$cards" --rate "$rate" --duration-seconds 100000 --speedup "$speedup" \
+start producer "$(bin Producer)" synthetic --cards "$cards" --rate "$rate" --duration-seconds "$producer_seconds" --speedup "$speedup" --start "$first_event" \
   --scenario-mix card_testing=0.3,account_takeover=0.2,stolen_card_abroad=0.2,merchant_compromise=0.15,bust_out=0.15,compromised_merchant=0.05 \
   --malformed "$malformed" --seed 7 --linger-ms "$linger"
 producer_pid=${pids[-1]}
@@ -94,7 +112,7 @@ alive producer "$producer_pid"; alive monitoring "$monitoring_pid"; alive aggreg
 echo "history: $(psqlq 'select count(*) from transactions') transactions, $(psqlq 'select count(*) from labels') labels (fraud reports and reviews)"
 
 say "Trainer: model v1 from Postgres"
-dotnet "$(bin Trainer)" train --out "$run/v1" --store "$run/models" | tee "$run/train-v1.log"
+dotnet "$(bin Trainer)" train --entity-lag-hours "$entity_lag_hours" --out "$run/v1" | tee "$run/train-v1.log"
 v1=$(psqlq "select version from model_versions order by created_at limit 1")
 
 say "Scorer: starting on the announced model ($v1)"
@@ -108,7 +126,7 @@ sleep "$v2_after"
 alive producer "$producer_pid"; alive scorer "$scorer_pid"
 
 say "Trainer: model v2 on the longer history, while traffic flows"
-dotnet "$(bin Trainer)" train --out "$run/v2" --store "$run/models" | tee "$run/train-v2.log"
+dotnet "$(bin Trainer)" train --entity-lag-hours "$entity_lag_hours" --out "$run/v2" | tee "$run/train-v2.log"
 v2=$(psqlq "select version from model_versions order by created_at desc limit 1")
 if grep -q "champion=false" "$run/train-v2.log"; then
   echo "v2 did not beat v1 on v2's own holdout, so the trainer kept v1 as champion (see above)."
@@ -116,7 +134,7 @@ if grep -q "champion=false" "$run/train-v2.log"; then
   dotnet "$(bin Trainer)" models promote "$v2" | tee -a "$run/train-v2.log"
 fi
 for _ in $(seq 1 150); do
-  curl -fsS "$scorer_url/metrics" | grep -q "fraud_scorer_model_info{version=\"$v2\"} 1" && break
+  curl -fsS "$scorer_url/metrics" 2>/dev/null | grep -q "fraud_scorer_model_info{version=\"$v2\"} 1" && break
   alive scorer "$scorer_pid"; sleep 0.2
 done
 echo "scorer now serving: $(curl -fsS "$scorer_url/metrics" | grep '^fraud_scorer_model_info' | grep ' 1$' | sed 's/.*version="\([^"]*\)".*/\1/')"
@@ -161,6 +179,12 @@ select
 ")
 IFS='|' read -r tx_rows scored dupes models caught declined fp_rate fraud_labelled backlog catchup peak p50 p99 by_model <<<"$summary"
 
+# One number from the dev Prometheus ("none" when the query has no result).
+promq() {
+  curl -fsS "$FRAUD_PROMETHEUS_URL/api/v1/query" --data-urlencode "query=$1" 2>/dev/null |
+    python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(round(float(r[0]["value"][1]), 3) if r else "none")' 2>/dev/null || echo none
+}
+
 say "Summary"
 cat <<SUMMARY
 transactions produced      $produced valid + $malformed malformed
@@ -174,5 +198,7 @@ entity features            aggregator closed days through $(date -u -d "@$((clos
 scorer throughput          backlog of $backlog transactions scored ${catchup} s after start; peak $peak verdicts/s (1 s buckets)
 latency publish->verdict   p50 ${p50} ms, p99 ${p99} ms (traffic published from 10 s after the scorer was ready, at $rate tx/s)
 metrics endpoint           $scorer_url/metrics (scorer), $monitoring_url/metrics (monitoring), $aggregator_url/metrics (aggregator) — live while the demo runs
+prometheus                 $FRAUD_PROMETHEUS_URL — scoring now at $(promq 'sum(fraud:scorer_transactions:rate1m)') tx/s, p99 latency over 5 min (backlog included) $(promq 'max(fraud:scorer_event_latency_seconds:p99_5m)') s; alerts firing: $(promq 'count(ALERTS{alertstate="firing"})')
+alertmanager               $FRAUD_ALERTMANAGER_URL
 wall time                  $(( $(date +%s) - started )) s
 SUMMARY

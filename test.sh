@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # README command 2: builds everything and runs every test against real servers
-# (PostgreSQL, the dev Kafka, the S3 stand-in) that deploy/devstack.sh starts and stops.
+# (PostgreSQL, the dev Kafka, the S3 stand-in, Prometheus, Alertmanager, a Pushgateway) that
+# deploy/devstack.sh starts and stops, with the tools that check the deploy files (promtool, amtool,
+# docker-compose, tsc with Grafana's dashboard types; kubectl comes with the machine image).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 results=.devstack/test-results
+deploy/devstack.sh tools
 deploy/devstack.sh up
 trap 'deploy/devstack.sh down' EXIT
 set -a

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Brings the local dev stack up and down: PostgreSQL (throwaway cluster), DevKafka (librdkafka's mock
-# cluster on fixed ports) and s3rver (S3 stand-in). State lives in .devstack/ at the repository root.
+# cluster on fixed ports), s3rver (S3 stand-in), and Prometheus, Alertmanager and a Pushgateway running the
+# shipped deploy/prometheus and deploy/alertmanager files. State lives in .devstack/ at the repository root.
 #
-#   deploy/devstack.sh up [--no-kafka] [--no-s3] [--no-postgres]
+#   deploy/devstack.sh up [--no-kafka] [--no-s3] [--no-postgres] [--no-prometheus]
 #   deploy/devstack.sh down
 #   deploy/devstack.sh status
 #   deploy/devstack.sh env            # prints sourceable exports; `up` also writes .devstack/env
+#   deploy/devstack.sh tools          # installs what the tests use to check deploy files (docker-compose, tsc + @grafana/schema)
 #
-# Ports: FRAUD_PG_PORT (55432), FRAUD_KAFKA_PORT (9092, brokers on consecutive ports), FRAUD_S3_PORT (4569);
-# read at the first `up` and kept in .devstack/ports until `down`.
+# Ports: FRAUD_PG_PORT (55432), FRAUD_KAFKA_PORT (9092, brokers on consecutive ports), FRAUD_S3_PORT (4569),
+# FRAUD_PROMETHEUS_PORT (9090), FRAUD_ALERTMANAGER_PORT (9093), FRAUD_PUSHGATEWAY_PORT (9091); read at the first
+# `up` and kept in .devstack/ports until `down`. Prometheus, Alertmanager and the Pushgateway move to the next free
+# port when their default is taken and no port was set for them.
+# Prometheus scrapes and evaluates every FRAUD_PROMETHEUS_INTERVAL (2s; the shipped file says 15s) so that a short
+# run shows data; everything else in its configuration is the shipped file. Its targets are files in
+# .devstack/prometheus/targets/: the scorer on 127.0.0.1:9401 and monitoring on 127.0.0.1:9402 (the defaults),
+# and any targets/fraud-scorer*.yml a test or script adds.
 # Everything is idempotent: `up` on a running stack only prints the environment, `down` on nothing succeeds.
 set -euo pipefail
 
@@ -23,6 +31,10 @@ KAFKA_BROKERS="${FRAUD_KAFKA_BROKERS:-3}"
 KAFKA_PARTITIONS="${FRAUD_KAFKA_PARTITIONS:-12}"
 S3_PORT="${FRAUD_S3_PORT:-4569}"
 S3_BUCKET=fraud-models
+PROM_PORT="${FRAUD_PROMETHEUS_PORT:-9090}"
+AM_PORT="${FRAUD_ALERTMANAGER_PORT:-9093}"
+PUSH_PORT="${FRAUD_PUSHGATEWAY_PORT:-9091}"
+PROM_INTERVAL="${FRAUD_PROMETHEUS_INTERVAL:-2s}"
 
 KAFKA_PROJECT="$ROOT/tools/DevKafka"
 KAFKA_DLL="$KAFKA_PROJECT/bin/Release/net10.0/Fraud.Streaming.DevKafka.dll"
@@ -33,6 +45,15 @@ S3_DIR="$ROOT/tools/s3"
 S3_PID="$STATE/s3.pid"
 S3_LOG="$STATE/s3.log"
 S3_DATA="$STATE/s3"
+PROM_DIR="$STATE/prometheus"
+PROM_PID="$STATE/prometheus.pid"
+PROM_LOG="$STATE/prometheus.log"
+AM_DIR="$STATE/alertmanager"
+AM_PID="$STATE/alertmanager.pid"
+AM_LOG="$STATE/alertmanager.log"
+PUSH_PID="$STATE/pushgateway.pid"
+PUSH_LOG="$STATE/pushgateway.log"
+GRAFANA_TOOLS="$ROOT/tools/grafana-schema"
 # Where the PostgreSQL files live is recorded here (see pg_base).
 PG_BASE_FILE="$STATE/pg.base"
 # The ports chosen at the first `up` hold until `down`, whatever the environment says later.
@@ -45,6 +66,9 @@ if [[ -f "$PORTS_FILE" ]]; then
         KAFKA_PORT) KAFKA_PORT="$value" ;;
         KAFKA_BROKERS) KAFKA_BROKERS="$value" ;;
         S3_PORT) S3_PORT="$value" ;;
+        PROM_PORT) PROM_PORT="$value" ;;
+        AM_PORT) AM_PORT="$value" ;;
+        PUSH_PORT) PUSH_PORT="$value" ;;
         esac
     done <"$PORTS_FILE"
 fi
@@ -365,6 +389,183 @@ s3_down() {
     rm -rf "$S3_DATA" "$S3_LOG"
 }
 
+# ---------------------------------------------------------------- Prometheus, Alertmanager, Pushgateway
+
+PROM_BIN=prometheus
+AM_BIN=prometheus-alertmanager
+PUSH_BIN=prometheus-pushgateway
+
+# apt-get install without recommends: the Debian packages recommend a node exporter and, for docker-compose, a
+# Docker engine, none of which the stack or the tests use.
+apt_install() {
+    is_root || die "$* not installed and not root: apt-get install --no-install-recommends $*"
+    log "installing $* (apt-get)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_prometheus_installed() {
+    local missing=()
+    command -v "$PROM_BIN" >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+    command -v "$AM_BIN" >/dev/null || missing+=(prometheus-alertmanager)
+    command -v "$PUSH_BIN" >/dev/null || missing+=(prometheus-pushgateway)
+    ((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+}
+
+# True when port $1 is one the stack itself takes: Postgres, every Kafka broker, S3, or one in $2 (space-separated).
+stack_port() {
+    local port="$1" others="${2:-}" other
+    ((port == PG_PORT || port == S3_PORT)) && return 0
+    ((port >= KAFKA_PORT && port < KAFKA_PORT + KAFKA_BROKERS)) && return 0
+    for other in $others; do ((port == other)) && return 0; done
+    return 1
+}
+
+# The next port from $1 up that nothing listens on and the stack does not take (ports in $2 are taken too).
+free_port_from() {
+    local port="$1"
+    while port_open "$port" || stack_port "$port" "${2:-}"; do
+        port=$((port + 1))
+        ((port < $1 + 100)) || die "no free port in $1-$((port - 1))"
+    done
+    printf '%s\n' "$port"
+}
+
+# At the first `up`, a monitoring port left to its default moves up past anything already listening there and
+# past the ports the stack itself takes (the default Kafka brokers on 9092-9094 would otherwise meet
+# Alertmanager's 9093 once they start).
+pick_monitoring_ports() {
+    [[ -f "$PORTS_FILE" ]] && return 0
+    [[ -n "${FRAUD_PROMETHEUS_PORT:-}" ]] || PROM_PORT="$(free_port_from "$PROM_PORT")"
+    [[ -n "${FRAUD_PUSHGATEWAY_PORT:-}" ]] || PUSH_PORT="$(free_port_from "$PUSH_PORT" "$PROM_PORT")"
+    [[ -n "${FRAUD_ALERTMANAGER_PORT:-}" ]] || AM_PORT="$(free_port_from "$AM_PORT" "$PROM_PORT $PUSH_PORT")"
+    local port
+    for port in "$PROM_PORT" "$PUSH_PORT" "$AM_PORT"; do
+        stack_port "$port" && die "monitoring port $port is one the stack takes for Postgres, Kafka or S3; choose another"
+    done
+    [[ "$PROM_PORT" != "$PUSH_PORT" && "$PROM_PORT" != "$AM_PORT" && "$PUSH_PORT" != "$AM_PORT" ]] ||
+        die "Prometheus, Alertmanager and the Pushgateway need three different ports ($PROM_PORT, $AM_PORT, $PUSH_PORT)"
+}
+
+prom_running() { live_pid "$PROM_PID" "$PROM_BIN" >/dev/null && port_open "$PROM_PORT"; }
+am_running() { live_pid "$AM_PID" "$AM_BIN" >/dev/null && port_open "$AM_PORT"; }
+push_running() { live_pid "$PUSH_PID" "$PUSH_BIN" >/dev/null && port_open "$PUSH_PORT"; }
+
+# start_server NAME PIDFILE LOGFILE PORT MARKER COMMAND...: starts a detached server and waits until its port listens.
+start_server() {
+    local name="$1" pidfile="$2" logfile="$3" port="$4" marker="$5"
+    shift 5
+    port_open "$port" && die "127.0.0.1:$port is taken by something else; set the port for $name to another one"
+    log "starting $name on 127.0.0.1:$port"
+    start_detached "$pidfile" "$logfile" "$@"
+    local deadline=$((SECONDS + 30))
+    until port_open "$port"; do
+        if ! live_pid "$pidfile" "$marker" >/dev/null; then
+            tail -n 20 "$logfile" >&2 || true
+            rm -f "$pidfile"
+            die "$name exited during start (log: $logfile)"
+        fi
+        if ((SECONDS >= deadline)); then
+            stop_pid_file "$pidfile" "$marker" "$name"
+            die "$name not listening after 30 s (log: $logfile)"
+        fi
+        sleep 0.2
+    done
+}
+
+# target_file FILE HOST:PORT: one file-based discovery entry.
+target_file() {
+    printf '# written by deploy/devstack.sh\n- targets: ["%s"]\n' "$2" >"$1.tmp"
+    mv -f "$1.tmp" "$1"
+}
+
+# The shipped configuration with the dev interval, the shipped rules, and loopback targets.
+prom_configure() {
+    local shipped="$ROOT/deploy/prometheus"
+    mkdir -p "$PROM_DIR/rules" "$PROM_DIR/targets" "$PROM_DIR/data"
+    sed -E "s/^(  (scrape|evaluation)_interval:) .*/\1 $PROM_INTERVAL/" "$shipped/prometheus.yml" >"$PROM_DIR/prometheus.yml"
+    grep -q "scrape_interval: $PROM_INTERVAL" "$PROM_DIR/prometheus.yml" || die "could not set the scrape interval in $PROM_DIR/prometheus.yml"
+    rm -f "$PROM_DIR"/rules/*.rules.yml
+    cp "$shipped"/rules/*.rules.yml "$PROM_DIR/rules/"
+    target_file "$PROM_DIR/targets/fraud-scorer.yml" 127.0.0.1:9401
+    target_file "$PROM_DIR/targets/fraud-monitoring.yml" 127.0.0.1:9402
+    target_file "$PROM_DIR/targets/fraud-trainer.yml" "127.0.0.1:$PUSH_PORT"
+    target_file "$PROM_DIR/targets/prometheus.yml" "127.0.0.1:$PROM_PORT"
+    target_file "$PROM_DIR/targets/alertmanager.yml" "127.0.0.1:$AM_PORT"
+    promtool check config "$PROM_DIR/prometheus.yml" >"$STATE/promtool.log" 2>&1 ||
+        { cat "$STATE/promtool.log" >&2; die "the Prometheus configuration does not check (log: $STATE/promtool.log)"; }
+}
+
+monitoring_up() {
+    ensure_prometheus_installed
+    if ! push_running; then
+        stop_pid_file "$PUSH_PID" "$PUSH_BIN" pushgateway
+        start_server pushgateway "$PUSH_PID" "$PUSH_LOG" "$PUSH_PORT" "$PUSH_BIN" \
+            "$PUSH_BIN" --web.listen-address="127.0.0.1:$PUSH_PORT"
+    fi
+    if ! am_running; then
+        stop_pid_file "$AM_PID" "$AM_BIN" alertmanager
+        mkdir -p "$AM_DIR/data"
+        cp "$ROOT/deploy/alertmanager/alertmanager.yml" "$AM_DIR/alertmanager.yml"
+        # No cluster listener: a single Alertmanager needs no gossip port.
+        start_server alertmanager "$AM_PID" "$AM_LOG" "$AM_PORT" "$AM_BIN" \
+            "$AM_BIN" --config.file="$AM_DIR/alertmanager.yml" --storage.path="$AM_DIR/data" \
+            --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= \
+            --web.external-url="http://127.0.0.1:$AM_PORT"
+    fi
+    if prom_running; then
+        log "prometheus already running on 127.0.0.1:$PROM_PORT"
+        return 0
+    fi
+    stop_pid_file "$PROM_PID" "$PROM_BIN" prometheus
+    prom_configure
+    # --web.enable-lifecycle: POST /-/reload re-reads configuration and rules (tests use it).
+    start_server prometheus "$PROM_PID" "$PROM_LOG" "$PROM_PORT" "$PROM_BIN" \
+        "$PROM_BIN" --config.file="$PROM_DIR/prometheus.yml" --storage.tsdb.path="$PROM_DIR/data" \
+        --storage.tsdb.retention.time=1d --web.listen-address="127.0.0.1:$PROM_PORT" --web.enable-lifecycle \
+        --web.external-url="http://127.0.0.1:$PROM_PORT"
+}
+
+monitoring_down() {
+    stop_pid_file "$PROM_PID" "$PROM_BIN" prometheus
+    stop_pid_file "$AM_PID" "$AM_BIN" alertmanager
+    stop_pid_file "$PUSH_PID" "$PUSH_BIN" pushgateway
+    rm -rf "$PROM_DIR" "$AM_DIR" "$PROM_LOG" "$AM_LOG" "$PUSH_LOG" "$STATE/promtool.log"
+}
+
+# What the tests use to check deploy files: docker-compose (validates docker-compose.yml without an engine) and the
+# TypeScript compiler with Grafana's dashboard types (validates grafana/dashboards/*.json).
+tools() {
+    command -v docker-compose >/dev/null || apt_install docker-compose
+    if [[ ! -x "$GRAFANA_TOOLS/node_modules/.bin/tsc" || ! -d "$GRAFANA_TOOLS/node_modules/@grafana/schema" ]]; then
+        command -v npm >/dev/null || die "npm not found (apt-get install npm)"
+        mkdir -p "$STATE"
+        log "installing the TypeScript compiler and @grafana/schema (npm ci)"
+        npm ci --prefix "$GRAFANA_TOOLS" --no-audit --no-fund --loglevel=error >"$STATE/grafana-tools-install.log" 2>&1 ||
+            { tail -n 30 "$STATE/grafana-tools-install.log" >&2; die "npm ci failed (log: $STATE/grafana-tools-install.log)"; }
+    fi
+}
+
+# ---------------------------------------------------------------- announcement keys
+
+# The dev key pair that signs model announcements: the trainer signs with the private key, scorers trust only the
+# public one (an unsigned or foreign announcement is refused). Made once with OpenSSL (the same PEM formats as
+# `trainer keys`), kept across `down` so models announced earlier stay trusted; a production key comes from a Secret.
+KEYS_DIR="$STATE/keys"
+PRIVATE_KEY="$KEYS_DIR/announce.key"
+PUBLIC_KEY="$KEYS_DIR/announce.pub"
+
+keys_up() {
+    [[ -s "$PRIVATE_KEY" && -s "$PUBLIC_KEY" ]] && return 0
+    command -v openssl >/dev/null || apt_install openssl
+    log "generating the dev announcement key pair ($KEYS_DIR)"
+    mkdir -p "$KEYS_DIR"
+    chmod 700 "$KEYS_DIR"
+    (umask 077 && openssl genpkey -algorithm ed25519 -out "$PRIVATE_KEY.tmp") || die "openssl could not generate an Ed25519 key"
+    openssl pkey -in "$PRIVATE_KEY.tmp" -pubout -out "$PUBLIC_KEY" || die "openssl could not derive the public key"
+    mv -f "$PRIVATE_KEY.tmp" "$PRIVATE_KEY"
+}
+
 # ---------------------------------------------------------------- environment
 
 print_env() {
@@ -385,6 +586,22 @@ print_env() {
         # s3rver's fixed credentials.
         echo "export FRAUD_S3_ACCESS_KEY='S3RVER'"
         echo "export FRAUD_S3_SECRET_KEY='S3RVER'"
+    fi
+    if prom_running; then
+        echo "export FRAUD_PROMETHEUS_URL='http://127.0.0.1:$PROM_PORT'"
+        # Where the dev Prometheus reads its targets and rules (tests add targets and reload).
+        echo "export FRAUD_PROMETHEUS_DIR='$PROM_DIR'"
+    fi
+    if am_running; then
+        echo "export FRAUD_ALERTMANAGER_URL='http://127.0.0.1:$AM_PORT'"
+    fi
+    if [[ -s "$PRIVATE_KEY" && -s "$PUBLIC_KEY" ]]; then
+        echo "export Signing__PrivateKeyFile='$PRIVATE_KEY'"
+        echo "export Trust__PublicKeyFiles__0='$PUBLIC_KEY'"
+    fi
+    if push_running; then
+        echo "export FRAUD_PUSHGATEWAY_URL='http://127.0.0.1:$PUSH_PORT'"
+        echo "export Pushgateway__Url='http://127.0.0.1:$PUSH_PORT'"
     fi
 }
 
@@ -419,6 +636,22 @@ status() {
     else
         echo "s3        stopped"
     fi
+    local name pidfile marker port
+    for name in prometheus alertmanager pushgateway; do
+        case "$name" in
+        prometheus) pidfile="$PROM_PID" marker="$PROM_BIN" port="$PROM_PORT" ;;
+        alertmanager) pidfile="$AM_PID" marker="$AM_BIN" port="$AM_PORT" ;;
+        pushgateway) pidfile="$PUSH_PID" marker="$PUSH_BIN" port="$PUSH_PORT" ;;
+        esac
+        if live_pid "$pidfile" "$marker" >/dev/null && port_open "$port"; then
+            printf '%-12s running  pid %s  http://127.0.0.1:%s\n' "$name" "$(<"$pidfile")" "$port"
+        elif [[ -f "$pidfile" ]]; then
+            printf '%-12s DEAD     (log: %s/%s.log)\n' "$name" "$STATE" "$name"
+            healthy=1
+        else
+            printf '%-12s stopped\n' "$name"
+        fi
+    done
     return "$healthy"
 }
 
@@ -430,29 +663,35 @@ shift
 
 case "$cmd" in
 up)
-    want_kafka=1 want_pg=1 want_s3=1
+    want_kafka=1 want_pg=1 want_s3=1 want_prometheus=1
     for arg in "$@"; do
         case "$arg" in
         --no-kafka) want_kafka=0 ;;
         --no-s3) want_s3=0 ;;
         --no-postgres | --no-pg) want_pg=0 ;;
+        --no-prometheus) want_prometheus=0 ;;
         *) usage ;;
         esac
     done
     mkdir -p "$STATE"
-    printf 'PG_PORT=%s\nKAFKA_PORT=%s\nKAFKA_BROKERS=%s\nS3_PORT=%s\n' "$PG_PORT" "$KAFKA_PORT" "$KAFKA_BROKERS" "$S3_PORT" >"$PORTS_FILE"
+    pick_monitoring_ports
+    printf 'PG_PORT=%s\nKAFKA_PORT=%s\nKAFKA_BROKERS=%s\nS3_PORT=%s\nPROM_PORT=%s\nAM_PORT=%s\nPUSH_PORT=%s\n' \
+        "$PG_PORT" "$KAFKA_PORT" "$KAFKA_BROKERS" "$S3_PORT" "$PROM_PORT" "$AM_PORT" "$PUSH_PORT" >"$PORTS_FILE"
     # One failure stops the rest; what did start keeps running, and `down` ends it.
+    keys_up
     if ((want_pg)); then pg_up; fi
     if ((want_kafka)); then
         kafka_up
         ensure_kcat
     fi
     if ((want_s3)); then s3_up; fi
+    if ((want_prometheus)); then monitoring_up; fi
     write_env
     cat "$ENV_FILE"
     ;;
 down)
     [[ $# -eq 0 ]] || usage
+    monitoring_down
     kafka_down
     s3_down
     pg_down
@@ -466,6 +705,10 @@ status)
 env)
     [[ $# -eq 0 ]] || usage
     print_env
+    ;;
+tools)
+    [[ $# -eq 0 ]] || usage
+    tools
     ;;
 -h | --help | help) usage ;;
 *) usage ;;

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Prometheus;
 
@@ -12,6 +13,7 @@ internal static class AggregatorHosting
     {
         builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AggregatorOptions>().BindConfiguration(AggregatorOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ValidationOptions>().BindConfiguration(ValidationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AggregatorStatus>();
         builder.Services.AddHostedService<AggregatorWorker>();
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))

@@ -20,10 +20,11 @@ internal sealed class AggregatorOptions
     /// <summary>
     /// How far (event time) behind the transactions fraud reports may reach the aggregator. Reports are few, so a day's
     /// reports are taken to be complete once the transactions are this far past its end; a report later than that is
-    /// late (it corrects its day). At most a day less the grace period, or scorers wait for every new day's totals.
+    /// late (it corrects its day). Keep it below the scorers' entity lag less the grace period (3 h - 1 h by default),
+    /// or scorers wait for every new day's totals.
     /// </summary>
-    [Range(0, 24)]
-    public int LabelLagHours { get; set; } = 12;
+    [Range(0, 720)]
+    public int LabelLagHours { get; set; } = 1;
 
     /// <summary>A partition read to its end with no new message for this long is idle: its days close with the other partitions'.</summary>
     [Range(1, 3_600)]

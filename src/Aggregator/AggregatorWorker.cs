@@ -21,6 +21,7 @@ namespace Fraud.Streaming.Aggregator;
 internal sealed class AggregatorWorker(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<AggregatorOptions> aggregatorOptions,
+    IOptions<ValidationOptions> validationOptions,
     AggregatorStatus status,
     IHostApplicationLifetime lifetime,
     ILogger<AggregatorWorker> logger) : IHostedService, IDisposable
@@ -30,6 +31,7 @@ internal sealed class AggregatorWorker(
 
     private readonly KafkaOptions _kafka = kafkaOptions.Value;
     private readonly AggregatorOptions _options = aggregatorOptions.Value;
+    private readonly ValidationOptions _validation = validationOptions.Value;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly PublishedTotals _published = new();
@@ -204,9 +206,10 @@ internal sealed class AggregatorWorker(
 
     private void Transaction(PartitionState state, ConsumeResult<byte[], byte[]> result, bool isNew)
     {
-        if (!TransactionValidator.TryParse(result.Message.Value, out var t, out var reason))
+        if (!MessageContract.TryTransaction(result.Message, _validation, out var t, out var reason))
         {
-            // The scorer dead-letters invalid transactions; here they are only counted.
+            // The scorer dead-letters what the contract refuses (a far-future time included: it would close every
+            // day at once here); the aggregator only counts it.
             if (isNew)
             {
                 Reject(result, reason.CodeName, reason.Detail);
@@ -221,12 +224,12 @@ internal sealed class AggregatorWorker(
 
     private void Label(PartitionState state, ConsumeResult<byte[], byte[]> result, bool isNew)
     {
-        if (!LabelMessage.TryParse(result.Message.Value, out var label, out var reason, out var detail))
+        if (!MessageContract.TryLabel(result.Message, _validation, out var label, out var reason))
         {
             if (isNew)
             {
-                Reject(result, reason, detail);
-                DeadLetter(result, reason, detail);
+                Reject(result, reason.CodeName, reason.Detail);
+                DeadLetter(result, reason.CodeName, reason.Detail);
             }
             return;
         }
@@ -394,7 +397,7 @@ internal sealed class AggregatorWorker(
         foreach (var p in transactions)
         {
             var state = new PartitionState(p,
-                new PartitionAccumulator(p, _options.GraceSeconds * 1000L, _options.ReportHorizonDays, _options.CorrectableDays, _options.LabelLagHours * 3_600_000L),
+                new PartitionAccumulator(p, _options.GraceSeconds * 1000L, _options.ReportHorizonDays, _options.CorrectableDays, _options.LabelLagHours * Shared.Features.Entities.EntityFeatures.MsPerHour),
                 FirstNew(_kafka.TransactionsTopic, p), FirstNew(_kafka.LabelsTopic, p), now);
             var low = consumer.QueryWatermarkOffsets(new TopicPartition(_kafka.TransactionsTopic, p), TimeSpan.FromSeconds(30)).Low.Value;
             state.Truncated = low > 0;

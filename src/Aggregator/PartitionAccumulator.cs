@@ -20,7 +20,7 @@ namespace Fraud.Streaming.Aggregator;
 /// totals equal what the offline paths compute from history, which is what makes the scorer's features equal them.
 /// Not thread-safe: one loop owns it.
 /// </remarks>
-internal sealed class PartitionAccumulator(int partition, long graceMs, int reportHorizonDays, int keepClosedDays, long labelLagMs = 12 * 3_600_000L)
+internal sealed class PartitionAccumulator(int partition, long graceMs, int reportHorizonDays, int keepClosedDays, long labelLagMs = 3_600_000L)
 {
     private readonly Dictionary<ulong, TxFacts> _index = [];
     private readonly Dictionary<ulong, long> _pendingReports = [];

@@ -1,4 +1,8 @@
 using Fraud.Streaming.Monitoring.History;
+using Fraud.Streaming.Monitoring.Quality;
+using Fraud.Streaming.Monitoring.Retraining;
+using Fraud.Streaming.Shared.Cli;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Postgres;
 using Microsoft.Extensions.Options;
@@ -25,11 +29,14 @@ internal static class MonitoringHost
         services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PostgresOptions>().BindConfiguration(PostgresOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ValidationOptions>().BindConfiguration(ValidationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
         services.AddSingleton<HistoryWriter>();
+        services.AddSingleton<BatchWriter>();
         services.AddSingleton<ConsumerReadiness>();
         services.AddHostedService<HistoryConsumerService>();
+        builder.AddModelWatch();
         return builder;
     }
 
@@ -51,11 +58,14 @@ internal static class MonitoringHost
             connectionString = app.Services.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString;
             _ = app.Services.GetRequiredService<IOptions<KafkaOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<MonitoringOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<QualityOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<RetrainOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<ValidationOptions>>().Value;
         }
         catch (OptionsValidationException ex)
         {
             MonitoringLog.ConfigurationInvalid(logger, ex.Message);
-            return 2;
+            return ExitCodes.BadUsage;
         }
 
         var database = DescribeDatabase(connectionString);
@@ -67,18 +77,23 @@ internal static class MonitoringHost
         catch (Exception ex) when (ex is InvalidOperationException or NpgsqlException or ArgumentException or TimeoutException)
         {
             MonitoringLog.SchemaFailed(logger, database, Innermost(ex).Message);
-            return 1;
+            return ExitCodes.PostgresUnavailable;
         }
 
         await app.RunAsync();
         return Environment.ExitCode;
     }
 
-    private static async Task<IResult> ReadyAsync(ConsumerReadiness readiness, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadyAsync(ConsumerReadiness readiness, NpgsqlDataSource dataSource, IOptions<MonitoringOptions> options,
+        CancellationToken cancellationToken)
     {
         if (readiness.AssignedPartitions == 0)
         {
             return Results.Text("no partitions assigned", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        if (readiness.WriteProblem(options.Value.WriteStuckAfter) is { } problem)
+        {
+            return Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         try
         {

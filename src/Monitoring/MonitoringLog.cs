@@ -23,14 +23,14 @@ internal static partial class MonitoringLog
     [LoggerMessage(7, LogLevel.Warning, "Partitions lost: {Partitions}")]
     public static partial void PartitionsLost(ILogger logger, string partitions);
 
-    [LoggerMessage(8, LogLevel.Warning, "Skipping unparseable message {Topic}/{Partition}/{Offset}: {Reason} ({Detail})")]
-    public static partial void Rejected(ILogger logger, string topic, int partition, long offset, string reason, string detail);
+    [LoggerMessage(8, LogLevel.Warning, "Dead-lettering {Source}: {Reason} ({Detail})")]
+    public static partial void DeadLettered(ILogger logger, string source, string reason, string detail);
 
-    [LoggerMessage(9, LogLevel.Debug, "Wrote batch of {Messages} messages: transactions={Transactions} verdicts={Verdicts} labels={Labels} in {Milliseconds:F1} ms")]
-    public static partial void BatchWritten(ILogger logger, int messages, int transactions, int verdicts, int labels, double milliseconds);
+    [LoggerMessage(9, LogLevel.Debug, "Wrote batch of {Messages} messages: transactions={Transactions} verdicts={Verdicts} labels={Labels} dead_letters={DeadLetters}")]
+    public static partial void BatchWritten(ILogger logger, int messages, int transactions, int verdicts, int labels, int deadLetters);
 
-    [LoggerMessage(10, LogLevel.Warning, "Writing a batch of {Messages} messages failed (attempt {Attempt}), retrying in {Delay}: {Reason}")]
-    public static partial void WriteFailed(ILogger logger, int messages, int attempt, TimeSpan delay, string reason);
+    [LoggerMessage(10, LogLevel.Warning, "Writing history failed (attempt {Attempt}); partitions paused, retrying in {Delay}: {Reason}")]
+    public static partial void WriteFailed(ILogger logger, int attempt, TimeSpan delay, string reason);
 
     [LoggerMessage(11, LogLevel.Warning, "Committing offsets failed; the batch will be read again and upserted idempotently: {Reason}")]
     public static partial void CommitFailed(ILogger logger, string reason);
@@ -49,4 +49,28 @@ internal static partial class MonitoringLog
 
     [LoggerMessage(EventId = 16, Message = "librdkafka {Facility}: {Message}")]
     public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string message);
+
+    [LoggerMessage(17, LogLevel.Warning, "The database refuses {Source} for good; it goes to dead_letters and the rest of its batch is written: {Reason}")]
+    public static partial void RowRefused(ILogger logger, string source, string reason);
+
+    [LoggerMessage(18, LogLevel.Information, "History writes succeed again; partitions resumed")]
+    public static partial void WriteRecovered(ILogger logger);
+
+    [LoggerMessage(19, LogLevel.Warning, "Retrain request {Id} raised for {ModelName} (serving {ModelVersion}), trigger {Trigger}: {Reason}")]
+    public static partial void RetrainRequested(ILogger logger, long id, string modelName, string modelVersion, string trigger, string reason);
+
+    [LoggerMessage(20, LogLevel.Warning, "Retrain request {Id} is recorded in Postgres but was not announced on {Topic}: {Reason}")]
+    public static partial void RetrainAnnounceFailed(ILogger logger, long id, string topic, string reason);
+
+    [LoggerMessage(21, LogLevel.Warning, "Live quality pass failed; the next one retries: {Reason}")]
+    public static partial void QualityPassFailed(ILogger logger, string reason);
+
+    [LoggerMessage(22, LogLevel.Debug, "Live quality as of {AsOf}: {Days} days recomputed, window {WindowStart}..{WindowEnd}")]
+    public static partial void QualityPass(ILogger logger, DateTimeOffset asOf, int days, DateOnly windowStart, DateOnly windowEnd);
+
+    [LoggerMessage(23, LogLevel.Warning, "Writing signals (drift reports, shadow verdicts) failed (attempt {Attempt}), retrying in {Delay}: {Reason}")]
+    public static partial void SignalsWriteFailed(ILogger logger, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(24, LogLevel.Information, "Model {Version} is not in the registry: its drift counts are kept, its daily indexes wait for its reference")]
+    public static partial void DriftReferenceMissing(ILogger logger, string version);
 }

@@ -17,6 +17,10 @@ internal sealed class MonitoringOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>A batch still writing after this long makes <c>/readyz</c> say not ready (the batch is stuck).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WriteStuckAfter { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary><c>consumer</c> (KIP-848: fast assignment, needs Kafka 4.0 or the dev mock) or <c>classic</c> (cooperative-sticky).</summary>
     [Required, RegularExpression("^(consumer|classic)$")]
     public string GroupProtocol { get; set; } = "consumer";

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Fraud.Streaming.Producer;
+using Fraud.Streaming.Shared.Cli;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -10,6 +12,7 @@ var configuration = new ConfigurationBuilder()
     .AddEnvironmentVariables()
     .Build();
 var kafka = configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
+var validation = configuration.GetSection(ValidationOptions.Section).Get<ValidationOptions>() ?? new ValidationOptions();
 
 // Logs go to stderr so stdout carries only the one-line summary that scripts parse.
 using var loggers = LoggerFactory.Create(b => b
@@ -23,7 +26,7 @@ using var loggers = LoggerFactory.Create(b => b
 
 var root = new RootCommand("Fraud.Streaming producer: publishes card transactions and their delayed labels")
 {
-    SyntheticCommand.Create(kafka, loggers),
-    ReplayCommand.Create(kafka, loggers),
+    SyntheticCommand.Create(kafka, validation, loggers),
+    ReplayCommand.Create(kafka, validation, loggers),
 };
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) });
+return await CommandLine.InvokeAsync(root.Parse(args), Console.Error, new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) });

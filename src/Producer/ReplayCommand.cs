@@ -1,6 +1,10 @@
 using System.CommandLine;
+using Fraud.Streaming.Producer.Output;
 using Fraud.Streaming.Producer.Publishing;
 using Fraud.Streaming.Producer.Replay;
+using Fraud.Streaming.Shared.Cli;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Files;
 using Fraud.Streaming.Shared.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +13,7 @@ namespace Fraud.Streaming.Producer;
 /// <summary><c>replay</c>: a real dataset (IEEE-CIS, PaySim), contract JSONL, or any CSV through a column map, to files or to Kafka.</summary>
 internal static class ReplayCommand
 {
-    public static Command Create(KafkaOptions kafka, ILoggerFactory loggers)
+    public static Command Create(KafkaOptions kafka, ValidationOptions validation, ILoggerFactory loggers)
     {
         var format = new Option<string>("--format") { Description = "ieee-cis, paysim, jsonl, or csv (any layout, with --map)", Required = true };
         format.AcceptOnlyFromAmong("ieee-cis", "paysim", "jsonl", "csv");
@@ -100,9 +104,17 @@ internal static class ReplayCommand
                 Limit = Math.Max(0, parse.GetValue(limit)),
                 CsvMap = columns,
                 CsvTime = times,
+                MaxFutureSkew = validation.MaxFutureSkew,
             };
             var source = new ReplaySource(settings, e => ProducerLog.MalformedRow(logger, e.File, e.Line, e.Reason));
             var directory = parse.GetValue(outDir);
+            var problem = directory is null ? null : CliPaths.OutputDirectory(directory, "--out-dir",
+                [SyntheticFileExport.TransactionsFile, SyntheticFileExport.LabelsFile], ("--input", settings.Input), ("--identity", settings.Identity));
+            if (problem is not null)
+            {
+                Console.Error.WriteLine($"error: {problem}");
+                return Task.FromResult(ExitCodes.BadUsage);
+            }
             return Task.Factory.StartNew(
                 () =>
                 {
@@ -112,7 +124,7 @@ internal static class ReplayCommand
                         {
                             var summary = ReplayFileExport.Run(source, directory, cancellationToken);
                             Console.Out.WriteLine(summary.ToString());
-                            return 0;
+                            return ExitCodes.Ok;
                         }
                         var options = new KafkaOptions
                         {
@@ -130,12 +142,12 @@ internal static class ReplayCommand
                         };
                         var (replayed, counters) = new ReplayPublisher(options, logger).Run(source, publish, cancellationToken);
                         Console.Out.WriteLine($"{replayed} {counters.Summary()}");
-                        return counters.Errors > 0 ? 1 : 0;
+                        return counters.AllDelivered ? ExitCodes.Ok : ExitCodes.KafkaFailed;
                     }
                     catch (ReplayFailedException ex)
                     {
                         Console.Error.WriteLine($"replay stopped at a malformed row (--on-error fail): {ex.Error}");
-                        return 3;
+                        return ExitCodes.BadInput;
                     }
                     catch (InvalidDataException ex)
                     {

@@ -4,6 +4,9 @@ using System.Globalization;
 using Fraud.Streaming.Producer.Output;
 using Fraud.Streaming.Producer.Publishing;
 using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.Shared.Cli;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Files;
 using Fraud.Streaming.Shared.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +15,7 @@ namespace Fraud.Streaming.Producer;
 /// <summary><c>synthetic</c>: the labelled synthetic card world, to files or to Kafka.</summary>
 internal static class SyntheticCommand
 {
-    public static Command Create(KafkaOptions kafka, ILoggerFactory loggers)
+    public static Command Create(KafkaOptions kafka, ValidationOptions validation, ILoggerFactory loggers)
     {
         var count = Positive(new Option<int>("--count") { Description = "Transactions to generate", DefaultValueFactory = _ => 10_000 });
         var cards = Positive(new Option<int>("--cards") { Description = "Cards in the world", DefaultValueFactory = _ => 2_000 });
@@ -88,10 +91,19 @@ internal static class SyntheticCommand
             CustomParser = ParseScenarioFrom,
         };
 
+        var amountScale = PositiveDouble(new Option<double>("--amount-scale")
+        {
+            Description = "Multiply every amount by this: shifted traffic, for drift (1 = the world as it is)",
+            DefaultValueFactory = _ => 1,
+        });
+        var idPrefix = new Option<string?>("--id-prefix")
+        {
+            Description = "Transaction ids start with this (default tx-SEED-): a second run of the same seed continues the same world from a later --start without reusing ids",
+        };
         var command = new Command("synthetic", "Generate a deterministic, labelled synthetic card world")
         {
             count, cards, merchants, seed, fraudRate, start, spanDays, outDir, bootstrap, rate, labelDelay, malformed, duration, mix, speedup,
-            labelMode, reviewRate, scenarioFrom,
+            labelMode, reviewRate, scenarioFrom, amountScale, idPrefix,
         };
         var client = new KafkaClientOptions();
         client.AddTo(command);
@@ -104,6 +116,10 @@ internal static class SyntheticCommand
             if (r.GetValue(outDir) is not null && r.GetValue(duration) is not null)
             {
                 r.AddError("--duration-seconds only applies when publishing to Kafka, not with --out-dir");
+            }
+            if (r.GetValue(duration) is { } seconds && (!(seconds > 0) || r.GetValue(rate) <= 0))
+            {
+                r.AddError("--duration-seconds must be positive and needs --rate > 0 (an unpaced run has no end in event time)");
             }
         });
 
@@ -123,15 +139,30 @@ internal static class SyntheticCommand
                 Labels = parse.GetValue(labelMode) == "all" ? LabelMode.All : LabelMode.FraudReports,
                 ReviewRate = parse.GetValue(reviewRate),
                 ScenarioFrom = parse.GetValue(scenarioFrom)!,
+                AmountScale = parse.GetValue(amountScale),
+                IdPrefix = parse.GetValue(idPrefix),
             };
             var logger = loggers.CreateLogger("Fraud.Streaming.Producer");
             var directory = parse.GetValue(outDir);
+            // Checked before anything is generated: what this run writes must be what the consumers accept.
+            var planned = directory is null && parse.GetValue(duration) is { } wall ? (long)Math.Ceiling(parse.GetValue(rate) * wall) : settings.Count;
+            var problem = SyntheticTimePlan.Problem(settings, planned, validation.MaxFutureSkew, DateTimeOffset.UtcNow);
+            if (problem is null && directory is not null)
+            {
+                problem = CliPaths.OutputDirectory(directory, "--out-dir",
+                    [SyntheticFileExport.TransactionsFile, SyntheticFileExport.LabelsFile, SyntheticFileExport.MalformedFile]);
+            }
+            if (problem is not null)
+            {
+                Console.Error.WriteLine($"error: {problem}");
+                return Task.FromResult(ExitCodes.BadUsage);
+            }
             if (directory is not null)
             {
                 var export = SyntheticFileExport.Run(settings, directory, parse.GetValue(malformed), cancellationToken);
                 ProducerLog.FilesWritten(logger, export.Transactions, export.Fraud, directory, export.Elapsed.TotalSeconds, export.Transactions / Math.Max(1e-9, export.Elapsed.TotalSeconds));
                 Console.Out.WriteLine($"wrote transactions={export.Transactions} labels={export.Labels} fraud={export.Fraud} malformed={export.Malformed}");
-                return Task.FromResult(0);
+                return Task.FromResult(ExitCodes.Ok);
             }
 
             var options = new KafkaOptions
@@ -162,7 +193,7 @@ internal static class SyntheticCommand
                 {
                     var counters = new KafkaPublisher(options, logger, display).Run(settings, publish, cancellationToken);
                     Console.Out.WriteLine(counters.Summary());
-                    return counters.Errors > 0 ? 1 : 0;
+                    return counters.AllDelivered ? ExitCodes.Ok : ExitCodes.KafkaFailed;
                 },
                 CancellationToken.None,
                 TaskCreationOptions.LongRunning,

@@ -36,6 +36,10 @@ internal sealed class BatchScorer
     private readonly List<UnseenValue> _unseen = [];
     private ulong[] _slots = [];
     private bool[] _unseenSlots = [];
+    private readonly ReasonBuilder _reasons = new(ReasonCount);
+    private float[]? _shadowScores;
+    private Verdict[]? _shadowVerdicts;
+    private string? _scoredSpecHash;
     private int _computed;
 
     /// <param name="spec">the spec to compute; <see cref="Spec"/> (default settings) when null.</param>
@@ -74,6 +78,13 @@ internal sealed class BatchScorer
 
     /// <summary>Transactions of the last <see cref="Score"/> whose entity features read older days than their own (<see cref="EntityDaysCap"/>).</summary>
     public int StaleEntityFeatures { get; private set; }
+
+    /// <summary>
+    /// Which verdicts carry reasons: review and decline only (the default; an approval's reasons are empty), every verdict,
+    /// or none. TreeSHAP costs far more than the inference itself (docs/BENCHMARKS.md), and only flagged transactions
+    /// reach an analyst.
+    /// </summary>
+    public ReasonScope ReasonsFor { get; set; } = ReasonScope.Flagged;
 
     /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
     public FeatureSpec ComputedSpec { get; }
@@ -184,6 +195,7 @@ internal sealed class BatchScorer
             AppendEntityFeatures();
         }
         AppendEncodedFeatures(model.Spec.Encoding);
+        _scoredSpecHash = model.Spec.Hash;
         model.Onnx.Score(_features.AsMemory(0, Count * FeatureCount), Count, _scores);
         var thresholds = model.Manifest.Thresholds;
         var version = model.Version;
@@ -191,21 +203,56 @@ internal sealed class BatchScorer
         {
             var t = _transactions[i];
             var score = _scores[i];
+            var decision = DecisionPolicy.Decide(score, thresholds);
             _verdicts[i] = new Verdict
             {
                 TransactionId = t.TransactionId,
                 CardId = t.CardId,
                 EventTime = t.EventTime,
                 Score = score,
-                Decision = DecisionPolicy.Decide(score, thresholds),
+                Decision = decision,
                 ModelVersion = version,
-                Reasons = ReasonBuilder.Top(model, FeaturesAt(i), ReasonCount),
+                Reasons = ReasonsFor == ReasonScope.All || (ReasonsFor == ReasonScope.Flagged && decision != Decision.Approve)
+                    ? _reasons.Explain(model, FeaturesAt(i))
+                    : [],
                 ScoredAt = now,
                 LatencyMs = Math.Max(0d, (now - _since[i]).TotalMilliseconds),
                 EntityDaysThrough = _daysThrough[i],
             };
         }
         return _verdicts.AsSpan(0, Count);
+    }
+
+    /// <summary>
+    /// Scores the batch just scored by <see cref="Score"/> again with <paramref name="challenger"/>, on the same feature
+    /// vectors (one more inference call): the challenger's verdicts, by its own thresholds, without reasons.
+    /// </summary>
+    /// <returns>One verdict per transaction, valid until the next call.</returns>
+    public ReadOnlySpan<Verdict> ScoreShadow(LoadedModel challenger, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(challenger);
+        // The vectors hold the champion's encoded features; a challenger that encodes values otherwise is not scored.
+        if (Count == 0 || challenger.Spec.Hash != _scoredSpecHash)
+        {
+            return [];
+        }
+        _shadowScores ??= new float[Capacity];
+        _shadowVerdicts ??= new Verdict[Capacity];
+        challenger.Onnx.Score(_features, Count, _shadowScores);
+        var thresholds = challenger.Manifest.Thresholds;
+        for (var i = 0; i < Count; i++)
+        {
+            _shadowVerdicts[i] = _verdicts[i] with
+            {
+                Score = _shadowScores[i],
+                Decision = DecisionPolicy.Decide(_shadowScores[i], thresholds),
+                ModelVersion = challenger.Version,
+                Reasons = [],
+                ScoredAt = now,
+                LatencyMs = Math.Max(0d, (now - _since[i]).TotalMilliseconds),
+            };
+        }
+        return _shadowVerdicts.AsSpan(0, Count);
     }
 
     /// <summary>
@@ -246,6 +293,10 @@ internal sealed class BatchScorer
         Array.Clear(_transactions, 0, Count);
         Array.Clear(_stores, 0, Count);
         Array.Clear(_verdicts, 0, Count);
+        if (_shadowVerdicts is not null)
+        {
+            Array.Clear(_shadowVerdicts, 0, Count);
+        }
         Array.Clear(_daysThrough, 0, Count);
         _unseen.Clear();
         Count = 0;
@@ -256,20 +307,18 @@ internal sealed class BatchScorer
     /// <summary>The same stage the offline path runs after the card features (<see cref="EntityTable.Write(in FeatureInput, Span{float})"/>).</summary>
     private void AppendEntityFeatures()
     {
-        var lag = ComputedSpec.EntityLagDays;
         var card = FeatureSpec.CardV1.Count;
         for (var i = 0; i < Count; i++)
         {
             var t = _transactions[i];
-            var day = EntityFeatures.DayOf(t.EventTime.ToUnixTimeMilliseconds());
-            if (EntityDaysCap is { } cap && day - lag - 1 > cap)
+            var through = Entities.LastDayReadBy(t.EventTime.ToUnixTimeMilliseconds());
+            if (EntityDaysCap is { } cap && through > cap)
             {
-                day = cap == int.MinValue ? int.MinValue / 2 : cap + lag + 1;
+                through = cap == int.MinValue ? int.MinValue / 2 : cap;
                 StaleEntityFeatures++;
             }
-            var through = day - lag - 1;
             _daysThrough[i] = through > -700_000 ? DateOnly.FromDayNumber(EntityFeatures.UnixEpochDayNumber + through) : null;
-            Entities.Write(FeatureInput.MerchantKeyOf(t.MerchantId), t.DeviceId is not null, FeatureInput.DeviceKeyOf(t.DeviceId), day,
+            Entities.Write(FeatureInput.MerchantKeyOf(t.MerchantId), t.DeviceId is not null, FeatureInput.DeviceKeyOf(t.DeviceId), through,
                 _features.AsSpan((i * FeatureCount) + card, ComputedSpec.ComputedCount - card));
         }
     }

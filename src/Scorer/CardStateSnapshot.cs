@@ -6,25 +6,28 @@ using Fraud.Streaming.Shared.Features;
 namespace Fraud.Streaming.Scorer;
 
 /// <summary>
-/// The card states of one partition of the transactions topic as they stood after every event before
-/// <see cref="NextOffset"/> was folded in, and nothing later. Binary, little-endian:
+/// The card states and recent transaction ids of one partition of the transactions topic as they stood after every
+/// event before <see cref="NextOffset"/> was folded in, and nothing later. Binary, little-endian:
 /// magic <c>FCSS</c>, format version, spec name and hash, topic, partition, next offset, bytes per state, card
-/// count, then (64-bit key, raw <see cref="CardState"/> bytes) per card.
+/// count, then (64-bit key, raw <see cref="CardState"/> bytes) per card, then the id count and (64-bit id hash,
+/// offset) per id, oldest first (format 2; format 1 had no ids and is refused, so restore replays from the start).
 /// </summary>
-internal sealed record CardStateSnapshot(string SpecName, string SpecHash, string Topic, int Partition, long NextOffset, CardStateStore Cards)
+internal sealed record CardStateSnapshot(string SpecName, string SpecHash, string Topic, int Partition, long NextOffset, CardStateStore Cards,
+    RecentTransactionIds? Ids = null)
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     private static ReadOnlySpan<byte> Magic => "FCSS"u8;
 
     public static int StateSize => Unsafe.SizeOf<CardState>();
 
     /// <summary>The snapshot of <paramref name="cards"/>, computed under <paramref name="spec"/>.</summary>
-    public static CardStateSnapshot Of(FeatureSpec spec, string topic, int partition, long nextOffset, CardStateStore cards) =>
-        new(spec.Name, spec.Hash, topic, partition, nextOffset, cards);
+    public static CardStateSnapshot Of(FeatureSpec spec, string topic, int partition, long nextOffset, CardStateStore cards,
+        RecentTransactionIds? ids = null) =>
+        new(spec.Name, spec.Hash, topic, partition, nextOffset, cards, ids);
 
     public byte[] Serialize()
     {
-        using var buffer = new MemoryStream(64 + (Cards.Count * (8 + StateSize)));
+        using var buffer = new MemoryStream(64 + (Cards.Count * (8 + StateSize)) + ((Ids?.Count ?? 0) * 16));
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(Magic);
@@ -41,13 +44,20 @@ internal sealed record CardStateSnapshot(string SpecName, string SpecHash, strin
                 writer.Write(key);
                 writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<CardState>(in state)));
             }
+            writer.Write(Ids?.Count ?? 0);
+            foreach (var (key, offset) in Ids?.OldestFirst() ?? [])
+            {
+                writer.Write(key);
+                writer.Write(offset);
+            }
         }
         return buffer.ToArray();
     }
 
     /// <summary>Reads a snapshot, refusing one of another format, spec, topic or partition.</summary>
     /// <exception cref="SnapshotRejectedException">the bytes are not a usable snapshot for this partition.</exception>
-    public static CardStateSnapshot Deserialize(byte[] bytes, FeatureSpec spec, string topic, int partition)
+    /// <param name="idCapacity">how many ids to keep (<see cref="ScorerOptions.DuplicateWindow"/>); the newest when the snapshot holds more.</param>
+    public static CardStateSnapshot Deserialize(byte[] bytes, FeatureSpec spec, string topic, int partition, int idCapacity = 100_000)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(bytes);
@@ -89,7 +99,7 @@ internal sealed record CardStateSnapshot(string SpecName, string SpecHash, strin
             }
             var count = reader.ReadInt32();
             var remaining = bytes.Length - reader.BaseStream.Position;
-            if (count < 0 || remaining != (long)count * (8 + stateSize))
+            if (count < 0 || remaining < ((long)count * (8 + stateSize)) + 4)
             {
                 throw new SnapshotRejectedException(SnapshotRejectedException.Format, $"{count} cards announced, {remaining} bytes follow");
             }
@@ -102,7 +112,22 @@ internal sealed record CardStateSnapshot(string SpecName, string SpecHash, strin
                 reader.BaseStream.ReadExactly(stateBytes);
                 cards.Set(key, in state);
             }
-            return new CardStateSnapshot(specName, specHash, snapshotTopic, snapshotPartition, nextOffset, cards);
+            var idCount = reader.ReadInt32();
+            if (idCount < 0 || bytes.Length - reader.BaseStream.Position != (long)idCount * 16)
+            {
+                throw new SnapshotRejectedException(SnapshotRejectedException.Format, $"{idCount} transaction ids announced, {bytes.Length - reader.BaseStream.Position} bytes follow");
+            }
+            var ids = new RecentTransactionIds(idCapacity);
+            for (var i = 0; i < idCount; i++)
+            {
+                var key = reader.ReadUInt64();
+                var offset = reader.ReadInt64();
+                if (idCount - i <= idCapacity)
+                {
+                    ids.Add(key, offset);
+                }
+            }
+            return new CardStateSnapshot(specName, specHash, snapshotTopic, snapshotPartition, nextOffset, cards, ids);
         }
         catch (EndOfStreamException ex)
         {

@@ -92,10 +92,11 @@ internal sealed class EntityFeatureSource : IDisposable
     /// </summary>
     /// <returns>null when every day the batch reads is complete; otherwise the newest complete day to read up to
     /// (<see cref="int.MinValue"/>: none), for <see cref="BatchScorer.EntityDaysCap"/>.</returns>
-    public int? Prepare(int neededThrough, CancellationToken cancellationToken)
+    /// <param name="oldestRead">the oldest day the batch reads: counted when it was already dropped.</param>
+    public int? Prepare(int neededThrough, int oldestRead, CancellationToken cancellationToken)
     {
         Apply();
-        if (neededThrough < _droppedBefore + Table.LagDays + EntityFeatures.LongestWindowDays)
+        if (oldestRead < _droppedBefore)
         {
             ScorerMetrics.EntityBeyondRetained.Inc();
         }
@@ -128,10 +129,9 @@ internal sealed class EntityFeatureSource : IDisposable
         return CompleteThrough ?? int.MinValue;
     }
 
-    /// <summary>Drops days no transaction on or after <paramref name="oldestDay"/> reads (between batches, now and then).</summary>
-    public void DropBefore(int oldestDay)
+    /// <summary>Drops the days before <paramref name="before"/> (between batches, now and then).</summary>
+    public void DropBefore(int before)
     {
-        var before = Table.OldestDayReadBy(oldestDay);
         if (before > _droppedBefore)
         {
             _feed.DropBefore(before);

@@ -34,6 +34,18 @@ internal sealed class ModelHolder : IDisposable
         return old;
     }
 
+    /// <summary>Nothing serves from now on (the challenge ended); the model is retired like a replaced one.</summary>
+    /// <returns>The withdrawn model's version, or null if there was none.</returns>
+    public string? Withdraw()
+    {
+        var old = Interlocked.Exchange(ref _current, null);
+        if (old is not null)
+        {
+            _retired.Enqueue(old);
+        }
+        return old?.Version;
+    }
+
     /// <summary>
     /// The model for the next batch. Only the scoring loop calls this; it disposes models replaced before the
     /// previous batch started. Draining before reading is what makes that safe: a model retired after the drain

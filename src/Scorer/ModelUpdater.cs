@@ -10,14 +10,16 @@ namespace Fraud.Streaming.Scorer;
 /// <see cref="ModelHolder"/>. A model that fails any step is refused and the serving one stays.
 /// </summary>
 /// <param name="spec">the spec the scorer computes (with its card idle time); <see cref="BatchScorer.Spec"/> when null.</param>
+/// <param name="challenger">this updater loads the challenger, scored in shadow (its own holder and metrics), not the champion.</param>
 internal sealed class ModelUpdater(
     ModelHolder holder,
     ILogger<ModelUpdater> logger,
     Func<string, CancellationToken, Task<byte[]>>? fetchArtifact = null,
-    FeatureSpec? spec = null)
+    FeatureSpec? spec = null,
+    bool challenger = false)
 {
     private readonly FeatureSpec _spec = spec ?? BatchScorer.Spec;
-    private readonly Func<string, CancellationToken, Task<byte[]>> _fetchArtifact = fetchArtifact ?? FetchFileUri;
+    private readonly Func<string, CancellationToken, Task<byte[]>> _fetchArtifact = fetchArtifact ?? new ArtifactFetcher(new ModelStoreOptions()).FetchAsync;
 
     public ModelHolder Holder => holder;
 
@@ -40,6 +42,10 @@ internal sealed class ModelUpdater(
             {
                 artifact = await _fetchArtifact(manifest.ArtifactUri, cancellationToken);
             }
+            catch (ModelRejectedException ex)
+            {
+                throw new ModelRejectedException(ex.Code, $"model {manifest.Version}: {ex.Message}", ex);
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 throw new ModelRejectedException(ModelRejectedException.FetchFailed,
@@ -50,6 +56,12 @@ internal sealed class ModelUpdater(
         catch (ModelRejectedException ex)
         {
             Reject(manifest.Version, ex);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever else goes wrong loading an announced model, it does not serve and the watcher goes on.
+            Reject(manifest.Version, new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: {ex.Message}", ex));
             return false;
         }
 
@@ -81,9 +93,29 @@ internal sealed class ModelUpdater(
         ScorerLog.ModelRejected(logger, model, ex.Code, ex.Message, holder.CurrentVersion ?? "none");
     }
 
+    /// <summary>Ends the challenge: the challenger stops being scored.</summary>
+    public void Withdraw()
+    {
+        if (holder.Withdraw() is { } version)
+        {
+            ScorerMetrics.ShadowModelInfo.WithLabels(version).Set(0);
+            ScorerLog.ChallengerWithdrawn(logger, version);
+        }
+    }
+
     private void Publish(LoadedModel model)
     {
         var old = holder.Publish(model);
+        if (challenger)
+        {
+            if (old is not null && old.Version != model.Version)
+            {
+                ScorerMetrics.ShadowModelInfo.WithLabels(old.Version).Set(0);
+            }
+            ScorerMetrics.ShadowModelInfo.WithLabels(model.Version).Set(1);
+            ScorerLog.ChallengerLoaded(logger, model.Version, model.Manifest.ArtifactUri);
+            return;
+        }
         ScorerMetrics.ModelInfo.WithLabels(model.Version).Set(1);
         if (old is null)
         {
@@ -97,8 +129,4 @@ internal sealed class ModelUpdater(
         ScorerMetrics.ModelSwaps.Inc();
         ScorerLog.ModelSwapped(logger, old.Version, model.Version);
     }
-
-    /// <summary>Reads <c>file://</c> artifact URIs only: the default when no model store is configured (tests).</summary>
-    public static Task<byte[]> FetchFileUri(string uri, CancellationToken cancellationToken) =>
-        ModelStoreFactory.FetchAsync(uri, new ModelStoreOptions(), cancellationToken);
 }

@@ -2,12 +2,15 @@ using Fraud.Streaming.Shared.Features;
 
 namespace Fraud.Streaming.Scorer;
 
-/// <summary>The card states of one assigned partition and the offsets that say what they reflect.</summary>
-internal sealed class PartitionState(int partition, CardStateStore cards, long nextOffset, long snapshotOffset)
+/// <summary>The card states and recent transaction ids of one assigned partition, and the offsets that say what they reflect.</summary>
+internal sealed class PartitionState(int partition, CardStateStore cards, RecentTransactionIds ids, long nextOffset, long snapshotOffset)
 {
     public int Partition { get; } = partition;
 
     public CardStateStore Cards { get; } = cards;
+
+    /// <summary>The partition's recent transaction ids, which decide duplicates.</summary>
+    public RecentTransactionIds Ids { get; } = ids;
 
     /// <summary>The offset after the last message folded in (or skipped); -1 while unknown.</summary>
     public long NextOffset { get; set; } = nextOffset;

@@ -16,7 +16,7 @@ namespace Fraud.Streaming.Scorer;
 /// snapshots at shutdown, are stored before the handler returns, after any pending one of the same partition, so
 /// the newest snapshot of a partition is always the last one stored.
 /// </remarks>
-internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, StateRestorer? restorer, SnapshotStore? snapshots, string topic, ILogger logger)
+internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, int duplicateWindow, StateRestorer? restorer, SnapshotStore? snapshots, string topic, ILogger logger)
     : IDisposable
 {
     private readonly SnapshotWriter? _writer = snapshots is null ? null : new SnapshotWriter(snapshots, logger);
@@ -39,7 +39,7 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, St
     {
         if (!_partitions.TryGetValue(partition, out var state))
         {
-            state = new PartitionState(partition, new CardStateStore(spec.CardIdleTtlMs), -1, -1);
+            state = new PartitionState(partition, new CardStateStore(spec.CardIdleTtlMs), new RecentTransactionIds(duplicateWindow), -1, -1);
             _partitions[partition] = state;
         }
         return state;
@@ -53,7 +53,7 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, St
         {
             foreach (var partition in partitions)
             {
-                _partitions[partition.Partition.Value] = new PartitionState(partition.Partition.Value, new CardStateStore(spec.CardIdleTtlMs), -1, -1);
+                _partitions[partition.Partition.Value] = new PartitionState(partition.Partition.Value, new CardStateStore(spec.CardIdleTtlMs), new RecentTransactionIds(duplicateWindow), -1, -1);
                 start.Add(new TopicPartitionOffset(partition, Offset.Unset));
             }
             return start;
@@ -157,7 +157,7 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, St
     private SerializedSnapshot Serialize(PartitionState state)
     {
         var started = Stopwatch.GetTimestamp();
-        var serialized = SerializedSnapshot.Of(CardStateSnapshot.Of(spec, topic, state.Partition, state.NextOffset, state.Cards));
+        var serialized = SerializedSnapshot.Of(CardStateSnapshot.Of(spec, topic, state.Partition, state.NextOffset, state.Cards, state.Ids));
         ScorerMetrics.StateSnapshotPauseSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         return serialized;
     }

@@ -3,8 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Files;
 using Fraud.Streaming.Shared.Features.Entities;
 using Fraud.Streaming.Shared.Models;
 
@@ -20,12 +22,18 @@ internal sealed record ScoreFileRequest(
     int BatchSize = 512,
     int CardIdleDays = FeatureSpec.DefaultCardIdleDays,
     string? Labels = null,
-    int EntityLagDays = EntityFeatures.DefaultLagDays,
+    int EntityLagHours = EntityFeatures.DefaultLagHours,
     int ReportHorizonDays = EntityFeatures.DefaultReportHorizonDays,
-    string SpecName = "card-entity-v1")
+    string SpecName = "card-entity-v1",
+    TimeSpan? MaxFutureSkew = null,
+    int DuplicateWindow = 100_000,
+    ReasonScope ReasonsFor = ReasonScope.Flagged)
 {
+    /// <summary>Event times are judged against the wall clock at the start, plus this skew (<c>Validation:MaxFutureSkew</c>).</summary>
+    public EventTimeWindow Window { get; } = EventTimeWindow.Now(MaxFutureSkew ?? ContractLimits.DefaultMaxFutureSkew);
+
     /// <summary>The feature spec scored with: the pipeline's, configured as the request says.</summary>
-    public FeatureSpec Spec => FeatureSpec.Configure(SpecName, CardIdleDays, EntityLagDays, ReportHorizonDays);
+    public FeatureSpec Spec => FeatureSpec.Configure(SpecName, CardIdleDays, EntityLagHours, ReportHorizonDays);
 }
 
 /// <summary>What <c>score-file</c> did.</summary>
@@ -46,39 +54,16 @@ internal sealed record ScoreFileResult(long Scored, long Rejected, string ModelV
 /// </summary>
 internal static class ScoreFile
 {
-    public const int ExitOk = 0;
-    public const int ExitFailed = 1;
-    public const int ExitBadInput = 2;
-    public const int ExitBadModel = 3;
     private const int MaxReportedLines = 20;
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
     public static async Task<int> RunAsync(ScoreFileRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!File.Exists(request.Input))
+        // Everything is checked before the model is loaded or a file touched: no half-written output on a bad option.
+        if (Problem(request) is { } problem)
         {
-            await error.WriteLineAsync($"error: input file '{request.Input}' does not exist");
-            return ExitBadInput;
-        }
-        if (request.BatchSize < 1)
-        {
-            await error.WriteLineAsync($"error: --batch-size must be at least 1, not {request.BatchSize}");
-            return ExitBadInput;
-        }
-        if (request.CardIdleDays is < 1 or > 3_650)
-        {
-            await error.WriteLineAsync($"error: --card-idle-days must be between 1 and 3650, not {request.CardIdleDays}");
-            return ExitBadInput;
-        }
-        if (request.EntityLagDays is < 1 or > 30 || request.ReportHorizonDays is < 1 or > 3_650)
-        {
-            await error.WriteLineAsync($"error: --entity-lag-days must be between 1 and 30 and --report-horizon-days between 1 and 3650");
-            return ExitBadInput;
-        }
-        if (request.Labels is { } labels && !File.Exists(labels))
-        {
-            await error.WriteLineAsync($"error: labels file '{labels}' does not exist");
-            return ExitBadInput;
+            await error.WriteLineAsync($"error: {problem}");
+            return ExitCodes.BadUsage;
         }
         LoadedModel model;
         try
@@ -88,7 +73,7 @@ internal static class ScoreFile
         catch (ModelRejectedException ex)
         {
             await error.WriteLineAsync($"error: model in '{request.ModelDirectory}' rejected ({ex.Code}): {ex.Message}");
-            return ExitBadModel;
+            return ExitCodes.BadInput;
         }
 
         try
@@ -98,13 +83,48 @@ internal static class ScoreFile
                 var result = await ScoreAsync(model, request, error, cancellationToken);
                 await output.WriteLineAsync(result.Summary);
             }
-            return ExitOk;
+            return ExitCodes.Ok;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
-            return ExitFailed;
+            return ExitCodes.Failed;
         }
+    }
+
+    /// <summary>What is wrong with the request's options and paths, or null.</summary>
+    internal static string? Problem(ScoreFileRequest request)
+    {
+        if (request.BatchSize < 1)
+        {
+            return $"--batch-size must be at least 1, not {request.BatchSize}";
+        }
+        if (request.CardIdleDays is < 1 or > 3_650)
+        {
+            return $"--card-idle-days must be between 1 and 3650, not {request.CardIdleDays}";
+        }
+        if (request.EntityLagHours is < 1 or > 720 || request.ReportHorizonDays is < 1 or > 3_650)
+        {
+            return "--entity-lag-hours must be between 1 and 720 and --report-horizon-days between 1 and 3650";
+        }
+        if (!Directory.Exists(request.ModelDirectory))
+        {
+            return $"--model '{request.ModelDirectory}' is not a folder";
+        }
+        var input = ("--input", (string?)request.Input);
+        var labels = ("--labels", request.Labels);
+        var outputs = new[] { ("--output", (string?)request.Output), ("--dlq", request.Dlq), ("--emit-features", request.EmitFeatures) };
+        var problem = CliPaths.Input(request.Input, "--input") ?? (request.Labels is null ? null : CliPaths.Input(request.Labels, "--labels"));
+        for (var i = 0; problem is null && i < outputs.Length; i++)
+        {
+            var (option, path) = outputs[i];
+            if (path is not null)
+            {
+                // An output may be neither the input nor another output.
+                problem = CliPaths.Output(path, option, [input, labels, .. outputs[..i]]);
+            }
+        }
+        return problem;
     }
 
     public static async Task<ScoreFileResult> ScoreAsync(LoadedModel model, ScoreFileRequest request, TextWriter error, CancellationToken cancellationToken)
@@ -116,8 +136,8 @@ internal static class ScoreFile
         await using var featureStream = Create(request.EmitFeatures);
         using var features = featureStream is null ? null : new FeatureVectorWriter(featureStream);
         var spec = request.Spec;
-        var entities = spec.HasEntityFeatures ? await OfflineEntities.FromFilesAsync(spec, request.Input, request.Labels, cancellationToken) : null;
-        var scorer = new BatchScorer(request.BatchSize, spec, entities);
+        var entities = spec.HasEntityFeatures ? await OfflineEntities.FromFilesAsync(spec, request.Input, request.Labels, request.Window, cancellationToken) : null;
+        var scorer = new BatchScorer(request.BatchSize, spec, entities) { ReasonsFor = request.ReasonsFor };
         var json = new ArrayBufferWriter<byte>(4096);
         await using var writer = new Utf8JsonWriter(json);
         long scored = 0;
@@ -156,37 +176,35 @@ internal static class ScoreFile
             scorer.Clear();
         }
 
-        await JsonlLineReader.ReadAsync(input, (line, number) =>
+        var ids = new RecentTransactionIds(request.DuplicateWindow);
+        var lines = new JsonlReader(input);
+        while (await lines.ReadAsync(cancellationToken))
         {
-            if (line.IndexOfAnyExcept(" \t"u8) < 0)
-            {
-                return;
-            }
             if (scorer.Count == 0)
             {
                 batchStart = DateTimeOffset.UtcNow;
             }
-            if (TransactionValidator.TryParse(line, out var transaction, out var reason))
+            if (Admit(lines, request, ids, out var transaction, out var reason))
             {
                 scorer.Add(transaction, batchStart);
                 if (scorer.IsFull)
                 {
                     Flush();
                 }
-                return;
+                continue;
             }
             rejected++;
             if (dlq is not null)
             {
-                WriteReject(writer, json, number, reason, line);
+                WriteReject(writer, json, lines.LineNumber, reason, lines.Current.Span);
                 dlq.Write(json.WrittenSpan);
                 dlq.Write(Newline);
             }
             else if (rejected <= MaxReportedLines)
             {
-                error.WriteLine($"rejected line {number}: {reason.CodeName}: {reason.Detail}");
+                await error.WriteLineAsync($"rejected line {lines.LineNumber}: {reason.CodeName}: {reason.Detail}");
             }
-        }, cancellationToken);
+        }
         Flush();
         if (dlq is null && rejected > MaxReportedLines)
         {
@@ -197,6 +215,29 @@ internal static class ScoreFile
             await error.WriteLineAsync($"... and {unseenReported - MaxReportedLines} more unseen values");
         }
         return new ScoreFileResult(scored, rejected, model.Version, clock.Elapsed.TotalSeconds, unseen.Summary());
+    }
+
+    /// <summary>The line as the streaming worker would take it: the contract, then its id (a file has no keys to check).</summary>
+    private static bool Admit(JsonlReader lines, ScoreFileRequest request, RecentTransactionIds ids,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Transaction? transaction, out RejectReason reason)
+    {
+        transaction = null;
+        if (lines.TooLong)
+        {
+            reason = new RejectReason(RejectCode.TooLarge, $"the line is {lines.Length} bytes long; at most {lines.MaxLineBytes} are read");
+            return false;
+        }
+        if (!TransactionValidator.TryParse(lines.Current.Span, request.Window, out transaction, out reason))
+        {
+            return false;
+        }
+        if (!ids.TryAdmit(transaction.TransactionId, lines.LineNumber, out var first))
+        {
+            reason = new RejectReason(RejectCode.DuplicateTransactionId, $"transaction_id {transaction.TransactionId} was first read on line {first}");
+            transaction = null;
+            return false;
+        }
+        return true;
     }
 
     private static FileStream? Create(string? path)

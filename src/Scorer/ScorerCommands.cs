@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Fraud.Streaming.Shared.Cli;
+using Fraud.Streaming.Shared.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Fraud.Streaming.Scorer;
@@ -27,10 +29,10 @@ internal static class ScorerCommands
             DefaultValueFactory = _ => Shared.Features.FeatureSpec.DefaultCardIdleDays,
         };
         var labels = new Option<string?>("--labels") { Description = "Labels JSONL: the fraud reports the merchant/device features count." };
-        var entityLagDays = new Option<int>("--entity-lag-days")
+        var entityLagHours = new Option<int>("--entity-lag-hours")
         {
-            Description = "Whole days between a transaction's day and the newest day its merchant/device features read; part of the feature spec.",
-            DefaultValueFactory = _ => Shared.Features.Entities.EntityFeatures.DefaultLagDays,
+            Description = "Merchant/device features read whole days that ended at least this many hours before the transaction; part of the feature spec.",
+            DefaultValueFactory = _ => Shared.Features.Entities.EntityFeatures.DefaultLagHours,
         };
         var reportHorizonDays = new Option<int>("--report-horizon-days")
         {
@@ -43,17 +45,32 @@ internal static class ScorerCommands
             DefaultValueFactory = _ => "card-entity-v1",
         };
         spec.AcceptOnlyFromAmong([.. Shared.Features.FeatureSpec.Served]);
+        var reasonsFor = new Option<string>("--reasons-for")
+        {
+            Description = "Which verdicts carry reason codes (TreeSHAP): flagged (review and decline), all or none.",
+            DefaultValueFactory = _ => "flagged",
+        };
+        reasonsFor.AcceptOnlyFromAmong("flagged", "all", "none");
         var scoreFile = new Command("score-file", "Score a JSONL file of transactions with a model package, offline.")
         {
-            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagDays, reportHorizonDays, spec,
+            model, input, output, dlq, features, batchSize, cardIdleDays, labels, entityLagHours, reportHorizonDays, spec, reasonsFor,
         };
         scoreFile.SetAction((parse, cancellationToken) => ScoreFile.RunAsync(
             new ScoreFileRequest(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!,
                 parse.GetValue(dlq), parse.GetValue(features), parse.GetValue(batchSize), parse.GetValue(cardIdleDays),
-                parse.GetValue(labels), parse.GetValue(entityLagDays), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!),
+                parse.GetValue(labels), parse.GetValue(entityLagHours), parse.GetValue(reportHorizonDays), parse.GetValue(spec)!,
+                Validation().MaxFutureSkew, ReasonsFor: Enum.Parse<ReasonScope>(parse.GetValue(reasonsFor)!, ignoreCase: true)),
             Console.Out, Console.Error, cancellationToken));
 
         return new RootCommand("Fraud.Streaming scorer") { run, scoreFile };
+    }
+
+    /// <summary>The <c>Validation</c> section from the environment (<c>Validation__MaxFutureSkew</c>), as the worker reads it.</summary>
+    private static ValidationOptions Validation()
+    {
+        var options = new ValidationOptions();
+        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(ValidationOptions.Section).Bind(options);
+        return options;
     }
 
     private static async Task<int> RunWorkerAsync(string[] hostArgs)
@@ -63,14 +80,14 @@ internal static class ScorerCommands
             await using var app = ScorerHosting.Build(hostArgs);
             var status = app.Services.GetRequiredService<ScorerStatus>();
             await app.RunAsync();
-            return status.IsHealthy ? 0 : 1;
+            return status.IsHealthy ? ExitCodes.Ok : ExitCodes.Failed;
         }
         catch (OptionsValidationException ex)
         {
             // Options are validated while the host is built and at start: a bad setting stops the process at
             // once, named in one line, not a stack trace.
             await Console.Error.WriteLineAsync($"error: invalid configuration: {string.Join("; ", ex.Failures)}");
-            return 2;
+            return ExitCodes.BadUsage;
         }
     }
 }

@@ -1,5 +1,7 @@
-using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Shared.Trust;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
@@ -14,25 +16,49 @@ internal static class ScorerHosting
     {
         builder.Services.AddOptions<KafkaOptions>().BindConfiguration(KafkaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ScorerOptions>().BindConfiguration(ScorerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ValidationOptions>().BindConfiguration(ValidationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<StateOptions>().BindConfiguration(StateOptions.Section).ValidateDataAnnotations()
             .Validate<IOptions<ModelStoreOptions>>(
                 (state, store) => !state.IsS3 || !string.IsNullOrWhiteSpace(state.Bucket) || !string.IsNullOrWhiteSpace(store.Value.Bucket),
                 "State:Kind s3 needs State:Bucket or ModelStore:Bucket")
             .ValidateOnStart();
+        builder.Services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.Section).ValidateDataAnnotations()
+            .Validate(d => d.WindowSeconds >= d.WindowSlots, "Drift:WindowSeconds must be at least Drift:WindowSlots (a step of at least a second)")
+            .ValidateOnStart();
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<ScorerOptions>>((host, scorer) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(scorer.Value.DrainTimeoutSeconds + 5));
         builder.Services.AddSingleton<ModelHolder>();
         builder.Services.AddSingleton<ScorerStatus>();
-        builder.Services.AddOptions<ModelStoreOptions>().BindConfiguration(ModelStoreOptions.Section);
+        builder.Services.AddOptions<ModelStoreOptions>().BindConfiguration(ModelStoreOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ModelStoreOptions>>(new CheckedOptions<ModelStoreOptions>(store => store.Validate()));
+        builder.Services.AddSingleton<IValidateOptions<TrustOptions>>(new CheckedOptions<TrustOptions>(trust => TrustedKeys.From(trust)));
+        builder.Services.AddOptions<TrustOptions>().BindConfiguration(TrustOptions.Section)
+            .Validate<IOptions<ScorerOptions>>((trust, scorer) => trust.HasKeys || trust.AllowUnsigned || !string.IsNullOrWhiteSpace(scorer.Value.InitialModel),
+                "Trust: no trusted public key (Trust:PublicKeyFiles:0 or Trust:PublicKeys:0) and no Scorer:InitialModel: this scorer could serve nothing. "
+                + "Trust:AllowUnsigned=true obeys unsigned announcements (insecure)")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => TrustedKeys.From(sp.GetRequiredService<IOptions<TrustOptions>>().Value));
         builder.Services.AddSingleton(sp =>
         {
-            // Artifacts are fetched by the URI in the announcement: file:// or s3:// (endpoint and keys from ModelStore:*).
-            var store = sp.GetRequiredService<IOptions<ModelStoreOptions>>().Value;
+            // Artifacts are fetched by the URI in the announcement, from the configured store only (ModelStore:*).
+            var fetcher = new ArtifactFetcher(sp.GetRequiredService<IOptions<ModelStoreOptions>>().Value);
             return new ModelUpdater(
                 sp.GetRequiredService<ModelHolder>(),
                 sp.GetRequiredService<ILogger<ModelUpdater>>(),
-                (uri, ct) => ModelStoreFactory.FetchAsync(uri, store, ct),
+                fetcher.FetchAsync,
                 sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeatureSpec());
+        });
+        builder.Services.AddSingleton(sp =>
+        {
+            // The challenger comes from the same configured store, checked the same way, as the champion.
+            var fetcher = new ArtifactFetcher(sp.GetRequiredService<IOptions<ModelStoreOptions>>().Value);
+            var holder = new ModelHolder();
+            return new ShadowModels(holder, new ModelUpdater(
+                holder,
+                sp.GetRequiredService<ILogger<ModelUpdater>>(),
+                fetcher.FetchAsync,
+                sp.GetRequiredService<IOptions<ScorerOptions>>().Value.FeatureSpec(),
+                challenger: true));
         });
         builder.Services.AddHostedService<ModelWatcher>();
         builder.Services.AddHostedService<ScoringWorker>();
@@ -46,6 +72,8 @@ internal static class ScorerHosting
     /// <summary><c>/metrics</c>, <c>/healthz</c> (alive, loop not faulted), <c>/readyz</c> (model loaded, partitions assigned).</summary>
     public static WebApplication MapScorerEndpoints(this WebApplication app)
     {
+        var scorerStatus = app.Services.GetRequiredService<ScorerStatus>();
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(() => ScorerMetrics.Ready.Set(scorerStatus.IsReady ? 1 : 0));
         app.MapMetrics();
         app.MapGet("/healthz", (ScorerStatus status) => status.IsHealthy
             ? Results.Text("ok")

@@ -35,13 +35,13 @@ internal static partial class ScorerLog
     [LoggerMessage(11, LogLevel.Warning, "kafka {Client} error: {Reason}")]
     public static partial void KafkaError(ILogger logger, string client, string reason);
 
-    [LoggerMessage(12, LogLevel.Warning, "model announcement at {Source} is not a manifest: {Reason}")]
-    public static partial void BadAnnouncement(ILogger logger, string source, string reason);
+    [LoggerMessage(12, LogLevel.Warning, "model announcement at {Source} refused ({Code}): {Reason}; still serving {Serving}")]
+    public static partial void AnnouncementRefused(ILogger logger, string source, string code, string reason, string serving);
 
     [LoggerMessage(13, LogLevel.Information, "following {Topic} partitions {Partitions} from the beginning for model {ModelName}")]
     public static partial void FollowingModels(ILogger logger, string topic, string partitions, string modelName);
 
-    [LoggerMessage(14, LogLevel.Error, "model watcher failed; the serving model stays")]
+    [LoggerMessage(14, LogLevel.Error, "model watcher failed; the serving model stays and the models topic is read again in a few seconds")]
     public static partial void WatcherFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(15, LogLevel.Warning, "drain did not finish within {Seconds} s; uncommitted messages will be replayed")]
@@ -89,6 +89,23 @@ internal static partial class ScorerLog
     [LoggerMessage(29, LogLevel.Warning, "the entity totals topic was not read to its end within {Seconds} s; scoring starts and waits per batch")]
     public static partial void EntityCatchUpTimedOut(ILogger logger, int seconds);
 
-    [LoggerMessage(30, LogLevel.Warning, "{Field} value '{Value}' (first met in transaction {TransactionId}) is not in model {Model}'s vocabulary: encoded as unseen; further ones are counted in fraud_scorer_unseen_values_total")]
+    [LoggerMessage(30, LogLevel.Warning, "INSECURE: Trust:AllowUnsigned is set, so unsigned announcements on {Topic} are obeyed: whoever can write to that topic chooses every decision ({Keys} trusted keys still verify signed ones)")]
+    public static partial void InsecureTrust(ILogger logger, string topic, int keys);
+
+    [LoggerMessage(31, LogLevel.Warning, "no trusted public key (Trust:PublicKeys / Trust:PublicKeyFiles): every announcement on {Topic} is refused; serving Scorer:InitialModel only")]
+    public static partial void NoTrustedKeys(ILogger logger, string topic);
+
+    [LoggerMessage(32, LogLevel.Information, "model announcements are obeyed only when signed by a trusted key: {KeyIds}")]
+    public static partial void TrustedKeys(ILogger logger, string keyIds);
+
+    [LoggerMessage(33, LogLevel.Warning, "model {Version}: no drift is measured while it serves: {Reason}")]
+    public static partial void DriftUnavailable(ILogger logger, string version, string reason);
+
+    [LoggerMessage(34, LogLevel.Information, "challenger {Version} from {ArtifactUri} is scored in shadow beside the champion")]
+    public static partial void ChallengerLoaded(ILogger logger, string version, string artifactUri);
+
+    [LoggerMessage(35, LogLevel.Information, "challenger {Version} withdrawn: shadow scoring stops")]
+    public static partial void ChallengerWithdrawn(ILogger logger, string version);
+    [LoggerMessage(36, LogLevel.Warning, "{Field} value '{Value}' (first met in transaction {TransactionId}) is not in model {Model}'s vocabulary: encoded as unseen; further ones are counted in fraud_scorer_unseen_values_total")]
     public static partial void UnseenValue(ILogger logger, string field, string value, string transactionId, string model);
 }

@@ -19,6 +19,9 @@ internal static class ScorerMetrics
     public static readonly Counter Dlq = Metrics.CreateCounter(
         "fraud_scorer_dlq_total", "Messages sent to the dead-letter topic, by reject reason.", "reason");
 
+    public static readonly Counter DlqStubs = Metrics.CreateCounter(
+        "fraud_scorer_dlq_stubs_total", "Rejected messages dead-lettered as a stub (reference, size, reason, headers) because the whole copy did not fit the size limit.");
+
     public static readonly Histogram ProcessingSeconds = Metrics.CreateHistogram(
         "fraud_scorer_processing_seconds", "Per batch: first message consumed to every verdict acknowledged by the broker.",
         new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
@@ -33,6 +36,9 @@ internal static class ScorerMetrics
 
     public static readonly Gauge ModelInfo = Metrics.CreateGauge(
         "fraud_scorer_model_info", "1 for the model version serving now, 0 for versions served before.", "version");
+
+    public static readonly Gauge Ready = Metrics.CreateGauge(
+        "fraud_scorer_ready", "1 while /readyz answers 200 (model loaded, partitions assigned, card state restored), else 0; read at each scrape.");
 
     public static readonly Counter ModelSwaps = Metrics.CreateCounter(
         "fraud_scorer_model_swaps_total", "Times a new model replaced the serving one.");
@@ -101,4 +107,28 @@ internal static class ScorerMetrics
 
     public static readonly Gauge EntityEntities = Metrics.CreateGauge(
         "fraud_scorer_entity_entities", "Merchants and devices the entity table holds, by kind.", "kind");
+
+    public static readonly Gauge DriftActive = Metrics.CreateGauge(
+        "fraud_scorer_drift_active", "1 while the serving model has a binned reference and drift is counted, else 0.");
+
+    public static readonly Gauge DriftWindowTransactions = Metrics.CreateGauge(
+        "fraud_scorer_drift_window_transactions", "Transactions in the drift sliding window (Drift:WindowSeconds of wall-clock time).");
+
+    public static readonly Gauge DriftFeaturePsi = Metrics.CreateGauge(
+        "fraud_scorer_drift_psi", "Population stability index of a feature over the sliding window against the model's training reference.", "feature");
+
+    public static readonly Gauge DriftScorePsi = Metrics.CreateGauge(
+        "fraud_scorer_drift_score_psi", "Population stability index of the score over the sliding window against the model's holdout scores.");
+
+    public static readonly Gauge DriftUnseenRatio = Metrics.CreateGauge(
+        "fraud_scorer_drift_unseen_ratio", "Share of the sliding window's transactions whose categorical value the training data never had, by field.", "field");
+
+    public static readonly Counter DriftReports = Metrics.CreateCounter(
+        "fraud_scorer_drift_reports_total", "Drift reports published on the drift topic, by result (delivered, failed).", "result");
+
+    public static readonly Gauge ShadowModelInfo = Metrics.CreateGauge(
+        "fraud_scorer_shadow_model_info", "1 for the challenger version scored in shadow now, 0 for challengers scored before.", "version");
+
+    public static readonly Counter ShadowTransactions = Metrics.CreateCounter(
+        "fraud_scorer_shadow_transactions_total", "Transactions the challenger scored in shadow, by result (published, skipped: over Scorer:ShadowMaxRowsPerSecond, failed: not delivered).", "result");
 }

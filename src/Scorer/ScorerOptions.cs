@@ -66,11 +66,25 @@ internal sealed class ScorerOptions
     public int SessionTimeoutMs { get; set; } = 45_000;
 
     /// <summary>
-    /// Whole days between a transaction's day and the newest day its merchant and device features read; part of the
-    /// feature spec, so it must equal the trainer's <c>--entity-lag-days</c>.
+    /// Transaction ids remembered per partition to find duplicates (an id read again at another offset); 0 turns the
+    /// check off. About 36 bytes each in memory and 16 in the partition's snapshot.
     /// </summary>
-    [Range(1, 30)]
-    public int EntityLagDays { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultLagDays;
+    [Range(0, 10_000_000)]
+    public int DuplicateWindow { get; set; } = 100_000;
+
+    /// <summary>
+    /// The largest dead-letter message to send whole (key, value, headers): the smaller of the producer's and the
+    /// broker's message size limits. A larger copy goes as a stub (reference, size, reason, headers).
+    /// </summary>
+    [Range(10_000, 100_000_000)]
+    public int DlqMaxMessageBytes { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Merchant and device features read whole days that ended at least this many hours before the transaction; part
+    /// of the feature spec, so it must equal the trainer's <c>--entity-lag-hours</c>.
+    /// </summary>
+    [Range(1, 720)]
+    public int EntityLagHours { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultLagHours;
 
     /// <summary>A fraud report about an older transaction is not attributed; part of the feature spec (trainer <c>--report-horizon-days</c>, and the aggregator's).</summary>
     [Range(1, 3_650)]
@@ -95,7 +109,24 @@ internal sealed class ScorerOptions
     [Required, AllowedValues("card-entity-v1", "card-v1")]
     public string FeatureSpecName { get; set; } = "card-entity-v1";
 
+    /// <summary>
+    /// Most transactions a second the challenger scores in shadow (one more ONNX call per batch, off the decision path);
+    /// a batch over the budget is not shadow scored (counted). 0 turns shadow scoring off.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int ShadowMaxRowsPerSecond { get; set; } = 20_000;
+
+    /// <summary>
+    /// Which verdicts carry reason codes: <c>flagged</c> (review and decline; approvals get none), <c>all</c> or <c>none</c>.
+    /// TreeSHAP costs far more than the inference (docs/BENCHMARKS.md), so explaining every approval cuts throughput.
+    /// </summary>
+    [Required, AllowedValues("flagged", "all", "none", "Flagged", "All", "None")]
+    public string ReasonsFor { get; set; } = "flagged";
+
+    /// <summary><see cref="ReasonsFor"/> as the batch scorer takes it.</summary>
+    public ReasonScope ReasonScope() => Enum.Parse<ReasonScope>(ReasonsFor, ignoreCase: true);
+
     /// <summary>The feature spec this configuration computes.</summary>
     public Shared.Features.FeatureSpec FeatureSpec() =>
-        Shared.Features.FeatureSpec.Configure(FeatureSpecName, CardIdleDays, EntityLagDays, ReportHorizonDays);
+        Shared.Features.FeatureSpec.Configure(FeatureSpecName, CardIdleDays, EntityLagHours, ReportHorizonDays);
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
-using Fraud.Streaming.Shared.Features.Entities;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Microsoft.Extensions.Options;
@@ -23,12 +22,14 @@ internal sealed class ScoringWorker(
     IOptions<ScorerOptions> scorerOptions,
     IOptions<StateOptions> stateOptions,
     IOptions<ModelStoreOptions> modelStoreOptions,
+    IOptions<DriftOptions> driftOptions,
+    IOptions<ValidationOptions> validationOptions,
     ModelHolder models,
+    ShadowModels challengers,
     ScorerStatus status,
     IHostApplicationLifetime lifetime,
     ILogger<ScoringWorker> logger) : IHostedService, IDisposable
 {
-    private const int MaxDetailLength = 1000;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(60);
 
@@ -42,10 +43,16 @@ internal sealed class ScoringWorker(
     private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
         ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
         : null;
+    private readonly DriftReporter? _drift = driftOptions.Value.Enabled ? new DriftReporter(driftOptions.Value, kafkaOptions.Value.DriftTopic, logger) : null;
+    private readonly ShadowScorer? _shadow = scorerOptions.Value.ShadowMaxRowsPerSecond > 0
+        ? new ShadowScorer(challengers.Holder, scorerOptions.Value.ShadowMaxRowsPerSecond, kafkaOptions.Value.ShadowVerdictsTopic)
+        : null;
     private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
-    private int _oldestDaySinceSweep = int.MaxValue;
+    private long _oldestEventSinceSweep = long.MaxValue;
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
     private readonly StateOptions _state = stateOptions.Value;
+    private readonly TransactionAdmission _admission = new(validationOptions.Value);
+    private DeadLetterPublisher? _dlq;
     private PartitionStates? _partitions;
     private FeatureLog? _featureLog;
     private IConsumer<byte[], byte[]>? _consumer;
@@ -61,7 +68,10 @@ internal sealed class ScoringWorker(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // The batch pipeline's entity features read the table the source keeps current.
-        _batch = new BatchScorer(_options.MaxBatchSize, _options.FeatureSpec(), _entities?.Table);
+        _batch = new BatchScorer(_options.MaxBatchSize, _options.FeatureSpec(), _entities?.Table)
+        {
+            ReasonsFor = _options.ReasonScope(),
+        };
         _entities?.Start();
         var thread = new Thread(Run) { IsBackground = true, Name = "scorer-loop" };
         thread.Start();
@@ -92,10 +102,10 @@ internal sealed class ScoringWorker(
                 ScorerLog.EntityCatchUpTimedOut(logger, _options.EntityCatchUpSeconds);
             }
             using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
-            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, snapshots, logger) : null;
+            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, _admission, snapshots, logger) : null;
             using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
             _featureLog = featureLog;
-            using var partitions = new PartitionStates(_state, _batch.ComputedSpec, restorer, snapshots, _kafka.TransactionsTopic, logger);
+            using var partitions = new PartitionStates(_state, _batch.ComputedSpec, _options.DuplicateWindow, restorer, snapshots, _kafka.TransactionsTopic, logger);
             _partitions = partitions;
             if (snapshots is not null)
             {
@@ -105,6 +115,7 @@ internal sealed class ScoringWorker(
             using var consumer = BuildConsumer();
             _producer = producer;
             _consumer = consumer;
+            _dlq = new DeadLetterPublisher(producer, _deliveries, _kafka.DlqTopic, _options.DlqMaxMessageBytes);
             consumer.Subscribe(_kafka.TransactionsTopic);
             ScorerLog.Consuming(logger, _kafka.TransactionsTopic, _options.GroupId, _kafka.VerdictsTopic, _kafka.DlqTopic);
             try
@@ -199,6 +210,7 @@ internal sealed class ScoringWorker(
                 }
             }
             ReportLagPeriodically();
+            _drift?.ReportIfDue(_producer!);
             SweepIdleCardsPeriodically();
         }
         // Stopping: the in-flight batch is finished, acknowledged and committed before the consumer closes.
@@ -219,7 +231,7 @@ internal sealed class ScoringWorker(
         var partition = _partitions!.For(result.Partition.Value);
         partition.NextOffset = result.Offset.Value + 1;
         var message = result.Message;
-        if (TransactionValidator.TryParse(message.Value, out var transaction, out var reason))
+        if (_admission.TryAdmit(result, partition.Ids, out var transaction, out var reason))
         {
             var published = message.Timestamp.Type == TimestampType.NotAvailable
                 ? DateTimeOffset.UtcNow
@@ -229,29 +241,9 @@ internal sealed class ScoringWorker(
         }
         else
         {
-            SendToDlq(result, reason);
+            _dlq!.Publish(result, reason);
+            _rejected++;
         }
-    }
-
-    private void SendToDlq(ConsumeResult<byte[], byte[]> result, RejectReason reason)
-    {
-        var original = result.Message;
-        var headers = new Headers();
-        if (original.Headers is not null)
-        {
-            foreach (var header in original.Headers)
-            {
-                headers.Add(header.Key, header.GetValueBytes());
-            }
-        }
-        var detail = reason.Detail.Length > MaxDetailLength ? reason.Detail[..MaxDetailLength] : reason.Detail;
-        headers.Add(DlqHeaders.Reason, Encoding.UTF8.GetBytes(reason.CodeName));
-        headers.Add(DlqHeaders.Detail, Encoding.UTF8.GetBytes(detail));
-        headers.Add(DlqHeaders.Source, Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{result.Topic}/{result.Partition.Value}/{result.Offset.Value}")));
-        Produce(_kafka.DlqTopic, new Message<byte[], byte[]> { Key = original.Key, Value = original.Value, Headers = headers });
-        ScorerMetrics.Dlq.WithLabels(reason.CodeName).Inc();
-        _rejected++;
     }
 
     /// <summary>Scores, produces, waits for every acknowledgement, commits. Also called from the revoke handler.</summary>
@@ -260,6 +252,7 @@ internal sealed class ScoringWorker(
         var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
         PrepareEntities();
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
+        _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
         _unseen.Record(_batch, model, (field, value, row) =>
             ScorerLog.UnseenValue(logger, field, value, _batch.TransactionAt(row).TransactionId, model.Version));
@@ -275,12 +268,18 @@ internal sealed class ScoringWorker(
             ScorerMetrics.EventLatencySeconds.Observe(verdict.LatencyMs / 1000d);
         }
 
+        // The challenger's verdicts go out after the champion's, best effort: they never decide and never fail the batch.
+        _shadow?.ScoreAndPublish(_batch, model, _producer!, i => KeyFor(_batch.TransactionAt(i).CardId, _keys[i]));
         _featureLog?.Write(_batch);
 
-        if (!_deliveries.WaitAll(AckTimeout))
+        do
         {
-            throw new KafkaDeliveryFailedException($"{_deliveries.Pending} messages not acknowledged within {AckTimeout.TotalSeconds} s");
+            if (!_deliveries.WaitAll(AckTimeout))
+            {
+                throw new KafkaDeliveryFailedException($"{_deliveries.Pending} messages not acknowledged within {AckTimeout.TotalSeconds} s");
+            }
         }
+        while (_dlq!.ReplaceOversized());
         try
         {
             var offsets = _offsets.ToCommit();
@@ -309,33 +308,12 @@ internal sealed class ScoringWorker(
         {
             return;
         }
-        var lag = _entities.Table.LagDays;
-        _batch.EntityDaysCap = _entities.Prepare(EntityFeatures.DayOf(_batch.BatchNewestEventMs) - lag - 1, _stopping.Token);
-        _oldestDaySinceSweep = Math.Min(_oldestDaySinceSweep, EntityFeatures.DayOf(_batch.BatchOldestEventMs));
+        var table = _entities.Table;
+        _batch.EntityDaysCap = _entities.Prepare(table.LastDayReadBy(_batch.BatchNewestEventMs), table.OldestDayReadBy(_batch.BatchOldestEventMs), _stopping.Token);
+        _oldestEventSinceSweep = Math.Min(_oldestEventSinceSweep, _batch.BatchOldestEventMs);
     }
 
-    private void Produce(string topic, Message<byte[], byte[]> message)
-    {
-        while (true)
-        {
-            _deliveries.Expect();
-            try
-            {
-                _producer!.Produce(topic, message, _deliveries.Handler);
-                return;
-            }
-            catch (ProduceException<byte[], byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)
-            {
-                _deliveries.Cancel();
-                Thread.Sleep(5);
-            }
-            catch
-            {
-                _deliveries.Cancel();
-                throw;
-            }
-        }
-    }
+    private void Produce(string topic, Message<byte[], byte[]> message) => _deliveries.Produce(_producer!, topic, message);
 
     /// <summary>Transactions are keyed by card id already: reuse those bytes instead of encoding the id again.</summary>
     private static byte[] KeyFor(string cardId, byte[]? original)
@@ -365,11 +343,11 @@ internal sealed class ScoringWorker(
         var cutoff = _batch.IdleCutoffMs(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _options.CardSweepLatenessHours * 3_600_000L);
         var expired = cutoff is { } ms ? _partitions!.ExpireIdle(ms) : 0;
         ScorerMetrics.CardsExpired.Inc(expired);
-        if (_entities is not null && _oldestDaySinceSweep != int.MaxValue)
+        if (_entities is not null && _oldestEventSinceSweep != long.MaxValue)
         {
             // A week of slack: a partition that lags the newest batches by less still finds the days it reads.
-            _entities.DropBefore(_oldestDaySinceSweep - 7);
-            _oldestDaySinceSweep = int.MaxValue;
+            _entities.DropBefore(_entities.Table.OldestDayReadBy(_oldestEventSinceSweep) - 7);
+            _oldestEventSinceSweep = long.MaxValue;
         }
         ScorerMetrics.CardsActive.Set(_partitions!.CardCount);
         ScorerMetrics.CardStateBytes.Set(_partitions.MemoryBytes);

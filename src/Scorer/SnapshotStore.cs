@@ -44,7 +44,7 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
 
     /// <summary>The newest snapshot of the partition, or null when none was ever written.</summary>
     /// <exception cref="SnapshotRejectedException">there is one, but it is corrupt or for another spec or format.</exception>
-    public async Task<CardStateSnapshot?> LoadAsync(FeatureSpec spec, string topic, int partition, CancellationToken cancellationToken)
+    public async Task<CardStateSnapshot?> LoadAsync(FeatureSpec spec, string topic, int partition, CancellationToken cancellationToken, int idCapacity = 100_000)
     {
         byte[] pointerBytes;
         try
@@ -64,7 +64,7 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
             throw new SnapshotRejectedException(SnapshotRejectedException.Format,
                 $"slot {pointer.Slot} has SHA-256 {sha}, the pointer expects {pointer.Sha256}");
         }
-        return CardStateSnapshot.Deserialize(data, spec, topic, partition);
+        return CardStateSnapshot.Deserialize(data, spec, topic, partition, idCapacity);
     }
 
     /// <summary>Writes the snapshot to the partition's free slot, then points at it. Returns the snapshot's size in bytes.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Confluent.Kafka;
-using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
 
@@ -11,7 +10,8 @@ namespace Fraud.Streaming.Scorer;
 /// from the snapshot's offset up to the group's committed offset by a separate consumer that joins no group
 /// (state only: no verdicts, no DLQ). Without a usable snapshot the replay starts at the earliest retained offset.
 /// </summary>
-internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, StateOptions options, SnapshotStore? snapshots, ILogger logger) : IDisposable
+internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, StateOptions options, TransactionAdmission admission, SnapshotStore? snapshots,
+    ILogger logger) : IDisposable
 {
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(10);
     private readonly FeatureSpec _spec = scorer.FeatureSpec();
@@ -28,7 +28,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         {
             // The group has never committed here: scoring starts at the beginning, where every card is new.
             ScorerLog.NoCommittedOffset(logger, name);
-            return new PartitionState(partition.Partition.Value, new CardStateStore(_spec.CardIdleTtlMs), -1, -1);
+            return new PartitionState(partition.Partition.Value, new CardStateStore(_spec.CardIdleTtlMs), new RecentTransactionIds(scorer.DuplicateWindow), -1, -1);
         }
 
         var snapshot = Load(partition, committed.Value, cancellationToken);
@@ -43,14 +43,15 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
             ScorerLog.ReplayGap(logger, name, from, watermarks.Low.Value);
         }
         var cards = snapshot?.Cards ?? new CardStateStore(_spec.CardIdleTtlMs);
-        var replayed = Replay(partition, Math.Max(from, watermarks.Low.Value), committed.Value, cards, cancellationToken);
+        var ids = snapshot?.Ids ?? new RecentTransactionIds(scorer.DuplicateWindow);
+        var replayed = Replay(partition, Math.Max(from, watermarks.Low.Value), committed.Value, cards, ids, cancellationToken);
 
         var seconds = clock.Elapsed.TotalSeconds;
         ScorerMetrics.StateRestoreSeconds.Observe(seconds);
         ScorerMetrics.StateCardsRestored.Inc(snapshot?.Cards.Count ?? 0);
         ScorerMetrics.StateEventsReplayed.Inc(replayed);
         ScorerLog.PartitionRestored(logger, name, seconds, snapshot?.Cards.Count ?? 0, snapshot?.NextOffset ?? -1, replayed, from, committed.Value);
-        return new PartitionState(partition.Partition.Value, cards, committed.Value, snapshot?.NextOffset ?? -1);
+        return new PartitionState(partition.Partition.Value, cards, ids, committed.Value, snapshot?.NextOffset ?? -1);
     }
 
     private CardStateSnapshot? Load(TopicPartition partition, long committed, CancellationToken cancellationToken)
@@ -62,7 +63,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         var name = partition.ToString();
         try
         {
-            var snapshot = snapshots.LoadAsync(_spec, partition.Topic, partition.Partition.Value, cancellationToken).GetAwaiter().GetResult();
+            var snapshot = snapshots.LoadAsync(_spec, partition.Topic, partition.Partition.Value, cancellationToken, scorer.DuplicateWindow).GetAwaiter().GetResult();
             if (snapshot is not null && snapshot.NextOffset > committed)
             {
                 // Written after a commit that did not stick: it holds events the group will hand out again.
@@ -87,8 +88,11 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         }
     }
 
-    /// <summary>Folds every valid transaction in [<paramref name="from"/>, <paramref name="to"/>) into the cards; returns messages read.</summary>
-    private long Replay(TopicPartition partition, long from, long to, CardStateStore cards, CancellationToken cancellationToken)
+    /// <summary>
+    /// Folds every transaction in [<paramref name="from"/>, <paramref name="to"/>) that scoring admitted into the cards
+    /// and the ids (the same <see cref="TransactionAdmission"/> decides); returns messages read.
+    /// </summary>
+    private long Replay(TopicPartition partition, long from, long to, CardStateStore cards, RecentTransactionIds ids, CancellationToken cancellationToken)
     {
         if (from >= to)
         {
@@ -128,7 +132,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
                     return replayed;
                 }
                 replayed++;
-                if (TransactionValidator.TryParse(result.Message.Value, out var transaction, out _))
+                if (admission.TryAdmit(result, ids, out var transaction, out _))
                 {
                     BatchScorer.Fold(cards, transaction, _scratch, _spec.CardIdleTtlMs);
                 }

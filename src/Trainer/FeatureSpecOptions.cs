@@ -5,9 +5,9 @@ using Fraud.Streaming.Shared.Features.Entities;
 namespace Fraud.Streaming.Trainer;
 
 /// <summary>
-/// The options that configure the feature spec (and so its hash): <c>--card-idle-days</c>, <c>--entity-lag-days</c>
+/// The options that configure the feature spec (and so its hash): <c>--card-idle-days</c>, <c>--entity-lag-hours</c>
 /// and <c>--report-horizon-days</c>. They must equal the scorer's <c>Scorer:CardIdleDays</c>,
-/// <c>Scorer:EntityLagDays</c> and <c>Scorer:ReportHorizonDays</c> (and the aggregator's horizon); a model built with
+/// <c>Scorer:EntityLagHours</c> and <c>Scorer:ReportHorizonDays</c> (and the aggregator's horizon); a model built with
 /// other values is refused there.
 /// </summary>
 internal sealed class FeatureSpecOptions
@@ -16,8 +16,8 @@ internal sealed class FeatureSpecOptions
 
     public Option<int> CardIdleDays { get; } = TrainerCli.CardIdleDaysOption();
 
-    public Option<int> EntityLagDays { get; } = Ranged("--entity-lag-days",
-        "whole days between a transaction's day and the newest day its merchant/device features read; part of the feature spec", EntityFeatures.DefaultLagDays, 1, 30);
+    public Option<int> EntityLagHours { get; } = Ranged("--entity-lag-hours",
+        "merchant/device features read whole days that ended at least this many hours before the transaction; part of the feature spec", EntityFeatures.DefaultLagHours, 1, 720);
 
     public Option<int> ReportHorizonDays { get; } = Ranged("--report-horizon-days",
         "a fraud report about a transaction older than this is not attributed to its merchant/device; part of the feature spec", EntityFeatures.DefaultReportHorizonDays, 1, 3_650);
@@ -26,12 +26,12 @@ internal sealed class FeatureSpecOptions
     {
         command.Options.Add(Spec);
         command.Options.Add(CardIdleDays);
-        command.Options.Add(EntityLagDays);
+        command.Options.Add(EntityLagHours);
         command.Options.Add(ReportHorizonDays);
     }
 
     public FeatureSpec Read(ParseResult parse) =>
-        FeatureSpec.Configure(parse.GetValue(Spec)!, parse.GetValue(CardIdleDays), parse.GetValue(EntityLagDays), parse.GetValue(ReportHorizonDays));
+        FeatureSpec.Configure(parse.GetValue(Spec)!, parse.GetValue(CardIdleDays), parse.GetValue(EntityLagHours), parse.GetValue(ReportHorizonDays));
 
     private static Option<string> SpecOption()
     {

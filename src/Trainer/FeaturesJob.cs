@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Files;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
@@ -25,18 +27,31 @@ internal sealed class FeaturesJob(
     TextWriter output,
     TextWriter error,
     FeatureSpec spec,
-    string? modelDirectory = null)
+    string? modelDirectory = null,
+    TimeSpan? maxFutureSkew = null)
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        var problem = transactionsPath is null ? null : CliPaths.Input(transactionsPath, "--transactions");
+        problem ??= labelsPath is null ? null : CliPaths.Input(labelsPath, "--labels");
+        problem ??= CliPaths.Output(outPath, "--out", ("--transactions", transactionsPath), ("--labels", labelsPath));
+        if (problem is null && modelDirectory is not null && !Directory.Exists(modelDirectory))
+        {
+            problem = $"--model '{modelDirectory}' is not a folder";
+        }
+        if (problem is not null)
+        {
+            await error.WriteLineAsync($"error: {problem}");
+            return ExitCodes.BadUsage;
+        }
         try
         {
             var modelSpec = ModelSpec();
             var layout = modelSpec.Encoding.Layout;
             await using var dataSource = transactionsPath is null ? await PostgresAccess.OpenAsync(postgresConnectionString, cancellationToken) : null;
             IHistorySource source = transactionsPath is null
-                ? new PostgresHistorySource(dataSource!, layout: layout)
-                : new JsonlHistorySource(transactionsPath, labelsPath, layout);
+                ? new PostgresHistorySource(dataSource!, withLabels: true, maxFutureSkew, layout)
+                : new JsonlHistorySource(transactionsPath, labelsPath, maxFutureSkew, layout);
             try
             {
                 await WriteAsync(source, modelSpec, cancellationToken);
@@ -55,7 +70,7 @@ internal sealed class FeaturesJob(
         catch (ModelRejectedException ex)
         {
             await error.WriteLineAsync($"error: model in '{modelDirectory}' rejected ({ex.Code}): {ex.Message}");
-            return ExitCodes.Failed;
+            return ExitCodes.BadInput;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -100,6 +115,10 @@ internal sealed class FeaturesJob(
                     writer.Write(batch.Id(row), vector);
                 }
             }
+        }
+        if (source.Refusals.Describe("history rows") is { } refused)
+        {
+            await error.WriteLineAsync($"warning: {refused}");
         }
         var seconds = clock.Elapsed.TotalSeconds;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -3,14 +3,18 @@ using System.Globalization;
 using System.Reflection;
 using Confluent.Kafka;
 using Fraud.Streaming.Gbdt;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
 using Fraud.Streaming.Shared.Progress;
+using Fraud.Streaming.Shared.Quality;
+using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Publishing;
+using Fraud.Streaming.Trainer.Scheduling;
 using Fraud.Streaming.Trainer.Training;
 using Npgsql;
 
@@ -21,7 +25,8 @@ namespace Fraud.Streaming.Trainer;
 /// read → features → time split → vocabularies (training slice) → train → export check → thresholds (validation) → evaluate (holdout) →
 /// write --out → put in the store (verified) → register (one transaction) → announce. A later step never runs after an earlier one failed.
 /// </summary>
-internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error, ProgressDisplay? progress = null)
+internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error, ProgressDisplay? progress = null,
+    Metrics.TrainingMetrics? metrics = null)
 {
     private readonly ProgressDisplay _progress = progress ?? new ProgressDisplay(TextWriter.Null, interactive: false, line => output.WriteLine($"[train] {line}"));
 
@@ -29,10 +34,20 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        AnnouncementSigner? signer;
         try
         {
             settings.Validate();
-            return await RunCoreAsync(cancellationToken);
+            signer = settings.Register && settings.Announce ? AnnouncementSigner.From(settings.Signing) : null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
+            return ExitCodes.BadUsage;
+        }
+        try
+        {
+            return await RunCoreAsync(signer, cancellationToken);
         }
         catch (DeviceUnavailableException ex)
         {
@@ -52,18 +67,33 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         }
     }
 
-    private async Task<int> RunCoreAsync(CancellationToken cancellationToken)
+    private async Task<int> RunCoreAsync(AnnouncementSigner? signer, CancellationToken cancellationToken)
     {
         var spec = settings.Spec;
         var layout = settings.ReadLayout();
         var needsPostgres = settings.Register || !settings.FromFiles;
         await using var dataSource = needsPostgres ? await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken) : null;
         var registry = settings.Register ? new ModelRegistry(dataSource!) : null;
+        if (registry is not null && settings.Announce && await AnnouncePendingChampionAsync(registry, signer, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+        if (signer is null && registry is not null && settings.Announce)
+        {
+            await error.WriteLineAsync("warning: no signing key (Signing:PrivateKeyFile or Signing:PrivateKey): announcements go unsigned, and scorers that trust keys refuse them");
+        }
+        var schedule = registry is null ? null : new RetrainSchedule(registry, new RetrainRequestStore(dataSource!), settings.ModelName);
+        var decision = schedule is null ? null : await DecideAsync(schedule, cancellationToken);
+        if (decision is { Train: false })
+        {
+            await output.WriteLineAsync($"[schedule] {decision.Why}");
+            return ExitCodes.Ok;
+        }
 
         // Read and featurise in one pass: the pipeline sees every transaction, in order.
         IHistorySource source = settings.FromFiles
-            ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!, layout)
-            : new PostgresHistorySource(dataSource!, layout: layout);
+            ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!, settings.MaxFutureSkew, layout)
+            : new PostgresHistorySource(dataSource!, maxFutureSkew: settings.MaxFutureSkew, layout: layout);
         var watch = Stopwatch.StartNew();
         TrainingData data;
         try
@@ -79,6 +109,10 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             $"{data.Transactions} transactions ({all.RowCount} training rows, {all.FraudCount} fraud, {data.Cards} cards) from {source.Description}, {Rate(data.Transactions, watch.Elapsed)} rows/s");
         Log("read+features", Invariant(
             $"as of {data.AsOf:O}: {data.Unmatured} transactions neither reported nor {data.MaturityDays} days old without a report are not trained on"));
+        if (source.Refusals.Describe("history rows") is { } refused)
+        {
+            Log("read+features", refused);
+        }
         if (source is JsonlHistorySource { OrphanLabels: > 0 } files)
         {
             Log("read+features", $"{files.OrphanLabels} labels name no transaction in the file and were ignored");
@@ -130,6 +164,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         {
             await output.WriteLineAsync(
                 $"model {settings.ModelName}: this data window, feature spec and parameters are already registered as {existing.Version} ({existing.Status}); nothing to do");
+            await CloseRequestsAsync(schedule!, decision!, existing.Version, cancellationToken);
             return ExitCodes.Ok;
         }
 
@@ -234,7 +269,9 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             CodeVersion = CodeVersion,
             Parameters = parameters,
             Metrics = metrics,
-            Reference = FeatureReferences.Compute(train, spec.Names),
+            Reference = FeatureReferences.Compute(all, spec.Names),
+            ScoreReference = FeatureReferences.Score(scores),
+            Categories = data.Categories,
         };
         var summary = new TrainingSummary(data.Transactions, split, maxDiff, settings.ThresholdMode, settings.Costs, choice,
             CostThresholdChooser.ExpectedCost(scores, holdout.Labels, choice.Review, choice.Decline, settings.Costs),
@@ -280,13 +317,14 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         RegistrationResult registration;
         try
         {
-            registration = await registry.RegisterAsync(manifest, settings.PromoteMargin, cancellationToken, comparison);
+            registration = await registry.RegisterAsync(manifest, settings.PromoteMargin, cancellationToken, comparison, settings.Challenge);
         }
         catch (NpgsqlException ex)
         {
             throw new PostgresUnavailableException(
                 $"registering {version} in {PostgresAccess.Describe(settings.PostgresConnectionString)} failed (artifact stored at {manifest.ArtifactUri}, not registered): {PostgresAccess.OneLine(ex)}", ex);
         }
+        await CloseRequestsAsync(schedule!, decision!, registration.Version, cancellationToken);
         if (!registration.Registered)
         {
             await output.WriteLineAsync($"model {settings.ModelName}: already registered as {registration.Version}; nothing announced");
@@ -296,23 +334,111 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             ? $"{version} registered as champion{(registration.PreviousChampion is { } previous ? $" (was {previous})" : "")}"
             : Invariant($"{version} registered, not promoted: roc_auc {metrics.RocAuc:F4} is below the champion's{(comparison is null ? "" : $" {comparison.ChampionRocAucOnHoldout:F4} on this holdout")} plus the margin {settings.PromoteMargin}"));
 
-        if (registration.IsChampion && settings.Announce)
+        if (registration.IsChallenger)
         {
-            try
+            Log("register", $"{version} is the challenger: scorers score it in shadow beside the champion");
+        }
+        if ((registration.IsChampion || registration.IsChallenger) && settings.Announce)
+        {
+            if (await AnnounceAsync(registry, manifest, signer, cancellationToken, registration.IsChallenger,
+                    registration.IsChampion ? registration.PreviousChallenger : null) is { } notAnnounced)
             {
-                using var announcer = new ModelAnnouncer(settings.Kafka, settings.AnnounceTimeout);
-                var at = await announcer.AnnounceAsync(manifest, cancellationToken);
-                Log("announce", $"{version} on {at}");
-            }
-            catch (KafkaException ex)
-            {
-                await error.WriteLineAsync(
-                    $"error: {version} is registered as champion but NOT announced on {settings.Kafka.ModelsTopic} ({settings.Kafka.BootstrapServers}): {ex.Error.Reason}; run `models promote {version}` to announce it");
-                return ExitCodes.AnnounceFailed;
+                return notAnnounced;
             }
         }
         await Summary(manifest, registration.IsChampion);
         return ExitCodes.Ok;
+    }
+
+    private async Task<ScheduleDecision> DecideAsync(RetrainSchedule schedule, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var decision = await schedule.DecideAsync(settings.ScheduleHours, DateTimeOffset.UtcNow, cancellationToken);
+            if (decision.Train && decision.Why.Length > 0)
+            {
+                Log("schedule", decision.Why);
+            }
+            return decision;
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new PostgresUnavailableException($"reading retrain requests from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+        }
+    }
+
+    /// <summary>The requests open when the run started are answered by the version the data produced, new or not.</summary>
+    private async Task CloseRequestsAsync(RetrainSchedule schedule, ScheduleDecision decision, string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var id in await schedule.CloseAsync(decision, version, cancellationToken))
+            {
+                Log("schedule", $"retrain request #{id} closed by {version}");
+            }
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new PostgresUnavailableException($"closing retrain requests in {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Announces the champion and records it, or the challenger (and a new champion withdraws the challenger it
+    /// displaced); null when done, else the exit code (the error is written).
+    /// </summary>
+    private async Task<int?> AnnounceAsync(ModelRegistry registry, ModelManifest manifest, AnnouncementSigner? signer, CancellationToken cancellationToken,
+                                           bool challenger = false, string? endedChallenger = null)
+    {
+        try
+        {
+            using var announcer = new ModelAnnouncer(settings.Kafka, settings.AnnounceTimeout, signer);
+            var at = challenger
+                ? await announcer.AnnounceChallengerAsync(manifest, cancellationToken)
+                : await announcer.AnnounceAsync(manifest, cancellationToken);
+            if (!challenger)
+            {
+                await registry.MarkAnnouncedAsync(manifest.ModelName, manifest.Version, cancellationToken);
+            }
+            Log("announce", $"{manifest.Version} on {at}{(challenger ? " (challenger)" : "")}{(signer is null ? " (unsigned)" : $" (signed by key {signer.KeyId})")}");
+            if (endedChallenger is not null)
+            {
+                await announcer.WithdrawChallengerAsync(settings.ModelName, cancellationToken);
+                Log("announce", $"challenger {endedChallenger} withdrawn: the new champion ends the comparison");
+            }
+            return null;
+        }
+        catch (KafkaException ex)
+        {
+            await error.WriteLineAsync(
+                $"error: {manifest.Version} is registered as {(challenger ? "challenger" : "champion")} but NOT announced on {settings.Kafka.ModelsTopic} ({settings.Kafka.BootstrapServers}): {ex.Error.Reason}; the next train run announces it (or run `models promote {manifest.Version}`)");
+            return ExitCodes.KafkaFailed;
+        }
+    }
+
+    /// <summary>
+    /// A champion the registry holds but that was never announced (an announce that failed, a run with
+    /// <c>--no-announce</c>, a promotion by hand without one) is announced first, after its stored artifact is checked.
+    /// </summary>
+    private async Task<int?> AnnouncePendingChampionAsync(ModelRegistry registry, AnnouncementSigner? signer, CancellationToken cancellationToken)
+    {
+        var champion = await registry.GetChampionAsync(settings.ModelName, cancellationToken);
+        if (champion is null || champion.AnnouncedAt is not null)
+        {
+            return null;
+        }
+        var manifest = ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(champion.Manifest));
+        try
+        {
+            await new ArtifactFetcher(settings.Store).VerifyAsync(manifest, cancellationToken);
+        }
+        catch (ModelRejectedException ex)
+        {
+            await error.WriteLineAsync($"error: champion {champion.Version} was never announced, and its stored artifact fails its check ({ex.Code}): {ex.Message}");
+            return ExitCodes.StoreFailed;
+        }
+        Log("announce", $"champion {champion.Version} was registered but never announced; announcing it now");
+        return await AnnounceAsync(registry, manifest, signer, cancellationToken);
     }
 
     private CostChoice ChooseThresholds(float[] scores, bool[] labels)
@@ -344,7 +470,14 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         File.WriteAllText(Path.Combine(settings.OutDirectory, "report.md"), ReportWriter.Render(manifest, summary));
     }
 
-    private Task Summary(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
+    private Task Summary(ModelManifest m, bool champion)
+    {
+        // Reached only when every step succeeded: a champion here was announced unless --no-announce.
+        metrics?.Model(m, announced: champion && settings.Announce, _timings);
+        return SummaryLine(m, champion);
+    }
+
+    private Task SummaryLine(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
         $"trained model={m.ModelName} version={m.Version} rows={m.Training.RowCount} auc={m.Metrics.RocAuc:F4} pr_auc={m.Metrics.PrAuc:F4} recall@1%fpr={m.Metrics.RecallAt1PctFpr:F4} champion={(champion ? "true" : "false")}"));
 
     /// <summary>
@@ -374,7 +507,8 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             // The champion reads the same computed features with its own vocabularies: encode the holdout its way.
             var championSpec = ModelPackage.SpecOf(ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(champion.Manifest)), settings.Spec, "this trainer");
             holdout = holdout.Encode(championSpec.Encoding);
-            var artifact = await ModelStoreFactory.FetchAsync(champion.ArtifactUri, settings.Store, cancellationToken);
+            var fetcher = new ArtifactFetcher(settings.Store);
+            var artifact = await fetcher.FetchAsync(champion.ArtifactUri, cancellationToken);
             if (ModelPackage.Sha256(artifact) != champion.ArtifactSha256)
             {
                 Log("compare", $"champion {champion.Version}: fetched artifact does not match its SHA-256; comparing stored ROC-AUC instead");

@@ -1,8 +1,11 @@
 using Fraud.Streaming.Gbdt;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Features.Vocabularies;
+using Fraud.Streaming.Shared.Files;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.Training;
 
@@ -54,17 +57,56 @@ internal sealed record TrainSettings
     /// <summary>Days without a fraud report after which a transaction counts as genuine.</summary>
     public int LabelMaturityDays { get; init; } = FeatureTableBuilder.DefaultMaturityDays;
 
+    /// <summary>
+    /// A scheduled run (<c>--schedule-hours</c>): train when a retrain request is open, or when the champion is at least
+    /// this old (or there is none); otherwise say why not and stop. Null: always train.
+    /// </summary>
+    public double? ScheduleHours { get; init; }
+
+    /// <summary>A registered version that is not promoted becomes the challenger, scored in shadow beside the champion.</summary>
+    public bool Challenge { get; init; } = true;
+
+    /// <summary>The key announcements are signed with (<c>Signing:*</c>).</summary>
+    public SigningOptions Signing { get; init; } = new();
+
+    /// <summary>How far a history time may lie ahead of now (<c>Validation:MaxFutureSkew</c>).</summary>
+    public TimeSpan MaxFutureSkew { get; init; } = ContractLimits.DefaultMaxFutureSkew;
+
     public bool FromFiles => TransactionsPath is not null;
 
     /// <summary>The GBDT options the library gets: the device from <c>--device</c>.</summary>
     public GbdtOptions GbdtWithDevice => Gbdt with { Device = Device };
 
+    /// <summary>The files <c>train --out</c> writes.</summary>
+    public static readonly string[] OutFiles =
+        [ModelPackage.OnnxFileName, ModelPackage.ManifestFileName, "report.md", "roc.png", "pr.png", "calibration.png"];
+
+    /// <summary>Checks every option and path before any work: nothing is read, trained or registered with a bad one.</summary>
     /// <exception cref="ArgumentException">a setting is out of range; the message names it.</exception>
     public void Validate()
     {
         if ((TransactionsPath is null) != (LabelsPath is null))
         {
             throw new ArgumentException("--transactions and --labels go together");
+        }
+        if (!(AnnounceTimeout > TimeSpan.Zero && AnnounceTimeout <= TimeSpan.FromMinutes(10)))
+        {
+            throw new ArgumentException($"--announce-timeout must lie in (0, 600] seconds, not {AnnounceTimeout.TotalSeconds}");
+        }
+        if (!(PromoteMargin is >= -1 and <= 1))
+        {
+            throw new ArgumentException($"--promote-margin must lie in [-1, 1], not {PromoteMargin}");
+        }
+        if (Register)
+        {
+            try
+            {
+                Store.Validate();
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ArgumentException(ex.Message, ex);
+            }
         }
         if (LabelMaturityDays is < 1 or > 3_650)
         {
@@ -113,9 +155,19 @@ internal sealed record TrainSettings
         {
             ValidateGbdt(Gbdt);
         }
-        if (string.IsNullOrWhiteSpace(ModelName) || ModelName.Contains('/', StringComparison.Ordinal))
+        if (ScheduleHours is { } hours && (!(hours > 0) || !Register))
         {
-            throw new ArgumentException($"--model-name '{ModelName}' must be non-empty and contain no '/'");
+            throw new ArgumentException("--schedule-hours must be positive and needs the registry (no --no-register)");
+        }
+        if (!ManifestValidator.IsName(ModelName))
+        {
+            throw new ArgumentException($"--model-name '{ModelName}' may hold only letters, digits, '.', '_' and '-'");
+        }
+        var problem = TransactionsPath is null ? null : CliPaths.Input(TransactionsPath, "--transactions") ?? CliPaths.Input(LabelsPath, "--labels");
+        problem ??= CliPaths.OutputDirectory(OutDirectory, "--out", OutFiles, ("--transactions", TransactionsPath), ("--labels", LabelsPath));
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem);
         }
     }
 

@@ -1,12 +1,16 @@
 using System.CommandLine;
 using Fraud.Streaming.Gbdt;
+using Fraud.Streaming.Shared.Cli;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Postgres;
 using Fraud.Streaming.Shared.Progress;
+using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Bench;
 using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Trainer.Metrics;
 using Fraud.Streaming.Trainer.Training;
 using Microsoft.Extensions.Configuration;
 
@@ -32,6 +36,7 @@ internal static class TrainerCli
         root.Subcommands.Add(FeaturesCommand(configuration, output, error));
         root.Subcommands.Add(ModelsCommands.Build(configuration, output, error));
         root.Subcommands.Add(BenchCommand.Build(output, error));
+        root.Subcommands.Add(KeysCommand.Build(output, error));
         root.Subcommands.Add(Backtest.BacktestCommand.Build(configuration, output, error));
         return root;
     }
@@ -99,7 +104,8 @@ internal static class TrainerCli
             output,
             error,
             spec.Read(parse),
-            parse.GetValue(model)?.FullName).RunAsync(cancellationToken));
+            parse.GetValue(model)?.FullName,
+            Bind<ValidationOptions>(configuration, ValidationOptions.Section).MaxFutureSkew).RunAsync(cancellationToken));
         return command;
     }
 
@@ -133,6 +139,11 @@ internal static class TrainerCli
         var announceTimeout = new Option<double>("--announce-timeout") { Description = "seconds to wait for Kafka to acknowledge", DefaultValueFactory = _ => 15 };
         var asOf = AsOfOption();
         var maturity = MaturityOption();
+        var schedule = new Option<double?>("--schedule-hours")
+        {
+            Description = "a scheduled run: train now if a retrain request is open or the champion is at least this many hours old, else exit 0 saying why not",
+        };
+        var noChallenger = new Option<bool>("--no-challenger") { Description = "a version that is not promoted stays registered instead of becoming the challenger" };
         var spec = new FeatureSpecOptions();
         var attributes = AttributesOption();
         var vocabularyMax = FeatureSpecOptions.Ranged("--vocabulary-max-size",
@@ -145,7 +156,7 @@ internal static class TrainerCli
         {
             pg, transactions, labels, outDir, store, modelName, algo, device, leaves, minLeaf,
             holdout, validation, thresholdMode, costMissed, costReview, costDeclined, reviewFpr, declineFpr, margin, noRegister, noAnnounce, announceTimeout,
-            asOf, maturity, attributes, vocabularyMax, vocabularyMin,
+            asOf, maturity, attributes, vocabularyMax, vocabularyMin, schedule, noChallenger,
         };
         spec.AddTo(command);
         gbdt.AddTo(command);
@@ -157,13 +168,19 @@ internal static class TrainerCli
             if (foreign.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } wrong)
             {
                 await error.WriteLineAsync($"error: {wrong.Name} does not apply to --algo {parse.GetValue(algo)}");
-                return ExitCodes.Failed;
+                return ExitCodes.BadUsage;
             }
             var storeOptions = Bind<ModelStoreOptions>(configuration, ModelStoreOptions.Section);
             if (parse.GetValue(store) is { } storeDir)
             {
                 storeOptions.Kind = ModelStoreOptions.FolderKind;
                 storeOptions.Folder = storeDir.FullName;
+            }
+            var pushgateway = Bind<PushgatewayOptions>(configuration, PushgatewayOptions.Section);
+            if (pushgateway.Problem() is { } problem)
+            {
+                await error.WriteLineAsync($"error: invalid configuration: {problem}");
+                return ExitCodes.Failed;
             }
             var gbdtOptions = gbdt.Read(parse);
             var settings = new TrainSettings
@@ -195,8 +212,12 @@ internal static class TrainerCli
                 LabelMaturityDays = parse.GetValue(maturity),
                 AttributesPath = parse.GetValue(attributes)?.FullName,
                 Vocabulary = new VocabularyOptions(parse.GetValue(vocabularyMax), parse.GetValue(vocabularyMin)),
+                ScheduleHours = parse.GetValue(schedule),
+                Challenge = !parse.GetValue(noChallenger),
+                Signing = Bind<SigningOptions>(configuration, SigningOptions.Section),
+                MaxFutureSkew = Bind<ValidationOptions>(configuration, ValidationOptions.Section).MaxFutureSkew,
             };
-            return await new TrainJob(settings, output, error, ProgressFor(output, error)).RunAsync(cancellationToken);
+            return await new MeasuredTraining(pushgateway, output, error).RunAsync(settings, ProgressFor(output, error), cancellationToken);
         });
         return command;
     }

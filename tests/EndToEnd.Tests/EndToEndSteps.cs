@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Testing;
 using Npgsql;
 using Xunit.Abstractions;
@@ -76,6 +77,62 @@ internal static class EndToEndSteps
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Topics of their own (created), and the environment every deployable of one end-to-end run shares: those topics,
+    /// the database, consumer groups of their own, card state and model store under <paramref name="work"/>.
+    /// </summary>
+    public static async Task<(KafkaOptions Kafka, Dictionary<string, string?> Env)> StackEnvironmentAsync(
+        string bootstrap, KafkaTestTopics topics, string connectionString, string work)
+    {
+        var kafka = new KafkaOptions
+        {
+            BootstrapServers = bootstrap,
+            TransactionsTopic = topics.Name("transactions"),
+            VerdictsTopic = topics.Name("verdicts"),
+            LabelsTopic = topics.Name("labels"),
+            ModelsTopic = topics.Name("models"),
+            DlqTopic = topics.Name("dlq"),
+            EntityTotalsTopic = topics.Name("entities"),
+            LabelsDlqTopic = topics.Name("labels-dlq"),
+            DriftTopic = topics.Name("drift"),
+            ShadowVerdictsTopic = topics.Name("shadow"),
+            RetrainRequestsTopic = topics.Name("retrain"),
+        };
+        foreach (var topic in new[] { kafka.TransactionsTopic, kafka.VerdictsTopic, kafka.LabelsTopic, kafka.ModelsTopic, kafka.DlqTopic, kafka.EntityTotalsTopic, kafka.LabelsDlqTopic,
+                     kafka.DriftTopic, kafka.ShadowVerdictsTopic, kafka.RetrainRequestsTopic })
+        {
+            await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
+        }
+        var env = new Dictionary<string, string?>
+        {
+            ["Kafka__BootstrapServers"] = bootstrap,
+            ["Kafka__TransactionsTopic"] = kafka.TransactionsTopic,
+            ["Kafka__VerdictsTopic"] = kafka.VerdictsTopic,
+            ["Kafka__LabelsTopic"] = kafka.LabelsTopic,
+            ["Kafka__ModelsTopic"] = kafka.ModelsTopic,
+            ["Kafka__DlqTopic"] = kafka.DlqTopic,
+            ["Kafka__EntityTotalsTopic"] = kafka.EntityTotalsTopic,
+            ["Kafka__LabelsDlqTopic"] = kafka.LabelsDlqTopic,
+            ["Kafka__DriftTopic"] = kafka.DriftTopic,
+            ["Kafka__ShadowVerdictsTopic"] = kafka.ShadowVerdictsTopic,
+            ["Kafka__RetrainRequestsTopic"] = kafka.RetrainRequestsTopic,
+            ["Aggregator__GroupId"] = $"{topics.Prefix}.aggregator",
+            ["Aggregator__IdleAfterSeconds"] = "2",
+            ["Postgres__ConnectionString"] = connectionString,
+            ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
+            ["State__Directory"] = Path.Combine(work, "state"),
+            ["Monitoring__GroupId"] = $"{topics.Prefix}.monitoring",
+            ["ModelStore__Folder"] = Path.Combine(work, "store"),
+            ["DOTNET_gcServer"] = "0",
+        };
+        // The trainer signs its announcements and the scorer trusts only that key, as in the dev stack and production.
+        foreach (var (key, value) in TestSigning.Environment())
+        {
+            env[key] = value;
+        }
+        return (kafka, env);
     }
 
     public static int FreePort()

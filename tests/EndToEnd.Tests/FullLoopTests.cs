@@ -26,40 +26,7 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         var bootstrap = await KafkaServer.GetBootstrapServersAsync();
         var topics = new KafkaTestTopics("e2e");
         var work = Directory.CreateTempSubdirectory("fraud-e2e-").FullName;
-        var kafka = new KafkaOptions
-        {
-            BootstrapServers = bootstrap,
-            TransactionsTopic = topics.Name("transactions"),
-            VerdictsTopic = topics.Name("verdicts"),
-            LabelsTopic = topics.Name("labels"),
-            ModelsTopic = topics.Name("models"),
-            DlqTopic = topics.Name("dlq"),
-            EntityTotalsTopic = topics.Name("entities"),
-            LabelsDlqTopic = topics.Name("labels-dlq"),
-        };
-        foreach (var topic in new[] { kafka.TransactionsTopic, kafka.VerdictsTopic, kafka.LabelsTopic, kafka.ModelsTopic, kafka.DlqTopic, kafka.EntityTotalsTopic, kafka.LabelsDlqTopic })
-        {
-            await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
-        }
-        var env = new Dictionary<string, string?>
-        {
-            ["Kafka__BootstrapServers"] = bootstrap,
-            ["Kafka__TransactionsTopic"] = kafka.TransactionsTopic,
-            ["Kafka__VerdictsTopic"] = kafka.VerdictsTopic,
-            ["Kafka__LabelsTopic"] = kafka.LabelsTopic,
-            ["Kafka__ModelsTopic"] = kafka.ModelsTopic,
-            ["Kafka__DlqTopic"] = kafka.DlqTopic,
-            ["Kafka__EntityTotalsTopic"] = kafka.EntityTotalsTopic,
-            ["Kafka__LabelsDlqTopic"] = kafka.LabelsDlqTopic,
-            ["Aggregator__GroupId"] = $"{topics.Prefix}.aggregator",
-            ["Aggregator__IdleAfterSeconds"] = "2",
-            ["Postgres__ConnectionString"] = db.ConnectionString,
-            ["Scorer__GroupId"] = $"{topics.Prefix}.scorer",
-            ["State__Directory"] = Path.Combine(work, "state"),
-            ["Monitoring__GroupId"] = $"{topics.Prefix}.monitoring",
-            ["ModelStore__Folder"] = Path.Combine(work, "store"),
-            ["DOTNET_gcServer"] = "0",
-        };
+        var (kafka, env) = await StackEnvironmentAsync(bootstrap, topics, db.ConnectionString, work);
         string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
 
         var monitoringUrl = $"http://127.0.0.1:{FreePort()}";

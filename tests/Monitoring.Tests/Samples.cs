@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Confluent.Kafka;
+using Fraud.Streaming.Monitoring.History;
 using Fraud.Streaming.Shared.Contracts;
 
 namespace Fraud.Streaming.Monitoring.Tests;
@@ -33,6 +35,30 @@ internal static class Samples
         Reasons = [new Reason("amount_z", 3.5f, 0.4f), new Reason("new_device", 1f, float.NaN)],
         ScoredAt = T0.AddMilliseconds(3),
         LatencyMs = 1.25,
+    };
+
+    /// <summary>A parsed message as the consumer hands it to the writer, read at <paramref name="offset"/> of <paramref name="topic"/>.</summary>
+    public static HistoryMessage Message(Transaction t, long offset, string topic = "fraud.transactions") =>
+        new() { Source = new SourcePosition(topic, 0, offset), Payload = ContractJson.Serialize(t), Transaction = t };
+
+    public static HistoryMessage Message(Verdict v, long offset) =>
+        new() { Source = new SourcePosition("fraud.verdicts", 0, offset), Payload = float.IsFinite(v.Reasons.Sum(r => r.Contribution)) ? ContractJson.Serialize(v) : null, Verdict = v };
+
+    public static HistoryMessage Message(Label l, long offset) =>
+        new() { Source = new SourcePosition("fraud.labels", 0, offset), Payload = ContractJson.Serialize(l), Label = l };
+
+    /// <summary>A consumed message as Kafka hands it over, stamped now.</summary>
+    public static ConsumeResult<byte[], byte[]> Consumed(string topic, byte[] value, string? key = "card-000001", long offset = 0) => new()
+    {
+        Topic = topic,
+        Partition = 0,
+        Offset = offset,
+        Message = new Message<byte[], byte[]>
+        {
+            Key = key is null ? null! : System.Text.Encoding.UTF8.GetBytes(key),
+            Value = value,
+            Timestamp = new Timestamp(DateTimeOffset.UtcNow),
+        },
     };
 
     public static Label Label(string id, bool fraud, DateTimeOffset at, string source = "chargeback") => new()

@@ -40,7 +40,7 @@ public sealed class CsvReplayTests
         Assert.True(records[1].Label!.IsFraud);
         Assert.Equal(CsvSource.LabelSource, records[1].Label!.Scenario);
         Assert.False(records[2].Label!.IsFraud);
-        Assert.All(records, r => Assert.True(TransactionValidator.Validate(r.Transaction, out _)));
+        Assert.All(records, r => Assert.True(TransactionValidator.Validate(r.Transaction, EventTimeWindow.Now(ContractLimits.DefaultMaxFutureSkew), out _)));
 
         Assert.Equal(6, source.Malformed);
         Assert.Equal([3L, 5L, 6L, 7L, 9L, 10L], errors.Select(e => e.Line));

@@ -24,7 +24,7 @@ public sealed class KafkaPublisherIntegrationTests
         var counters = new KafkaPublisher(kafka, NullLogger.Instance)
             .Run(synthetic, new PublishSettings { Rate = 0, LabelDelay = TimeSpan.FromMilliseconds(200), Malformed = malformed }, CancellationToken.None);
 
-        Assert.Equal("produced transactions=2000 labels=2000 malformed=7 errors=0", counters.Summary());
+        Assert.Equal("produced transactions=2000 labels=2000 malformed=7 errors=0 undelivered=0", counters.Summary());
 
         var transactions = new HashSet<string>(StringComparer.Ordinal);
         var labels = new HashSet<string>(StringComparer.Ordinal);
@@ -83,7 +83,7 @@ public sealed class KafkaPublisherIntegrationTests
             new SyntheticSettings { Count = 500, Cards = 50, Merchants = 20, Seed = 9, Labels = LabelMode.All },
             new PublishSettings { LabelDelay = TimeSpan.Zero, Compression = CompressionType.Zstd, BatchSize = 16_384 },
             CancellationToken.None);
-        Assert.Equal("produced transactions=500 labels=500 malformed=0 errors=0", counters.Summary());
+        Assert.Equal("produced transactions=500 labels=500 malformed=0 errors=0 undelivered=0", counters.Summary());
 
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {

@@ -23,7 +23,7 @@ public sealed class ReplayPublisherIntegrationTests
         var (summary, counters) = new ReplayPublisher(kafka, NullLogger.Instance).Run(source, new PublishSettings { LabelDelay = TimeSpan.Zero }, CancellationToken.None);
 
         Assert.Equal("replayed transactions=3 labels=3 fraud=1 malformed=3", summary.ToString());
-        Assert.Equal("produced transactions=3 labels=3 malformed=0 errors=0", counters.Summary());
+        Assert.Equal("produced transactions=3 labels=3 malformed=0 errors=0 undelivered=0", counters.Summary());
         var cards = new List<string>();
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
@@ -65,7 +65,7 @@ public sealed class ReplayPublisherIntegrationTests
             CancellationToken.None);
         var elapsed = sw.Elapsed;
 
-        Assert.Equal("produced transactions=200 labels=200 malformed=0 errors=0", counters.Summary());
+        Assert.Equal("produced transactions=200 labels=200 malformed=0 errors=0 undelivered=0", counters.Summary());
         Assert.InRange(elapsed.TotalSeconds, 1.5, 10);
     }
 }

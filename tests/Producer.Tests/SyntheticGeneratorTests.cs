@@ -119,6 +119,22 @@ public sealed class SyntheticGeneratorTests
     }
 
     [Fact]
+    public void An_amount_scale_shifts_every_amount_and_an_id_prefix_renames_the_ids_of_the_same_world()
+    {
+        var plain = new SyntheticGenerator(new SyntheticSettings { Count = 2_000, Seed = 4 });
+        var scaled = new SyntheticGenerator(new SyntheticSettings { Count = 2_000, Seed = 4, AmountScale = 3, IdPrefix = "shifted-" });
+        for (var i = 0; i < 2_000; i++)
+        {
+            var (a, b) = (plain.Next(), scaled.Next());
+            Assert.Equal(a.Transaction.TransactionId.Replace("tx-4-", "shifted-", StringComparison.Ordinal), b.Transaction.TransactionId);
+            Assert.Equal(a.Transaction with { Amount = 0, TransactionId = "" }, b.Transaction with { Amount = 0, TransactionId = "" });
+            // Both amounts are rounded to cents after scaling: three times the rounded one is within 1.5 cents.
+            Assert.Equal(a.Transaction.Amount * 3, b.Transaction.Amount, 0.0151);
+            Assert.Equal(a.Label with { TransactionId = "" }, b.Label with { TransactionId = "" });
+        }
+    }
+
+    [Fact]
     public void A_scenario_set_to_start_later_does_not_happen_before_its_date()
     {
         var from = SyntheticSettings.DefaultStart.AddDays(30);

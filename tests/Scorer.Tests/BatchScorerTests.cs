@@ -161,4 +161,41 @@ public sealed class BatchScorerTests : IDisposable
         Assert.Equal(1, scorer.ExpireIdleCards(long.MaxValue, day));
         Assert.Equal(1, scorer.CardCount);
     }
+
+    [Fact]
+    public void Flagged_verdicts_explain_their_score_approvals_only_when_asked_and_none_when_off()
+    {
+        var model = TestModels.Loaded;
+        var transactions = TestData.Transactions(300, cards: 20, seed: 3);
+        var scorer = new BatchScorer(300, entities: TestEntities.Complete(transactions, TestEntities.Reports(transactions, seed: 3).Reports));
+        foreach (var t in transactions)
+        {
+            scorer.Add(t, DateTimeOffset.UtcNow);
+        }
+        var verdicts = scorer.Score(model, DateTimeOffset.UtcNow).ToArray();
+        var flagged = Enumerable.Range(0, verdicts.Length).Where(i => verdicts[i].Decision != Decision.Approve).ToList();
+        Assert.NotEmpty(flagged);
+        Assert.Contains(verdicts, v => v.Decision == Decision.Approve);
+        Assert.All(verdicts.Where(v => v.Decision == Decision.Approve), v => Assert.Empty(v.Reasons));
+        var all = new ReasonBuilder(BatchScorer.Spec.Count);
+        foreach (var i in flagged)
+        {
+            var reasons = verdicts[i].Reasons;
+            Assert.Equal(BatchScorer.ReasonCount, reasons.Count);
+            Assert.True(reasons[0].Contribution >= reasons[1].Contribution && reasons[1].Contribution >= reasons[2].Contribution);
+            // Every contribution plus the expected value is the score's log-odds (up to the reasons' rounding to 4 decimals
+            // over 63 features): the top three are the largest of them.
+            var every = all.Explain(model, scorer.FeaturesAt(i));
+            var logit = Math.Log(verdicts[i].Score / (1 - verdicts[i].Score));
+            Assert.Equal(logit, model.Explainer.ExpectedValue + every.Sum(r => (double)r.Contribution), 5e-3);
+            Assert.Equal(every.OrderByDescending(r => r.Contribution).Take(3).Select(r => r.Feature), reasons.Select(r => r.Feature));
+            Assert.Equal(scorer.FeaturesAt(i)[BatchScorer.Spec.Names.ToList().IndexOf(reasons[0].Feature)], reasons[0].Value);
+        }
+
+        scorer.ReasonsFor = ReasonScope.All;
+        verdicts = scorer.Score(model, DateTimeOffset.UtcNow).ToArray();
+        Assert.All(verdicts, v => Assert.Equal(BatchScorer.ReasonCount, v.Reasons.Count));
+        scorer.ReasonsFor = ReasonScope.None;
+        Assert.All(scorer.Score(model, DateTimeOffset.UtcNow).ToArray(), v => Assert.Empty(v.Reasons));
+    }
 }

@@ -232,7 +232,7 @@ public static class StreamArbitrary
             (3, Gen.Choose(100, 499).Select(c => c / 100d)),
             (4, Gen.Choose(500, 300_000).Select(c => c / 100d)),
             (1, Gen.Choose(1, 1_000_000).Select(c => c * 1_000.37d)),
-            (1, Gen.Elements(1e-7, 5d, 4.999999, 123456789.12, 3.4e38, 1e300)))
+            (1, Gen.Elements(1e-7, 5d, 4.999999, 123456789.12, 999_999_999_999.99, ContractLimits.MaxAmount)))
         from merchant in Gen.Choose(0, 12)
         from country in Gen.Elements(Countries)
         from device in Gen.Frequency((1, Gen.Constant<int?>(null)), (3, Gen.Choose(0, 3).Select(d => (int?)d)))

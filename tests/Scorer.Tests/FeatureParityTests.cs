@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Testing;
@@ -37,7 +38,7 @@ public sealed class FeatureParityTests : IDisposable
             var request = new ScoreFileRequest(_dir.File("model"), _dir.File("tx.jsonl"), _dir.File($"verdicts-{batchSize}.jsonl"),
                 EmitFeatures: output, BatchSize: batchSize, Labels: _dir.File("labels.jsonl"));
             var code = await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None);
-            Assert.Equal(ScoreFile.ExitOk, code);
+            Assert.Equal(ExitCodes.Ok, code);
             var online = Read(output);
             Assert.Equal(arrivals.Select(t => t.TransactionId), online.Select(r => r.TransactionId));
             AssertBitwiseEqual(offline, online, $"batch size {batchSize}");
@@ -56,7 +57,7 @@ public sealed class FeatureParityTests : IDisposable
         var offline = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline.jsonl"), package, cardIdleDays: 1);
         var request = new ScoreFileRequest(package, _dir.File("tx.jsonl"), _dir.File("verdicts.jsonl"),
             EmitFeatures: _dir.File("online.jsonl"), BatchSize: 64, CardIdleDays: 1);
-        Assert.Equal(ScoreFile.ExitOk, await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None));
+        Assert.Equal(ExitCodes.Ok, await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None));
         var online = Read(_dir.File("online.jsonl"));
         AssertBitwiseEqual(offline, online, "card idle time 1 day");
 
@@ -71,7 +72,7 @@ public sealed class FeatureParityTests : IDisposable
         // A model built for the default idle time is refused by a scorer configured with another.
         var error = new StringWriter();
         var refused = await ScoreFile.RunAsync(request with { ModelDirectory = _dir.File("model-default") }, new StringWriter(), error, CancellationToken.None);
-        Assert.Equal(ScoreFile.ExitBadModel, refused);
+        Assert.Equal(ExitCodes.BadInput, refused);
     }
 
     [Fact]

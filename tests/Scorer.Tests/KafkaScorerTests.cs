@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Shared.Models;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fraud.Streaming.Scorer.Tests;
@@ -27,7 +28,7 @@ public sealed class KafkaScorerTests : IDisposable
             await EnsureTopicAsync(Topic(role));
         }
         using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = _bootstrap, EnableIdempotence = true }).Build();
-        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]> { Key = TestModels.Name, Value = ContractJson.Serialize(v1) });
+        await producer.ProduceAsync(Topic("models"), Signed(v1));
 
         var first = TestData.Transactions(300, cards: 30, seed: 4, prefix: "first");
         foreach (var t in first)
@@ -52,6 +53,8 @@ public sealed class KafkaScorerTests : IDisposable
             "--Scorer:EntityMaxWaitMs=0",
             $"--Scorer:GroupId={_prefix}.scorer",
             $"--State:Directory={_dir.File("state")}",
+            $"--ModelStore:Folder={_dir.Path}",
+            $"--Trust:PublicKeyFiles:0={TestSigning.PublicKeyFile}",
         ]);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
@@ -72,7 +75,7 @@ public sealed class KafkaScorerTests : IDisposable
         Assert.All(dead, m => Assert.False(string.IsNullOrEmpty(Header(m, DlqHeaders.Detail))));
 
         // A new model announced on the compacted topic: later transactions are scored by it.
-        await producer.ProduceAsync(Topic("models"), new Message<string?, byte[]> { Key = TestModels.Name, Value = ContractJson.Serialize(v2) });
+        await producer.ProduceAsync(Topic("models"), Signed(v2));
         var holder = app.Services.GetRequiredService<ModelHolder>();
         await WaitUntilAsync(() => Task.FromResult(holder.CurrentVersion == v2.Version), "swap to v2");
         var second = TestData.Transactions(100, cards: 30, seed: 5, prefix: "second");
@@ -94,6 +97,81 @@ public sealed class KafkaScorerTests : IDisposable
         // Everything was committed: nothing more arrives, and the group's committed offsets cover every message.
         Assert.Empty(await verdicts.ReadAsync(1, TimeSpan.FromSeconds(2), allowFewer: true));
         Assert.Equal(first.Count + TestData.Malformed.Length + second.Count, CommittedTotal($"{_prefix}.scorer", Topic("transactions")));
+    }
+
+    [KafkaFact]
+    public async Task The_challenger_is_scored_in_shadow_beside_the_champion_until_the_challenge_ends()
+    {
+        var v1 = TestModels.WritePackage(_dir.File("v1"), $"it-{_prefix[^8..]}-1", seed: 1);
+        var v2 = TestModels.WritePackage(_dir.File("v2"), $"it-{_prefix[^8..]}-2", seed: 2, thresholds: new(0.3f, 0.9f));
+        foreach (var role in new[] { "transactions", "verdicts", "shadow", "models", "entities" })
+        {
+            await EnsureTopicAsync(Topic(role));
+        }
+        using var producer = new ProducerBuilder<string?, byte[]?>(new ProducerConfig { BootstrapServers = _bootstrap, EnableIdempotence = true }).Build();
+        await producer.ProduceAsync(Topic("models"), SignedAs(TestModels.Name, ContractJson.Serialize(v1)));
+        await producer.ProduceAsync(Topic("models"), SignedAs(ModelAnnouncer.ChallengerKey(TestModels.Name), ContractJson.Serialize(v2)));
+        await using var app = ScorerHosting.Build(
+        [
+            "--urls", "http://127.0.0.1:0",
+            $"--Kafka:BootstrapServers={_bootstrap}",
+            $"--Kafka:TransactionsTopic={Topic("transactions")}",
+            $"--Kafka:VerdictsTopic={Topic("verdicts")}",
+            $"--Kafka:ShadowVerdictsTopic={Topic("shadow")}",
+            $"--Kafka:ModelsTopic={Topic("models")}",
+            $"--Kafka:EntityTotalsTopic={Topic("entities")}",
+            "--Scorer:EntityMaxWaitMs=0",
+            $"--Scorer:GroupId={_prefix}.scorer",
+            $"--State:Directory={_dir.File("state")}",
+            $"--ModelStore:Folder={_dir.Path}",
+            $"--Trust:PublicKeyFiles:0={TestSigning.PublicKeyFile}",
+        ]);
+        await app.StartAsync();
+        var challengers = app.Services.GetRequiredService<ShadowModels>().Holder;
+        await WaitUntilAsync(() => Task.FromResult(challengers.CurrentVersion == v2.Version), "challenger loaded");
+
+        var first = TestData.Transactions(200, cards: 30, seed: 4, prefix: "first");
+        Publish(producer, first);
+        using var verdicts = new TopicReader(_bootstrap, Topic("verdicts"));
+        using var shadow = new TopicReader(_bootstrap, Topic("shadow"));
+        var live = (await verdicts.ReadAsync(first.Count, Patience)).Select(Verdict).ToDictionary(v => v.TransactionId);
+        var shadowed = (await shadow.ReadAsync(first.Count, Patience)).Select(Verdict).ToList();
+
+        // Every transaction once in shadow, by the challenger and its own thresholds, beside the champion's decision.
+        Assert.Equal(live.Keys.Order(), shadowed.Select(v => v.TransactionId).Order());
+        Assert.All(live.Values, v => Assert.Equal(v1.Version, v.ModelVersion));
+        Assert.All(shadowed, v => Assert.Equal(v2.Version, v.ModelVersion));
+        Assert.All(shadowed, v => Assert.Equal(DecisionPolicy.Decide(v.Score, v2.Thresholds), v.Decision));
+        Assert.All(shadowed, v => Assert.Empty(v.Reasons));
+        Assert.Contains(shadowed, v => v.Score != live[v.TransactionId].Score);
+
+        // A tombstone under the challenger key ends the challenge: later transactions are scored by the champion only.
+        // Signed over no bytes, as the trainer withdraws a challenger.
+        await producer.ProduceAsync(Topic("models"), SignedAs(ModelAnnouncer.ChallengerKey(TestModels.Name), null));
+        await WaitUntilAsync(() => Task.FromResult(challengers.Current is null), "challenger withdrawn");
+        var second = TestData.Transactions(50, cards: 30, seed: 5, prefix: "second");
+        Publish(producer, second);
+        Assert.Equal(second.Count, (await verdicts.ReadAsync(second.Count, Patience)).Count);
+        Assert.Empty(await shadow.ReadAsync(1, TimeSpan.FromSeconds(3), allowFewer: true));
+        await app.StopAsync();
+    }
+
+    private void Publish(IProducer<string?, byte[]?> producer, IEnumerable<Transaction> transactions)
+    {
+        foreach (var t in transactions)
+        {
+            producer.Produce(Topic("transactions"), new Message<string?, byte[]?> { Key = t.CardId, Value = ContractJson.Serialize(t) });
+        }
+        producer.Flush(TimeSpan.FromSeconds(10));
+    }
+
+    private static Message<string?, byte[]?> SignedAs(string key, byte[]? value) =>
+        new() { Key = key, Value = value, Headers = TestSigning.Headers(value ?? []) };
+
+    private static Message<string?, byte[]> Signed(ModelManifest manifest)
+    {
+        var value = ContractJson.Serialize(manifest);
+        return new Message<string?, byte[]> { Key = TestModels.Name, Value = value, Headers = TestSigning.Headers(value) };
     }
 
     private static Verdict Verdict(Message<byte[], byte[]> message) => ContractJson.DeserializeVerdict(message.Value);

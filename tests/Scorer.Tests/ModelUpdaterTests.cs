@@ -19,7 +19,7 @@ public sealed class ModelUpdaterTests : IDisposable
     private ModelManifest Announce(string version, int seed, Thresholds? thresholds = null)
     {
         var onnx = TestModels.Onnx(seed);
-        var uri = $"mem://{version}/model.onnx";
+        var uri = $"s3://mem/{version}/model.onnx";
         _artifacts[uri] = onnx;
         return TestModels.Manifest(version, onnx, uri, thresholds);
     }
@@ -91,7 +91,7 @@ public sealed class ModelUpdaterTests : IDisposable
     {
         await ServingV1();
         var before = Rejected(ModelRejectedException.FetchFailed);
-        var manifest = Announce("v2", seed: 2) with { ArtifactUri = "mem://missing" };
+        var manifest = Announce("v2", seed: 2) with { ArtifactUri = "s3://mem/missing" };
 
         Assert.False(await _updater.OfferAsync(manifest, CancellationToken.None));
 
@@ -113,18 +113,19 @@ public sealed class ModelUpdaterTests : IDisposable
     }
 
     [Fact]
-    public async Task The_default_fetch_reads_file_uris_and_refuses_other_schemes()
+    public async Task The_fetcher_reads_file_uris_inside_the_store_and_refuses_other_schemes_and_buckets()
     {
         using var dir = new TempDirectory();
-        var manifest = TestModels.WritePackage(dir.Path, "v-file", seed: 4);
+        var manifest = TestModels.WritePackage(dir.File("fraud-gbdt/v-file"), "v-file", seed: 4);
+        var fetcher = new ArtifactFetcher(new ModelStoreOptions { Folder = dir.Path });
 
-        var bytes = await ModelUpdater.FetchFileUri(manifest.ArtifactUri, CancellationToken.None);
+        var bytes = await fetcher.FetchAsync(manifest.ArtifactUri, CancellationToken.None);
 
         Assert.Equal(manifest.ArtifactSha256, ModelPackage.Sha256(bytes));
-        var unknown = await Assert.ThrowsAsync<ModelRejectedException>(() => ModelUpdater.FetchFileUri("ftp://host/model.onnx", CancellationToken.None));
+        var unknown = await Assert.ThrowsAsync<ModelRejectedException>(() => fetcher.FetchAsync("ftp://host/model.onnx", CancellationToken.None));
         Assert.Equal(ModelRejectedException.FetchFailed, unknown.Code);
-        var s3WithoutStore = await Assert.ThrowsAsync<ModelRejectedException>(() => ModelUpdater.FetchFileUri("s3://bucket/key", CancellationToken.None));
-        Assert.Equal(ModelRejectedException.FetchFailed, s3WithoutStore.Code);
+        var otherBucket = await Assert.ThrowsAsync<ModelRejectedException>(() => fetcher.FetchAsync("s3://bucket/key", CancellationToken.None));
+        Assert.Equal(ArtifactFetcher.OutsideStore, otherBucket.Code);
     }
 
     [Fact]

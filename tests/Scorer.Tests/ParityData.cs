@@ -40,7 +40,9 @@ internal static class ParityData
     public static List<Transaction> Arrivals(int seed, int cards, int transactions)
     {
         var random = new Random(seed);
-        var start = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(10_000));
+        // Well in the past: every consumer refuses event times beyond its clock plus Validation:MaxFutureSkew, and the
+        // longest history here spans months.
+        var start = new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(10_000));
         var perCard = new List<Transaction>[cards];
         var clocks = new DateTimeOffset[cards];
         for (var c = 0; c < cards; c++)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Models;
@@ -46,7 +47,9 @@ public sealed class ScoreFileTests : IDisposable
         Assert.Equal(valid.Select(t => t.TransactionId), verdicts.Select(v => v.TransactionId));
         Assert.All(verdicts, v => Assert.Equal("v-test-1", v.ModelVersion));
         Assert.All(verdicts, v => Assert.InRange(v.Score, 0f, 1f));
-        Assert.All(verdicts, v => Assert.Equal(3, v.Reasons.Count));
+        // Reasons for the verdicts an analyst sees; approvals carry none.
+        Assert.All(verdicts, v => Assert.Equal(v.Decision == Decision.Approve ? 0 : 3, v.Reasons.Count));
+        Assert.Contains(verdicts, v => v.Decision != Decision.Approve);
         Assert.Equal(valid.Select(t => t.EventTime), verdicts.Select(v => v.EventTime));
         Assert.StartsWith("scored=1000 rejected=20 model=v-test-1 seconds=", stdout.ToString(), StringComparison.Ordinal);
     }
@@ -140,13 +143,13 @@ public sealed class ScoreFileTests : IDisposable
         var stderr = new StringWriter();
 
         var missing = await ScoreFile.RunAsync(request with { Input = _dir.File("nope.jsonl") }, new StringWriter(), stderr, CancellationToken.None);
-        Assert.Equal(ScoreFile.ExitBadInput, missing);
+        Assert.Equal(ExitCodes.BadUsage, missing);
         Assert.Contains("nope.jsonl' does not exist", stderr.ToString(), StringComparison.Ordinal);
 
         File.WriteAllBytes(Path.Combine(request.ModelDirectory, ModelPackage.OnnxFileName), TestModels.Onnx(seed: 99));
         stderr = new StringWriter();
         var badModel = await ScoreFile.RunAsync(request, new StringWriter(), stderr, CancellationToken.None);
-        Assert.Equal(ScoreFile.ExitBadModel, badModel);
+        Assert.Equal(ExitCodes.BadInput, badModel);
         Assert.Contains("rejected (sha_mismatch)", stderr.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(request.Output));
     }
@@ -171,6 +174,37 @@ public sealed class ScoreFileTests : IDisposable
         }
         Assert.Equal(valid.Count, File.ReadAllLines(request.Output).Length);
         Assert.Contains("scored=50 rejected=0 model=v-test-1", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_output_that_is_the_input_is_refused_before_anything_is_written()
+    {
+        var (request, _) = Prepare(50, withMalformed: false);
+        var before = File.ReadAllBytes(request.Input);
+        foreach (var bad in new[] { request with { Output = request.Input }, request with { Dlq = request.Input }, request with { EmitFeatures = request.Output } })
+        {
+            var stderr = new StringWriter();
+            Assert.Equal(ExitCodes.BadUsage, await ScoreFile.RunAsync(bad, new StringWriter(), stderr, CancellationToken.None));
+            Assert.Contains("the same file as", stderr.ToString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(before, File.ReadAllBytes(request.Input));
+        Assert.False(File.Exists(request.Output));
+    }
+
+    [Fact]
+    public async Task Duplicate_ids_and_lines_beyond_the_contract_are_rejected_with_their_line_number()
+    {
+        var (request, valid) = Prepare(20, withMalformed: false, dlq: true);
+        File.AppendAllLines(request.Input,
+        [
+            System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(valid[3] with { Amount = 1 })),
+            System.Text.Encoding.UTF8.GetString(ContractJson.Serialize(valid[4] with { TransactionId = "far", EventTime = new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero) })),
+        ]);
+        Assert.Equal(ExitCodes.Ok, await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None));
+        Assert.Equal(valid.Count, ReadVerdicts(request.Output).Count);
+        var rejects = File.ReadAllLines(request.Dlq!);
+        Assert.Contains(rejects, l => l.Contains("\"duplicate_transaction_id\"", StringComparison.Ordinal));
+        Assert.Contains(rejects, l => l.Contains("\"invalid_event_time\"", StringComparison.Ordinal));
     }
 
     public void Dispose() => _dir.Dispose();

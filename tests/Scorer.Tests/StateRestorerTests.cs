@@ -100,6 +100,7 @@ public sealed class StateRestorerTests : IDisposable
         new KafkaOptions { BootstrapServers = bootstrap },
         new ScorerOptions { GroupId = group },
         new StateOptions { RestoreTimeoutSeconds = 60 },
+        new TransactionAdmission(new ValidationOptions()),
         snapshots,
         NullLogger.Instance);
 

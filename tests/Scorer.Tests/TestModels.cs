@@ -43,7 +43,7 @@ internal static class TestModels
     /// lifetime).
     /// </summary>
     public static LoadedModel Loaded { get; } = LoadedModel.Create(
-        Manifest("v-test", Onnx(1), "mem://v-test/model.onnx"), Onnx(1), BatchScorer.Spec);
+        Manifest("v-test", Onnx(1), "s3://mem/v-test/model.onnx"), Onnx(1), BatchScorer.Spec);
 
     /// <summary>
     /// Risk rises with the amount (so all three decisions occur on ordinary traffic), plus a few random trees
@@ -85,7 +85,7 @@ internal static class TestModels
             ArtifactSha256 = ModelPackage.Sha256(onnx),
             FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names) { Encoding = spec.Encoding.ToInfo() },
             Thresholds = thresholds ?? DefaultThresholds,
-            Training = new TrainingLineage(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 1000, 10, "test", 100),
+            Training = new TrainingLineage(new DateTimeOffset(2024, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 12, 1, 0, 0, 0, TimeSpan.Zero), 1000, 10, "test", 100),
             Algorithm = "test-trees",
             Device = "cpu",
             CodeVersion = "test",

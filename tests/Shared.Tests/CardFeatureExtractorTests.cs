@@ -121,10 +121,10 @@ public sealed class CardFeatureExtractorTests
         Assert.Equal(FeatureSpec.CardV1.Names, spec.Names.Take(36));
         Assert.Equal(36 + Shared.Features.Entities.EntityFeatures.Count, spec.Count);
         Assert.Equal(spec.Count, spec.Names.Distinct().Count());
-        Assert.Equal((1, 120), (spec.EntityLagDays, spec.ReportHorizonDays));
+        Assert.Equal((3, 120), (spec.EntityLagHours, spec.ReportHorizonDays));
         // Pinned (docs/FEATURES.md): changing a name, a definition, the lag or the horizon must be deliberate.
-        Assert.Equal("6a170f33e823319a", spec.Hash);
-        Assert.Same(spec, FeatureSpec.Configure(FeatureSpec.DefaultCardIdleDays, 1, 120));
+        Assert.Equal("8315cbb5e504bc28", spec.Hash);
+        Assert.Same(spec, FeatureSpec.Configure(FeatureSpec.DefaultCardIdleDays, 3, 120));
         Assert.Throws<ArgumentOutOfRangeException>(() => FeatureSpec.Configure(30, 0, 120));
         Assert.Throws<ArgumentException>(() => FeatureSpec.Configure("card-v9", 30, 1, 120));
     }

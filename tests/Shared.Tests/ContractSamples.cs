@@ -42,7 +42,7 @@ internal static class ContractSamples
         Decision = Decision.Review,
         ModelVersion = "v1",
         Reasons = [new Reason("amount_log", 6.1f, 4.2f)],
-        ScoredAt = DateTimeOffset.UnixEpoch.AddYears(56),
+        ScoredAt = new DateTimeOffset(2026, 1, 2, 3, 4, 6, TimeSpan.Zero),
         LatencyMs = 3.5,
     };
 
@@ -53,7 +53,7 @@ internal static class ContractSamples
         [(new AttributeDeclaration("V1", AttributeKind.Numeric, -1f), null),
             (new AttributeDeclaration("M4", AttributeKind.Categorical, CategoricalDefault: "none"), new Vocabulary(["m0", "none"]))]);
 
-    public static ModelManifest Manifest(string version = "v1", string sha = "00", FeatureSpec? spec = null, Thresholds? thresholds = null)
+    public static ModelManifest Manifest(string version = "v1", string? sha = null, FeatureSpec? spec = null, Thresholds? thresholds = null)
     {
         spec ??= FeatureSpec.CardV1;
         return new ModelManifest
@@ -62,10 +62,10 @@ internal static class ContractSamples
             Version = version,
             CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
             ArtifactUri = "file:///models/fraud-gbdt/v1/model.onnx",
-            ArtifactSha256 = sha,
+            ArtifactSha256 = sha ?? new string('a', 64),
             FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names) { Encoding = spec.Encoding.ToInfo() },
             Thresholds = thresholds ?? new Thresholds(0.3f, 0.8f),
-            Training = new TrainingLineage(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), 100, 3, "abc", 20),
+            Training = new TrainingLineage(new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero), 100, 3, "abc", 20),
             Algorithm = "test",
             Device = "cpu",
             CodeVersion = "test",

@@ -79,7 +79,7 @@ public sealed class LoadedModelTests
         {
             Assert.Equal(spec.Hash, model.Manifest.FeatureSpec.Hash);
         }
-        foreach (var other in new[] { FeatureSpec.Configure(30, 2, 120), FeatureSpec.Configure(30, 1, 90), FeatureSpec.Configure(7, 1, 120) })
+        foreach (var other in new[] { FeatureSpec.Configure(30, 24, 120), FeatureSpec.Configure(30, 3, 90), FeatureSpec.Configure(7, 3, 120) })
         {
             Assert.Equal(spec.Names, other.Names);
             var ex = Assert.Throws<ModelRejectedException>(() => LoadedModel.Create(manifest, onnx, other));
@@ -90,15 +90,45 @@ public sealed class LoadedModelTests
     private static int Index(string name) => Spec.Names.ToList().IndexOf(name);
 
     [Fact]
-    public void Reasons_name_the_features_furthest_from_the_training_reference()
+    public void Reasons_are_the_largest_contributions_to_the_score_and_add_up_with_the_expected_value()
     {
-        using var model = LoadedModel.Create(ContractSamples.Manifest(sha: ModelPackage.Sha256(Onnx)), Onnx, Spec);
+        // amount_log > 5 adds 3 log-odds, is_night adds 1, count_1h > 2 takes 0.5 away; half the training rows went each way.
+        var amount = Index("amount_log");
+        var night = Index("is_night");
+        var velocity = Index("count_1h");
+        RegressionTree Stump(int feature, float threshold, float low, float high) =>
+            new([feature], [threshold], [~0], [~1], [low, high]) { Cover = [10f, 5f, 5f] };
+        var ensemble = new TreeEnsemble(Spec.Count, -2f, [Stump(amount, 5f, 0f, 3f), Stump(night, 0.5f, 0f, 1f), Stump(velocity, 2f, 0f, -0.5f)]);
+        var onnx = OnnxTreeEnsembleWriter.Write(ensemble, Spec.Names);
+        using var model = LoadedModel.Create(ContractSamples.Manifest(sha: ModelPackage.Sha256(onnx)), onnx, Spec);
         var row = new float[Spec.Count];
-        row[Index("is_night")] = 5f;
-        row[Index("count_1h")] = -9f;
-        row[Index("hour_sin")] = 2f;
-        var reasons = ReasonBuilder.Top(model, row, 2);
-        Assert.Equal(["count_1h", "is_night"], reasons.Select(r => r.Feature));
-        Assert.Equal(9f, reasons[0].Contribution);
+        row[amount] = 7f;
+        row[night] = 1f;
+        row[velocity] = 4f;
+
+        var reasons = new ReasonBuilder(2).Explain(model, row);
+
+        // Each stump's contribution is its value for the row less its average over the training rows.
+        Assert.Equal(["amount_log", "is_night"], reasons.Select(r => r.Feature));
+        Assert.Equal([1.5f, 0.5f], reasons.Select(r => r.Contribution));
+        Assert.Equal(7f, reasons[0].Value);
+        var all = new ReasonBuilder(Spec.Count).Explain(model, row);
+        Assert.Equal(-0.25f, all.Single(r => r.Feature == "count_1h").Contribution);
+        Assert.Equal(ensemble.PredictMargin(row), model.Explainer.ExpectedValue + all.Sum(r => r.Contribution), 4);
+    }
+
+    [Fact]
+    public void An_artifact_whose_trees_cannot_be_read_back_is_refused()
+    {
+        // ONNX Runtime would run a BRANCH_LT split, but the reason codes read only the layout our writer produces.
+        var proto = Shared.Onnx.Proto.ModelProto.Parser.ParseFrom(Onnx);
+        var modes = proto.Graph.Node[0].Attribute.Single(a => a.Name == "nodes_modes");
+        modes.Strings[0] = Google.Protobuf.ByteString.CopyFromUtf8("BRANCH_LT");
+        var onnx = Google.Protobuf.MessageExtensions.ToByteArray(proto);
+
+        var ex = Assert.Throws<ModelRejectedException>(() => LoadedModel.Create(ContractSamples.Manifest(sha: ModelPackage.Sha256(onnx)), onnx, Spec));
+
+        Assert.Equal(ModelRejectedException.InvalidModel, ex.Code);
+        Assert.Contains("reason codes", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -25,9 +25,14 @@ public static class RepoPaths
     /// preferring the test's own configuration.
     /// </summary>
     /// <exception cref="FileNotFoundException">the project has not been built.</exception>
+    /// <remarks>
+    /// <c>FRAUD_DEPLOYABLES_ROOT</c> names another checkout whose builds to run instead (e.g. the previous version, to
+    /// see a process test fail where a fix is missing).
+    /// </remarks>
     public static string BuiltAssembly(string projectDirectory, string assemblyName)
     {
-        var bin = Combine(projectDirectory, "bin");
+        var root = Environment.GetEnvironmentVariable("FRAUD_DEPLOYABLES_ROOT") is { Length: > 0 } other ? other : Root;
+        var bin = Path.Combine(root, projectDirectory, "bin");
         string[] configurations = [Configuration, Configuration == "Debug" ? "Release" : "Debug"];
         foreach (var configuration in configurations)
         {

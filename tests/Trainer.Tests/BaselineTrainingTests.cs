@@ -1,6 +1,6 @@
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Onnx;
-using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Trainer.Training;
 using Microsoft.ML;
 

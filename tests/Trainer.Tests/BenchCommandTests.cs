@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Trainer.Bench;
 
 namespace Fraud.Streaming.Trainer.Tests;
@@ -90,7 +91,7 @@ public sealed class BenchCommandTests : IDisposable
     public async Task Bad_bench_settings_are_refused_naming_the_flag(string flag, string value, string named)
     {
         var (code, _, error) = await RunAsync("bench", flag, value);
-        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains(named, error, StringComparison.Ordinal);
     }
 

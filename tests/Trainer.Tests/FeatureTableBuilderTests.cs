@@ -51,8 +51,9 @@ public sealed class FeatureTableBuilderTests
     [Fact]
     public void No_row_reads_its_own_fraud_report_nor_one_received_after_its_day_less_the_lag()
     {
-        // One merchant, one transaction an hour for ten days, every one reported as fraud six hours after it. A row on
-        // day D may only count the reports received on days up to D-2 (lag 1): never its own, never a later one.
+        // One merchant, one transaction an hour for ten days, every one reported as fraud six hours after it. A row at
+        // time t may only count the reports received on days that ended at least 3 hours before t (the lag): never its
+        // own, never a later one.
         var spec = FeatureSpec.CardEntityV1;
         var builder = new FeatureTableBuilder(spec, maturityTicks: 0);
         var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -68,14 +69,20 @@ public sealed class FeatureTableBuilderTests
         var names = spec.Names.ToList();
         var reports7 = names.IndexOf("merchant_fraud_reports_7d");
         var count1 = names.IndexOf("merchant_tx_count_1d_log");
+        var readDayOne = 0;
         for (var i = 0; i < table.RowCount; i++)
         {
-            var day = (int)(table.EventTimes[i] - start).TotalDays;
-            var lastDay = start.AddDays(day - 1); // reports received before this instant: days up to D-2
-            var expected = reports.Count(r => r < lastDay && r >= start.AddDays(day - 8));
+            var t = table.EventTimes[i];
+            // The newest day read: the day before the one holding t - 3 h; its end is at or before t - 3 h.
+            var newest = start.AddDays(Math.Floor((t.AddHours(-3) - start).TotalDays));
+            Assert.True(newest <= t.AddHours(-3));
+            var expected = reports.Count(r => r < newest && r >= newest.AddDays(-7));
             Assert.Equal(expected, table.Row(i)[reports7]);
-            Assert.Equal(day >= 2 ? DeterministicMath.Log1P(24) : 0f, table.Row(i)[count1]);
+            Assert.True(reports.Count(r => r < newest) < i + 1, "a row read its own report");
+            Assert.Equal(newest > start ? DeterministicMath.Log1P(24) : 0f, table.Row(i)[count1]);
+            readDayOne += (t - start).TotalHours is >= 27 and < 48 ? 1 : 0;
         }
+        Assert.Equal(21, readDayOne); // from 03:00 on day 1, its rows already read day 0
         Assert.Contains(table.Row(table.RowCount - 1)[reports7], new[] { 24f * 7 - 6, 24f * 7 });
     }
 

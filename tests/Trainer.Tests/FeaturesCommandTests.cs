@@ -1,8 +1,9 @@
-using Microsoft.Extensions.Configuration;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
+using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer.Tests;
 
@@ -29,10 +30,10 @@ public sealed class FeaturesCommandTests : IDisposable
         var tx = Path.Combine(_dir, "tx.jsonl");
         SyntheticHistory.WriteJsonl(tx, Path.Combine(_dir, "labels.jsonl"), transactions, labels);
         var (code, output, error) = await RunAsync("features", "--transactions", tx, "--out", Path.Combine(_dir, "f.jsonl"),
-            "--card-idle-days", "9", "--entity-lag-days", "2", "--report-horizon-days", "60");
+            "--card-idle-days", "9", "--entity-lag-hours", "6", "--report-horizon-days", "60");
         Assert.True(code == 0, $"exit {code}: {error}");
-        Assert.Contains($"spec=card-entity-v1 hash={FeatureSpec.Configure(9, 2, 60).Hash}", output, StringComparison.Ordinal);
-        var hashes = new[] { FeatureSpec.CardEntityV1, FeatureSpec.Configure(9, 1, 120), FeatureSpec.Configure(30, 2, 120), FeatureSpec.Configure(30, 1, 60) }
+        Assert.Contains($"spec=card-entity-v1 hash={FeatureSpec.Configure(9, 6, 60).Hash}", output, StringComparison.Ordinal);
+        var hashes = new[] { FeatureSpec.CardEntityV1, FeatureSpec.Configure(9, 3, 120), FeatureSpec.Configure(30, 6, 120), FeatureSpec.Configure(30, 3, 60) }
             .Select(s => s.Hash).ToList();
         Assert.Equal(hashes.Count, hashes.Distinct().Count());
     }
@@ -114,8 +115,8 @@ public sealed class FeaturesCommandTests : IDisposable
 
         var same = await RunAsync("features", "--transactions", tx, "--labels", lb, "--out", Path.Combine(_dir, "f.jsonl"), "--model", model);
         Assert.True(same.Code == 0, same.Error);
-        var other = await RunAsync("features", "--transactions", tx, "--labels", lb, "--out", Path.Combine(_dir, "f.jsonl"), "--model", model, "--entity-lag-days", "2");
-        Assert.Equal(ExitCodes.Failed, other.Code);
+        var other = await RunAsync("features", "--transactions", tx, "--labels", lb, "--out", Path.Combine(_dir, "f.jsonl"), "--model", model, "--entity-lag-hours", "6");
+        Assert.Equal(ExitCodes.BadInput, other.Code);
         Assert.Contains("feature_spec_mismatch", other.Error, StringComparison.Ordinal);
     }
 
@@ -126,7 +127,7 @@ public sealed class FeaturesCommandTests : IDisposable
     public async Task A_missing_transactions_file_fails_with_a_message()
     {
         var (code, _, error) = await RunAsync("features", "--transactions", Path.Combine(_dir, "nope.jsonl"), "--out", Path.Combine(_dir, "f.jsonl"));
-        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains("nope.jsonl", error, StringComparison.Ordinal);
     }
 

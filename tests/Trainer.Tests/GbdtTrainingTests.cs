@@ -1,7 +1,7 @@
 using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Onnx;
-using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Trainer.Training;
 
 namespace Fraud.Streaming.Trainer.Tests;

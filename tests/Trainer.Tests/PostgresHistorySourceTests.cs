@@ -49,6 +49,79 @@ public sealed class PostgresHistorySourceTests
         Assert.All(unlabelled, r => Assert.Null(r.Label));
     }
 
+    [PostgresFact]
+    public async Task Training_as_of_an_instant_reads_the_same_rows_from_postgres_as_from_files()
+    {
+        await using var db = await PostgresTestDatabase.CreateAsync();
+        await using var dataSource = await PostgresAccess.OpenAsync(db.ConnectionString, CancellationToken.None);
+        var (generated, labels) = SyntheticHistory.Generate(seed: 12, cards: 60, transactionsPerCard: 40);
+        var transactions = generated.Select(t => t with { EventTime = new DateTimeOffset(t.EventTime.UtcTicks / 10 * 10, TimeSpan.Zero) }).ToList();
+        labels = labels.Select(l => l with { LabelledAt = new DateTimeOffset(l.LabelledAt.UtcTicks / 10 * 10, TimeSpan.Zero) }).ToList();
+        // Some frauds are reported a second time later, and some are found genuine by a review after their report:
+        // Postgres keeps the latest label and the earliest report, the files keep every label.
+        var later = labels.Where((l, i) => l.IsFraud && i % 3 == 0).Select((l, i) => l with
+        {
+            IsFraud = i % 2 == 0,
+            LabelledAt = l.LabelledAt.AddDays(3),
+            Source = i % 2 == 0 ? "chargeback" : "review",
+        }).ToList();
+        var files = Directory.CreateTempSubdirectory("trainer-as-of-");
+        try
+        {
+            var tx = Path.Combine(files.FullName, "tx.jsonl");
+            var lb = Path.Combine(files.FullName, "labels.jsonl");
+            SyntheticHistory.WriteJsonl(tx, lb, transactions, labels.Concat(later));
+            await InsertAsync(dataSource, transactions, []);
+            await InsertLabelsAsync(dataSource, labels.Concat(later));
+
+            var asOf = transactions.Min(t => t.EventTime).AddDays(45);
+            var spec = FeatureSpec.CardEntityV1;
+            var fromFiles = await Training.TrainingData.ReadAsync(new JsonlHistorySource(tx, lb), spec, asOf, 20, CancellationToken.None);
+            var fromPostgres = await Training.TrainingData.ReadAsync(new PostgresHistorySource(dataSource), spec, asOf, 20, CancellationToken.None);
+
+            Assert.True(fromFiles.All.RowCount > 300, $"{fromFiles.All.RowCount} rows");
+            Assert.True(fromFiles.All.FraudCount > 5, $"{fromFiles.All.FraudCount} fraud");
+            Assert.True(fromFiles.Unmatured > 0);
+            Assert.Equal((fromFiles.Transactions, fromFiles.Unmatured, fromFiles.AsOf), (fromPostgres.Transactions, fromPostgres.Unmatured, fromPostgres.AsOf));
+            Assert.Equal(fromFiles.All.TransactionIds, fromPostgres.All.TransactionIds);
+            Assert.Equal(fromFiles.All.Labels, fromPostgres.All.Labels);
+            Assert.Equal(fromFiles.All.Features.Select(BitConverter.SingleToInt32Bits), fromPostgres.All.Features.Select(BitConverter.SingleToInt32Bits));
+            Assert.All(fromFiles.All.EventTimes, t => Assert.True(t <= asOf.AddDays(-20)));
+        }
+        finally
+        {
+            files.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Labels as Monitoring keeps them: the latest per transaction, and its earliest fraud report.</summary>
+    private static async Task InsertLabelsAsync(NpgsqlDataSource dataSource, IEnumerable<Label> labels)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var importer = await connection.BeginBinaryImportAsync(
+            "COPY labels (transaction_id, card_id, is_fraud, labelled_at, source, first_fraud_at) FROM STDIN (FORMAT BINARY)");
+        foreach (var group in labels.GroupBy(l => l.TransactionId))
+        {
+            var latest = group.MaxBy(l => l.LabelledAt)!;
+            var firstFraud = group.Where(l => l.IsFraud).Select(l => (DateTimeOffset?)l.LabelledAt).Min();
+            await importer.StartRowAsync();
+            await importer.WriteAsync(latest.TransactionId, NpgsqlDbType.Text);
+            await importer.WriteAsync(latest.CardId, NpgsqlDbType.Text);
+            await importer.WriteAsync(latest.IsFraud, NpgsqlDbType.Boolean);
+            await importer.WriteAsync(latest.LabelledAt.UtcDateTime, NpgsqlDbType.TimestampTz);
+            await importer.WriteAsync(latest.Source, NpgsqlDbType.Text);
+            if (firstFraud is { } at)
+            {
+                await importer.WriteAsync(at.UtcDateTime, NpgsqlDbType.TimestampTz);
+            }
+            else
+            {
+                await importer.WriteNullAsync();
+            }
+        }
+        await importer.CompleteAsync();
+    }
+
     private static async Task<List<(string Id, long Ticks, FeatureInput Input, bool? Label)>> ReadAllAsync(IHistorySource source)
     {
         var rows = new List<(string, long, FeatureInput, bool?)>();

@@ -166,7 +166,7 @@ public sealed class RegistryIntegrationTests
             var rows = await new ModelRegistry(dataSource).ListAsync(model, CancellationToken.None);
             Assert.Single(rows);
             Assert.StartsWith("file://", rows[0].ArtifactUri, StringComparison.Ordinal);
-            var bytes = await ModelStoreFactory.FetchAsync(rows[0].ArtifactUri, new ModelStoreOptions(), CancellationToken.None);
+            var bytes = await new ArtifactFetcher(new ModelStoreOptions { Folder = Path.Combine(dir, "store") }).FetchAsync(rows[0].ArtifactUri, CancellationToken.None);
             Assert.Equal(rows[0].ArtifactSha256, ModelPackage.Sha256(bytes));
         }
         finally

@@ -31,7 +31,7 @@ public sealed class S3ModelStoreIntegrationTests
         var uri = await store.PutAsync("fraud-gbdt", "v20250101000000-abcdef", "model.onnx", content, CancellationToken.None);
 
         Assert.Equal($"s3://{options.Bucket}/fraud-gbdt/v20250101000000-abcdef/model.onnx", uri);
-        var fetched = await ModelStoreFactory.FetchAsync(uri, options, CancellationToken.None);
+        var fetched = await new ArtifactFetcher(options).FetchAsync(uri, CancellationToken.None);
         Assert.Equal(ModelPackage.Sha256(content), ModelPackage.Sha256(fetched));
         (store as IDisposable)?.Dispose();
     }

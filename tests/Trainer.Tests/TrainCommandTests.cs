@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Shared.Models;
@@ -70,6 +71,36 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains($"version={m.Version}", output, StringComparison.Ordinal);
         Assert.Contains("champion=false", output, StringComparison.Ordinal);
         Assert.Matches(@"trained model=fraud-gbdt version=\S+ rows=\d+ auc=0\.\d{4} pr_auc=\d\.\d{4} recall@1%fpr=\d\.\d{4} champion=false", output);
+
+        // The drift reference: deciles of every feature and of the holdout's scores, and the categorical values seen.
+        Assert.All(m.Reference, r => Assert.Equal(1.0, r.Bins!.Shares.Sum(), 6));
+        var amount = m.Reference.Single(r => r.Feature == "amount_log").Bins!;
+        Assert.Equal(9, amount.Edges.Count);
+        Assert.All(amount.Shares, share => Assert.InRange(share, 0.09, 0.11));
+        Assert.Equal(2, m.Reference.Single(r => r.Feature == "is_night").Bins!.Shares.Count);
+        Assert.True(m.ScoreReference!.Edges.Count >= 5, $"score bins: {string.Join(", ", m.ScoreReference.Edges)}");
+        Assert.Equal(1.0, m.ScoreReference.Shares.Sum(), 6);
+        Assert.Equal(new[] { FeatureInputCodes.Online, FeatureInputCodes.Pos }.Order(), m.Categories!["channel"]);
+        Assert.Equal(8, m.Categories["country"].Count);
+        Assert.NotNull(Shared.Drift.DriftReference.For(m, out var missing));
+        Assert.Null(missing);
+    }
+
+    private static class FeatureInputCodes
+    {
+        public static readonly int Pos = ChannelValue("pos");
+        public static readonly int Online = ChannelValue("online");
+
+        private static int ChannelValue(string channel)
+        {
+            Span<int> values = stackalloc int[Shared.Drift.CategoricalValues.Fields.Count];
+            Shared.Drift.CategoricalValues.Of(new Shared.Contracts.Transaction
+            {
+                TransactionId = "t", EventTime = DateTimeOffset.UnixEpoch, CardId = "c", MerchantId = "m", MerchantCategory = "grocery",
+                Amount = 1, Currency = "USD", Country = "US", Channel = channel,
+            }, values);
+            return values[0];
+        }
     }
 
     [Fact]
@@ -181,7 +212,7 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Unreachable_postgres_exits_2_with_one_line_and_writes_nothing()
+    public async Task Unreachable_postgres_exits_4_with_one_line_and_writes_nothing()
     {
         var (tx, lb) = WriteHistory();
         var outDir = Path.Combine(_dir, "out");
@@ -190,7 +221,7 @@ public sealed class TrainCommandTests : IDisposable
         var (code, _, error) = await RunAsync(Empty(), "train", "--transactions", tx, "--labels", lb, "--out", outDir, "--store", store,
             "--pg", "Host=127.0.0.1;Port=1;Username=postgres;Database=fraud;Timeout=3");
 
-        Assert.Equal(2, code);
+        Assert.Equal(ExitCodes.PostgresUnavailable, code);
         Assert.Single(error.Trim().Split('\n'));
         Assert.Contains("postgres unavailable at 127.0.0.1:1/fraud", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(store));
@@ -203,7 +234,7 @@ public sealed class TrainCommandTests : IDisposable
         var (tx, lb) = WriteHistory();
         var (code, _, error) = await RunAsync(Empty(), "train", "--transactions", tx, "--labels", lb, "--out", Path.Combine(_dir, "o"),
             "--review-fpr", "0.001", "--decline-fpr", "0.01", "--no-register");
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains("--decline-fpr", error, StringComparison.Ordinal);
     }
 

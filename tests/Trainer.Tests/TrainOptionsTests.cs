@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Cli;
 using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer.Tests;
@@ -31,7 +32,7 @@ public sealed class TrainOptionsTests
     public async Task Out_of_range_values_are_refused_with_one_line_naming_the_flag(string flag, string value)
     {
         var (code, _, error) = await RunAsync([.. Files, flag, value]);
-        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Single(error.Trim().Split('\n'));
         Assert.Contains(flag, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists("unused-out"));
@@ -46,7 +47,7 @@ public sealed class TrainOptionsTests
     public async Task An_option_of_the_other_algorithm_is_refused_not_ignored(string algo, string flag, string value)
     {
         var (code, _, error) = await RunAsync([.. Files, "--algo", algo, flag, value]);
-        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains($"{flag} does not apply to --algo {algo}", error, StringComparison.Ordinal);
     }
 
@@ -65,7 +66,7 @@ public sealed class TrainOptionsTests
     public async Task Cuda_with_the_lightgbm_baseline_is_refused()
     {
         var (code, _, error) = await RunAsync([.. Files, "--algo", "lightgbm", "--device", "cuda"]);
-        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains("--device cuda needs --algo gbdt", error, StringComparison.Ordinal);
     }
 
@@ -73,7 +74,7 @@ public sealed class TrainOptionsTests
     public async Task Holdout_and_validation_must_leave_rows_to_train_on()
     {
         var (code, _, error) = await RunAsync([.. Files, "--holdout-fraction", "0.5", "--validation-fraction", "0.4"]);
-        Assert.Equal(ExitCodes.Failed, code);
+        Assert.Equal(ExitCodes.BadUsage, code);
         Assert.Contains("--validation-fraction", error, StringComparison.Ordinal);
     }
 }

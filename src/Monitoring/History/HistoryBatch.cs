@@ -1,20 +1,36 @@
-using Fraud.Streaming.Shared.Contracts;
+using System.Diagnostics;
 
 namespace Fraud.Streaming.Monitoring.History;
 
-/// <summary>Parsed messages waiting to be written together in one Postgres transaction.</summary>
+/// <summary>Consumed messages waiting to be written together, and the offsets that commit them.</summary>
 internal sealed class HistoryBatch
 {
-    public List<Transaction> Transactions { get; } = [];
-    public List<Verdict> Verdicts { get; } = [];
-    public List<Label> Labels { get; } = [];
+    public List<HistoryMessage> Messages { get; } = [];
 
-    public int Count => Transactions.Count + Verdicts.Count + Labels.Count;
+    /// <summary>The next offset to commit per partition once this batch is written.</summary>
+    public OffsetTracker Offsets { get; } = new();
+
+    /// <summary>When the first message of this batch was added (<see cref="Stopwatch"/> ticks).</summary>
+    public long Started { get; private set; }
+
+    public int Count => Messages.Count;
+
+    /// <summary>Something was consumed (written or not, every message moves an offset).</summary>
+    public bool HasPending => Offsets.HasPending;
+
+    public void Add(HistoryMessage message)
+    {
+        if (!Offsets.HasPending)
+        {
+            Started = Stopwatch.GetTimestamp();
+        }
+        Messages.Add(message);
+        Offsets.Consumed(new Confluent.Kafka.TopicPartitionOffset(message.Source.Topic, message.Source.Partition, message.Source.Offset));
+    }
 
     public void Clear()
     {
-        Transactions.Clear();
-        Verdicts.Clear();
-        Labels.Clear();
+        Messages.Clear();
+        Offsets.Clear();
     }
 }

@@ -1,34 +1,41 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Fraud.Streaming.Monitoring.History;
 
 /// <summary>
-/// Reads transactions, verdicts and labels and writes them to the history tables in batches. Offsets are committed
-/// only after the batch that holds them is in Postgres, so a crash or a database outage loses nothing: the messages
-/// are read again and the idempotent upserts absorb the repeats. Unparseable messages are counted and skipped.
+/// Reads transactions, verdicts and labels and writes them to the history tables in batches. A batch is written off
+/// the consumer thread (<see cref="BatchWriter"/>: transient failures retried with backoff, rows the database refuses
+/// isolated into <c>dead_letters</c>) while the consumer keeps polling with its partitions paused, so the group member
+/// stays alive through a database outage and nothing piles up in memory. Offsets are committed only after the batch
+/// that holds them is in Postgres, so a crash or an outage loses nothing: the messages are read again and the
+/// idempotent writes absorb the repeats. Messages the contract refuses are dead-lettered with their reason, never
+/// skipped silently.
 /// </summary>
 internal sealed class HistoryConsumerService(
     IOptions<KafkaOptions> kafkaOptions,
     IOptions<MonitoringOptions> monitoringOptions,
-    HistoryWriter writer,
+    IOptions<ValidationOptions> validationOptions,
+    BatchWriter writer,
     ConsumerReadiness readiness,
     ILogger<HistoryConsumerService> logger) : BackgroundService
 {
-    private const int MaxLoggedRejections = 100;
+    private const int MaxLoggedDeadLetters = 100;
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan ShutdownWriteBudget = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RevokeWriteBudget = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
 
     private readonly KafkaOptions _kafka = kafkaOptions.Value;
     private readonly MonitoringOptions _options = monitoringOptions.Value;
-    private readonly HistoryBatch _batch = new();
-    private readonly OffsetTracker _offsets = new();
-    private long _batchStarted;
-    private long _rejections;
+    private readonly HistoryMessageParser _parser = new(kafkaOptions.Value, validationOptions.Value);
+    private HistoryBatch _filling = new();
+    private HistoryBatch? _writing;
+    private Task<WriteResult>? _write;
+    private CancellationTokenSource? _writeCancel;
+    private long _deadLetters;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // librdkafka's Consume blocks; give it a thread of its own rather than a pool thread.
@@ -79,7 +86,7 @@ internal sealed class HistoryConsumerService(
     private void Consume(CancellationToken stoppingToken)
     {
         string[] topics = [_kafka.TransactionsTopic, _kafka.VerdictsTopic, _kafka.LabelsTopic];
-        using var consumer = new ConsumerBuilder<Ignore, byte[]>(ConsumerConfigFor(_kafka, _options))
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(ConsumerConfigFor(_kafka, _options))
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
                 readiness.Assigned(partitions);
@@ -87,23 +94,21 @@ internal sealed class HistoryConsumerService(
             })
             .SetPartitionsRevokedHandler((c, partitions) =>
             {
-                // Our last chance to commit for these partitions: write what is pending first, but do not hold up the
-                // rebalance for long. If the write fails, nothing is committed and the new owner re-reads (idempotently).
-                using (var budget = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
-                {
-                    budget.CancelAfter(RevokeWriteBudget);
-                    WriteAndCommit(c, budget.Token);
-                }
-                _offsets.Forget(partitions.Select(p => p.TopicPartition));
-                readiness.Removed(partitions.Select(p => p.TopicPartition));
-                MonitoringLog.PartitionsRevoked(logger, string.Join(", ", partitions.Select(p => p.TopicPartition)));
+                // Our last chance to commit for these partitions: finish what is pending, but do not hold up the
+                // rebalance for long. Whatever is not written by then is not committed; the new owner re-reads it.
+                Drain(c, RevokeWriteBudget, stoppingToken);
+                var revoked = partitions.Select(p => p.TopicPartition).ToList();
+                Forget(revoked);
+                readiness.Removed(revoked);
+                MonitoringLog.PartitionsRevoked(logger, string.Join(", ", revoked));
             })
             .SetPartitionsLostHandler((_, partitions) =>
             {
                 // Another member may own them already; committing now would be wrong, re-reading is harmless.
-                _offsets.Forget(partitions.Select(p => p.TopicPartition));
-                readiness.Removed(partitions.Select(p => p.TopicPartition));
-                MonitoringLog.PartitionsLost(logger, string.Join(", ", partitions.Select(p => p.TopicPartition)));
+                var lost = partitions.Select(p => p.TopicPartition).ToList();
+                Forget(lost);
+                readiness.Removed(lost);
+                MonitoringLog.PartitionsLost(logger, string.Join(", ", lost));
             })
             .SetErrorHandler((_, error) => MonitoringLog.KafkaError(logger, error.Code.ToString(), error.Reason))
             .SetLogHandler((_, m) => MonitoringLog.Librdkafka(logger, m.Level.ToLogLevel(), m.Facility, m.Message))
@@ -115,10 +120,20 @@ internal sealed class HistoryConsumerService(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            ConsumeResult<Ignore, byte[]>? result;
+            if (_write is { IsCompleted: true })
+            {
+                FinishWrite(consumer);
+            }
+            if (_write is not null && consumer.Assignment.Count > 0)
+            {
+                // Keep the member alive without reading on: nothing more piles up while the batch waits on Postgres.
+                consumer.Pause(consumer.Assignment);
+            }
+
+            ConsumeResult<byte[], byte[]>? result;
             try
             {
-                result = consumer.Consume(TimeSpan.FromMilliseconds(50));
+                result = consumer.Consume(Poll);
             }
             catch (ConsumeException ex) when (!ex.Error.IsFatal)
             {
@@ -130,128 +145,159 @@ internal sealed class HistoryConsumerService(
             {
                 Add(result);
             }
-            if (_offsets.HasPending
-                && (_batch.Count >= _options.BatchSize || Stopwatch.GetTimestamp() - _batchStarted >= flushTicks))
+            if (_write is null && _filling.HasPending
+                && (_filling.Count >= _options.BatchSize || Stopwatch.GetTimestamp() - _filling.Started >= flushTicks))
             {
-                WriteAndCommit(consumer, stoppingToken);
+                StartWrite();
             }
         }
 
-        // Drain: the pending batch gets a bounded number of tries, then the process goes.
-        using (var budget = new CancellationTokenSource(ShutdownWriteBudget))
+        // Drain: what is pending gets a bounded time, then the process goes.
+        Drain(consumer, ShutdownWriteBudget, CancellationToken.None);
+        if (_writing is not null || _filling.Count > 0)
         {
-            WriteAndCommit(consumer, budget.Token);
-        }
-        if (_batch.Count > 0)
-        {
-            MonitoringLog.PendingAbandoned(logger, _batch.Count);
+            MonitoringLog.PendingAbandoned(logger, (_writing?.Count ?? 0) + _filling.Count);
         }
         consumer.Close();
         MonitoringLog.ConsumerStopped(logger);
     }
 
-    private void Add(ConsumeResult<Ignore, byte[]> result)
+    private void Add(ConsumeResult<byte[], byte[]> result)
     {
-        if (!_offsets.HasPending)
+        MonitoringMetrics.MessagesConsumed.WithLabels(result.Topic).Inc();
+        var message = _parser.Parse(result);
+        if (message.Refused is { } refused)
         {
-            _batchStarted = Stopwatch.GetTimestamp();
+            MonitoringMetrics.Rejected.WithLabels(result.Topic, refused.Reason).Inc();
         }
-        _offsets.Consumed(result.TopicPartitionOffset);
-        var topic = result.Topic;
-        MonitoringMetrics.MessagesConsumed.WithLabels(topic).Inc();
-        var value = result.Message.Value is { } bytes ? bytes.AsSpan() : [];
-
-        bool parsed;
-        string reason, detail;
-        if (topic == _kafka.TransactionsTopic)
-        {
-            parsed = HistoryMessageParser.TryParseTransaction(value, out var transaction, out reason, out detail);
-            if (parsed)
-            {
-                _batch.Transactions.Add(transaction!);
-            }
-        }
-        else if (topic == _kafka.VerdictsTopic)
-        {
-            parsed = HistoryMessageParser.TryParseVerdict(value, out var verdict, out reason, out detail);
-            if (parsed)
-            {
-                _batch.Verdicts.Add(verdict!);
-            }
-        }
-        else
-        {
-            parsed = HistoryMessageParser.TryParseLabel(value, out var label, out reason, out detail);
-            if (parsed)
-            {
-                _batch.Labels.Add(label!);
-            }
-        }
-
-        if (!parsed)
-        {
-            MonitoringMetrics.Rejected.WithLabels(topic, reason).Inc();
-            var seen = ++_rejections;
-            if (seen <= MaxLoggedRejections || seen % 1000 == 0)
-            {
-                MonitoringLog.Rejected(logger, topic, result.Partition.Value, result.Offset.Value, reason, detail);
-            }
-        }
+        _filling.Add(message);
     }
 
-    /// <summary>Writes the pending batch (retrying until it succeeds or <paramref name="giveUp"/> fires), then commits.</summary>
-    private void WriteAndCommit(IConsumer<Ignore, byte[]> consumer, CancellationToken giveUp)
+    private void StartWrite()
     {
-        if (!_offsets.HasPending)
+        var batch = _writing = _filling;
+        _filling = new HistoryBatch();
+        _writeCancel = new CancellationTokenSource();
+        var token = _writeCancel.Token;
+        _write = Task.Run(() => writer.Write(batch.Messages, token), CancellationToken.None);
+    }
+
+    /// <summary>Handles a finished write: commits its offsets when it succeeded, and reads on.</summary>
+    private void FinishWrite(IConsumer<byte[], byte[]> consumer)
+    {
+        var write = _write!;
+        var batch = _writing!;
+        _write = null;
+        _writing = null;
+        _writeCancel?.Dispose();
+        _writeCancel = null;
+        if (write.IsCanceled || write.Exception?.InnerException is OperationCanceledException)
         {
+            // Given up (shutdown, revoke): nothing committed, the messages are read again by whoever owns them.
+            Resume(consumer);
             return;
         }
-        if (_batch.Count > 0 && !WriteWithRetry(giveUp))
+        if (write.IsFaulted)
         {
+            // Neither retried nor isolated (a dead letter the database refused too): the batch goes again, after the next poll.
+            MonitoringLog.ConsumerCrashed(logger, write.Exception!.InnerException ?? write.Exception);
+            _writing = batch;
+            _writeCancel = new CancellationTokenSource();
+            var token = _writeCancel.Token;
+            _write = Task.Run(async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), token);
+                return writer.Write(batch.Messages, token);
+            }, CancellationToken.None);
             return;
         }
-        _batch.Clear();
+        Record(write.Result, batch);
         try
         {
-            consumer.Commit(_offsets.Pending());
+            if (batch.Offsets.HasPending)
+            {
+                consumer.Commit(batch.Offsets.Pending());
+            }
         }
         catch (KafkaException ex)
         {
             MonitoringMetrics.CommitFailures.Inc();
             MonitoringLog.CommitFailed(logger, ex.Error.Reason);
         }
-        _offsets.Clear();
+        Resume(consumer);
     }
 
-    private bool WriteWithRetry(CancellationToken giveUp)
+    private static void Resume(IConsumer<byte[], byte[]> consumer)
     {
-        var rows = HistoryRows.From(_batch);
-        var delay = TimeSpan.FromMilliseconds(200);
-        for (var attempt = 1; ; attempt++)
+        if (consumer.Assignment.Count > 0)
         {
-            var started = Stopwatch.GetTimestamp();
-            try
+            consumer.Resume(consumer.Assignment);
+        }
+    }
+
+    private void Record(WriteResult written, HistoryBatch batch)
+    {
+        MonitoringMetrics.BatchSize.Observe(batch.Count);
+        MonitoringMetrics.RowsWritten.WithLabels("transactions").Inc(written.Transactions);
+        MonitoringMetrics.RowsWritten.WithLabels("verdicts").Inc(written.Verdicts);
+        MonitoringMetrics.RowsWritten.WithLabels("labels").Inc(written.Labels);
+        foreach (var dead in written.DeadLetters)
+        {
+            MonitoringMetrics.DeadLetters.WithLabels(dead.Source.Topic, dead.Reason).Inc();
+            var seen = ++_deadLetters;
+            if (seen <= MaxLoggedDeadLetters || seen % 1000 == 0)
             {
-                var written = writer.Write(rows);
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                MonitoringMetrics.WriteSeconds.Observe(elapsed.TotalSeconds);
-                MonitoringMetrics.BatchSize.Observe(_batch.Count);
-                MonitoringMetrics.RowsWritten.WithLabels("transactions").Inc(written.Transactions);
-                MonitoringMetrics.RowsWritten.WithLabels("verdicts").Inc(written.Verdicts);
-                MonitoringMetrics.RowsWritten.WithLabels("labels").Inc(written.Labels);
-                MonitoringLog.BatchWritten(logger, _batch.Count, written.Transactions, written.Verdicts, written.Labels, elapsed.TotalMilliseconds);
-                return true;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-            {
-                MonitoringMetrics.WriteFailures.Inc();
-                MonitoringLog.WriteFailed(logger, _batch.Count, attempt, delay, ex.Message);
-                if (giveUp.IsCancellationRequested || giveUp.WaitHandle.WaitOne(delay))
-                {
-                    return false;
-                }
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+                MonitoringLog.DeadLettered(logger, dead.Source.ToString(), dead.Reason, dead.Detail);
             }
         }
+        MonitoringLog.BatchWritten(logger, batch.Count, written.Transactions, written.Verdicts, written.Labels, written.DeadLetters.Count);
+    }
+
+    /// <summary>
+    /// Finishes the write in flight and writes what is filling, within <paramref name="budget"/>; what is not done by
+    /// then is given up (not committed).
+    /// </summary>
+    private void Drain(IConsumer<byte[], byte[]> consumer, TimeSpan budget, CancellationToken stoppingToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        for (var round = 0; round < 2; round++)
+        {
+            if (_write is null && _filling.HasPending)
+            {
+                StartWrite();
+            }
+            if (_write is null)
+            {
+                return;
+            }
+            var left = TimeSpan.FromTicks(Math.Max(0, deadline - Stopwatch.GetTimestamp()) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+            try
+            {
+                _write.Wait(left, stoppingToken);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or AggregateException)
+            {
+                // Finished below.
+            }
+            if (!_write.IsCompleted)
+            {
+                _writeCancel?.Cancel();
+                try
+                {
+                    _write.Wait(TimeSpan.FromSeconds(5), CancellationToken.None);
+                }
+                catch (AggregateException)
+                {
+                    // Cancelled: handled by FinishWrite.
+                }
+            }
+            FinishWrite(consumer);
+        }
+    }
+
+    private void Forget(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        _writing?.Offsets.Forget(partitions);
+        _filling.Offsets.Forget(partitions);
     }
 }

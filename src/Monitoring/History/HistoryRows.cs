@@ -6,21 +6,60 @@ using Fraud.Streaming.Shared.Contracts;
 namespace Fraud.Streaming.Monitoring.History;
 
 /// <summary>
-/// A batch as column arrays, one array per table column, ready to bind as Postgres array parameters
-/// (<c>unnest</c>). Timestamps are UTC <see cref="DateTime"/>s; JSON columns are serialized text.
+/// Messages as column arrays, one array per table column, ready to bind as Postgres array parameters
+/// (<c>unnest</c>), plus the dead letters among them. Timestamps are UTC <see cref="DateTime"/>s; JSON columns are
+/// serialized text. A transaction id repeated within the messages keeps its first message: a repeat at the same
+/// position is a replay and dropped, at another position a duplicate and dead-lettered.
 /// </summary>
 internal sealed class HistoryRows
 {
     public required TransactionColumns Transactions { get; init; }
     public required VerdictColumns Verdicts { get; init; }
     public required LabelColumns Labels { get; init; }
+    public required IReadOnlyList<DeadLetter> DeadLetters { get; init; }
 
-    public static HistoryRows From(HistoryBatch batch) => new()
+    public static HistoryRows From(IReadOnlyList<HistoryMessage> messages)
     {
-        Transactions = TransactionColumns.From(batch.Transactions),
-        Verdicts = VerdictColumns.From(batch.Verdicts),
-        Labels = LabelColumns.From(batch.Labels),
-    };
+        var transactions = new List<(Transaction Row, SourcePosition Source, byte[]? Payload)>();
+        var verdicts = new List<Verdict>();
+        var labels = new List<Label>();
+        var deadLetters = new List<DeadLetter>();
+        var first = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
+        foreach (var message in messages)
+        {
+            if (message.Refused is { } refused)
+            {
+                deadLetters.Add(refused);
+            }
+            else if (message.Transaction is { } t)
+            {
+                if (first.TryAdd(t.TransactionId, message.Source))
+                {
+                    transactions.Add((t, message.Source, message.Payload));
+                }
+                else if (first[t.TransactionId] != message.Source)
+                {
+                    deadLetters.Add(message.DeadLetter(RejectReason.NameOf(RejectCode.DuplicateTransactionId),
+                        $"transaction_id {t.TransactionId} was already read at {first[t.TransactionId]}"));
+                }
+            }
+            else if (message.Verdict is { } v)
+            {
+                verdicts.Add(v);
+            }
+            else if (message.Label is { } l)
+            {
+                labels.Add(l);
+            }
+        }
+        return new HistoryRows
+        {
+            Transactions = TransactionColumns.From(transactions),
+            Verdicts = VerdictColumns.From(verdicts),
+            Labels = LabelColumns.From(labels),
+            DeadLetters = deadLetters,
+        };
+    }
 
     internal static string DecisionName(Decision decision) => decision switch
     {
@@ -96,18 +135,29 @@ internal sealed record TransactionColumns(
     string?[] DeviceId,
     string?[] Ip,
     string?[] EmailDomain,
-    string?[] Attributes)
+    string?[] Attributes,
+    string[] SourceTopic,
+    int[] SourcePartition,
+    long[] SourceOffset)
 {
     public int Count => TransactionId.Length;
 
-    public static TransactionColumns From(IReadOnlyList<Transaction> rows)
+    /// <summary>Each row's message as it came, for the dead letter of a duplicate; not a column.</summary>
+    public byte[]?[]? Payload { get; private init; }
+
+    public static TransactionColumns From(IReadOnlyList<(Transaction Row, SourcePosition Source, byte[]? Payload)> rows)
     {
         var n = rows.Count;
         var c = new TransactionColumns(new string[n], new string[n], new DateTime[n], new string[n], new string[n], new double[n],
-            new string[n], new string[n], new string[n], new string?[n], new string?[n], new string?[n], new string?[n]);
+            new string[n], new string[n], new string[n], new string?[n], new string?[n], new string?[n], new string?[n],
+            new string[n], new int[n], new long[n]) { Payload = new byte[]?[n] };
         for (var i = 0; i < n; i++)
         {
-            var t = rows[i];
+            var (t, source, payload) = rows[i];
+            c.Payload![i] = payload;
+            c.SourceTopic[i] = source.Topic;
+            c.SourcePartition[i] = source.Partition;
+            c.SourceOffset[i] = source.Offset;
             c.TransactionId[i] = t.TransactionId;
             c.CardId[i] = t.CardId;
             c.EventTime[i] = t.EventTime.UtcDateTime;

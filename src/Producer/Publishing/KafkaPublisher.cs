@@ -127,6 +127,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
             if (labels.Count > 0)
             {
                 ProducerLog.LabelsDropped(logger, labels.Count);
+                counters.NotDelivered(labels.Count);
             }
         }
 
@@ -135,6 +136,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
         if (undelivered > 0)
         {
             ProducerLog.FlushTimedOut(logger, undelivered);
+            counters.NotDelivered(undelivered);
         }
         return counters;
 

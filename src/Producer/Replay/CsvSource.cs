@@ -23,6 +23,7 @@ internal static class CsvSource
             : throw new InvalidDataException($"{rows.Name}: no column '{kv.Value}' in the header (mapped to {kv.Key})"), StringComparer.Ordinal);
         var mapped = at.Values.ToHashSet();
         var prefix = Path.GetFileNameWithoutExtension(settings.Input);
+        var window = EventTimeWindow.Now(settings.MaxFutureSkew);
 
         while (rows.Read(out var row, out var error))
         {
@@ -58,7 +59,7 @@ internal static class CsvSource
                 EmailDomain = Optional("email_domain"),
                 Attributes = Attributes(rows.Header, r, mapped),
             };
-            if (!TransactionValidator.Validate(transaction, out var invalid))
+            if (!TransactionValidator.Validate(transaction, window, out var invalid))
             {
                 onError(new ReplayError(rows.Name, rows.Line, $"{invalid.CodeName}: {invalid.Detail}"));
                 continue;

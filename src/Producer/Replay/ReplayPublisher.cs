@@ -68,7 +68,12 @@ internal sealed class ReplayPublisher(KafkaOptions kafka, ILogger logger)
             }
         }
         PublishDue(long.MaxValue);
-        producer.Flush(settings.FlushTimeout);
+        var undelivered = producer.Flush(settings.FlushTimeout);
+        if (undelivered > 0)
+        {
+            ProducerLog.FlushTimedOut(logger, undelivered);
+            counters.NotDelivered(undelivered);
+        }
         return (new ReplaySummary(transactions, labelled, fraud, source.Malformed, stopwatch.Elapsed), counters);
 
         void PublishDue(long now)

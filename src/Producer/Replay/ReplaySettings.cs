@@ -25,4 +25,6 @@ internal sealed record ReplaySettings
 
     /// <summary><see cref="ReplayFormat.Csv"/>: how the event time column reads.</summary>
     public CsvTimeFormat? CsvTime { get; init; }
+    /// <summary>How far an event or label time may lie ahead of now (<c>Validation:MaxFutureSkew</c>), as consumers judge it.</summary>
+    public TimeSpan MaxFutureSkew { get; init; } = Shared.Contracts.ContractLimits.DefaultMaxFutureSkew;
 }

@@ -15,6 +15,12 @@ internal sealed class SyntheticGenerator
     private static readonly IFraudScenario[] Scenarios =
         [new CardTesting(), new AccountTakeover(), new StolenCardAbroad(), new MerchantCompromise(), new BustOut(), new CompromisedMerchant()];
 
+    /// <summary>Days after its transaction that a legitimate transaction's label comes (fraud is reported sooner).</summary>
+    internal const int MaturityDays = 45;
+
+    /// <summary>The longest a scenario schedules its transactions after the draw that started it (a merchant compromise).</summary>
+    internal static readonly TimeSpan LongestScenario = TimeSpan.FromDays(12);
+
     private readonly SyntheticSettings _settings;
     private readonly Random _random;
     private readonly Random _labels;
@@ -56,7 +62,7 @@ internal sealed class SyntheticGenerator
         _fromMs = Scenarios.Select(s => settings.ScenarioFrom.TryGetValue(s.Name, out var from)
             ? (long)(from - settings.Start).TotalMilliseconds
             : long.MinValue).ToArray();
-        _idPrefix = string.Create(CultureInfo.InvariantCulture, $"tx-{settings.Seed}-");
+        _idPrefix = settings.IdPrefix ?? string.Create(CultureInfo.InvariantCulture, $"tx-{settings.Seed}-");
     }
 
     public SyntheticWorld World => _world;
@@ -144,7 +150,7 @@ internal sealed class SyntheticGenerator
             CardId = card.Id,
             MerchantId = merchant.Id,
             MerchantCategory = merchant.Category,
-            Amount = Math.Round(d.Amount, 2),
+            Amount = Math.Round(d.Amount * _settings.AmountScale, 2),
             Currency = card.Currency,
             Country = d.Country,
             Channel = d.Channel,

@@ -26,6 +26,18 @@ internal sealed record SyntheticSettings
     /// <summary>With <see cref="LabelMode.FraudReports"/>: the share of genuine transactions an analyst reviews and confirms.</summary>
     public double ReviewRate { get; init; } = 0.01;
 
+    /// <summary>
+    /// Transaction ids start with this; null: <c>tx-{seed}-</c>. Another prefix lets a second run continue the same world
+    /// (same seed: same cards and merchants, from a later <see cref="Start"/>) without reusing its ids.
+    /// </summary>
+    public string? IdPrefix { get; init; }
+
+    /// <summary>
+    /// Every amount is multiplied by this (1: the world as it is): traffic whose distribution shifted, e.g. to see drift
+    /// detected and a retrain requested. The world itself (cards, merchants, scenarios) is unchanged.
+    /// </summary>
+    public double AmountScale { get; init; } = 1;
+
     /// <summary>Scenarios that do not happen before the given instant (a new fraud pattern that appears then).</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> ScenarioFrom { get; init; } = new Dictionary<string, DateTimeOffset>();
 }

@@ -9,6 +9,8 @@ public static class ContractJson
     public static byte[] Serialize(Label value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.Label);
     public static byte[] Serialize(Verdict value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.Verdict);
     public static byte[] Serialize(ModelManifest value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.ModelManifest);
+    public static byte[] Serialize(DriftReport value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.DriftReport);
+    public static byte[] Serialize(RetrainRequest value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.RetrainRequest);
 
     public static void Serialize(Utf8JsonWriter writer, Verdict value) => JsonSerializer.Serialize(writer, value, ContractsJsonContext.Default.Verdict);
     public static void Serialize(Utf8JsonWriter writer, Transaction value) => JsonSerializer.Serialize(writer, value, ContractsJsonContext.Default.Transaction);
@@ -25,4 +27,12 @@ public static class ContractJson
     /// <exception cref="JsonException">the bytes are not a valid manifest.</exception>
     public static ModelManifest DeserializeManifest(ReadOnlySpan<byte> utf8) =>
         JsonSerializer.Deserialize(utf8, ContractsJsonContext.Default.ModelManifest) ?? throw new JsonException("manifest is null");
+
+    /// <exception cref="JsonException">the bytes are not a valid drift report.</exception>
+    public static DriftReport DeserializeDriftReport(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize(utf8, ContractsJsonContext.Default.DriftReport) ?? throw new JsonException("drift report is null");
+
+    /// <exception cref="JsonException">the bytes are not a valid retrain request.</exception>
+    public static RetrainRequest DeserializeRetrainRequest(ReadOnlySpan<byte> utf8) =>
+        JsonSerializer.Deserialize(utf8, ContractsJsonContext.Default.RetrainRequest) ?? throw new JsonException("retrain request is null");
 }

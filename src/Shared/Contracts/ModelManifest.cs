@@ -22,6 +22,19 @@ public sealed record ModelManifest
 
     /// <summary>Per-feature distribution of the training data, in <see cref="FeatureSpecInfo.Features"/> order.</summary>
     public required IReadOnlyList<FeatureReference> Reference { get; init; }
+
+    /// <summary>
+    /// The score's distribution on the holdout (the newest labelled rows, scored by the exported model): the reference
+    /// the score's drift is measured against. Null in manifests written before drift was monitored.
+    /// </summary>
+    public BinnedDistribution? ScoreReference { get; init; }
+
+    /// <summary>
+    /// The categorical values the training transactions carried, as the feature pipeline reduces them
+    /// (<see cref="Drift.CategoricalValues"/>): per field (<c>channel</c>, <c>merchant_category</c>, <c>country</c>), the
+    /// sorted codes or hashes seen. A live value outside its set is "unseen", a drift signal. Null in older manifests.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>>? Categories { get; init; }
 }
 
 public sealed record FeatureSpecInfo(string Name, string Hash, IReadOnlyList<string> Features)
@@ -56,5 +69,17 @@ public sealed record ModelMetrics(
     double PrAuc,
     [property: System.Text.Json.Serialization.JsonPropertyName("recall_at_1pct_fpr")] double RecallAt1PctFpr);
 
-/// <summary>Training-time distribution of one feature: used for drift and for verdict reasons.</summary>
-public sealed record FeatureReference(string Feature, float Mean, float StdDev, float Min, float Max);
+/// <summary>Training-time distribution of one feature: the drift reference.</summary>
+public sealed record FeatureReference(string Feature, float Mean, float StdDev, float Min, float Max)
+{
+    /// <summary>Quantile bins of the run's labelled rows (<see cref="BinnedDistribution"/>); null in manifests written before drift was monitored.</summary>
+    public BinnedDistribution? Bins { get; init; }
+}
+
+/// <summary>
+/// A distribution as quantile bins: ascending, distinct <see cref="Edges"/> cut the line into <c>Edges.Count + 1</c> bins
+/// (bin 0 is <c>x ≤ Edges[0]</c>, bin i is <c>Edges[i-1] &lt; x ≤ Edges[i]</c>, the last is <c>x &gt; Edges[^1]</c>), and
+/// <see cref="Shares"/> holds the fraction of the reference rows in each (they sum to 1). Live data binned the same way
+/// is compared with it by the population stability index (<see cref="Drift.Psi"/>).
+/// </summary>
+public sealed record BinnedDistribution(IReadOnlyList<float> Edges, IReadOnlyList<double> Shares);

@@ -1,126 +1,114 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Text.Json;
 
 namespace Fraud.Streaming.Shared.Contracts;
 
 /// <summary>
-/// Turns raw message bytes into a <see cref="Transaction"/> or a <see cref="RejectReason"/>.
-/// Never throws for bad input: every failure has a reason code (bounded, used as a metric label)
-/// and a human-readable detail (carried in the DLQ headers).
+/// Turns raw message bytes into a <see cref="Transaction"/> or a <see cref="RejectReason"/>: the one contract the
+/// scorer, Monitoring, the trainer, the producer and the offline paths apply. Never throws for bad input; every
+/// failure has a reason code (bounded, a metric label) and a human-readable detail (DLQ headers, dead-letter rows).
+/// Whatever it accepts, the feature pipeline, inference, reasons, verdict JSON and history rows handle without
+/// throwing (a property test holds it to that).
 /// </summary>
+/// <remarks>Accepting a message allocates only what deserializing it does: the checks themselves allocate nothing.</remarks>
 public static class TransactionValidator
 {
-    public static bool TryParse(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out Transaction? transaction, out RejectReason reason)
+    /// <summary>Parses and validates against times in <paramref name="window"/>.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, in EventTimeWindow window, [NotNullWhen(true)] out Transaction? transaction, out RejectReason reason)
     {
+        if (!ContractText.TryDeserialize(utf8, static b => JsonSerializer.Deserialize(b, ContractsJsonContext.Default.Transaction), CodeOfPath,
+                out transaction, out reason))
+        {
+            return false;
+        }
+        if (Validate(transaction!, window, out reason))
+        {
+            return true;
+        }
         transaction = null;
-        if (utf8.IsEmpty)
-        {
-            reason = new RejectReason(RejectCode.EmptyMessage, "message has no body");
-            return false;
-        }
-
-        Transaction parsed;
-        try
-        {
-            parsed = JsonSerializer.Deserialize(utf8, ContractsJsonContext.Default.Transaction)!;
-        }
-        catch (JsonException ex)
-        {
-            reason = FromJsonException(ex);
-            return false;
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException or FormatException)
-        {
-            reason = new RejectReason(RejectCode.BadJson, ex.Message);
-            return false;
-        }
-
-        if (parsed is null)
-        {
-            reason = new RejectReason(RejectCode.BadJson, "message is JSON null");
-            return false;
-        }
-
-        return Validate(parsed, out reason) && (transaction = parsed) is not null;
+        return false;
     }
 
+    /// <summary>Parses and validates against the wall clock now and the default skew (tests, tools).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out Transaction? transaction, out RejectReason reason) =>
+        TryParse(utf8, EventTimeWindow.Now(ContractLimits.DefaultMaxFutureSkew), out transaction, out reason);
+
     /// <summary>Checks the rules the JSON shape alone cannot express.</summary>
-    public static bool Validate(Transaction t, out RejectReason reason)
+    public static bool Validate(Transaction t, in EventTimeWindow window, out RejectReason reason)
     {
+        ArgumentNullException.ThrowIfNull(t);
         if (t.SchemaVersion != Transaction.CurrentSchemaVersion)
         {
-            reason = new RejectReason(RejectCode.UnsupportedSchemaVersion, $"schema_version {t.SchemaVersion} is not supported (expected {Transaction.CurrentSchemaVersion})");
+            reason = new RejectReason(RejectCode.UnsupportedSchemaVersion, string.Create(CultureInfo.InvariantCulture,
+                $"schema_version {t.SchemaVersion} is not supported (expected {Transaction.CurrentSchemaVersion})"));
             return false;
         }
-        if (string.IsNullOrWhiteSpace(t.TransactionId))
+        return ContractText.Required(t.TransactionId, "transaction_id", ContractLimits.MaxIdLength, out reason)
+            && ContractText.Required(t.CardId, "card_id", ContractLimits.MaxIdLength, out reason)
+            && ContractText.Present(t.MerchantId, "merchant_id", ContractLimits.MaxIdLength, out reason)
+            && ContractText.Present(t.MerchantCategory, "merchant_category", ContractLimits.MaxCodeLength, out reason)
+            && ContractText.Present(t.Currency, "currency", ContractLimits.MaxCodeLength, out reason)
+            && ContractText.Present(t.Country, "country", ContractLimits.MaxCodeLength, out reason)
+            && ContractText.Present(t.Channel, "channel", ContractLimits.MaxCodeLength, out reason)
+            && ContractText.Optional(t.DeviceId, "device_id", ContractLimits.MaxTextLength, out reason)
+            && ContractText.Optional(t.Ip, "ip", ContractLimits.MaxTextLength, out reason)
+            && ContractText.Optional(t.EmailDomain, "email_domain", ContractLimits.MaxTextLength, out reason)
+            && ContractText.Number(t.Amount, "amount", 0, ContractLimits.MaxAmount, out reason, RejectCode.InvalidAmount)
+            && ContractText.Time(t.EventTime, "event_time", window, RejectCode.InvalidEventTime, out reason)
+            && Attributes(t.Attributes, out reason);
+    }
+
+    /// <summary>
+    /// Whether a message key is the transaction's card id (its UTF-8 bytes), compared without making a string.
+    /// Transactions are keyed by card id, so each card's history lives in one partition.
+    /// </summary>
+    public static bool KeyIsCard(byte[]? key, string cardId)
+    {
+        ArgumentNullException.ThrowIfNull(cardId);
+        if (key is null || key.Length > 4 * ContractLimits.MaxIdLength || key.Length != System.Text.Encoding.UTF8.GetByteCount(cardId))
         {
-            reason = new RejectReason(RejectCode.MissingField, "transaction_id is empty");
             return false;
         }
-        if (string.IsNullOrWhiteSpace(t.CardId))
-        {
-            reason = new RejectReason(RejectCode.MissingField, "card_id is empty");
-            return false;
-        }
-        if (!double.IsFinite(t.Amount) || t.Amount < 0)
-        {
-            reason = new RejectReason(RejectCode.InvalidAmount, $"amount {t.Amount} is negative or not finite");
-            return false;
-        }
-        if (t.EventTime == default || t.EventTime.Year < 1970)
-        {
-            reason = new RejectReason(RejectCode.InvalidEventTime, "event_time is missing or before 1970");
-            return false;
-        }
+        Span<byte> encoded = stackalloc byte[key.Length];
+        System.Text.Encoding.UTF8.GetBytes(cardId, encoded);
+        return encoded.SequenceEqual(key);
+    }
+
+    /// <summary>The reason for a key that is not the card id.</summary>
+    public static RejectReason KeyMismatch(byte[]? key) => new(RejectCode.KeyMismatch, key is null
+        ? "the message has no key; transactions are keyed by card_id"
+        : "the message key is not the transaction's card_id, so the card's state would be split across partitions");
+
+    private static bool Attributes(Dictionary<string, JsonElement>? attributes, out RejectReason reason)
+    {
         reason = default;
+        if (attributes is null)
+        {
+            return true;
+        }
+        if (attributes.Count > ContractLimits.MaxAttributes)
+        {
+            reason = new RejectReason(RejectCode.InvalidField, string.Create(CultureInfo.InvariantCulture,
+                $"attributes has {attributes.Count} entries; at most {ContractLimits.MaxAttributes} are allowed"));
+            return false;
+        }
+        foreach (var (name, value) in attributes)
+        {
+            if (!ContractText.Required(name, "attributes key", ContractLimits.MaxIdLength, out reason)
+                || !ContractText.JsonValue(value, "attributes." + name, ContractLimits.MaxAttributeDepth, out reason))
+            {
+                return false;
+            }
+        }
         return true;
     }
 
-    private static RejectReason FromJsonException(JsonException ex)
+    private static RejectCode CodeOfPath(string path) => path switch
     {
-        var path = ex.Path ?? string.Empty;
-        var message = ex.Message;
-        // Missing 'required' properties surface as a JsonException without a path.
-        if (message.Contains("missing required properties", StringComparison.OrdinalIgnoreCase))
-        {
-            return new RejectReason(RejectCode.MissingField, message);
-        }
-        var code = path switch
-        {
-            "$.event_time" => RejectCode.InvalidEventTime,
-            "$.amount" => RejectCode.InvalidAmount,
-            "$.schema_version" => RejectCode.UnsupportedSchemaVersion,
-            "" or "$" => RejectCode.BadJson,
-            _ => RejectCode.InvalidField,
-        };
-        return new RejectReason(code, message);
-    }
-}
-
-/// <summary>Why a message was refused. <see cref="Code"/> is a small fixed set (a metric label); <see cref="Detail"/> is free text.</summary>
-public readonly record struct RejectReason(RejectCode Code, string Detail)
-{
-    public string CodeName => Code switch
-    {
-        RejectCode.EmptyMessage => "empty_message",
-        RejectCode.BadJson => "bad_json",
-        RejectCode.MissingField => "missing_field",
-        RejectCode.InvalidField => "invalid_field",
-        RejectCode.InvalidAmount => "invalid_amount",
-        RejectCode.InvalidEventTime => "invalid_event_time",
-        RejectCode.UnsupportedSchemaVersion => "unsupported_schema_version",
-        _ => "unknown",
+        "$.event_time" => RejectCode.InvalidEventTime,
+        "$.amount" => RejectCode.InvalidAmount,
+        "$.schema_version" => RejectCode.UnsupportedSchemaVersion,
+        _ => RejectCode.InvalidField,
     };
-}
-
-public enum RejectCode
-{
-    None,
-    EmptyMessage,
-    BadJson,
-    MissingField,
-    InvalidField,
-    InvalidAmount,
-    InvalidEventTime,
-    UnsupportedSchemaVersion,
 }

@@ -21,5 +21,9 @@ public sealed record Verdict
     public DateOnly? EntityDaysThrough { get; init; }
 }
 
-/// <summary>One feature's contribution to a verdict: how far the value sits from the model's training reference.</summary>
+/// <summary>
+/// One feature's contribution to a verdict: its TreeSHAP value, how much it moved the score's log-odds away from the
+/// model's average over its training rows (<see cref="Models.TreeShap"/>). <see cref="Verdict.Reasons"/> lists the three
+/// largest, largest first, for review and decline verdicts; an approval's list is empty unless the scorer is asked for all.
+/// </summary>
 public sealed record Reason(string Feature, float Value, float Contribution);

@@ -25,7 +25,7 @@ public sealed class FeatureSpec
         _entities = entities;
         Encoding = encoding ?? FeatureEncoding.None;
         IReadOnlyList<(string Name, string Definition)> computed = entities is { } e
-            ? [.. cardFeatures, .. EntityFeatures.Definitions(e.LagDays, e.ReportHorizonDays)]
+            ? [.. cardFeatures, .. EntityFeatures.Definitions(e.LagHours, e.ReportHorizonDays)]
             : cardFeatures;
         ComputedCount = computed.Count;
         IReadOnlyList<(string Name, string Definition)> features = [.. computed, .. Encoding.Definitions];
@@ -46,7 +46,7 @@ public sealed class FeatureSpec
         if (entities is { } p)
         {
             // Also in the definitions' text; stated once more so a reader of the hashed text finds them in one place.
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"entity_lag_days={p.LagDays}\nreport_horizon_days={p.ReportHorizonDays}\n");
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"entity_lag_hours={p.LagHours}\nreport_horizon_days={p.ReportHorizonDays}\n");
         }
         Hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
@@ -87,8 +87,8 @@ public sealed class FeatureSpec
     /// </summary>
     public bool HasEntityFeatures => _entities is not null;
 
-    /// <summary>Whole days between a transaction's day and the newest day its entity features read (<see cref="EntityFeatures"/>).</summary>
-    public int EntityLagDays => _entities?.LagDays ?? 0;
+    /// <summary>Hours since the end of the newest day a transaction's entity features read (<see cref="EntityFeatures"/>).</summary>
+    public int EntityLagHours => _entities?.LagHours ?? 0;
 
     /// <summary>Reports about transactions older than this many days (at report time) are not attributed.</summary>
     public int ReportHorizonDays => _entities?.ReportHorizonDays ?? 0;
@@ -108,13 +108,13 @@ public sealed class FeatureSpec
 
     /// <summary>This spec with another entity lag and report horizon: same features, another hash.</summary>
     /// <exception cref="InvalidOperationException">the spec has no entity features.</exception>
-    public FeatureSpec WithEntities(int lagDays, int reportHorizonDays)
+    public FeatureSpec WithEntities(int lagHours, int reportHorizonDays)
     {
         if (_entities is null)
         {
             throw new InvalidOperationException($"spec {Name} has no entity features");
         }
-        var entities = new EntityParameters(lagDays, reportHorizonDays);
+        var entities = new EntityParameters(lagHours, reportHorizonDays);
         return entities == _entities ? this : new FeatureSpec(Name, _cardFeatures, CardIdleTtlMs, entities, Encoding);
     }
 
@@ -122,17 +122,17 @@ public sealed class FeatureSpec
     /// The served spec (<see cref="CardEntityV1"/>) as configured: card idle time, entity lag and report horizon. The
     /// scorer, the trainer and every offline path build their spec here, so equal settings give equal hashes.
     /// </summary>
-    public static FeatureSpec Configure(int cardIdleDays, int entityLagDays, int reportHorizonDays) =>
-        CardEntityV1.WithCardIdleDays(cardIdleDays).WithEntities(entityLagDays, reportHorizonDays);
+    public static FeatureSpec Configure(int cardIdleDays, int entityLagHours, int reportHorizonDays) =>
+        CardEntityV1.WithCardIdleDays(cardIdleDays).WithEntities(entityLagHours, reportHorizonDays);
 
     /// <summary>
     /// A served spec by name, as configured: <c>card-entity-v1</c> (<see cref="Configure(int, int, int)"/>) or <c>card-v1</c>
     /// (card features only: no aggregator needed, nothing seen beyond the card).
     /// </summary>
     /// <exception cref="ArgumentException">the name is neither.</exception>
-    public static FeatureSpec Configure(string name, int cardIdleDays, int entityLagDays, int reportHorizonDays) => name switch
+    public static FeatureSpec Configure(string name, int cardIdleDays, int entityLagHours, int reportHorizonDays) => name switch
     {
-        "card-entity-v1" => Configure(cardIdleDays, entityLagDays, reportHorizonDays),
+        "card-entity-v1" => Configure(cardIdleDays, entityLagHours, reportHorizonDays),
         "card-v1" => CardV1.WithCardIdleDays(cardIdleDays),
         _ => throw new ArgumentException($"unknown feature spec '{name}'; known: {string.Join(", ", Served)}", nameof(name)),
     };
@@ -141,7 +141,7 @@ public sealed class FeatureSpec
     public static IReadOnlyList<string> Served { get; } = ["card-entity-v1", "card-v1"];
 
     /// <summary>An empty table for this spec's entity features.</summary>
-    public EntityTable NewEntityTable() => new(EntityLagDays);
+    public EntityTable NewEntityTable() => new(EntityLagHours);
 
     /// <summary>
     /// The per-card spec computed by <see cref="CardFeatureExtractor"/>. Order is the model's column order;
@@ -192,19 +192,19 @@ public sealed class FeatureSpec
     /// report horizon; their definitions, lag and horizon are part of the hash.
     /// </summary>
     public static FeatureSpec CardEntityV1 { get; } = new("card-entity-v1", CardV1._cardFeatures, DefaultCardIdleTtlMs,
-        new EntityParameters(EntityFeatures.DefaultLagDays, EntityFeatures.DefaultReportHorizonDays));
+        new EntityParameters(EntityFeatures.DefaultLagHours, EntityFeatures.DefaultReportHorizonDays));
 
     private sealed record EntityParameters
     {
-        public EntityParameters(int lagDays, int reportHorizonDays)
+        public EntityParameters(int lagHours, int reportHorizonDays)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(lagDays, 1);
+            ArgumentOutOfRangeException.ThrowIfLessThan(lagHours, 1);
             ArgumentOutOfRangeException.ThrowIfLessThan(reportHorizonDays, 1);
-            LagDays = lagDays;
+            LagHours = lagHours;
             ReportHorizonDays = reportHorizonDays;
         }
 
-        public int LagDays { get; }
+        public int LagHours { get; }
         public int ReportHorizonDays { get; }
     }
 }

@@ -22,4 +22,13 @@ public sealed class KafkaOptions
 
     /// <summary>Labels the aggregator cannot read, with the reason in headers.</summary>
     [Required] public string LabelsDlqTopic { get; set; } = "fraud.labels.dlq";
+
+    /// <summary>The scorers' drift reports (<see cref="Contracts.DriftReport"/>, key = the reporting process), read by Monitoring.</summary>
+    [Required] public string DriftTopic { get; set; } = "fraud.drift";
+
+    /// <summary>The challenger's verdicts, scored beside the champion's off the decision path (same contract, key = <c>card_id</c>).</summary>
+    [Required] public string ShadowVerdictsTopic { get; set; } = "fraud.verdicts.shadow";
+
+    /// <summary>Retrain requests Monitoring raises when drift or live quality crosses its limits (<see cref="Contracts.RetrainRequest"/>).</summary>
+    [Required] public string RetrainRequestsTopic { get; set; } = "fraud.retrain-requests";
 }

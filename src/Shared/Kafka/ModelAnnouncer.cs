@@ -1,24 +1,31 @@
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Trust;
 
 namespace Fraud.Streaming.Shared.Kafka;
 
 /// <summary>
 /// Publishes model manifests on the models topic (compacted, key = model name), so scorers fetch and swap
-/// to the announced version. An idempotent producer that waits for all in-sync replicas.
+/// to the announced version. An idempotent producer that waits for all in-sync replicas. With a signer, each
+/// announcement carries an Ed25519 signature over its exact bytes (<see cref="AnnouncementHeaders"/>), which scorers
+/// check against the keys they trust before reading it.
 /// </summary>
 public sealed class ModelAnnouncer : IDisposable
 {
     private readonly IProducer<string, byte[]> _producer;
     private readonly string _topic;
     private readonly TimeSpan _timeout;
+    private readonly AnnouncementSigner? _signer;
 
     /// <param name="timeout">how long one announcement may take before it is reported as failed.</param>
-    public ModelAnnouncer(KafkaOptions options, TimeSpan timeout)
+    /// <param name="signer">signs each announcement; null sends them unsigned (scorers that trust keys refuse those).</param>
+    public ModelAnnouncer(KafkaOptions options, TimeSpan timeout, AnnouncementSigner? signer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         _topic = options.ModelsTopic;
         _timeout = timeout;
+        _signer = signer;
         var config = new ProducerConfig
         {
             BootstrapServers = options.BootstrapServers,
@@ -38,17 +45,50 @@ public sealed class ModelAnnouncer : IDisposable
 
     public string Topic => _topic;
 
-    /// <summary>Publishes the manifest and waits until the cluster acknowledged it.</summary>
-    /// <exception cref="KafkaException">the manifest was not acknowledged within the timeout.</exception>
-    public async Task<TopicPartitionOffset> AnnounceAsync(ModelManifest manifest, CancellationToken cancellationToken)
+    /// <summary>
+    /// The key the model's challenger is announced under: the model name and <c>/challenger</c>, which no model name can
+    /// be (names contain no '/'). A tombstone (no value) under it ends the challenge.
+    /// </summary>
+    public static string ChallengerKey(string modelName) => $"{modelName}/challenger";
+
+    /// <summary>Announces <paramref name="manifest"/> as the challenger scorers score in shadow.</summary>
+    /// <exception cref="KafkaException">not acknowledged within the timeout.</exception>
+    public Task<TopicPartitionOffset> AnnounceChallengerAsync(ModelManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
+        return PublishAsync(ChallengerKey(manifest.ModelName), ContractJson.Serialize(manifest), cancellationToken);
+    }
+
+    /// <summary>Ends the challenge: scorers stop shadow scoring.</summary>
+    /// <exception cref="KafkaException">not acknowledged within the timeout.</exception>
+    public Task<TopicPartitionOffset> WithdrawChallengerAsync(string modelName, CancellationToken cancellationToken) =>
+        PublishAsync(ChallengerKey(modelName), null, cancellationToken);
+
+    /// <summary>Publishes the manifest and waits until the cluster acknowledged it.</summary>
+    /// <exception cref="KafkaException">the manifest was not acknowledged within the timeout.</exception>
+    public Task<TopicPartitionOffset> AnnounceAsync(ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return PublishAsync(manifest.ModelName, ContractJson.Serialize(manifest), cancellationToken);
+    }
+
+    private async Task<TopicPartitionOffset> PublishAsync(string key, byte[]? value, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout + TimeSpan.FromSeconds(1));
         try
         {
-            var result = await _producer.ProduceAsync(_topic,
-                new Message<string, byte[]> { Key = manifest.ModelName, Value = ContractJson.Serialize(manifest) }, timeout.Token);
+            var message = new Message<string, byte[]> { Key = key, Value = value! };
+            if (_signer is not null)
+            {
+                // A tombstone is signed over no bytes, so a scorer that trusts keys can tell a withdrawal from a forgery.
+                message.Headers = new Headers
+                {
+                    { AnnouncementHeaders.KeyId, System.Text.Encoding.ASCII.GetBytes(_signer.KeyId) },
+                    { AnnouncementHeaders.Signature, _signer.Sign(value ?? []) },
+                };
+            }
+            var result = await _producer.ProduceAsync(_topic, message, timeout.Token);
             _producer.Flush(_timeout);
             return result.TopicPartitionOffset;
         }

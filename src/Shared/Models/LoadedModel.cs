@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Drift;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Onnx;
 
 namespace Fraud.Streaming.Shared.Models;
 
@@ -10,13 +12,15 @@ namespace Fraud.Streaming.Shared.Models;
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx, FeatureSpec spec)
+    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx, FeatureSpec spec, TreeShap explainer)
     {
         Manifest = manifest;
         Onnx = onnx;
         Spec = spec;
+        Explainer = explainer;
         ReferenceMean = manifest.Reference.Select(r => r.Mean).ToArray();
-        ReferenceStd = manifest.Reference.Select(r => MathF.Max(r.StdDev, 1e-6f)).ToArray();
+        Drift = DriftReference.For(manifest, out var missing);
+        DriftUnavailable = missing;
     }
 
     public ModelManifest Manifest { get; }
@@ -25,9 +29,16 @@ public sealed class LoadedModel : IDisposable
     /// <summary>The spec the model reads: the scorer's computed features, then the model's own encoded ones.</summary>
     public FeatureSpec Spec { get; }
 
+    /// <summary>TreeSHAP over the very trees of the artifact, for the verdicts' reasons.</summary>
+    public TreeShap Explainer { get; }
+
+    /// <summary>The binned reference live drift is measured against; null when the manifest has none (<see cref="DriftUnavailable"/> says why).</summary>
+    public DriftReference? Drift { get; }
+
+    public string? DriftUnavailable { get; }
+
     public string Version => Manifest.Version;
     internal float[] ReferenceMean { get; }
-    internal float[] ReferenceStd { get; }
 
     /// <summary>
     /// Checks the artifact against the manifest and the running feature spec, loads it and warms it up.
@@ -36,11 +47,27 @@ public sealed class LoadedModel : IDisposable
     /// <exception cref="ModelRejectedException">the model must not serve; the message says why.</exception>
     public static LoadedModel Create(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
     {
-        var sha = Convert.ToHexStringLower(SHA256.HashData(onnxBytes));
-        if (!string.Equals(sha, manifest.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
+        if (manifest.Thresholds is { } thresholds)
+        {
+            try
+            {
+                DecisionPolicy.Validate(thresholds);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new ModelRejectedException(ModelRejectedException.InvalidThresholds, $"model {manifest.Version}: {ex.Message}", ex);
+            }
+        }
+        // Every field is checked before any is used (times were judged when the manifest came in).
+        if (!ManifestValidator.Validate(manifest, EventTimeWindow.FloorOnly, out var invalid))
+        {
+            throw new ModelRejectedException(ModelRejectedException.BadManifest, $"model {manifest.Version}: {invalid.Detail}");
+        }
+        // The digest of bytes that are not the model's is not printed: it would tell whoever announced them what a file holds.
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(onnxBytes)), manifest.ArtifactSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new ModelRejectedException(ModelRejectedException.ShaMismatch,
-                $"model {manifest.Version}: artifact SHA-256 {sha} does not match the manifest's {manifest.ArtifactSha256}");
+                $"model {manifest.Version}: the artifact's SHA-256 does not match the manifest's");
         }
         spec = ModelPackage.SpecOf(manifest, spec, "this scorer");
         if (manifest.Reference.Count != spec.Count)
@@ -48,15 +75,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.BadManifest,
                 $"model {manifest.Version}: manifest has {manifest.Reference.Count} reference distributions for {spec.Count} features");
         }
-        try
-        {
-            DecisionPolicy.Validate(manifest.Thresholds);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new ModelRejectedException(ModelRejectedException.InvalidThresholds, $"model {manifest.Version}: {ex.Message}", ex);
-        }
-
+        var explainer = ReadExplainer(manifest, onnxBytes, spec);
         OnnxScoringModel onnx;
         try
         {
@@ -67,7 +86,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: ONNX Runtime cannot run it: {ex.Message}", ex);
         }
 
-        var model = new LoadedModel(manifest, onnx, spec);
+        var model = new LoadedModel(manifest, onnx, spec, explainer);
         try
         {
             model.WarmUp();
@@ -78,6 +97,26 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: warm-up failed: {ex.Message}", ex);
         }
         return model;
+    }
+
+    /// <summary>The artifact's own trees, read back for the reason codes; a model whose trees cannot be read does not serve.</summary>
+    private static TreeShap ReadExplainer(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
+    {
+        TreeEnsemble trees;
+        try
+        {
+            trees = OnnxTreeEnsembleReader.Read(onnxBytes);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: cannot read its trees for reason codes: {ex.Message}", ex);
+        }
+        if (trees.FeatureCount != spec.Count)
+        {
+            throw new ModelRejectedException(ModelRejectedException.InvalidModel,
+                $"model {manifest.Version}: its trees take {trees.FeatureCount} features, the feature spec has {spec.Count}");
+        }
+        return new TreeShap(trees);
     }
 
     /// <summary>Reads <c>manifest.json</c> and <c>model.onnx</c> from a model package folder.</summary>

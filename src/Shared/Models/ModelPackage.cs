@@ -37,14 +37,9 @@ public static class ModelPackage
             throw new ModelRejectedException(ModelRejectedException.FetchFailed,
                 $"'{directory}' is not a model package: it needs {ManifestFileName} and {OnnxFileName}");
         }
-        ModelManifest manifest;
-        try
+        if (!ManifestValidator.TryParse(File.ReadAllBytes(manifestPath), EventTimeWindow.Now(ContractLimits.DefaultMaxFutureSkew), out var manifest, out var reason))
         {
-            manifest = ContractJson.DeserializeManifest(File.ReadAllBytes(manifestPath));
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw new ModelRejectedException(ModelRejectedException.BadManifest, $"{manifestPath}: {ex.Message}", ex);
+            throw new ModelRejectedException(ModelRejectedException.BadManifest, $"{manifestPath}: {reason.CodeName}: {reason.Detail}");
         }
         return (manifest, File.ReadAllBytes(onnxPath));
     }

@@ -12,16 +12,20 @@ namespace Fraud.Streaming.Shared.Models;
 /// </summary>
 /// <remarks>
 /// Statuses: <c>champion</c> (at most one per model), <c>retired</c> (was champion, then displaced by a
-/// promotion: a rollback target) and <c>registered</c> (never champion, or rolled back from it). A rollback
-/// returns to the newest retired version, which is the displaced champion whenever versions were promoted
-/// in creation order.
+/// promotion: a rollback target), <c>challenger</c> (at most one per model: registered, not promoted, scored in shadow
+/// beside the champion until a new champion or challenger replaces it) and <c>registered</c> (never champion, or rolled
+/// back from it). Each promotion records <c>promoted_at</c> (migration 0003); a rollback returns to the retired version
+/// promoted most recently, which is the champion before the current one, whatever order versions were created or
+/// promoted in. A new champion has no <c>announced_at</c> until <see cref="MarkAnnouncedAsync"/>: the next trainer run
+/// announces one still without it.
 /// </remarks>
 public sealed class ModelRegistry(NpgsqlDataSource dataSource)
 {
     private const string Columns = """
         model_name AS ModelName, version AS Version, created_at AS CreatedAt, artifact_uri AS ArtifactUri,
         artifact_sha256 AS ArtifactSha256, content_hash AS ContentHash, feature_spec AS FeatureSpec,
-        feature_hash AS FeatureHash, roc_auc AS RocAuc, pr_auc AS PrAuc, status AS Status, manifest::text AS Manifest
+        feature_hash AS FeatureHash, roc_auc AS RocAuc, pr_auc AS PrAuc, status AS Status, manifest::text AS Manifest,
+        promoted_at AS PromotedAt, announced_at AS AnnouncedAt
         """;
 
     /// <summary>The version already registered for this model, data content and feature spec, if any.</summary>
@@ -38,8 +42,9 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
     /// measured the champion there, else against the champion's stored figure. A tie goes to the new version,
     /// which was trained on more recent data.
     /// </summary>
+    /// <param name="challenge">a version not promoted becomes the challenger (the one before it goes back to registered).</param>
     public async Task<RegistrationResult> RegisterAsync(ModelManifest manifest, double promoteMargin, CancellationToken cancellationToken,
-        ChampionComparison? comparison = null)
+        ChampionComparison? comparison = null, bool challenge = false)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -63,11 +68,14 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
         {
             await SetStatusAsync(connection, transaction, manifest.ModelName, champion.Version, ModelVersionRow.Retired, cancellationToken);
         }
+        // A new champion ends the comparison with an older challenger; a new challenger replaces it.
+        var previousChallenger = promote || challenge ? await ClearChallengerAsync(connection, transaction, manifest.ModelName, cancellationToken) : null;
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO model_versions (model_name, version, created_at, artifact_uri, artifact_sha256, content_hash,
-                                        feature_spec, feature_hash, roc_auc, pr_auc, status, manifest)
+                                        feature_spec, feature_hash, roc_auc, pr_auc, status, manifest, promoted_at)
             VALUES (@ModelName, @Version, @CreatedAt, @ArtifactUri, @ArtifactSha256, @ContentHash,
-                    @FeatureSpec, @FeatureHash, @RocAuc, @PrAuc, @Status, CAST(@Manifest AS jsonb))
+                    @FeatureSpec, @FeatureHash, @RocAuc, @PrAuc, @Status, CAST(@Manifest AS jsonb),
+                    CASE WHEN @Status = 'champion' THEN now() END)
             """,
             new ModelVersionRow
             {
@@ -81,13 +89,62 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
                 FeatureHash = manifest.FeatureSpec.Hash,
                 RocAuc = manifest.Metrics.RocAuc,
                 PrAuc = manifest.Metrics.PrAuc,
-                Status = promote ? ModelVersionRow.Champion : ModelVersionRow.Registered,
+                Status = promote ? ModelVersionRow.Champion : challenge ? ModelVersionRow.Challenger : ModelVersionRow.Registered,
                 Manifest = Encoding.UTF8.GetString(ContractJson.Serialize(manifest)),
             },
             transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
-        return new RegistrationResult(true, manifest.Version, promote, promote ? champion?.Version : null);
+        return new RegistrationResult(true, manifest.Version, promote, promote ? champion?.Version : null)
+        {
+            IsChallenger = !promote && challenge,
+            PreviousChallenger = previousChallenger,
+        };
     }
+
+    /// <summary>The model's challenger, if any.</summary>
+    public async Task<ModelVersionRow?> GetChallengerAsync(string modelName, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<ModelVersionRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM model_versions WHERE model_name = @modelName AND status = 'challenger'",
+            new { modelName }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Makes a registered version the challenger (the current one goes back to registered), or, with null, ends the challenge.</summary>
+    /// <returns>the new challenger's row; null when the challenge was ended.</returns>
+    /// <exception cref="InvalidOperationException">no such version, or it is the champion.</exception>
+    public async Task<ModelVersionRow?> ChallengeAsync(string modelName, string? version, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, modelName, cancellationToken);
+        ModelVersionRow? target = null;
+        if (version is not null)
+        {
+            target = await connection.QuerySingleOrDefaultAsync<ModelVersionRow>(new CommandDefinition(
+                $"SELECT {Columns} FROM model_versions WHERE model_name = @modelName AND version = @version",
+                new { modelName, version }, transaction, cancellationToken: cancellationToken))
+                ?? throw new InvalidOperationException($"model {modelName} has no version {version}");
+            if (target.Status == ModelVersionRow.Champion)
+            {
+                throw new InvalidOperationException($"{version} is the champion of {modelName}; a challenger competes with it");
+            }
+        }
+        await ClearChallengerAsync(connection, transaction, modelName, cancellationToken);
+        if (target is not null)
+        {
+            await SetStatusAsync(connection, transaction, modelName, target.Version, ModelVersionRow.Challenger, cancellationToken);
+            target.Status = ModelVersionRow.Challenger;
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return target;
+    }
+
+    private static Task<string?> ClearChallengerAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string modelName,
+        CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
+            "UPDATE model_versions SET status = 'registered' WHERE model_name = @modelName AND status = 'challenger' RETURNING version",
+            new { modelName }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Every version of the model, newest first.</summary>
     public async Task<IReadOnlyList<ModelVersionRow>> ListAsync(string modelName, CancellationToken cancellationToken)
@@ -119,6 +176,8 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
             ?? throw new InvalidOperationException($"model {modelName} has no version {version}");
         if (target.Status != ModelVersionRow.Champion)
         {
+            // A new champion ends the comparison, whichever version was the challenger.
+            await ClearChallengerAsync(connection, transaction, modelName, cancellationToken);
             var champion = await GetChampionAsync(connection, transaction, modelName, cancellationToken);
             if (champion is not null)
             {
@@ -127,30 +186,65 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource)
             await SetStatusAsync(connection, transaction, modelName, version, ModelVersionRow.Champion, cancellationToken);
             target.Status = ModelVersionRow.Champion;
         }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE model_versions SET promoted_at = now(), announced_at = NULL WHERE model_name = @modelName AND version = @version",
+            new { modelName, version }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return target;
     }
 
-    /// <summary>Returns to the previous champion (the newest retired version); the current one goes back to <c>registered</c>.</summary>
+    /// <summary>The version a rollback would return to (the retired version promoted most recently), or null.</summary>
+    public async Task<ModelVersionRow?> GetPreviousChampionAsync(string modelName, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await GetPreviousChampionAsync(connection, null, modelName, cancellationToken);
+    }
+
+    /// <summary>
+    /// Returns to the previous champion (the retired version promoted most recently); the current one goes back to
+    /// <c>registered</c>. The restored champion waits to be announced again.
+    /// </summary>
+    /// <param name="expected">the version the caller checked; refused if the previous champion is another by now.</param>
     /// <returns>the restored champion's row.</returns>
-    /// <exception cref="InvalidOperationException">no champion, or nothing to roll back to.</exception>
-    public async Task<ModelVersionRow> RollbackAsync(string modelName, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">no champion, nothing to roll back to, or not <paramref name="expected"/>.</exception>
+    public async Task<ModelVersionRow> RollbackAsync(string modelName, CancellationToken cancellationToken, string? expected = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockAsync(connection, transaction, modelName, cancellationToken);
         var champion = await GetChampionAsync(connection, transaction, modelName, cancellationToken)
             ?? throw new InvalidOperationException($"model {modelName} has no champion to roll back");
-        var previous = await connection.QueryFirstOrDefaultAsync<ModelVersionRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM model_versions WHERE model_name = @modelName AND status = 'retired' ORDER BY version DESC LIMIT 1",
-            new { modelName }, transaction, cancellationToken: cancellationToken))
+        var previous = await GetPreviousChampionAsync(connection, transaction, modelName, cancellationToken)
             ?? throw new InvalidOperationException($"model {modelName}: champion {champion.Version} has no previous champion to roll back to");
+        if (expected is not null && previous.Version != expected)
+        {
+            throw new InvalidOperationException($"model {modelName}: the previous champion changed to {previous.Version} meanwhile; nothing rolled back");
+        }
         await SetStatusAsync(connection, transaction, modelName, champion.Version, ModelVersionRow.Registered, cancellationToken);
         await SetStatusAsync(connection, transaction, modelName, previous.Version, ModelVersionRow.Champion, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE model_versions SET announced_at = NULL WHERE model_name = @modelName AND version = @version",
+            new { modelName, version = previous.Version }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         previous.Status = ModelVersionRow.Champion;
+        previous.AnnouncedAt = null;
         return previous;
     }
+
+    /// <summary>Records that <paramref name="version"/> was announced (now) as champion.</summary>
+    public async Task MarkAnnouncedAsync(string modelName, string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE model_versions SET announced_at = now() WHERE model_name = @modelName AND version = @version",
+            new { modelName, version }, cancellationToken: cancellationToken));
+    }
+
+    private static Task<ModelVersionRow?> GetPreviousChampionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string modelName,
+        CancellationToken cancellationToken) =>
+        connection.QueryFirstOrDefaultAsync<ModelVersionRow>(new CommandDefinition(
+            $"SELECT {Columns} FROM model_versions WHERE model_name = @modelName AND status = 'retired' ORDER BY promoted_at DESC NULLS LAST, version DESC LIMIT 1",
+            new { modelName }, transaction, cancellationToken: cancellationToken));
 
     private static Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string modelName, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(

@@ -34,9 +34,21 @@ public sealed class ModelStoreOptions
     /// <summary>Path-style URLs (<c>http://host/bucket/key</c>), which MinIO and s3rver need.</summary>
     public bool ForcePathStyle { get; set; } = true;
 
+    /// <summary>The largest artifact (or merchant table) a fetch reads; larger ones are refused.</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxArtifactBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>The longest a fetch may take before it is given up.</summary>
+    [Range(1, 3_600)]
+    public int FetchTimeoutSeconds { get; set; } = 60;
+
     /// <exception cref="InvalidOperationException">a setting the chosen kind needs is missing.</exception>
     public void Validate()
     {
+        if (MaxArtifactBytes < 1 || FetchTimeoutSeconds is < 1 or > 3_600)
+        {
+            throw new InvalidOperationException("ModelStore:MaxArtifactBytes must be positive and ModelStore:FetchTimeoutSeconds between 1 and 3600");
+        }
         if (string.Equals(Kind, FolderKind, StringComparison.OrdinalIgnoreCase))
         {
             if (string.IsNullOrWhiteSpace(Folder))

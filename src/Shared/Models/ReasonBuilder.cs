@@ -3,40 +3,60 @@ using Fraud.Streaming.Shared.Contracts;
 namespace Fraud.Streaming.Shared.Models;
 
 /// <summary>
-/// Verdict reasons: the features furthest from the model's training distribution, in standard deviations.
-/// Cheap (no tree walk) and meaningful to an analyst: "amount 6σ above what the model was trained on".
+/// Verdict reasons: the features that pushed the score up the most, by their TreeSHAP contribution to the model's
+/// output in log-odds (<see cref="TreeShap"/>), largest first. One per scoring loop: it keeps the workspace of the
+/// model it last explained, so explaining allocates only the reasons it returns.
 /// </summary>
-public static class ReasonBuilder
+/// <param name="count">reasons per verdict.</param>
+public sealed class ReasonBuilder(int count)
 {
-    public static IReadOnlyList<Reason> Top(LoadedModel model, ReadOnlySpan<float> features, int count)
+    private TreeShap? _explainer;
+    private ShapWorkspace? _workspace;
+
+    /// <summary>The largest contributions (signed, largest first; as many as the builder was made for) of the row under the model.</summary>
+    public IReadOnlyList<Reason> Explain(LoadedModel model, ReadOnlySpan<float> features)
     {
-        Span<int> best = stackalloc int[count];
-        Span<float> bestZ = stackalloc float[count];
-        bestZ.Fill(-1f);
-        best.Fill(-1);
-        for (var i = 0; i < features.Length; i++)
+        ArgumentNullException.ThrowIfNull(model);
+        var explainer = model.Explainer;
+        if (!ReferenceEquals(explainer, _explainer))
         {
-            var z = MathF.Abs(features[i] - model.ReferenceMean[i]) / model.ReferenceStd[i];
-            for (var k = 0; k < count; k++)
-            {
-                if (z > bestZ[k])
-                {
-                    for (var m = count - 1; m > k; m--)
-                    {
-                        bestZ[m] = bestZ[m - 1];
-                        best[m] = best[m - 1];
-                    }
-                    bestZ[k] = z;
-                    best[k] = i;
-                    break;
-                }
-            }
+            _explainer = explainer;
+            _workspace = explainer.CreateWorkspace();
         }
-        var names = model.Manifest.FeatureSpec.Features;
-        var reasons = new List<Reason>(count);
-        for (var k = 0; k < count && best[k] >= 0; k++)
+        explainer.Explain(features, _workspace!);
+        return Top(_workspace!.Contributions, features, model.Manifest.FeatureSpec.Features);
+    }
+
+    private Reason[] Top(ReadOnlySpan<double> contributions, ReadOnlySpan<float> features, IReadOnlyList<string> names)
+    {
+        var n = Math.Min(count, contributions.Length);
+        Span<int> best = stackalloc int[n];
+        var found = 0;
+        for (var i = 0; i < contributions.Length; i++)
         {
-            reasons.Add(new Reason(names[best[k]], features[best[k]], MathF.Round(bestZ[k], 2)));
+            // Insertion into the short sorted list; ties keep the lower feature index first, so the order is stable.
+            var at = found;
+            while (at > 0 && contributions[i] > contributions[best[at - 1]])
+            {
+                at--;
+            }
+            if (at >= n)
+            {
+                continue;
+            }
+            for (var k = Math.Min(found, n - 1); k > at; k--)
+            {
+                best[k] = best[k - 1];
+            }
+            best[at] = i;
+            found = Math.Min(found + 1, n);
+        }
+        var reasons = new Reason[found];
+        for (var k = 0; k < found; k++)
+        {
+            var i = best[k];
+            // Saturated: a model may hold any finite leaf values, and a float32 overflow to infinity cannot go in the verdict's JSON.
+            reasons[k] = new Reason(names[i], features[i], (float)Math.Clamp(Math.Round(contributions[i], 4), -float.MaxValue, float.MaxValue));
         }
         return reasons;
     }

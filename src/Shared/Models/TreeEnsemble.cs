@@ -10,6 +10,13 @@ public sealed record RegressionTree(int[] SplitFeature, float[] Threshold, int[]
 {
     public int InternalNodeCount => SplitFeature.Length;
 
+    /// <summary>
+    /// Training rows that reached each node (the "cover" path-dependent TreeSHAP weighs the branches by): internal
+    /// node <c>i</c> at index <c>i</c>, leaf <c>k</c> at <c>InternalNodeCount + k</c>, as the ONNX node ids are numbered.
+    /// Null for a tree written before covers were recorded (<see cref="TreeCovers"/>).
+    /// </summary>
+    public float[]? Cover { get; init; }
+
     /// <summary>The leaf value this row lands in.</summary>
     public float Evaluate(ReadOnlySpan<float> row)
     {
@@ -54,6 +61,10 @@ public sealed record RegressionTree(int[] SplitFeature, float[] Threshold, int[]
                     throw new InvalidOperationException($"node {i} points at child {child} outside the tree");
                 }
             }
+        }
+        if (Cover is not null && (Cover.Length != (2 * n) + 1 || Cover.Any(c => !(c >= 0f) || float.IsInfinity(c))))
+        {
+            throw new InvalidOperationException($"a tree with {n} internal nodes needs {(2 * n) + 1} finite, non-negative covers, not {Cover.Length}");
         }
     }
 }

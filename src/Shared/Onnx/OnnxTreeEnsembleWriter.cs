@@ -18,6 +18,13 @@ public static class OnnxTreeEnsembleWriter
     private const long OnnxOpset = 17;
     private const long MlOpset = 3;
 
+    /// <summary>
+    /// Metadata key of the trees' covers (<see cref="RegressionTree.Cover"/>): base64 of little-endian float32, tree by
+    /// tree, each in ONNX node-id order. ONNX's TreeEnsemble has no cover attribute; ONNX Runtime ignores metadata, and the
+    /// covers travel inside the artifact its SHA-256 protects.
+    /// </summary>
+    public const string NodeCoversKey = "node_covers";
+
     public static byte[] Write(TreeEnsemble model, IReadOnlyList<string> featureNames, IReadOnlyDictionary<string, string>? metadata = null)
     {
         model.Validate();
@@ -49,6 +56,10 @@ public static class OnnxTreeEnsembleWriter
             },
         };
         proto.MetadataProps.Add(new StringStringEntryProto { Key = "feature_names", Value = string.Join(',', featureNames) });
+        if (model.Trees.Count > 0 && model.Trees.All(t => t.Cover is not null))
+        {
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = NodeCoversKey, Value = EncodeCovers(model.Trees) });
+        }
         if (metadata is not null)
         {
             foreach (var (key, value) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -57,6 +68,17 @@ public static class OnnxTreeEnsembleWriter
             }
         }
         return proto.ToByteArray();
+    }
+
+    private static string EncodeCovers(IReadOnlyList<RegressionTree> trees)
+    {
+        var values = trees.SelectMany(t => t.Cover!).ToArray();
+        var bytes = new byte[values.Length * sizeof(float)];
+        for (var i = 0; i < values.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
+        }
+        return Convert.ToBase64String(bytes);
     }
 
     private static NodeProto TreeEnsembleNode(TreeEnsemble model)

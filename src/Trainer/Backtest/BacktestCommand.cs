@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fraud.Streaming.Shared.Contracts;
 using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer.Backtest;
@@ -36,6 +37,7 @@ internal static class BacktestCommand
             LabelMaturityDays = parse.GetValue(maturity),
             Spec = spec.Read(parse),
             Gbdt = gbdt.Read(parse),
+            MaxFutureSkew = TrainerCli.Bind<ValidationOptions>(configuration, ValidationOptions.Section).MaxFutureSkew,
         }, output, error, TrainerCli.ProgressFor(output, error, "backtest")).RunAsync(cancellationToken));
         return command;
     }

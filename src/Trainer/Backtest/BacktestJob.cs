@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Progress;
 using Fraud.Streaming.Trainer.History;
@@ -15,10 +16,18 @@ internal sealed class BacktestJob(BacktestSettings settings, TextWriter output, 
         try
         {
             settings.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.BadUsage;
+        }
+        try
+        {
             await using var dataSource = settings.FromFiles ? null : await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken);
             IHistorySource source = settings.FromFiles
-                ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!)
-                : new PostgresHistorySource(dataSource!);
+                ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!, settings.MaxFutureSkew)
+                : new PostgresHistorySource(dataSource!, maxFutureSkew: settings.MaxFutureSkew);
             var scenarios = settings.FromFiles ? ScenariosFromFile(settings.LabelsPath!) : await ScenariosFromPostgresAsync(dataSource!, cancellationToken);
             var watch = Stopwatch.StartNew();
             BacktestHistory history;
@@ -56,7 +65,12 @@ internal sealed class BacktestJob(BacktestSettings settings, TextWriter output, 
             await error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.PostgresUnavailable;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (InvalidDataException ex)
+        {
+            await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
             return ExitCodes.Failed;

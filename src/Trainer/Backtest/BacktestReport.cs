@@ -11,6 +11,9 @@ internal static class BacktestReport
     public const string MetricsPlot = "backtest-metrics.png";
     public const string ScenariosPlot = "backtest-scenarios.png";
 
+    /// <summary>The files a backtest writes into its folder.</summary>
+    public static readonly string[] Files = [ReportFile, MetricsPlot, ScenariosPlot];
+
     public static IReadOnlyList<string> Write(string directory, IReadOnlyList<PeriodResult> periods, BacktestSettings settings, string source)
     {
         Directory.CreateDirectory(directory);

@@ -1,5 +1,6 @@
 using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Files;
 
 namespace Fraud.Streaming.Trainer.Backtest;
 
@@ -25,6 +26,9 @@ internal sealed record BacktestSettings
     /// <summary>The newest share of each period's training rows held out for early stopping.</summary>
     public double ValidationFraction { get; init; } = 0.1;
 
+    /// <summary>Event times are judged against the wall clock at the start plus this skew (<c>Validation:MaxFutureSkew</c>).</summary>
+    public TimeSpan? MaxFutureSkew { get; init; }
+
     public bool FromFiles => TransactionsPath is not null;
 
     /// <exception cref="ArgumentException">a setting is out of range; the message names the option.</exception>
@@ -43,5 +47,11 @@ internal sealed record BacktestSettings
             throw new ArgumentException($"--validation-fraction must lie in (0, 0.5), not {ValidationFraction}");
         }
         TrainSettings.ValidateGbdt(Gbdt);
+        var problem = TransactionsPath is null ? null : CliPaths.Input(TransactionsPath, "--transactions") ?? CliPaths.Input(LabelsPath, "--labels");
+        problem ??= CliPaths.OutputDirectory(OutDirectory, "--out", BacktestReport.Files, ("--transactions", TransactionsPath), ("--labels", LabelsPath));
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem);
+        }
     }
 }

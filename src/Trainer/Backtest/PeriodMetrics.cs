@@ -1,4 +1,4 @@
-using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Shared.Quality;
 
 namespace Fraud.Streaming.Trainer.Backtest;
 

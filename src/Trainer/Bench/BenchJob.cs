@@ -4,9 +4,10 @@ using System.Text;
 using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Producer.Replay;
 using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Features.Vocabularies;
-using Fraud.Streaming.Trainer.Evaluation;
+using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
 
@@ -37,6 +38,14 @@ internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWr
         try
         {
             settings.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            error.WriteLine($"error: {PostgresAccess.OneLine(ex)}");
+            return ExitCodes.BadUsage;
+        }
+        try
+        {
             return Run(cancellationToken);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidDataException or IOException

@@ -37,9 +37,12 @@ internal sealed record BenchSettings
         Require(Transactions == 0 || Transactions >= 1000, $"--transactions must be 0 (skip) or at least 1000, not {Transactions}");
         Require(Threads is null or >= 1, $"--threads must be at least 1, not {Threads}");
         Require(IeeeCisIdentity is null || IeeeCisTransactions is not null, "--identity needs --input");
-        Require(IeeeCisTransactions is null || File.Exists(IeeeCisTransactions), $"--input {IeeeCisTransactions} does not exist");
         Require(AttributesPath is null || IeeeCisTransactions is not null, "--attributes needs --input");
-        Require(AttributesPath is null || File.Exists(AttributesPath), $"--attributes {AttributesPath} does not exist");
+        var problem = IeeeCisTransactions is null ? null : Shared.Files.CliPaths.Input(IeeeCisTransactions, "--input");
+        problem ??= IeeeCisIdentity is null ? null : Shared.Files.CliPaths.Input(IeeeCisIdentity, "--identity");
+        problem ??= OutFile is null ? null : Shared.Files.CliPaths.Output(OutFile, "--out", ("--input", IeeeCisTransactions), ("--identity", IeeeCisIdentity));
+        problem ??= AttributesPath is null ? null : Shared.Files.CliPaths.Input(AttributesPath, "--attributes");
+        Require(problem is null, problem ?? string.Empty);
     }
 
     private static void Require(bool condition, string message)

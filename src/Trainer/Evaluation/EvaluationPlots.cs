@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fraud.Streaming.Shared.Quality;
 using ScottPlot;
 
 namespace Fraud.Streaming.Trainer.Evaluation;

@@ -9,6 +9,9 @@ internal interface IHistorySource
     /// <summary>Where the rows come from, for log lines.</summary>
     string Description { get; }
 
+    /// <summary>Rows the contract refused while reading (known once <see cref="ReadAsync"/> has been enumerated).</summary>
+    HistoryRefusals Refusals { get; }
+
     /// <summary>The rows in order, a batch at a time; a source may refill the same batch, so each is valid until the next is read.</summary>
     IAsyncEnumerable<HistoryBatch> ReadAsync(CancellationToken cancellationToken);
 }

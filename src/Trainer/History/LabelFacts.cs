@@ -1,3 +1,5 @@
+using Fraud.Streaming.Shared.Quality;
+
 namespace Fraud.Streaming.Trainer.History;
 
 /// <summary>
@@ -27,16 +29,8 @@ internal readonly record struct LabelFacts(long LatestTicks, bool LatestIsFraud,
     /// silence means nothing yet, so training on its frauds alone would over-represent fraud in exactly the newest
     /// weeks the holdout is cut from.
     /// </summary>
-    public bool? TargetAsOf(long asOfTicks, long eventTicks, long maturityTicks)
-    {
-        if (eventTicks > asOfTicks - maturityTicks)
-        {
-            return null;
-        }
-        if (LatestTicks <= asOfTicks)
-        {
-            return LatestIsFraud;
-        }
-        return FirstFraudTicks <= asOfTicks;
-    }
+    public bool? TargetAsOf(long asOfTicks, long eventTicks, long maturityTicks) =>
+        LabelOutcome.Matured(asOfTicks, eventTicks, maturityTicks)
+            ? LabelOutcome.AsOf(asOfTicks, eventTicks, maturityTicks, LatestTicks, LatestIsFraud, FirstFraudTicks)
+            : null;
 }

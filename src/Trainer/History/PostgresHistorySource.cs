@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Fraud.Streaming.Shared.Contracts;
@@ -26,9 +27,13 @@ namespace Fraud.Streaming.Trainer.History;
 /// <para>Labels are a second COPY into a <see cref="LabelIndex"/> rather than a join in the query: Postgres
 /// cannot keep the index order through a hash join, so the join cost a full sort of the history, three times
 /// the whole read.</para>
+/// <para>Rows are held to the contract's bounds as they are read (amount within <see cref="ContractLimits.MaxAmount"/>,
+/// event time within the window): a row written before those checks existed is left out and reported in
+/// <see cref="Refusals"/>, so it cannot fail a whole training run.</para>
 /// </remarks>
 /// <param name="layout">the encoding slots to read (the declared attributes); the categorical fields only when null.</param>
-internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool withLabels = true, EncodingLayout? layout = null) : IHistorySource
+internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool withLabels = true, TimeSpan? maxFutureSkew = null,
+    EncodingLayout? layout = null) : IHistorySource
 {
     // COLLATE "C" orders ids by bytes, as HistoryOrder does; the index of migration 0002 has exactly this order,
     // so Postgres walks it instead of sorting.
@@ -62,6 +67,8 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
 
     public string Description => withLabels ? "postgres transactions + labels" : "postgres transactions";
 
+    public HistoryRefusals Refusals { get; } = new();
+
     public async IAsyncEnumerable<HistoryBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -70,7 +77,8 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         var labels = withLabels ? await ReadLabelsAsync(connection, cancellationToken) : null;
         await using var copy = await connection.BeginRawBinaryCopyAsync(
             _layout.Attributes.Count > 0 ? TransactionsWithAttributesQuery : TransactionsQuery, cancellationToken);
-        await foreach (var batch in ReadAhead(copy, labels, cancellationToken, _layout))
+        var window = EventTimeWindow.Now(maxFutureSkew ?? ContractLimits.DefaultMaxFutureSkew);
+        await foreach (var batch in ReadAhead(copy, labels, cancellationToken, _layout, window, Refusals))
         {
             yield return batch;
         }
@@ -82,7 +90,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     /// Postgres producing them overlaps with both. A batch is the consumer's until it asks for the next one.
     /// </summary>
     internal static async IAsyncEnumerable<HistoryBatch> ReadAhead(Stream copy, LabelIndex? labels, [EnumeratorCancellation] CancellationToken cancellationToken,
-        EncodingLayout? layout = null)
+        EncodingLayout? layout = null, EventTimeWindow? window = null, HistoryRefusals? refusals = null)
     {
         var names = new ValueNames();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -96,7 +104,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         {
             try
             {
-                foreach (var batch in Parse(copy, labels, stop.Token, () => free.Take(stop.Token), layout))
+                foreach (var batch in Parse(copy, labels, stop.Token, () => free.Take(stop.Token), layout, window, refusals))
                 {
                     filled.Add(batch, stop.Token);
                 }
@@ -142,12 +150,13 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     /// </summary>
     /// <param name="nextBatch">an empty batch to fill after one is handed out (of <paramref name="layout"/>); null refills the same batch.</param>
     /// <exception cref="InvalidDataException">the bytes are not that COPY's output.</exception>
+    /// <param name="window">event times outside it are refused (into <paramref name="refusals"/>); every time from the floor on when null.</param>
     public static IEnumerable<HistoryBatch> Parse(Stream copy, LabelIndex? labels, CancellationToken cancellationToken, Func<HistoryBatch>? nextBatch = null,
-        EncodingLayout? layout = null)
+        EncodingLayout? layout = null, EventTimeWindow? window = null, HistoryRefusals? refusals = null)
     {
         layout ??= EncodingLayout.FieldsOnly;
         var first = nextBatch?.Invoke() ?? new HistoryBatch(HistoryBatch.DefaultCapacity, layout);
-        var reader = new TransactionReader(labels, first);
+        var reader = new TransactionReader(labels, first, window ?? EventTimeWindow.FloorOnly, refusals ?? new HistoryRefusals());
         using var stream = new PgBinaryCopyStream(copy, TransactionColumns + (layout.Attributes.Count > 0 ? 1 : 0));
         while (!stream.Finished)
         {
@@ -213,15 +222,26 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         var device = row.Field(out var noDevice);
         var currency = reader.Keys(CategoricalField.Currency).Get(row.NotNull("currency"));
         var email = row.Field(out var noEmail);
+        var emailKey = noEmail ? ValueKey.Missing : reader.Keys(CategoricalField.EmailDomain).Get(email);
+        var noAttributes = true;
+        var attributes = reader.Batch.Layout.Attributes.Count > 0 ? row.Field(out noAttributes) : default;
+        if (!(amount is >= 0 and <= ContractLimits.MaxAmount) || !reader.Window.Contains(new DateTimeOffset(ticks, TimeSpan.Zero)))
+        {
+            // The same bounds the validators apply to messages: such a row would make features (and the model) non-finite.
+            reader.Refusals.Add($"transaction {Utf8Text.Decode(id)}", !(amount is >= 0 and <= ContractLimits.MaxAmount)
+                ? string.Create(CultureInfo.InvariantCulture, $"invalid_amount: amount {amount} is not in [0, {ContractLimits.MaxAmount}]")
+                : $"invalid_event_time: {reader.Window.Describe("event_time", new DateTimeOffset(ticks, TimeSpan.Zero))}");
+            return true;
+        }
         var slots = reader.Batch.NextSlots();
         slots[(int)CategoricalField.Channel] = channel.Key;
         slots[(int)CategoricalField.MerchantCategory] = category;
         slots[(int)CategoricalField.Country] = country.Key;
         slots[(int)CategoricalField.Currency] = currency;
-        slots[(int)CategoricalField.EmailDomain] = noEmail ? ValueKey.Missing : reader.Keys(CategoricalField.EmailDomain).Get(email);
+        slots[(int)CategoricalField.EmailDomain] = emailKey;
         if (reader.Batch.Layout.Attributes.Count > 0)
         {
-            ReadAttributes(row.Field(out var noAttributes), noAttributes, reader.Batch.Layout, slots, reader.Batch.Names);
+            ReadAttributes(attributes, noAttributes, reader.Batch.Layout, slots, reader.Batch.Names);
         }
         var input = new FeatureInput(
             EventMs: new DateTimeOffset(ticks, TimeSpan.Zero).ToUnixTimeMilliseconds(),
@@ -283,10 +303,12 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     {
         private readonly Utf8Interner<ulong>[] _keys = new Utf8Interner<ulong>[EncodingLayout.FieldCount];
 
-        public TransactionReader(LabelIndex? labels, HistoryBatch batch)
+        public TransactionReader(LabelIndex? labels, HistoryBatch batch, EventTimeWindow window, HistoryRefusals refusals)
         {
             Labels = labels;
             Batch = batch;
+            Window = window;
+            Refusals = refusals;
             var names = batch.Names;
             foreach (var field in new[] { CategoricalField.MerchantCategory, CategoricalField.Currency, CategoricalField.EmailDomain })
             {
@@ -300,6 +322,8 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
             });
         }
 
+        public EventTimeWindow Window { get; }
+        public HistoryRefusals Refusals { get; }
         public LabelIndex? Labels { get; }
         public HistoryBatch Batch { get; set; }
 

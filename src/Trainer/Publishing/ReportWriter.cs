@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.Training;
 

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.Training;
 

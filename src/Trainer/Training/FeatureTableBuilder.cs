@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Drift;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Trainer.History;
@@ -37,6 +38,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
     private readonly List<Chunk> _chunks = [];
     private HistoryBatch? _one;
     private readonly Utf8Column.Builder _ids = new();
+    private readonly HashSet<int>[] _categories = [.. CategoricalValues.Fields.Select(_ => new HashSet<int>())];
 
     private int _rows;
     private long _newestTicks = long.MinValue;
@@ -53,6 +55,11 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
 
     /// <summary>The as-of instant <see cref="Build"/> used.</summary>
     public DateTimeOffset AsOf { get; private set; }
+
+    /// <summary>Per categorical field, the sorted values (<see cref="CategoricalValues"/>) of every transaction read: the model's "seen" set.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<int>> Categories => CategoricalValues.Fields
+        .Select((name, i) => (name, values: (IReadOnlyList<int>)[.. _categories[i].Order()]))
+        .ToDictionary(p => p.name, p => p.values, StringComparer.Ordinal);
 
     /// <summary>Whether a transaction at or after the as-of instant was met: the rest of the history is not read.</summary>
     public bool ReachedAsOf { get; private set; }
@@ -76,6 +83,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
             throw new InvalidOperationException($"the history carries {batch.Layout.SlotCount} encoding slots; this table keeps {_layout.SlotCount}");
         }
         _names ??= batch.Names;
+        Span<int> categorical = stackalloc int[3];
         for (var row = 0; row < batch.Count; row++)
         {
             var ticks = batch.EventTicks(row);
@@ -85,6 +93,11 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
                 return;
             }
             var features = _pipeline.Next(batch, row);
+            CategoricalValues.Of(batch.Slots(row), categorical);
+            for (var c = 0; c < categorical.Length; c++)
+            {
+                _categories[c].Add(categorical[c]);
+            }
             var facts = batch.Facts(row);
             if (asOfTicks != long.MaxValue && facts.TargetAsOf(asOfTicks, ticks, maturityTicks) is null)
             {

@@ -82,7 +82,8 @@ internal sealed class LightGbmBaseline : ITrainedModel
             options.Booster = booster;
         }
         var model = ml.BinaryClassification.Trainers.LightGbm(options).Fit(ToDataView(ml, train));
-        return new LightGbmBaseline(ml, model, ToEnsemble(model.Model, train.FeatureCount));
+        // Covers from the training rows, for the reason codes (ML.NET does not expose LightGBM's own counts).
+        return new LightGbmBaseline(ml, model, TreeCovers.Count(ToEnsemble(model.Model, train.FeatureCount), train.Features));
     }
 
     /// <summary>ML.NET's own probabilities for the rows, the reference the exported model must reproduce.</summary>

@@ -12,10 +12,11 @@ internal sealed class OurGbdt : ITrainedModel
 {
     public const string AlgorithmName = "gbdt";
 
-    private OurGbdt(GbdtModel model)
+    /// <param name="train">the training rows, counted through the trees as their covers (for reason codes).</param>
+    private OurGbdt(GbdtModel model, FeatureTable train)
     {
         Model = model;
-        Ensemble = ToEnsemble(model);
+        Ensemble = TreeCovers.Count(ToEnsemble(model), train.Features);
     }
 
     public GbdtModel Model { get; }
@@ -36,7 +37,7 @@ internal sealed class OurGbdt : ITrainedModel
     /// <exception cref="NotSupportedException">CUDA asked for and not present.</exception>
     public static OurGbdt Train(FeatureTable train, FeatureTable? validation, GbdtOptions options, IProgress<GbdtRound>? progress = null,
         CancellationToken cancellationToken = default) =>
-        new(GbdtTrainer.Train(ToDataset(train), validation is null ? null : ToDataset(validation), options, progress, cancellationToken));
+        new(GbdtTrainer.Train(ToDataset(train), validation is null ? null : ToDataset(validation), options, progress, cancellationToken), train);
 
     public float[] PredictReference(FeatureTable rows) => GbdtTrainer.PredictProbability(Model, ToDataset(rows));
 

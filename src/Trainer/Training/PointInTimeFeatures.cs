@@ -60,7 +60,7 @@ internal sealed class PointInTimeFeatures(FeatureSpec spec)
             // History is in event-time order, so a card idle relative to this event resets on its next one anyway, and
             // no later transaction reads an entity day older than this one's oldest.
             _cards.ExpireIdle(input.EventMs);
-            _entities?.DropBefore(_entities.OldestDayReadBy(EntityFeatures.DayOf(input.EventMs)));
+            _entities?.DropBefore(_entities.OldestDayReadBy(input.EventMs));
         }
         CardFeatureExtractor.ExtractAndUpdate(ref _cards.GetOrAdd(input.CardKey), input, _row, spec.CardIdleTtlMs);
         if (_entities is not null)

@@ -12,7 +12,9 @@ namespace Fraud.Streaming.Trainer.Training;
 /// <param name="All">the training rows (labelled or matured as of <paramref name="AsOf"/>).</param>
 /// <param name="Transactions">transactions read (before the as-of instant).</param>
 /// <param name="Unmatured">transactions neither reported nor matured as of <paramref name="AsOf"/>: not trained on.</param>
-internal sealed record TrainingData(FeatureTable All, long Transactions, int Cards, long Unmatured, DateTimeOffset AsOf, int MaturityDays)
+/// <param name="Categories">per categorical field, the values the transactions read carried (<see cref="Shared.Drift.CategoricalValues"/>).</param>
+internal sealed record TrainingData(FeatureTable All, long Transactions, int Cards, long Unmatured, DateTimeOffset AsOf, int MaturityDays,
+    IReadOnlyDictionary<string, IReadOnlyList<int>> Categories)
 {
     /// <exception cref="InvalidDataException">the history is not in order or not readable.</exception>
     /// <param name="layout">the encoding slots the source reads; the categorical fields only when null.</param>
@@ -29,6 +31,6 @@ internal sealed record TrainingData(FeatureTable All, long Transactions, int Car
             }
         }
         var all = builder.Build();
-        return new TrainingData(all, builder.TransactionCount, builder.CardCount, builder.UnmaturedCount, builder.AsOf, maturityDays);
+        return new TrainingData(all, builder.TransactionCount, builder.CardCount, builder.UnmaturedCount, builder.AsOf, maturityDays, builder.Categories);
     }
 }

@@ -17,7 +17,13 @@ public sealed class SchemaMigratorTests
         SchemaMigrator.Apply(database.ConnectionString);
         var afterSecond = await TablesAsync(database.ConnectionString);
 
-        Assert.Subset(new HashSet<string> { "transactions", "verdicts", "labels", "model_versions", "schemaversions" }, afterFirst.ToHashSet());
+        Assert.Equal(
+            new HashSet<string>
+            {
+                "transactions", "verdicts", "labels", "model_versions", "schemaversions", "dead_letters", "shadow_verdicts", "drift_counts",
+                "drift_daily", "quality_daily", "quality_scenario_daily", "retrain_requests",
+            },
+            afterFirst.ToHashSet());
         Assert.Equal(afterFirst, afterSecond);
         Assert.Equal(await ScriptCountAsync(database.ConnectionString), MigrationScriptCount());
     }

@@ -21,7 +21,7 @@ public sealed class EntityTableTests
     [Fact]
     public void Windows_end_the_lag_before_the_transactions_day_and_count_reports_on_their_day()
     {
-        var table = new EntityTable(lagDays: 1);
+        var table = new EntityTable(lagHours: 3);
         // Merchant 7: one 100.00 transaction a day on days -40 .. -1; the one of day -10 reported on day -3.
         for (var d = -40; d <= -1; d++)
         {
@@ -29,7 +29,8 @@ public sealed class EntityTableTests
         }
         var f = Features(table, At(Day0 + 7_200_000, 7, device: 5));
 
-        // Day 0 reads days up to -2: the 1-day window is day -2, the 7-day -8..-2, the 30-day -31..-2.
+        // At 02:00 on day 0 the newest day that ended 3 hours before is day -2: the 1-day window is day -2, the 7-day
+        // -8..-2, the 30-day -31..-2.
         Assert.Equal(DeterministicMath.Log1P(1), f[0]);
         Assert.Equal(DeterministicMath.Log1P(7), f[1]);
         Assert.Equal(DeterministicMath.Log1P(30), f[2]);
@@ -44,8 +45,12 @@ public sealed class EntityTableTests
         Assert.Equal((float)(7 / 7d / ((30 / 30d) + EntityFeatures.SurgeSmoothing)), f[11]);
         Assert.All(f[12..], v => Assert.Equal(0f, v)); // a device never seen
 
-        // On day -2 itself the report is not readable yet (its day is -3, the newest day read is -4).
+        // At midnight starting day -2 the report is not readable yet (its day is -3, the newest day read is -4);
+        // from 03:00 that day it is.
         Assert.Equal(0f, Features(table, At(Day0 - (2 * Day), 7))[7]);
+        Assert.Equal(1f, Features(table, At(Day0 - (2 * Day) + (3 * 3_600_000), 7))[7]);
+        Assert.Equal(EntityFeatures.DayOf(Day0) - 1, table.LastDayReadBy(Day0 + (3 * 3_600_000)));
+        Assert.Equal(EntityFeatures.DayOf(Day0) - 2, table.LastDayReadBy(Day0 + (3 * 3_600_000) - 1));
         // No device: every device feature says so.
         Assert.All(Features(table, At(Day0, 7))[12..], v => Assert.Equal(EntityFeatures.NoDevice, v));
     }

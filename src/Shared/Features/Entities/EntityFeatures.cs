@@ -4,8 +4,9 @@ namespace Fraud.Streaming.Shared.Features.Entities;
 
 /// <summary>
 /// The entity features: for the transaction's merchant, and for its device when it has one, activity and fraud
-/// reports over whole UTC days that ended at least <c>lag</c> days before the transaction's own day. With event day
-/// <c>D</c> and lag <c>L</c>, a window of <c>W</c> days covers days <c>[D-L-W, D-L-1]</c>. Transactions count on
+/// reports over whole UTC days that ended at least <c>lag</c> hours before the transaction. With event time
+/// <c>t</c> and lag <c>L</c>, the newest day read is <c>d = day(t - L) - 1</c> and a window of <c>W</c> days covers
+/// days <c>[d-W+1, d]</c>. Transactions count on
 /// their event day; a fraud report counts on the day it was received (<c>labelled_at</c>) and only when it is about a
 /// transaction of the entity that happened at most the report horizon before it. docs/FEATURES.md states the exact
 /// semantics, which the streaming aggregator and every offline path share.
@@ -14,8 +15,13 @@ public static class EntityFeatures
 {
     public const long MsPerDay = 86_400_000;
 
-    /// <summary>Whole days between a transaction's day and the newest day its features read: one day of slack for the aggregator.</summary>
-    public const int DefaultLagDays = 1;
+    /// <summary>
+    /// Hours that must have passed since the end of the newest day a transaction's features read: the aggregator's
+    /// slack to close a day (its grace period plus how late reports may come) before a scorer needs it.
+    /// </summary>
+    public const int DefaultLagHours = 3;
+
+    public const long MsPerHour = 3_600_000;
 
     /// <summary>A report about a transaction older than this (at report time) is not attributed (card schemes allow about 120 days).</summary>
     public const int DefaultReportHorizonDays = 120;
@@ -64,13 +70,13 @@ public static class EntityFeatures
     public static bool Attributes(long eventMs, long reportedMs, int horizonDays) =>
         reportedMs >= eventMs && reportedMs - eventMs <= horizonDays * MsPerDay;
 
-    /// <summary>The names and definitions of the features, in vector order; <paramref name="lagDays"/> and <paramref name="horizonDays"/> are in the text.</summary>
-    public static IReadOnlyList<(string Name, string Definition)> Definitions(int lagDays, int horizonDays)
+    /// <summary>The names and definitions of the features, in vector order; <paramref name="lagHours"/> and <paramref name="horizonDays"/> are in the text.</summary>
+    public static IReadOnlyList<(string Name, string Definition)> Definitions(int lagHours, int horizonDays)
     {
         var list = new List<(string, string)>(Count);
         foreach (var (kind, what) in new[] { ("merchant", "the merchant"), ("device", "the device (-1 without a device)") })
         {
-            var window = string.Create(CultureInfo.InvariantCulture, $"UTC days [D-{lagDays}-W, D-{lagDays}-1] of the transaction's day D");
+            var window = string.Create(CultureInfo.InvariantCulture, $"UTC days [d-W+1, d], d = day(t-{lagHours}h)-1 for event time t");
             foreach (var w in ActivityWindows)
             {
                 list.Add(Entry($"{kind}_tx_count_{w}d_log", $"log(1+transactions at {what} with event day in {window}, W={w})"));
@@ -95,10 +101,12 @@ public static class EntityFeatures
             (name.ToString(CultureInfo.InvariantCulture), definition.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Writes one entity's <see cref="PerEntity"/> features from its series, as of event day <paramref name="day"/>.</summary>
-    internal static void Write(EntitySeries? series, int day, int lagDays, Span<float> destination)
+    /// <summary>The newest day a transaction at <paramref name="eventMs"/> reads with a lag of <paramref name="lagHours"/>.</summary>
+    public static int LastDayRead(long eventMs, int lagHours) => DayOf(eventMs - (lagHours * MsPerHour)) - 1;
+
+    /// <summary>Writes one entity's <see cref="PerEntity"/> features from its series, reading days up to <paramref name="last"/>.</summary>
+    internal static void Write(EntitySeries? series, int last, Span<float> destination)
     {
-        var last = day - lagDays - 1;
         var at = 0;
         Span<EntityTotals> activity = stackalloc EntityTotals[3];
         for (var w = 0; w < 3; w++)

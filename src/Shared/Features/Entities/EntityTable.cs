@@ -5,15 +5,18 @@ namespace Fraud.Streaming.Shared.Features.Entities;
 /// <summary>
 /// Per-day totals of every merchant and device, and the entity features read from them. The offline paths add each
 /// transaction and report as they meet it in history order; the scorer adds the aggregator's closed day totals as
-/// they arrive. Both read a transaction's features only from days at least the lag before its own, so they see the
-/// same integers and write the same bits. Not thread-safe.
+/// they arrive. Both read a transaction's features only from days that ended at least the lag before it, so they see
+/// the same integers and write the same bits. Not thread-safe.
 /// </summary>
-public sealed class EntityTable(int lagDays = EntityFeatures.DefaultLagDays)
+public sealed class EntityTable(int lagHours = EntityFeatures.DefaultLagHours)
 {
     private readonly Dictionary<ulong, EntitySeries> _merchants = [];
     private readonly Dictionary<ulong, EntitySeries> _devices = [];
 
-    public int LagDays { get; } = lagDays >= 0 ? lagDays : throw new ArgumentOutOfRangeException(nameof(lagDays));
+    public int LagHours { get; } = lagHours >= 0 ? lagHours : throw new ArgumentOutOfRangeException(nameof(lagHours));
+
+    /// <summary>The newest day the features of a transaction at <paramref name="eventMs"/> read.</summary>
+    public int LastDayReadBy(long eventMs) => EntityFeatures.LastDayRead(eventMs, LagHours);
 
     public int MerchantCount => _merchants.Count;
     public int DeviceCount => _devices.Count;
@@ -60,14 +63,15 @@ public sealed class EntityTable(int lagDays = EntityFeatures.DefaultLagDays)
         (kind == EntityKind.Merchant ? _merchants : _devices).TryGetValue(key, out var series) ? series.Sum(from, to) : default;
 
     /// <summary>
-    /// Writes the <see cref="EntityFeatures.Count"/> entity features of a transaction on event day <paramref name="day"/>
-    /// at the merchant <paramref name="merchantKey"/> and, when <paramref name="hasDevice"/>, the device <paramref name="deviceKey"/>.
+    /// Writes the <see cref="EntityFeatures.Count"/> entity features of a transaction at the merchant
+    /// <paramref name="merchantKey"/> and, when <paramref name="hasDevice"/>, the device <paramref name="deviceKey"/>,
+    /// reading days up to <paramref name="lastDay"/> (<see cref="LastDayReadBy"/> of its event time, or earlier).
     /// </summary>
-    public void Write(ulong merchantKey, bool hasDevice, ulong deviceKey, int day, Span<float> destination)
+    public void Write(ulong merchantKey, bool hasDevice, ulong deviceKey, int lastDay, Span<float> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, EntityFeatures.Count);
         _merchants.TryGetValue(merchantKey, out var merchant);
-        EntityFeatures.Write(merchant, day, LagDays, destination[..EntityFeatures.PerEntity]);
+        EntityFeatures.Write(merchant, lastDay, destination[..EntityFeatures.PerEntity]);
         var device = destination.Slice(EntityFeatures.PerEntity, EntityFeatures.PerEntity);
         if (!hasDevice)
         {
@@ -75,22 +79,22 @@ public sealed class EntityTable(int lagDays = EntityFeatures.DefaultLagDays)
             return;
         }
         _devices.TryGetValue(deviceKey, out var series);
-        EntityFeatures.Write(series, day, LagDays, device);
+        EntityFeatures.Write(series, lastDay, device);
     }
 
     /// <summary>The entity features of <paramref name="input"/> (the tail of a card-entity feature vector).</summary>
     public void Write(in FeatureInput input, Span<float> destination) =>
-        Write(input.MerchantKey, input.HasDevice, input.DeviceKey, EntityFeatures.DayOf(input.EventMs), destination);
+        Write(input.MerchantKey, input.HasDevice, input.DeviceKey, LastDayReadBy(input.EventMs), destination);
 
     /// <summary>
-    /// Forgets days before <paramref name="day"/>, and entities left with none. No feature of a transaction on day
-    /// <c>day + lag + longest window</c> or later reads them. O(entities): call it now and then, not per event.
+    /// Forgets days before <paramref name="day"/>, and entities left with none. No feature that reads days up to
+    /// <c>day + longest window - 1</c> or later reads them. O(entities): call it now and then, not per event.
     /// </summary>
     /// <returns>Entities dropped.</returns>
     public int DropBefore(int day) => DropFrom(_merchants, day) + DropFrom(_devices, day);
 
-    /// <summary>The oldest day a transaction on <paramref name="day"/> reads: what <see cref="DropBefore"/> may keep from.</summary>
-    public int OldestDayReadBy(int day) => day - LagDays - EntityFeatures.LongestWindowDays;
+    /// <summary>The oldest day a transaction at <paramref name="eventMs"/> reads: what <see cref="DropBefore"/> may keep from.</summary>
+    public int OldestDayReadBy(long eventMs) => LastDayReadBy(eventMs) - EntityFeatures.LongestWindowDays + 1;
 
     private static int DropFrom(Dictionary<ulong, EntitySeries> entities, int day)
     {

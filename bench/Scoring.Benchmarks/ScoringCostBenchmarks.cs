@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Attributes;
+using Fraud.Streaming.Scorer;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Models;
+
+namespace Fraud.Streaming.Scoring.Benchmarks;
+
+/// <summary>
+/// Per transaction, in batches of 512 as the scorer runs them: the batch's inference alone, the scorer's whole
+/// <c>Score</c> (entity features, inference, decisions, verdicts) with reasons for none, the flagged or all verdicts,
+/// TreeSHAP of one row on its own, and drift counting of a scored batch. Features are computed once in setup.
+/// </summary>
+[MemoryDiagnoser]
+public class ScoringCostBenchmarks
+{
+    private const int Rows = 512;
+    private LoadedModel _model = null!;
+    private BatchScorer _batch = null!;
+    private DriftMonitor _drift = null!;
+    private float[] _features = [];
+    private readonly float[] _scores = new float[Rows];
+    private ShapWorkspace _workspace = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        string Env(string name) => Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set (run bench/scoring-costs.sh)");
+        var transactionsPath = Env("SCORING_BENCH_TRANSACTIONS");
+        _model = LoadedModel.FromDirectory(Env("SCORING_BENCH_MODEL"), BatchScorer.Spec);
+        var entities = OfflineEntities.FromFilesAsync(BatchScorer.Spec, transactionsPath, Env("SCORING_BENCH_LABELS"), EventTimeWindow.Now(ContractLimits.DefaultMaxFutureSkew), CancellationToken.None).GetAwaiter().GetResult();
+        _batch = new BatchScorer(Rows, BatchScorer.Spec, entities);
+        // The newest transactions of the file, after the older ones built up their cards' state.
+        var all = File.ReadLines(transactionsPath).Select(l => TransactionValidator.TryParse(System.Text.Encoding.UTF8.GetBytes(l), out var t, out _) ? t : null)
+            .OfType<Transaction>().OrderBy(t => t.EventTime).ToList();
+        foreach (var t in all.Take(all.Count - Rows))
+        {
+            _batch.Add(t, DateTimeOffset.UtcNow);
+            if (_batch.IsFull)
+            {
+                _batch.Score(_model, DateTimeOffset.UtcNow);
+                _batch.Clear();
+            }
+        }
+        _batch.Score(_model, DateTimeOffset.UtcNow);
+        _batch.Clear();
+        foreach (var t in all.TakeLast(Rows))
+        {
+            _batch.Add(t, DateTimeOffset.UtcNow);
+        }
+        var verdicts = _batch.Score(_model, DateTimeOffset.UtcNow);
+        var flagged = 0;
+        foreach (var v in verdicts)
+        {
+            flagged += v.Decision == Decision.Approve ? 0 : 1;
+        }
+        Console.WriteLine($"// model {_model.Version}: {_model.Explainer.MaxDepth} deep; {flagged} of {Rows} rows flagged; drift reference: {_model.Drift is not null}");
+        _features = new float[Rows * _batch.FeatureCount];
+        for (var i = 0; i < Rows; i++)
+        {
+            _batch.FeaturesAt(i).CopyTo(_features.AsSpan(i * _batch.FeatureCount));
+        }
+        _workspace = _model.Explainer.CreateWorkspace();
+        _drift = new DriftMonitor(new DriftOptions(), "bench");
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Rows)]
+    public float Inference()
+    {
+        _model.Onnx.Score(_features, Rows, _scores);
+        return _scores[0];
+    }
+
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public int Score_reasons_none() => Score(ReasonScope.None);
+
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public int Score_reasons_flagged() => Score(ReasonScope.Flagged);
+
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public int Score_reasons_all() => Score(ReasonScope.All);
+
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public double TreeShap_one_row()
+    {
+        var sum = 0d;
+        for (var i = 0; i < Rows; i++)
+        {
+            _model.Explainer.Explain(_features.AsSpan(i * _batch.FeatureCount, _batch.FeatureCount), _workspace);
+            sum += _workspace.Contributions[0];
+        }
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public int Drift_counting()
+    {
+        _drift.Observe(_model, _batch, Stopwatch.GetTimestamp());
+        return _batch.Count;
+    }
+
+    private int Score(ReasonScope scope)
+    {
+        _batch.ReasonsFor = scope;
+        return _batch.Score(_model, DateTimeOffset.UtcNow).Length;
+    }
+}

@@ -1,0 +1,39 @@
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features.Vocabularies;
+
+namespace Fraud.Streaming.Shared.Drift;
+
+/// <summary>
+/// The categorical fields whose unseen values are a drift signal, reduced as the feature pipeline reduces them: each
+/// field's vocabulary key (<see cref="ValueKey"/>; the channel's canonical one, <see cref="ChannelNames"/>), folded to
+/// 32 bits. "Unseen" means unseen by the model: aliases of a channel are one value. The trainer records the values of its
+/// rows (<see cref="ModelManifest.Categories"/>); the scorer counts live values outside them.
+/// </summary>
+public static class CategoricalValues
+{
+    public const string Channel = "channel";
+    public const string MerchantCategory = "merchant_category";
+    public const string Country = "country";
+
+    /// <summary>The fields, in the order <see cref="Of(Transaction, Span{int})"/> writes them.</summary>
+    public static IReadOnlyList<string> Fields { get; } = [Channel, MerchantCategory, Country];
+
+    /// <summary>A live transaction's values (three string reductions, no allocation).</summary>
+    public static void Of(Transaction transaction, Span<int> values)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        values[0] = Fold(ChannelNames.KeyOf(transaction.Channel));
+        values[1] = Fold(ValueKey.Of(transaction.MerchantCategory));
+        values[2] = Fold(ValueKey.Of(transaction.Country));
+    }
+
+    /// <summary>The same values from a history row's encoding slots (<see cref="EncodingLayout"/>: the texts were reduced once per distinct value).</summary>
+    public static void Of(ReadOnlySpan<ulong> slots, Span<int> values)
+    {
+        values[0] = Fold(slots[(int)CategoricalField.Channel]);
+        values[1] = Fold(slots[(int)CategoricalField.MerchantCategory]);
+        values[2] = Fold(slots[(int)CategoricalField.Country]);
+    }
+
+    private static int Fold(ulong key) => (int)(key ^ (key >> 32));
+}

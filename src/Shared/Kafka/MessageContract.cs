@@ -1,0 +1,44 @@
+using System.Diagnostics.CodeAnalysis;
+using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
+
+namespace Fraud.Streaming.Shared.Kafka;
+
+/// <summary>
+/// The contract as every consumer applies it to a Kafka message: the shared validators with times judged against the
+/// message's own timestamp (so a replay decides exactly as the first read did), and transactions keyed by their card.
+/// The scorer, Monitoring and the aggregator all ask here, so what one refuses, none counts.
+/// </summary>
+public static class MessageContract
+{
+    /// <summary>The window a message's times must lie in: its Kafka timestamp (the wall clock where it has none) plus the skew.</summary>
+    public static EventTimeWindow WindowOf(Message<byte[], byte[]> message, ValidationOptions validation)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(validation);
+        var reference = message.Timestamp.Type == TimestampType.NotAvailable
+            ? DateTimeOffset.UtcNow
+            : DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
+        return validation.WindowAt(reference);
+    }
+
+    /// <summary>A valid transaction keyed by its card id, or the reason it is not one.</summary>
+    public static bool TryTransaction(Message<byte[], byte[]> message, ValidationOptions validation, [NotNullWhen(true)] out Transaction? transaction, out RejectReason reason)
+    {
+        if (!TransactionValidator.TryParse(message.Value, WindowOf(message, validation), out transaction, out reason))
+        {
+            return false;
+        }
+        if (!TransactionValidator.KeyIsCard(message.Key, transaction.CardId))
+        {
+            reason = TransactionValidator.KeyMismatch(message.Key);
+            transaction = null;
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>A valid label, or the reason it is not one.</summary>
+    public static bool TryLabel(Message<byte[], byte[]> message, ValidationOptions validation, [NotNullWhen(true)] out Label? label, out RejectReason reason) =>
+        LabelValidator.TryParse(message.Value, WindowOf(message, validation), out label, out reason);
+}

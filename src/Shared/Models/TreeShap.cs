@@ -1,0 +1,255 @@
+namespace Fraud.Streaming.Shared.Models;
+
+/// <summary>
+/// Exact, path-dependent TreeSHAP (Lundberg, Erion and Lee, "Consistent individualized feature attribution for tree
+/// ensembles", 2018, algorithm 2) over a <see cref="TreeEnsemble"/>: per row, each feature's Shapley value for the
+/// model's output in log-odds, <c>Slope · (Bias + Σ trees) + Offset</c>, where a feature left out of a coalition is
+/// integrated out by following both branches of its splits weighted by the training rows that went each way
+/// (<see cref="RegressionTree.Cover"/>). The contributions plus <see cref="ExpectedValue"/> add up to the output
+/// (local accuracy). O(trees · leaves · depth²) per row; allocates nothing (<see cref="ShapWorkspace"/>).
+/// </summary>
+/// <remarks>
+/// Written by hand: no maintained .NET library computes TreeSHAP, and the scorer needs it without allocation on its
+/// own flat tree layout. A tree without covers (a package written before they were recorded) splits its weight evenly
+/// at every node: still exact Shapley values and local accuracy, of a uniform rather than the training distribution
+/// (<see cref="UsesTrainingCovers"/>).
+/// </remarks>
+public sealed class TreeShap
+{
+    private readonly FlatTree[] _trees;
+    private readonly double _slope;
+
+    public TreeShap(TreeEnsemble ensemble)
+    {
+        ArgumentNullException.ThrowIfNull(ensemble);
+        ensemble.Validate();
+        FeatureCount = ensemble.FeatureCount;
+        _slope = ensemble.Slope;
+        _trees = ensemble.Trees.Select(t => new FlatTree(t)).ToArray();
+        UsesTrainingCovers = ensemble.Trees.All(t => t.Cover is not null);
+        MaxDepth = _trees.Length == 0 ? 0 : _trees.Max(t => t.Depth);
+        var expected = (double)ensemble.Bias;
+        foreach (var tree in _trees)
+        {
+            expected += tree.Expected;
+        }
+        ExpectedValue = (_slope * expected) + ensemble.Offset;
+    }
+
+    public int FeatureCount { get; }
+
+    /// <summary>The output (log-odds) averaged over the training rows: what the contributions are measured from.</summary>
+    public double ExpectedValue { get; }
+
+    /// <summary>Whether every tree carries training covers (else some are weighed evenly; see the remarks).</summary>
+    public bool UsesTrainingCovers { get; }
+
+    /// <summary>The deepest leaf's depth (internal nodes above it), which sizes the workspace.</summary>
+    public int MaxDepth { get; }
+
+    public ShapWorkspace CreateWorkspace() => new(MaxDepth, FeatureCount);
+
+    /// <summary>
+    /// Explains one row into <see cref="ShapWorkspace.Contributions"/> (one value per feature, log-odds).
+    /// </summary>
+    /// <exception cref="ArgumentException">the row or the workspace does not fit this model.</exception>
+    public void Explain(ReadOnlySpan<float> row, ShapWorkspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (row.Length != FeatureCount || workspace.Contributions.Length != FeatureCount || workspace.MaxDepth < MaxDepth)
+        {
+            throw new ArgumentException("the row or the workspace was made for another model");
+        }
+        var phi = workspace.Contributions.AsSpan();
+        phi.Clear();
+        var path = workspace.Path.AsSpan();
+        foreach (var tree in _trees)
+        {
+            if (tree.Feature.Length > 0)
+            {
+                Recurse(tree, 0, row, phi, [], path, 1d, 1d, -1);
+            }
+        }
+        if (_slope != 1d)
+        {
+            foreach (ref var value in phi)
+            {
+                value *= _slope;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Extends the parent's path by the edge into <paramref name="node"/> (copying it into this level's segment of
+    /// <paramref name="free"/>), then either credits the leaf's value to every feature on the path or descends both
+    /// children: the row's ("hot") branch with its cover share and the row's vote, the other ("cold") with its share only.
+    /// </summary>
+    private static void Recurse(FlatTree tree, int node, ReadOnlySpan<float> row, Span<double> phi, ReadOnlySpan<ShapPathElement> parent,
+        Span<ShapPathElement> free, double zero, double one, int feature)
+    {
+        var length = parent.Length + 1;
+        var path = free[..length];
+        parent.CopyTo(path);
+        Extend(path, zero, one, feature);
+        var rest = free[length..];
+
+        if (node < 0)
+        {
+            var value = tree.Leaf[~node];
+            // Element 0 is the root's placeholder (feature -1), never credited.
+            for (var i = 1; i < length; i++)
+            {
+                ref readonly var e = ref path[i];
+                phi[e.Feature] += UnwoundSum(path, i) * (e.One - e.Zero) * value;
+            }
+            return;
+        }
+
+        var split = tree.Feature[node];
+        var goesLeft = row[split] <= tree.Threshold[node];
+        var hot = goesLeft ? tree.Left[node] : tree.Right[node];
+        var cold = goesLeft ? tree.Right[node] : tree.Left[node];
+        var hotShare = goesLeft ? tree.LeftShare[node] : 1d - tree.LeftShare[node];
+
+        // A feature split on again: its earlier edge leaves the path and its fractions carry over.
+        double inZero = 1d, inOne = 1d;
+        for (var k = 1; k < length; k++)
+        {
+            if (path[k].Feature == split)
+            {
+                inZero = path[k].Zero;
+                inOne = path[k].One;
+                Unwind(path, k);
+                length--;
+                break;
+            }
+        }
+        var kept = path[..length];
+        Descend(tree, hot, row, phi, kept, rest, inZero * hotShare, inOne, split);
+        Descend(tree, cold, row, phi, kept, rest, inZero * (1d - hotShare), 0d, split);
+    }
+
+    /// <summary>Where neither the row nor any cover goes, every weight below is zero: the branch adds nothing and is skipped.</summary>
+    private static void Descend(FlatTree tree, int node, ReadOnlySpan<float> row, Span<double> phi, ReadOnlySpan<ShapPathElement> parent,
+        Span<ShapPathElement> free, double zero, double one, int feature)
+    {
+        if (zero > 0d || one > 0d)
+        {
+            Recurse(tree, node, row, phi, parent, free, zero, one, feature);
+        }
+    }
+
+    /// <summary>Appends an element and updates the weights of every subset size (the path holds one element too many on entry).</summary>
+    private static void Extend(Span<ShapPathElement> path, double zero, double one, int feature)
+    {
+        var l = path.Length - 1; // elements before this one
+        path[l] = new ShapPathElement { Feature = feature, Zero = zero, One = one, Weight = l == 0 ? 1d : 0d };
+        var size = l + 1d;
+        for (var i = l - 1; i >= 0; i--)
+        {
+            path[i + 1].Weight += one * path[i].Weight * (i + 1) / size;
+            path[i].Weight = zero * path[i].Weight * (l - i) / size;
+        }
+    }
+
+    /// <summary>Removes element <paramref name="k"/>, undoing its <see cref="Extend"/> on the weights.</summary>
+    private static void Unwind(Span<ShapPathElement> path, int k)
+    {
+        var length = path.Length;
+        var one = path[k].One;
+        var zero = path[k].Zero;
+        var next = path[length - 1].Weight;
+        for (var j = length - 2; j >= 0; j--)
+        {
+            if (one != 0d)
+            {
+                var old = path[j].Weight;
+                path[j].Weight = next * length / ((j + 1) * one);
+                next = old - (path[j].Weight * zero * (length - 1 - j) / length);
+            }
+            else
+            {
+                path[j].Weight = path[j].Weight * length / (zero * (length - 1 - j));
+            }
+        }
+        for (var j = k; j < length - 1; j++)
+        {
+            path[j].Feature = path[j + 1].Feature;
+            path[j].Zero = path[j + 1].Zero;
+            path[j].One = path[j + 1].One;
+        }
+    }
+
+    /// <summary>The total weight <see cref="Unwind"/> would leave after removing element <paramref name="k"/>, without changing the path.</summary>
+    private static double UnwoundSum(ReadOnlySpan<ShapPathElement> path, int k)
+    {
+        var length = path.Length;
+        var one = path[k].One;
+        var zero = path[k].Zero;
+        var total = 0d;
+        if (one != 0d)
+        {
+            var next = path[length - 1].Weight;
+            for (var j = length - 2; j >= 0; j--)
+            {
+                var weight = next * length / ((j + 1) * one);
+                total += weight;
+                next = path[j].Weight - (weight * zero * (length - 1 - j) / length);
+            }
+        }
+        else
+        {
+            for (var j = length - 2; j >= 0; j--)
+            {
+                total += path[j].Weight * length / (zero * (length - 1 - j));
+            }
+        }
+        return total;
+    }
+
+    /// <summary>A tree in the arrays the recursion reads, with each node's left-branch share of the cover precomputed.</summary>
+    private sealed class FlatTree
+    {
+        public FlatTree(RegressionTree tree)
+        {
+            var n = tree.InternalNodeCount;
+            Feature = tree.SplitFeature;
+            Threshold = tree.Threshold;
+            Left = tree.Left;
+            Right = tree.Right;
+            Leaf = tree.LeafValues.Select(v => (double)v).ToArray();
+            LeftShare = new double[n];
+            var subtreeCover = new double[(2 * n) + 1];
+            for (var i = 0; i < subtreeCover.Length; i++)
+            {
+                subtreeCover[i] = tree.Cover?[i] ?? 1d;
+            }
+            for (var i = 0; i < n; i++)
+            {
+                var left = subtreeCover[Index(tree.Left[i], n)];
+                var right = subtreeCover[Index(tree.Right[i], n)];
+                // Shares of the children's covers, so they sum to one even where a cover was rounded; an empty pair splits evenly.
+                LeftShare[i] = tree.Cover is null || left + right <= 0d ? 0.5 : left / (left + right);
+            }
+            Depth = n == 0 ? 0 : DepthOf(0);
+            Expected = n == 0 ? Leaf[0] : ExpectedOf(0);
+        }
+
+        public int[] Feature { get; }
+        public float[] Threshold { get; }
+        public int[] Left { get; }
+        public int[] Right { get; }
+        public double[] Leaf { get; }
+        public double[] LeftShare { get; }
+        public int Depth { get; }
+        public double Expected { get; }
+
+        private static int Index(int child, int internalCount) => child >= 0 ? child : internalCount + ~child;
+
+        private int DepthOf(int node) => node < 0 ? 0 : 1 + Math.Max(DepthOf(Left[node]), DepthOf(Right[node]));
+
+        private double ExpectedOf(int node) => node < 0
+            ? Leaf[~node]
+            : (LeftShare[node] * ExpectedOf(Left[node])) + ((1d - LeftShare[node]) * ExpectedOf(Right[node]));
+    }
+}
