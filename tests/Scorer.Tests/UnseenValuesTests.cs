@@ -52,7 +52,7 @@ public sealed class UnseenValuesTests
             [(new AttributeDeclaration("V1", AttributeKind.Numeric, -7f), null)]);
         var spec = BatchScorer.Spec.WithEncoding(other);
         var onnx = OnnxTreeEnsembleWriter.Write(new TreeEnsemble(spec.Count, 0f, [TestModels.Ensemble(2).Trees[0]]), spec.Names);
-        var manifest = TestModels.Manifest("v-other", onnx, "mem://v-other/model.onnx") with
+        var manifest = TestModels.Manifest("v-other", onnx, "file:///models/v-other/model.onnx") with
         {
             FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names) { Encoding = other.ToInfo() },
             Reference = [.. spec.Names.Select(n => new FeatureReference(n, 0.5f, 1f, -1f, 10f))],
