@@ -10,14 +10,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Fraud.Streaming.Producer;
 
-/// <summary><c>replay</c>: a real dataset (IEEE-CIS, PaySim) or contract JSONL, to files or to Kafka.</summary>
+/// <summary><c>replay</c>: a real dataset (IEEE-CIS, PaySim), contract JSONL, or any CSV through a column map, to files or to Kafka.</summary>
 internal static class ReplayCommand
 {
     public static Command Create(KafkaOptions kafka, ValidationOptions validation, ILoggerFactory loggers)
     {
-        var format = new Option<string>("--format") { Description = "ieee-cis, paysim or jsonl", Required = true };
-        format.AcceptOnlyFromAmong("ieee-cis", "paysim", "jsonl");
-        var input = new Option<FileInfo>("--input") { Description = "The dataset file (IEEE-CIS train_transaction.csv, PaySim CSV, or JSONL)", Required = true };
+        var format = new Option<string>("--format") { Description = "ieee-cis, paysim, jsonl, or csv (any layout, with --map)", Required = true };
+        format.AcceptOnlyFromAmong("ieee-cis", "paysim", "jsonl", "csv");
+        var input = new Option<FileInfo>("--input") { Description = "The dataset file (IEEE-CIS train_transaction.csv, PaySim CSV, JSONL, or a CSV with a header)", Required = true };
         input.AcceptExistingOnly();
         var identity = new Option<FileInfo>("--identity") { Description = "IEEE-CIS train_identity.csv, joined on TransactionID" };
         identity.AcceptExistingOnly();
@@ -34,10 +34,20 @@ internal static class ReplayCommand
         var bootstrap = new Option<string?>("--bootstrap") { Description = $"Kafka bootstrap servers (default Kafka:BootstrapServers, now {kafka.BootstrapServers})" };
         var rate = new Option<double>("--rate") { Description = "Transactions per second when publishing; 0 = as fast as possible", DefaultValueFactory = _ => 0 };
         var labelDelay = new Option<double>("--label-delay-seconds") { Description = "Wall-clock delay between a transaction and its label on the labels topic", DefaultValueFactory = _ => 2 };
+        var map = new Option<string?>("--map")
+        {
+            Description = "--format csv: FIELD=COLUMN,... for the contract fields (event_time, card_id, amount required; is_fraud makes labels); other columns go into attributes",
+        };
+        var constants = new Option<string?>("--const") { Description = "--format csv: FIELD=VALUE,... for fields the data set lacks, e.g. currency=EUR,channel=ecommerce" };
+        var timeFormat = new Option<string>("--time-format")
+        {
+            Description = "--format csv: how event_time reads: iso, epoch-seconds, epoch-millis, offset-seconds (after --start), or a pattern such as \"yyyy-MM-dd HH:mm:ss\" (UTC)",
+            DefaultValueFactory = _ => "iso",
+        };
 
         var command = new Command("replay", "Replay a dataset as transactions plus delayed labels")
         {
-            format, input, identity, start, onError, limit, outDir, bootstrap, rate, labelDelay,
+            format, input, identity, start, onError, limit, outDir, bootstrap, rate, labelDelay, map, constants, timeFormat,
         };
         var client = new KafkaClientOptions();
         client.AddTo(command);
@@ -51,19 +61,49 @@ internal static class ReplayCommand
             {
                 r.AddError("--rate must not be negative");
             }
+            var csv = r.GetValue(format) == "csv";
+            if (!csv && (r.GetValue(map) is not null || r.GetValue(constants) is not null || r.GetResult(timeFormat) is { Implicit: false }))
+            {
+                r.AddError("--map, --const and --time-format only apply to --format csv");
+            }
+            else if (csv && !CsvColumnMap.TryParse(r.GetValue(map), r.GetValue(constants), out _, out var mapError))
+            {
+                r.AddError(r.GetValue(map) is null ? "--format csv needs --map FIELD=COLUMN,... (event_time, card_id and amount at least)" : mapError);
+            }
+            else if (csv && !CsvTimeFormat.TryCreate(r.GetValue(timeFormat)!, default, out _, out var timeError))
+            {
+                r.AddError(timeError);
+            }
         });
 
         command.SetAction((parse, cancellationToken) =>
         {
             var logger = loggers.CreateLogger("Fraud.Streaming.Producer");
+            var replayFormat = parse.GetValue(format) switch
+            {
+                "ieee-cis" => ReplayFormat.IeeeCis,
+                "paysim" => ReplayFormat.PaySim,
+                "csv" => ReplayFormat.Csv,
+                _ => ReplayFormat.Jsonl,
+            };
+            CsvColumnMap? columns = null;
+            CsvTimeFormat? times = null;
+            if (replayFormat == ReplayFormat.Csv)
+            {
+                // Both parse: the validator above refused the command otherwise.
+                CsvColumnMap.TryParse(parse.GetValue(map), parse.GetValue(constants), out columns, out _);
+                CsvTimeFormat.TryCreate(parse.GetValue(timeFormat)!, parse.GetValue(start), out times, out _);
+            }
             var settings = new ReplaySettings
             {
-                Format = parse.GetValue(format) switch { "ieee-cis" => ReplayFormat.IeeeCis, "paysim" => ReplayFormat.PaySim, _ => ReplayFormat.Jsonl },
+                Format = replayFormat,
                 Input = parse.GetValue(input)!.FullName,
                 Identity = parse.GetValue(identity)?.FullName,
                 Start = parse.GetValue(start),
                 FailOnError = parse.GetValue(onError) == "fail",
                 Limit = Math.Max(0, parse.GetValue(limit)),
+                CsvMap = columns,
+                CsvTime = times,
                 MaxFutureSkew = validation.MaxFutureSkew,
             };
             var source = new ReplaySource(settings, e => ProducerLog.MalformedRow(logger, e.File, e.Line, e.Reason));
@@ -108,6 +148,12 @@ internal static class ReplayCommand
                     {
                         Console.Error.WriteLine($"replay stopped at a malformed row (--on-error fail): {ex.Error}");
                         return ExitCodes.BadInput;
+                    }
+                    catch (InvalidDataException ex)
+                    {
+                        // A file that cannot be read at all (no header, a mapped column missing): one line, no stack trace.
+                        Console.Error.WriteLine($"error: {ex.Message}");
+                        return 2;
                     }
                 },
                 CancellationToken.None,

@@ -1,6 +1,7 @@
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Features.Entities;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer;
@@ -13,7 +14,10 @@ namespace Fraud.Streaming.Scorer;
 /// at a time, without waiting on memory for every card of a large store.
 /// The card features depend only on the feature spec, never on the model. The entity features (the vector's tail, for
 /// a spec that has them) are read from <see cref="Entities"/> when the batch is scored (<see cref="Score"/>): the
-/// aggregator's totals in the streaming worker, totals built from the input in <c>score-file</c>.
+/// aggregator's totals in the streaming worker, totals built from the input in <c>score-file</c>. The encoded features
+/// (the model's vocabulary codes and declared attributes) come last, written by <see cref="Score"/> with the scoring
+/// model's own encoding, so a swapped-in model with other vocabularies is served its own codes from its first batch;
+/// values outside its vocabularies are listed in <see cref="Unseen"/>.
 /// Not thread-safe: one instance per scoring loop (it owns the per-card state).
 /// </summary>
 internal sealed class BatchScorer
@@ -21,7 +25,7 @@ internal sealed class BatchScorer
     public const int ReasonCount = 3;
 
     private readonly CardStateStore _cards;
-    private readonly float[] _features;
+    private float[] _features;
     private readonly float[] _scores;
     private readonly Transaction[] _transactions;
     private readonly ulong[] _keys;
@@ -29,9 +33,13 @@ internal sealed class BatchScorer
     private readonly DateTimeOffset[] _since;
     private readonly Verdict[] _verdicts;
     private readonly DateOnly?[] _daysThrough;
+    private readonly List<UnseenValue> _unseen = [];
+    private ulong[] _slots = [];
+    private bool[] _unseenSlots = [];
     private readonly ReasonBuilder _reasons = new(ReasonCount);
     private float[]? _shadowScores;
     private Verdict[]? _shadowVerdicts;
+    private string? _scoredSpecHash;
     private int _computed;
 
     /// <param name="spec">the spec to compute; <see cref="Spec"/> (default settings) when null.</param>
@@ -42,7 +50,7 @@ internal sealed class BatchScorer
         Capacity = capacity;
         ComputedSpec = spec ?? Spec;
         _cards = new CardStateStore(ComputedSpec.CardIdleTtlMs);
-        FeatureCount = ComputedSpec.Count;
+        FeatureCount = ComputedSpec.ComputedCount;
         _features = new float[capacity * FeatureCount];
         _scores = new float[capacity];
         _transactions = new Transaction[capacity];
@@ -101,7 +109,15 @@ internal sealed class BatchScorer
     }
 
     public int Capacity { get; }
-    public int FeatureCount { get; }
+
+    /// <summary>
+    /// Floats per vector: the computed features, plus the encoded ones of the model last scored with
+    /// (<see cref="LoadedModel.Spec"/>); it changes only when a model with another encoding scores.
+    /// </summary>
+    public int FeatureCount { get; private set; }
+
+    /// <summary>The values of the last <see cref="Score"/> outside the scoring model's vocabularies, by row and slot.</summary>
+    public IReadOnlyList<UnseenValue> Unseen => _unseen;
     public int Count { get; private set; }
     public bool IsFull => Count == Capacity;
     public int CardCount
@@ -152,7 +168,7 @@ internal sealed class BatchScorer
     public Transaction TransactionAt(int index) => _transactions[index];
 
     /// <summary>
-    /// The transaction's feature vector. With entity features, the tail is written by <see cref="Score"/>: read vectors
+    /// The transaction's feature vector. The entity and encoded features are written by <see cref="Score"/>: read vectors
     /// after scoring (as <c>score-file</c> and the feature log do).
     /// </summary>
     public ReadOnlySpan<float> FeaturesAt(int index)
@@ -172,12 +188,15 @@ internal sealed class BatchScorer
             return [];
         }
         ComputePending();
+        Widen(model.Spec);
         StaleEntityFeatures = 0;
         if (ComputedSpec.HasEntityFeatures)
         {
             AppendEntityFeatures();
         }
-        model.Onnx.Score(_features, Count, _scores);
+        AppendEncodedFeatures(model.Spec.Encoding);
+        _scoredSpecHash = model.Spec.Hash;
+        model.Onnx.Score(_features.AsMemory(0, Count * FeatureCount), Count, _scores);
         var thresholds = model.Manifest.Thresholds;
         var version = model.Version;
         for (var i = 0; i < Count; i++)
@@ -212,7 +231,8 @@ internal sealed class BatchScorer
     public ReadOnlySpan<Verdict> ScoreShadow(LoadedModel challenger, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(challenger);
-        if (Count == 0)
+        // The vectors hold the champion's encoded features; a challenger that encodes values otherwise is not scored.
+        if (Count == 0 || challenger.Spec.Hash != _scoredSpecHash)
         {
             return [];
         }
@@ -278,6 +298,7 @@ internal sealed class BatchScorer
             Array.Clear(_shadowVerdicts, 0, Count);
         }
         Array.Clear(_daysThrough, 0, Count);
+        _unseen.Clear();
         Count = 0;
         BatchNewestEventMs = long.MinValue;
         BatchOldestEventMs = long.MaxValue;
@@ -298,7 +319,61 @@ internal sealed class BatchScorer
             }
             _daysThrough[i] = through > -700_000 ? DateOnly.FromDayNumber(EntityFeatures.UnixEpochDayNumber + through) : null;
             Entities.Write(FeatureInput.MerchantKeyOf(t.MerchantId), t.DeviceId is not null, FeatureInput.DeviceKeyOf(t.DeviceId), through,
-                _features.AsSpan((i * FeatureCount) + card, FeatureCount - card));
+                _features.AsSpan((i * FeatureCount) + card, ComputedSpec.ComputedCount - card));
+        }
+    }
+
+    /// <summary>
+    /// Makes the vectors <paramref name="spec"/>'s width: a model with another encoding scores, so the computed features
+    /// of the rows so far move to the new stride (between batches only in practice: a model swap).
+    /// </summary>
+    private void Widen(FeatureSpec spec)
+    {
+        if (spec.ComputedCount != ComputedSpec.ComputedCount)
+        {
+            throw new InvalidOperationException($"the model reads {spec.ComputedCount} computed features; this pipeline computes {ComputedSpec.ComputedCount}");
+        }
+        if (spec.Count == FeatureCount)
+        {
+            return;
+        }
+        var features = new float[Capacity * spec.Count];
+        for (var i = 0; i < _computed; i++)
+        {
+            _features.AsSpan(i * FeatureCount, spec.ComputedCount).CopyTo(features.AsSpan(i * spec.Count));
+        }
+        _features = features;
+        FeatureCount = spec.Count;
+    }
+
+    /// <summary>The scoring model's vocabulary codes and attributes, after the computed features; values outside its vocabularies are listed.</summary>
+    private void AppendEncodedFeatures(FeatureEncoding encoding)
+    {
+        _unseen.Clear();
+        if (encoding.IsNone)
+        {
+            return;
+        }
+        var layout = encoding.Layout;
+        if (_slots.Length < layout.SlotCount)
+        {
+            _slots = new ulong[layout.SlotCount];
+            _unseenSlots = new bool[layout.SlotCount];
+        }
+        var slots = _slots.AsSpan(0, layout.SlotCount);
+        var unseen = _unseenSlots.AsSpan(0, layout.SlotCount);
+        var at = ComputedSpec.ComputedCount;
+        for (var i = 0; i < Count; i++)
+        {
+            layout.Read(_transactions[i], slots);
+            encoding.Write(slots, _features.AsSpan((i * FeatureCount) + at, encoding.Count), unseen);
+            for (var slot = 0; slot < unseen.Length; slot++)
+            {
+                if (unseen[slot])
+                {
+                    _unseen.Add(new UnseenValue(i, slot, slots[slot]));
+                }
+            }
         }
     }
 

@@ -37,12 +37,13 @@ internal sealed record ScoreFileRequest(
 }
 
 /// <summary>What <c>score-file</c> did.</summary>
-internal sealed record ScoreFileResult(long Scored, long Rejected, string ModelVersion, double Seconds)
+/// <param name="Unseen">values outside the model's vocabularies per field (<c>field:n,...</c>); empty when none.</param>
+internal sealed record ScoreFileResult(long Scored, long Rejected, string ModelVersion, double Seconds, string Unseen = "")
 {
     public double Rate => Seconds > 0 ? Scored / Seconds : 0;
 
     public string Summary => string.Create(CultureInfo.InvariantCulture,
-        $"scored={Scored} rejected={Rejected} model={ModelVersion} seconds={Seconds:F3} rate={Rate:F0}/s");
+        $"scored={Scored} rejected={Rejected} model={ModelVersion} seconds={Seconds:F3} rate={Rate:F0}/s{(Unseen.Length > 0 ? $" unseen={Unseen}" : string.Empty)}");
 }
 
 /// <summary>
@@ -141,11 +142,20 @@ internal static class ScoreFile
         await using var writer = new Utf8JsonWriter(json);
         long scored = 0;
         long rejected = 0;
+        var unseen = new UnseenValues();
+        var unseenReported = 0;
         var batchStart = DateTimeOffset.UtcNow;
 
         void Flush()
         {
             var results = scorer.Score(model, DateTimeOffset.UtcNow);
+            unseen.Record(scorer, model, (field, value, row) =>
+            {
+                if (++unseenReported <= MaxReportedLines)
+                {
+                    error.WriteLine($"unseen {field} value '{value}' (first in transaction {scorer.TransactionAt(row).TransactionId}): not in model {model.Version}'s vocabulary");
+                }
+            });
             foreach (var verdict in results)
             {
                 json.ResetWrittenCount();
@@ -200,7 +210,11 @@ internal static class ScoreFile
         {
             await error.WriteLineAsync($"... and {rejected - MaxReportedLines} more rejected lines (use --dlq FILE to keep them all)");
         }
-        return new ScoreFileResult(scored, rejected, model.Version, clock.Elapsed.TotalSeconds);
+        if (unseenReported > MaxReportedLines)
+        {
+            await error.WriteLineAsync($"... and {unseenReported - MaxReportedLines} more unseen values");
+        }
+        return new ScoreFileResult(scored, rejected, model.Version, clock.Elapsed.TotalSeconds, unseen.Summary());
     }
 
     /// <summary>The line as the streaming worker would take it: the contract, then its id (a file has no keys to check).</summary>

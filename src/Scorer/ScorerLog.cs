@@ -106,4 +106,6 @@ internal static partial class ScorerLog
 
     [LoggerMessage(35, LogLevel.Information, "challenger {Version} withdrawn: shadow scoring stops")]
     public static partial void ChallengerWithdrawn(ILogger logger, string version);
+    [LoggerMessage(36, LogLevel.Warning, "{Field} value '{Value}' (first met in transaction {TransactionId}) is not in model {Model}'s vocabulary: encoded as unseen; further ones are counted in fraud_scorer_unseen_values_total")]
+    public static partial void UnseenValue(ILogger logger, string field, string value, string transactionId, string model);
 }

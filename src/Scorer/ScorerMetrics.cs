@@ -43,6 +43,11 @@ internal static class ScorerMetrics
     public static readonly Counter ModelSwaps = Metrics.CreateCounter(
         "fraud_scorer_model_swaps_total", "Times a new model replaced the serving one.");
 
+    public static readonly Counter UnseenValues = Metrics.CreateCounter(
+        "fraud_scorer_unseen_values_total",
+        "Values outside the serving model's learned vocabulary, by field (channel, merchant_category, country, currency, email_domain, attributes.NAME): encoded as unseen. A rise is drift in how the data is written.",
+        "field");
+
     public static readonly Counter ModelRejected = Metrics.CreateCounter(
         "fraud_scorer_model_rejected_total", "Announced models refused, by reason.", "reason");
 

@@ -39,6 +39,7 @@ internal sealed class ScoringWorker(
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly DeliveryTracker _deliveries = new();
     private readonly OffsetTracker _offsets = new();
+    private readonly UnseenValues _unseen = new();
     private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
         ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
         : null;
@@ -253,6 +254,8 @@ internal sealed class ScoringWorker(
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
         _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
+        _unseen.Record(_batch, model, (field, value, row) =>
+            ScorerLog.UnseenValue(logger, field, value, _batch.TransactionAt(row).TransactionId, model.Version));
         for (var i = 0; i < verdicts.Length; i++)
         {
             var verdict = verdicts[i];

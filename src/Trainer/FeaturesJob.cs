@@ -13,11 +13,12 @@ namespace Fraud.Streaming.Trainer;
 /// <summary>
 /// <c>trainer features</c>: the offline path of the feature pipeline over a whole history (JSONL files of
 /// transactions and labels, or Postgres), one vector per transaction in history order, in the format of
-/// <c>scorer score-file --emit-features</c>. The parity tests compare the two files bit for bit.
+/// <c>scorer score-file --emit-features</c>. The parity tests compare the two files bit for bit. With a model package
+/// the vectors end with that model's encoded features (its vocabularies and attributes), as the scorer serves them.
 /// </summary>
 /// <param name="labelsPath">the labels with the transactions file: their fraud reports feed the entity features.</param>
 /// <param name="spec">the feature spec to compute, configured as the scorer's.</param>
-/// <param name="modelDirectory">a model package whose spec must be <paramref name="spec"/>: checked as the scorer checks it.</param>
+/// <param name="modelDirectory">a model package whose spec must be <paramref name="spec"/> with its encoding: checked as the scorer checks it.</param>
 internal sealed class FeaturesJob(
     string? transactionsPath,
     string? labelsPath,
@@ -45,13 +46,15 @@ internal sealed class FeaturesJob(
         }
         try
         {
+            var modelSpec = ModelSpec();
+            var layout = modelSpec.Encoding.Layout;
             await using var dataSource = transactionsPath is null ? await PostgresAccess.OpenAsync(postgresConnectionString, cancellationToken) : null;
             IHistorySource source = transactionsPath is null
-                ? new PostgresHistorySource(dataSource!, withLabels: true, maxFutureSkew)
-                : new JsonlHistorySource(transactionsPath, labelsPath, maxFutureSkew);
+                ? new PostgresHistorySource(dataSource!, withLabels: true, maxFutureSkew, layout)
+                : new JsonlHistorySource(transactionsPath, labelsPath, maxFutureSkew, layout);
             try
             {
-                await WriteAsync(source, cancellationToken);
+                await WriteAsync(source, modelSpec, cancellationToken);
             }
             catch (NpgsqlException ex)
             {
@@ -76,26 +79,30 @@ internal sealed class FeaturesJob(
         }
     }
 
+    /// <summary>The spec the vectors follow: the model's (with its encoding) when a package is given, else <c>spec</c>.</summary>
     /// <exception cref="ModelRejectedException">the package is unreadable or for another spec.</exception>
-    private void CheckModel()
+    private FeatureSpec ModelSpec()
     {
-        if (modelDirectory is not null)
+        if (modelDirectory is null)
         {
-            var (manifest, _) = ModelPackage.Read(modelDirectory);
-            ModelPackage.CheckFeatureSpec(manifest, spec, "trainer features");
+            return spec;
         }
+        var (manifest, _) = ModelPackage.Read(modelDirectory);
+        return ModelPackage.SpecOf(manifest, spec, "trainer features");
     }
 
-    private async Task WriteAsync(IHistorySource source, CancellationToken cancellationToken)
+    private async Task WriteAsync(IHistorySource source, FeatureSpec modelSpec, CancellationToken cancellationToken)
     {
-        CheckModel();
         var clock = Stopwatch.StartNew();
         var directory = Path.GetDirectoryName(Path.GetFullPath(outPath));
         if (!string.IsNullOrEmpty(directory))
         {
             Directory.CreateDirectory(directory);
         }
-        var pipeline = new PointInTimeFeatures(spec);
+        var pipeline = new PointInTimeFeatures(modelSpec);
+        var encoding = modelSpec.Encoding;
+        var vector = new float[modelSpec.Count];
+        var unseen = new bool[encoding.Layout.SlotCount];
         await using (var stream = new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20))
         {
             using var writer = new FeatureVectorWriter(stream);
@@ -103,7 +110,9 @@ internal sealed class FeaturesJob(
             {
                 for (var row = 0; row < batch.Count; row++)
                 {
-                    writer.Write(batch.Id(row), pipeline.Next(batch, row));
+                    pipeline.Next(batch, row).CopyTo(vector);
+                    encoding.Write(batch.Slots(row), vector.AsSpan(modelSpec.ComputedCount), unseen);
+                    writer.Write(batch.Id(row), vector);
                 }
             }
         }
@@ -113,6 +122,6 @@ internal sealed class FeaturesJob(
         }
         var seconds = clock.Elapsed.TotalSeconds;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"features source=\"{source.Description}\" transactions={pipeline.TransactionCount} cards={pipeline.CardCount} spec={spec.Name} hash={spec.Hash} seconds={seconds:F3} rate={(seconds > 0 ? pipeline.TransactionCount / seconds : 0):F0}/s"));
+            $"features source=\"{source.Description}\" transactions={pipeline.TransactionCount} cards={pipeline.CardCount} spec={modelSpec.Name} hash={modelSpec.Hash} seconds={seconds:F3} rate={(seconds > 0 ? pipeline.TransactionCount / seconds : 0):F0}/s"));
     }
 }

@@ -5,7 +5,6 @@ using Confluent.Kafka;
 using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
-using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
@@ -23,8 +22,8 @@ namespace Fraud.Streaming.Trainer;
 
 /// <summary>
 /// One training run. The steps go from local to shared, so a failure leaves nothing half-done:
-/// read → features → time split → train → export check → thresholds (validation) → evaluate (holdout) → write --out → put in the store (verified) →
-/// register (one transaction) → announce. A later step never runs after an earlier one failed.
+/// read → features → time split → vocabularies (training slice) → train → export check → thresholds (validation) → evaluate (holdout) →
+/// write --out → put in the store (verified) → register (one transaction) → announce. A later step never runs after an earlier one failed.
 /// </summary>
 internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWriter error, ProgressDisplay? progress = null,
     Metrics.TrainingMetrics? metrics = null)
@@ -71,6 +70,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
     private async Task<int> RunCoreAsync(AnnouncementSigner? signer, CancellationToken cancellationToken)
     {
         var spec = settings.Spec;
+        var layout = settings.ReadLayout();
         var needsPostgres = settings.Register || !settings.FromFiles;
         await using var dataSource = needsPostgres ? await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken) : null;
         var registry = settings.Register ? new ModelRegistry(dataSource!) : null;
@@ -92,13 +92,13 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 
         // Read and featurise in one pass: the pipeline sees every transaction, in order.
         IHistorySource source = settings.FromFiles
-            ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!, settings.MaxFutureSkew)
-            : new PostgresHistorySource(dataSource!, maxFutureSkew: settings.MaxFutureSkew);
+            ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!, settings.MaxFutureSkew, layout)
+            : new PostgresHistorySource(dataSource!, maxFutureSkew: settings.MaxFutureSkew, layout: layout);
         var watch = Stopwatch.StartNew();
         TrainingData data;
         try
         {
-            data = await TrainingData.ReadAsync(source, spec, settings.AsOf, settings.LabelMaturityDays, cancellationToken);
+            data = await TrainingData.ReadAsync(source, spec, settings.AsOf, settings.LabelMaturityDays, cancellationToken, layout);
         }
         catch (NpgsqlException ex)
         {
@@ -122,12 +122,23 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             throw new InvalidOperationException($"only {all.RowCount} labelled transactions: too few to train and evaluate");
         }
 
+        // Vocabularies from the training slice alone: validation and holdout rows meet them as new traffic would.
+        watch.Restart();
+        var training = TimeSplit.Of(all, settings.ValidationFraction, settings.HoldoutFraction).Train;
+        var encoding = VocabularyFitter.Fit(training, settings.Vocabulary);
+        spec = spec.WithEncoding(encoding);
+        all = all.Encode(encoding);
+        Phase("vocabularies", watch.Elapsed, Invariant(
+            $"from {training.RowCount} training rows: {string.Join(", ", Enumerable.Range(0, layout.SlotCount).Where(layout.IsCategorical).Select(s => $"{layout.SlotName(s)} {encoding.VocabularyOf(s)!.Count}"))} values; {layout.Attributes.Count} attributes; spec {spec.Name}/{spec.Hash}"));
+
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["holdout_fraction"] = Invariant(settings.HoldoutFraction),
             ["label_maturity_days"] = Invariant(settings.LabelMaturityDays),
             ["validation_fraction"] = Invariant(settings.ValidationFraction),
             ["thresholds"] = settings.ThresholdMode == ThresholdMode.Cost ? "cost" : "fpr",
+            ["vocabulary_max_size"] = Invariant(settings.Vocabulary.MaxSize),
+            ["vocabulary_min_count"] = Invariant(settings.Vocabulary.MinCount),
         };
         if (settings.ThresholdMode == ThresholdMode.Cost)
         {
@@ -245,7 +256,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             CreatedAt = created,
             ArtifactUri = new Uri(Path.GetFullPath(Path.Combine(settings.OutDirectory, ModelPackage.OnnxFileName))).AbsoluteUri,
             ArtifactSha256 = ModelPackage.Sha256(onnx),
-            FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names),
+            FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names) { Encoding = spec.Encoding.ToInfo() },
             Thresholds = thresholds,
             Training = new TrainingLineage(train.EventTimes[0], train.EventTimes[^1], train.RowCount, train.FraudCount, contentHash, holdout.RowCount)
             {
@@ -302,7 +313,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         WritePackage(manifest, onnx, summary); // --out mirrors what gets registered
         Phase("store", watch.Elapsed, $"artifact {manifest.ArtifactUri} (SHA-256 verified)");
 
-        var comparison = await MeasureChampionAsync(registry, holdout, spec, cancellationToken);
+        var comparison = await MeasureChampionAsync(registry, holdout, cancellationToken);
         RegistrationResult registration;
         try
         {
@@ -470,11 +481,12 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         $"trained model={m.ModelName} version={m.Version} rows={m.Training.RowCount} auc={m.Metrics.RocAuc:F4} pr_auc={m.Metrics.PrAuc:F4} recall@1%fpr={m.Metrics.RecallAt1PctFpr:F4} champion={(champion ? "true" : "false")}"));
 
     /// <summary>
-    /// Scores the challenger's holdout with the current champion, so promotion compares both on the same rows.
-    /// Null (fall back to the stored figure) when there is no champion, it was built for another feature spec,
-    /// or its artifact cannot be fetched or run: the reason is logged.
+    /// Scores the challenger's holdout with the current champion, so promotion compares both on the same rows: the same
+    /// computed features, encoded with the champion's own vocabularies. Null (fall back to the stored figure) when there
+    /// is no champion, it was built for other computed features or other attributes, or its artifact cannot be fetched or
+    /// run: the reason is logged.
     /// </summary>
-    private async Task<ChampionComparison?> MeasureChampionAsync(ModelRegistry registry, FeatureTable holdout, FeatureSpec spec, CancellationToken cancellationToken)
+    private async Task<ChampionComparison?> MeasureChampionAsync(ModelRegistry registry, FeatureTable holdout, CancellationToken cancellationToken)
     {
         ModelVersionRow? champion;
         try
@@ -489,14 +501,12 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         {
             return null;
         }
-        if (champion.FeatureHash != spec.Hash)
-        {
-            Log("compare", $"champion {champion.Version} uses feature spec {champion.FeatureSpec}/{champion.FeatureHash}; comparing stored ROC-AUC instead");
-            return null;
-        }
         try
         {
             var watch = Stopwatch.StartNew();
+            // The champion reads the same computed features with its own vocabularies: encode the holdout its way.
+            var championSpec = ModelPackage.SpecOf(ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(champion.Manifest)), settings.Spec, "this trainer");
+            holdout = holdout.Encode(championSpec.Encoding);
             var fetcher = new ArtifactFetcher(settings.Store);
             var artifact = await fetcher.FetchAsync(champion.ArtifactUri, cancellationToken);
             if (ModelPackage.Sha256(artifact) != champion.ArtifactSha256)
@@ -504,7 +514,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
                 Log("compare", $"champion {champion.Version}: fetched artifact does not match its SHA-256; comparing stored ROC-AUC instead");
                 return null;
             }
-            var auc = new BinaryEvaluator(ScoreWithOnnx(artifact, holdout, spec.Count), holdout.Labels).RocAuc();
+            var auc = new BinaryEvaluator(ScoreWithOnnx(artifact, holdout, championSpec.Count), holdout.Labels).RocAuc();
             Phase("compare", watch.Elapsed, Invariant($"champion {champion.Version} on this holdout: roc_auc={auc:F4}"));
             return new ChampionComparison(champion.Version, auc);
         }

@@ -1,6 +1,7 @@
 using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Shared.Files;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
@@ -37,8 +38,18 @@ internal sealed record TrainSettings
     public bool Announce { get; init; } = true;
     public TimeSpan AnnounceTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The feature spec, as configured (<see cref="FeatureSpec.Configure(string, int, int, int)"/>).</summary>
+    /// <summary>The feature spec, as configured (<see cref="FeatureSpec.Configure(string, int, int, int)"/>); the trained model adds its vocabularies and attributes.</summary>
     public FeatureSpec Spec { get; init; } = FeatureSpec.CardEntityV1;
+
+    /// <summary>A JSON file declaring the attributes passed through as features (<see cref="AttributeSpecFile"/>); none when null.</summary>
+    public string? AttributesPath { get; init; }
+
+    /// <summary>How the vocabularies of the categorical inputs are learned.</summary>
+    public VocabularyOptions Vocabulary { get; init; } = new();
+
+    /// <summary>What the encoding reads: the categorical fields and the attributes <see cref="AttributesPath"/> declares.</summary>
+    /// <exception cref="InvalidDataException">the attributes file is unreadable or not a valid declaration.</exception>
+    public EncodingLayout ReadLayout() => AttributesPath is { } path ? new EncodingLayout(AttributeSpecFile.Read(path)) : EncodingLayout.FieldsOnly;
 
     /// <summary>Train as of this instant; null: just after the newest transaction of the history.</summary>
     public DateTimeOffset? AsOf { get; init; }
@@ -123,6 +134,11 @@ internal sealed record TrainSettings
             throw new ArgumentException($"--decline-fpr ({DeclineFpr}) must not exceed --review-fpr ({ReviewFpr}): declines are the stricter cut");
         }
         Costs.Validate();
+        Vocabulary.Validate();
+        if (AttributesPath is { } attributes && !File.Exists(attributes))
+        {
+            throw new ArgumentException($"--attributes {attributes} does not exist");
+        }
         if (Algorithm == TrainAlgorithm.LightGbm)
         {
             var l = LightGbm;

@@ -145,11 +145,18 @@ internal static class TrainerCli
         };
         var noChallenger = new Option<bool>("--no-challenger") { Description = "a version that is not promoted stays registered instead of becoming the challenger" };
         var spec = new FeatureSpecOptions();
+        var attributes = AttributesOption();
+        var vocabularyMax = FeatureSpecOptions.Ranged("--vocabulary-max-size",
+            "at most this many values per categorical input (channel, merchant category, country, currency, email domain, categorical attributes); rarer ones share the unseen code",
+            VocabularyOptions.DefaultMaxSize, 1, 100_000);
+        var vocabularyMin = FeatureSpecOptions.Ranged("--vocabulary-min-count",
+            "a value enters a vocabulary only when at least this many training rows have it",
+            VocabularyOptions.DefaultMinCount, 1, int.MaxValue);
         var command = new Command("train", "train a model from Postgres history (or JSONL files), evaluate, store, register, announce")
         {
             pg, transactions, labels, outDir, store, modelName, algo, device, leaves, minLeaf,
             holdout, validation, thresholdMode, costMissed, costReview, costDeclined, reviewFpr, declineFpr, margin, noRegister, noAnnounce, announceTimeout,
-            asOf, maturity, schedule, noChallenger,
+            asOf, maturity, attributes, vocabularyMax, vocabularyMin, schedule, noChallenger,
         };
         spec.AddTo(command);
         gbdt.AddTo(command);
@@ -203,6 +210,8 @@ internal static class TrainerCli
                 Spec = spec.Read(parse),
                 AsOf = parse.GetValue(asOf),
                 LabelMaturityDays = parse.GetValue(maturity),
+                AttributesPath = parse.GetValue(attributes)?.FullName,
+                Vocabulary = new VocabularyOptions(parse.GetValue(vocabularyMax), parse.GetValue(vocabularyMin)),
                 ScheduleHours = parse.GetValue(schedule),
                 Challenge = !parse.GetValue(noChallenger),
                 Signing = Bind<SigningOptions>(configuration, SigningOptions.Section),
@@ -211,6 +220,17 @@ internal static class TrainerCli
             return await new MeasuredTraining(pushgateway, output, error).RunAsync(settings, ProgressFor(output, error), cancellationToken);
         });
         return command;
+    }
+
+    /// <summary><c>--attributes FILE</c>: the attributes passed through as features (<see cref="AttributeSpecFile"/>).</summary>
+    internal static Option<FileInfo> AttributesOption()
+    {
+        var option = new Option<FileInfo>("--attributes")
+        {
+            Description = "JSON file declaring transaction attributes to pass through as features (numeric or categorical, with defaults), e.g. specs/ieee-cis-attributes.json",
+        };
+        option.AcceptExistingOnly();
+        return option;
     }
 
     /// <summary><c>--as-of</c>: train as of an instant (transactions before it, reports received at or before it).</summary>

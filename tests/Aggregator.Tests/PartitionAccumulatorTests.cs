@@ -52,7 +52,7 @@ public sealed class PartitionAccumulatorTests
         var table = new EntityTable();
         foreach (var t in transactions.DistinctBy(t => t.Key))
         {
-            var input = new FeatureInput(t.EventMs, t.Amount, 0, t.Merchant, 0, 0, 0, t.Device, t.HasDevice, 0, 0, false);
+            var input = new FeatureInput(t.EventMs, t.Amount, 0, t.Merchant, 0, 0, 0, t.Device, t.HasDevice, false);
             table.AddHistory(input, earliest.TryGetValue(t.Key, out var ms) ? ms : long.MaxValue, Horizon);
         }
         return table;

@@ -13,7 +13,9 @@ namespace Fraud.Streaming.EndToEnd.Tests;
 /// Parity across the real path of history: transactions and labels published to Kafka (keyed by card), written to
 /// Postgres by the monitoring service, read back by <c>trainer features</c> through its Postgres history source; versus
 /// the scorer's own pipeline (<c>score-file --emit-features</c>) over the same files. Every value, bit for bit, the
-/// merchant and device features (which count the fraud reports) included.
+/// merchant and device features (which count the fraud reports) included, and the model's encoded features: its
+/// learned vocabularies (channels under aliases, categories, countries, currencies, e-mail domains) and declared
+/// attributes, read from Postgres <c>jsonb</c> offline and from the parsed message online.
 /// </summary>
 public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
 {
@@ -89,8 +91,12 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
         // 2. A model package: both paths compute its spec.
         var modelDir = Path.Combine(work, "model");
         // A five-day history: silence counts as genuine after a day, so the package has training rows at all.
+        var attributesPath = Path.Combine(work, "attributes.json");
+        await File.WriteAllTextAsync(attributesPath, """
+            { "attributes": [ { "names": ["V1..V2"], "type": "numeric", "default": -1 }, { "name": "M4", "type": "categorical", "default": "none" } ] }
+            """);
         await RunToEndAsync(output, Dll("Trainer"), ["train", "--transactions", txPath, "--labels", labelsPath, "--out", modelDir,
-            "--rounds", "5", "--label-maturity-days", "1", "--no-register", "--no-announce"], env, Step);
+            "--rounds", "5", "--label-maturity-days", "1", "--no-register", "--no-announce", "--attributes", attributesPath, "--vocabulary-min-count", "30"], env, Step);
 
         // 3. Offline: the trainer recomputes that model's features from the Postgres history.
         var offlinePath = Path.Combine(work, "offline.jsonl");
@@ -105,9 +111,19 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
         var online = Read(onlinePath);
         Assert.Equal(transactions.Count, offline.Count);
         Assert.Equal(transactions.Count, online.Count);
-        var names = FeatureSpec.CardEntityV1.Names;
+        var names = ContractJson.DeserializeManifest(File.ReadAllBytes(Path.Combine(modelDir, "manifest.json"))).FeatureSpec.Features;
+        Assert.Equal(FeatureSpec.CardEntityV1.Count + 5 + 3, names.Count);
         var reports = names.ToList().IndexOf("merchant_fraud_reports_30d");
         Assert.Contains(online, r => r.Value[reports] > 0f); // the reports reached both paths
+        // Every kind of encoded value occurs: known and unseen codes, missing e-mail domains, attribute numbers and defaults.
+        var column = (string name) => online.Values.Select(v => v[names.ToList().IndexOf(name)]).Distinct().ToList();
+        Assert.Contains(0f, column("merchant_category_code"));
+        Assert.Contains(-1f, column("email_domain_code"));
+        Assert.True(column("channel_code").Count(c => c > 0) >= 3);
+        Assert.Contains(-1f, column("attr_V1"));
+        Assert.Equal([-1f, 7f, 12.5f], column("attr_V1").Order());
+        Assert.Equal([-1f, 1e-9f, 1f], column("attr_V2").Order());
+        Assert.True(column("attr_M4_code").Count >= 3);
         foreach (var (id, features) in online)
         {
             var expected = offline[id];
@@ -126,8 +142,10 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
     {
         var random = new Random(seed);
         var time = new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.Zero);
-        string[] channels = ["pos", "contactless", "online", "atm"];
-        string[] categories = ["grocery", "electronics", "jewelry", "5411", "misc"];
+        string[] channels = ["pos", "contactless", "online", "atm", "ECOMMERCE", "card_present", "kiosk"];
+        string[] categories = ["grocery", "electronics", "jewelry", "5411", "misc", "Grocery"];
+        string?[] emails = ["gmail.com", "yahoo.com", null, "Gmail.com", "tiny.example"];
+        string[] attributes = ["""{"V1": 12.5, "M4": "M0"}""", """{"V1": "7", "V2": true, "M4": "M2"}""", """{"M4": null}""", """{"V1": "n/a", "M4": 1}""", "{}", """{"V2": 1e-9, "M4": "é"}"""];
         var list = new List<Transaction>(count);
         for (var i = 0; i < count; i++)
         {
@@ -139,12 +157,15 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
                 EventTime = time,
                 CardId = string.Create(CultureInfo.InvariantCulture, $"card-{card}"),
                 MerchantId = string.Create(CultureInfo.InvariantCulture, $"m-{random.Next(60)}"),
-                MerchantCategory = categories[random.Next(categories.Length)],
+                MerchantCategory = random.Next(100) == 0 ? "rare-category" : categories[random.Next(categories.Length)],
                 Amount = random.Next(5) == 0 ? Math.Round(0.5 + (random.NextDouble() * 4), 2) : Math.Round(Math.Exp(random.NextDouble() * 7.5), 2),
-                Currency = "USD",
-                Country = random.Next(8) == 0 ? "BR" : "US",
+                Currency = random.Next(10) == 0 ? "eur" : "USD",
+                Country = random.Next(8) == 0 ? "BR" : random.Next(200) == 0 ? "IS" : "US",
                 Channel = channels[random.Next(channels.Length)],
                 DeviceId = random.Next(5) == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"dev-{card}-{random.Next(2)}"),
+                EmailDomain = emails[random.Next(emails.Length)],
+                Attributes = random.Next(4) == 0 ? null : System.Text.Json.JsonDocument.Parse(attributes[random.Next(attributes.Length)])
+                    .RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone()),
             });
         }
         // History order: event time, then transaction id (ties).

@@ -177,7 +177,7 @@ public sealed class BatchScorerTests : IDisposable
         Assert.NotEmpty(flagged);
         Assert.Contains(verdicts, v => v.Decision == Decision.Approve);
         Assert.All(verdicts.Where(v => v.Decision == Decision.Approve), v => Assert.Empty(v.Reasons));
-        var all = new ReasonBuilder(BatchScorer.Spec.Count);
+        var all = new ReasonBuilder(model.Spec.Count);
         foreach (var i in flagged)
         {
             var reasons = verdicts[i].Reasons;
@@ -189,7 +189,7 @@ public sealed class BatchScorerTests : IDisposable
             var logit = Math.Log(verdicts[i].Score / (1 - verdicts[i].Score));
             Assert.Equal(logit, model.Explainer.ExpectedValue + every.Sum(r => (double)r.Contribution), 5e-3);
             Assert.Equal(every.OrderByDescending(r => r.Contribution).Take(3).Select(r => r.Feature), reasons.Select(r => r.Feature));
-            Assert.Equal(scorer.FeaturesAt(i)[BatchScorer.Spec.Names.ToList().IndexOf(reasons[0].Feature)], reasons[0].Value);
+            Assert.Equal(scorer.FeaturesAt(i)[model.Spec.Names.ToList().IndexOf(reasons[0].Feature)], reasons[0].Value);
         }
 
         scorer.ReasonsFor = ReasonScope.All;

@@ -13,7 +13,7 @@ public sealed class DriftMonitorTests
     /// <summary>The test model with a drift reference taken from <paramref name="reference"/> traffic, as the trainer takes it from its rows.</summary>
     internal static LoadedModel ModelWithReference(IReadOnlyList<Transaction> reference, string version = "v-drift")
     {
-        var spec = BatchScorer.Spec;
+        var spec = TestModels.Loaded.Spec;
         var columns = Enumerable.Range(0, spec.Count).Select(_ => new List<float>()).ToArray();
         var scores = new List<float>();
         Score(TestModels.Loaded, reference, batch =>

@@ -25,7 +25,7 @@ public sealed class FeatureParityProperties
         var online = Online(stream.Arrivals, stream.BatchSize);
         var offline = Offline(stream.Arrivals);
         Assert.Equal(stream.Arrivals.Count, offline.Count);
-        var names = BatchScorer.Spec.Names;
+        var names = TestModels.Spec().Names;
         foreach (var t in stream.Arrivals)
         {
             var (expected, actual) = (offline[t.TransactionId], online[t.TransactionId]);
@@ -66,6 +66,9 @@ public sealed class FeatureParityProperties
         Assert.Contains(all, t => t.Amount > 1e6);
         Assert.Contains(all, t => t.Channel == "ONLINE");
         Assert.Contains(all, t => t.MerchantCategory == "unlisted-category");
+        Assert.Contains(all, t => t.EmailDomain == "new.example");
+        Assert.Contains(all, t => t.Attributes is null);
+        Assert.Contains(all, t => t.Attributes?.ContainsKey("M4") == false);
         Assert.Contains(streams, s => s.BatchSize == 1);
         Assert.Contains(streams, s => s.BatchSize > s.Arrivals.Count);
     }
@@ -123,16 +126,31 @@ public sealed class FeatureParityProperties
 }
 
 /// <summary>One generated event before it becomes a transaction; small integers, so shrinking reads well.</summary>
-public readonly record struct StreamEvent(int Card, long GapMs, double Amount, int Merchant, string Country, int? Device, string Channel, string Category, int IdKey)
+/// <param name="Extra">which e-mail domain and attributes the transaction has (<see cref="TransactionStream.Extras"/>).</param>
+public readonly record struct StreamEvent(int Card, long GapMs, double Amount, int Merchant, string Country, int? Device, string Channel, string Category, int IdKey,
+    int Extra = 0)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"card {Card} +{GapMs}ms {Amount} m{Merchant} {Country} dev {(Device is { } d ? d.ToString(CultureInfo.InvariantCulture) : "-")} {Channel} {Category} id {IdKey}");
+        $"card {Card} +{GapMs}ms {Amount} m{Merchant} {Country} dev {(Device is { } d ? d.ToString(CultureInfo.InvariantCulture) : "-")} {Channel} {Category} id {IdKey} extra {Extra}");
 }
 
 /// <summary>A generated stream: events in arrival order, and the scorer's batch size.</summary>
 public sealed class TransactionStream(IReadOnlyList<StreamEvent> events, int batchSize)
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 23, 30, 0, TimeSpan.Zero);
+
+    /// <summary>E-mail domain and attributes by <see cref="StreamEvent.Extra"/>: known, unseen and missing values, numbers in every form.</summary>
+    internal static readonly (string? Email, string? Attributes)[] Extras =
+    [
+        (null, null),
+        ("gmail.com", """{"V1": 12.5, "M4": "M0"}"""),
+        ("GMAIL.com ", """{"V1": "3", "M4": "m9"}"""),
+        ("new.example", """{"V1": false, "M4": 7.0}"""),
+        ("example.org", """{"V1": null, "M4": null, "V2": 1}"""),
+        ("", """{"V1": 1e-30, "M4": " none "}"""),
+        ("proton.me", """{"V1": 3.4e38}"""),
+        (null, """{"M4": ["a"], "V1": {"x": 1}}"""),
+    ];
 
     public IReadOnlyList<StreamEvent> Events { get; } = events;
     public int BatchSize { get; } = batchSize;
@@ -165,6 +183,10 @@ public sealed class TransactionStream(IReadOnlyList<StreamEvent> events, int bat
                 Country = e.Country,
                 Channel = e.Channel,
                 DeviceId = e.Device is { } d ? string.Create(CultureInfo.InvariantCulture, $"dev-{e.Card}-{d}") : null,
+                EmailDomain = Extras[e.Extra].Email,
+                Attributes = Extras[e.Extra].Attributes is { } json
+                    ? System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone())
+                    : null,
             });
         }
         // Within a card, ties go in transaction id order, keeping the positions the card has in the stream.
@@ -217,7 +239,8 @@ public static class StreamArbitrary
         from channel in Gen.Elements(Channels)
         from category in Gen.Elements(Categories)
         from idKey in Gen.Choose(0, 99)
-        select new StreamEvent(card, gap, amount, merchant, country, device, channel, category, idKey);
+        from extra in Gen.Choose(0, TransactionStream.Extras.Length - 1)
+        select new StreamEvent(card, gap, amount, merchant, country, device, channel, category, idKey, extra);
 
     // Fewer events first (halves, then each single one), then simpler events, then batch size 1.
     private static IEnumerable<TransactionStream> Shrink(TransactionStream stream)
@@ -235,7 +258,7 @@ public static class StreamArbitrary
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            var simpler = e with { GapMs = e.GapMs > 1000 ? 1000 : e.GapMs, Merchant = 0, Device = e.Device is null ? null : 0, IdKey = 0 };
+            var simpler = e with { GapMs = e.GapMs > 1000 ? 1000 : e.GapMs, Merchant = 0, Device = e.Device is null ? null : 0, IdKey = 0, Extra = 0 };
             if (simpler != e)
             {
                 yield return new TransactionStream([.. events.Take(i), simpler, .. events.Skip(i + 1)], stream.BatchSize);

@@ -26,7 +26,7 @@ public sealed class FeatureParityTests : IDisposable
         var offline = await TrainerFeaturesAsync(_dir.File("tx.jsonl"), _dir.File("offline.jsonl"), _dir.File("model"), labels: _dir.File("labels.jsonl"));
         Assert.Equal(arrivals.Count, offline.Count);
         // The entity tail is exercised: activity, reports, risk and transactions without a device all occur.
-        var names = BatchScorer.Spec.Names.ToList();
+        var names = TestModels.Spec().Names.ToList();
         Assert.Contains(offline, r => r.Features[names.IndexOf("merchant_tx_count_7d_log")] > 0f);
         Assert.Contains(offline, r => r.Features[names.IndexOf("merchant_fraud_reports_7d")] > 0f);
         Assert.Contains(offline, r => r.Features[names.IndexOf("device_risk_30d")] > 0f);
@@ -179,7 +179,7 @@ public sealed class FeatureParityTests : IDisposable
     {
         var byId = offline.ToDictionary(r => r.TransactionId, r => r.Features, StringComparer.Ordinal);
         Assert.Equal(byId.Count, online.Count);
-        var names = BatchScorer.Spec.Names;
+        var names = TestModels.Spec().Names;
         foreach (var (id, features) in online)
         {
             var expected = byId[id];
@@ -214,7 +214,7 @@ public sealed class FeatureParityTests : IDisposable
         await using var process = ProcessRunner.StartDotnet(trainer, args);
         var code = await process.WaitForExitAsync(TimeSpan.FromMinutes(2));
         Assert.True(code == 0, $"trainer features exited {code}:\n{process.Output}");
-        var spec = cardIdleDays is { } d ? BatchScorer.Spec.WithCardIdleDays(d) : BatchScorer.Spec;
+        var spec = TestModels.Spec(cardIdleDays is { } d ? BatchScorer.Spec.WithCardIdleDays(d) : BatchScorer.Spec);
         Assert.Contains($"spec={spec.Name} hash={spec.Hash}", process.Output, StringComparison.Ordinal);
         return Read(output);
     }

@@ -12,8 +12,29 @@ namespace Fraud.Streaming.Scorer.Tests;
 internal static class ParityData
 {
     private static readonly string[] Countries = ["US", "GB", "DE", "FR", "BR", "NG", "RU"];
-    private static readonly string[] Channels = ["pos", "contactless", "online", "ecom", "atm", "moto", "kiosk"];
-    private static readonly string[] Categories = ["grocery", "electronics", "jewelry", "digital_goods", "travel", "5411", "7995", "6051", "misc"];
+    private static readonly string[] Channels = ["pos", "contactless", "online", "ecom", "atm", "moto", "kiosk", "ECOMMERCE", " Card_Present"];
+    private static readonly string[] Categories = ["grocery", "electronics", "jewelry", "digital_goods", "travel", "5411", "7995", "6051", "misc", "Grocery "];
+    private static readonly string[] Currencies = ["USD", "EUR", "usd", "BRL"];
+    private static readonly string?[] EmailDomains = ["gmail.com", "example.org", "proton.me", null];
+    private static readonly string[] M4 = ["M0", "M2", "m1"];
+
+    /// <summary>
+    /// The declared test attributes in every form the encoding must read alike online and offline: <c>V1</c> a number,
+    /// numeric text, a boolean, junk or absent; <c>M4</c> a known or unknown text, a number, or absent (its default).
+    /// </summary>
+    public static Dictionary<string, System.Text.Json.JsonElement>? Attributes(Random random)
+    {
+        var json = random.Next(6) switch
+        {
+            0 => null,
+            1 => $$"""{"V1": {{(random.NextDouble() * 100).ToString("R", CultureInfo.InvariantCulture)}}, "M4": "{{M4[random.Next(M4.Length)]}}"}""",
+            2 => $$"""{"V1": "{{random.Next(50)}}.5", "C1": 3}""",
+            3 => """{"V1": true, "M4": 2}""",
+            4 => """{"V1": "n/a", "M4": null}""",
+            _ => $$"""{"M4": "{{M4[random.Next(M4.Length)]}}", "other": [1, 2]}""",
+        };
+        return json is null ? null : System.Text.Json.JsonDocument.Parse(json).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
+    }
 
     /// <summary>The transactions in one random arrival order.</summary>
     public static List<Transaction> Arrivals(int seed, int cards, int transactions)
@@ -51,10 +72,12 @@ internal static class ParityData
                 MerchantId = string.Create(CultureInfo.InvariantCulture, $"m-{random.Next(small ? 400 : 40)}"),
                 MerchantCategory = Categories[random.Next(Categories.Length)],
                 Amount = small ? Math.Round(0.5 + (random.NextDouble() * 4), 2) : Math.Round(Math.Exp(random.NextDouble() * 8), 2),
-                Currency = "USD",
+                Currency = Currencies[random.Next(Currencies.Length)],
                 Country = Countries[random.Next(random.Next(3) == 0 ? Countries.Length : 2)],
                 Channel = Channels[random.Next(Channels.Length)],
                 DeviceId = random.Next(5) == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"dev-{c}-{random.Next(3)}"),
+                EmailDomain = EmailDomains[random.Next(EmailDomains.Length)],
+                Attributes = Attributes(random),
             });
         }
         foreach (var list in perCard)

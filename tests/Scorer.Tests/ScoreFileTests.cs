@@ -112,7 +112,9 @@ public sealed class ScoreFileTests : IDisposable
         await ScoreFile.RunAsync(request, new StringWriter(), new StringWriter(), CancellationToken.None);
 
         var store = new CardStateStore();
-        var expected = new float[BatchScorer.Spec.Count];
+        var expected = new float[TestModels.Spec().Count];
+        var slots = new ulong[TestModels.Encoding.Layout.SlotCount];
+        var unseen = new bool[slots.Length];
         // The merchant and device totals of the whole file (no labels: no reports), as score-file builds them first.
         var entities = BatchScorer.Spec.NewEntityTable();
         foreach (var t in valid.DistinctBy(t => t.TransactionId))
@@ -125,6 +127,8 @@ public sealed class ScoreFileTests : IDisposable
         {
             CardFeatureExtractor.ExtractAndUpdate(ref store.GetOrAdd(valid[i].CardId), valid[i], expected);
             entities.Write(FeatureInput.Of(valid[i]), expected.AsSpan(FeatureSpec.CardV1.Count)); // after the card features
+            TestModels.Encoding.Layout.Read(valid[i], slots);
+            TestModels.Encoding.Write(slots, expected.AsSpan(BatchScorer.Spec.Count), unseen); // then the model's encoded features
             var row = JsonDocument.Parse(lines[i]).RootElement;
             Assert.Equal(valid[i].TransactionId, row.GetProperty("transaction_id").GetString());
             var actual = row.GetProperty("features").EnumerateArray().Select(e => e.GetSingle()).ToArray();

@@ -1,16 +1,42 @@
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
 using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Scorer.Tests;
 
-/// <summary>Small, deterministic model packages over the scorer's spec (card and entity features).</summary>
+/// <summary>
+/// Small, deterministic model packages over the scorer's spec (card and entity features) with a learned-looking encoding
+/// (<see cref="Encoding"/>: vocabularies that know some of the test data's values and not others, two attributes), so
+/// every test that scores through them covers the encoded features too.
+/// </summary>
 internal static class TestModels
 {
     public const string Name = "fraud-gbdt";
     public static readonly Thresholds DefaultThresholds = new(0.5f, 0.8f);
+
+    /// <summary>
+    /// The test models' vocabularies: aliases and other spellings of the test data's channels, some of its categories,
+    /// countries, currencies and e-mail domains (the others are unseen); a numeric attribute <c>V1</c> (default -1) and a
+    /// categorical <c>M4</c> (missing reads as "none").
+    /// </summary>
+    public static FeatureEncoding Encoding { get; } = new(
+        [
+            new Vocabulary(["card_present", "ecommerce", "contactless", "atm"]),
+            new Vocabulary(["5411", "grocery", "electronics", "travel", "jewelry"]),
+            new Vocabulary(["us", "gb", "de", "fr"]),
+            new Vocabulary(["usd", "eur"]),
+            new Vocabulary(["gmail.com", "example.org"]),
+        ],
+        [
+            (new AttributeDeclaration("V1", AttributeKind.Numeric, -1f), null),
+            (new AttributeDeclaration("M4", AttributeKind.Categorical, CategoricalDefault: "none"), new Vocabulary(["m0", "m2", "none"])),
+        ]);
+
+    /// <summary>The model spec of the test packages: <paramref name="computed"/> (the scorer's by default) with <see cref="Encoding"/>.</summary>
+    public static FeatureSpec Spec(FeatureSpec? computed = null) => (computed ?? BatchScorer.Spec).WithEncoding(Encoding);
 
     /// <summary>
     /// A loaded model for tests that drive a <see cref="BatchScorer"/> directly. Shared and never disposed (test process
@@ -25,7 +51,7 @@ internal static class TestModels
     /// </summary>
     public static TreeEnsemble Ensemble(int seed)
     {
-        var spec = BatchScorer.Spec;
+        var spec = Spec();
         var trees = new List<RegressionTree>
         {
             // amount_log <= 3 ? -2 : (amount_log <= 5.5 ? 0.3 : 2.5)
@@ -39,11 +65,12 @@ internal static class TestModels
         return new TreeEnsemble(spec.Count, 0f, trees);
     }
 
-    public static byte[] Onnx(int seed) => OnnxTreeEnsembleWriter.Write(Ensemble(seed), BatchScorer.Spec.Names);
+    public static byte[] Onnx(int seed) => OnnxTreeEnsembleWriter.Write(Ensemble(seed), Spec().Names);
 
+    /// <param name="spec">the computed spec the model is for (the scorer's by default); the test encoding is added.</param>
     public static ModelManifest Manifest(string version, byte[] onnx, string artifactUri, Thresholds? thresholds = null, FeatureSpec? spec = null)
     {
-        spec ??= BatchScorer.Spec;
+        spec = Spec(spec);
         var reference = new List<FeatureReference>(spec.Count);
         foreach (var feature in spec.Names)
         {
@@ -56,7 +83,7 @@ internal static class TestModels
             CreatedAt = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
             ArtifactUri = artifactUri,
             ArtifactSha256 = ModelPackage.Sha256(onnx),
-            FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names),
+            FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names) { Encoding = spec.Encoding.ToInfo() },
             Thresholds = thresholds ?? DefaultThresholds,
             Training = new TrainingLineage(new DateTimeOffset(2024, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 12, 1, 0, 0, 0, TimeSpan.Zero), 1000, 10, "test", 100),
             Algorithm = "test-trees",

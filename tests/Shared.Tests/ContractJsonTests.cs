@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
 
 namespace Fraud.Streaming.Shared.Tests;
 
@@ -12,6 +13,7 @@ public sealed class ContractJsonTests
         { "label.v1.schema.json", Encoding.UTF8.GetString(ContractJson.Serialize(ContractSamples.Label())) },
         { "verdict.v1.schema.json", Encoding.UTF8.GetString(ContractJson.Serialize(ContractSamples.Verdict())) },
         { "model-manifest.v1.schema.json", Encoding.UTF8.GetString(ContractJson.Serialize(ContractSamples.Manifest())) },
+        { "model-manifest.v1.schema.json", Encoding.UTF8.GetString(ContractJson.Serialize(ContractSamples.Manifest(spec: FeatureSpec.CardV1.WithEncoding(ContractSamples.Encoding())))) },
     };
 
     [Theory]

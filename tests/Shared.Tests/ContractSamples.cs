@@ -1,5 +1,6 @@
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 
 namespace Fraud.Streaming.Shared.Tests;
 
@@ -45,6 +46,13 @@ internal static class ContractSamples
         LatencyMs = 3.5,
     };
 
+    /// <summary>A small learned encoding: vocabularies for every field, one numeric and one categorical attribute.</summary>
+    public static FeatureEncoding Encoding() => new(
+        [new Vocabulary(["ecommerce", "card_present"]), new Vocabulary(["grocery", "5411"]), new Vocabulary(["fr", "us"]),
+            new Vocabulary(["eur"]), new Vocabulary(["example.org"])],
+        [(new AttributeDeclaration("V1", AttributeKind.Numeric, -1f), null),
+            (new AttributeDeclaration("M4", AttributeKind.Categorical, CategoricalDefault: "none"), new Vocabulary(["m0", "none"]))]);
+
     public static ModelManifest Manifest(string version = "v1", string? sha = null, FeatureSpec? spec = null, Thresholds? thresholds = null)
     {
         spec ??= FeatureSpec.CardV1;
@@ -55,7 +63,7 @@ internal static class ContractSamples
             CreatedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
             ArtifactUri = "file:///models/fraud-gbdt/v1/model.onnx",
             ArtifactSha256 = sha ?? new string('a', 64),
-            FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names),
+            FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names) { Encoding = spec.Encoding.ToInfo() },
             Thresholds = thresholds ?? new Thresholds(0.3f, 0.8f),
             Training = new TrainingLineage(new DateTimeOffset(2025, 11, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.Zero), 100, 3, "abc", 20),
             Algorithm = "test",

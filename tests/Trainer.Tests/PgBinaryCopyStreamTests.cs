@@ -203,11 +203,12 @@ public sealed class PgBinaryCopyStreamTests
         }
     }
 
-    /// <summary>A COPY of the history query's nine columns.</summary>
+    /// <summary>A COPY of the history query's eleven columns.</summary>
     private static byte[] TransactionsCopy(int count) => Copy(Enumerable.Range(0, count).Select(i => new[]
     {
         Text($"tx-{i:D6}"), Text($"card-{i % 97}"), Int64(1_000_000L * i), Text($"m-{i % 31}"), Text(i % 2 == 0 ? "grocery" : "5944"),
         Float8(i * 0.5), Text(i % 5 == 0 ? "FR" : "US"), Text(i % 3 == 0 ? "online" : "pos"), i % 4 == 0 ? null : Text($"dev-{i % 13}"),
+        Text(i % 7 == 0 ? "EUR" : "USD"), i % 3 == 0 ? null : Text("gmail.com"),
     }), extension: 0);
 
     private static void ReadAll(PgBinaryCopyStream stream)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Shared.Models;
 using Microsoft.Extensions.Configuration;
 
@@ -54,8 +55,14 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Matches(algo == "gbdt"
             ? $@"\[train\] gbdt on {System.Text.RegularExpressions.Regex.Escape(m.Device)} \(auto: .*CUDA.*, so the CPU\): "
             : @"\[train\] lightgbm-mlnet on cpu \(ML\.NET LightGBM runs on the CPU only\): ", output);
-        Assert.Equal(FeatureSpec.CardEntityV1.Hash, m.FeatureSpec.Hash);
-        Assert.Equal(FeatureSpec.CardEntityV1.Count, m.Reference.Count);
+        // The package's spec is the served one with the vocabularies learned from the training rows, hashed together.
+        Assert.Equal(FeatureSpec.CardEntityV1.WithEncoding(FeatureEncoding.FromInfo(m.FeatureSpec.Encoding)).Hash, m.FeatureSpec.Hash);
+        Assert.NotEqual(FeatureSpec.CardEntityV1.Hash, m.FeatureSpec.Hash);
+        Assert.Equal(FeatureSpec.CardEntityV1.Count + EncodingLayout.FieldCount, m.Reference.Count);
+        var vocabularies = m.FeatureSpec.Encoding!.Vocabularies.ToDictionary(v => v.Field, v => v.Values);
+        Assert.Contains("ecommerce", vocabularies["channel"]); // the history says "online": aliases map to canonical names
+        Assert.NotEmpty(vocabularies["merchant_category"]);
+        Assert.Matches(@"\[vocabularies\] from \d+ training rows: channel \d+, merchant_category \d+, country \d+, currency \d+, email_domain \d+ values; 0 attributes", output);
         Assert.True(m.Thresholds.Review <= m.Thresholds.Decline);
         Assert.True(m.Training.WindowStart < m.Training.WindowEnd);
         Assert.True(m.Training.RowCount > 1000 && m.Training.FraudCount > 10 && m.Training.HoldoutRowCount > 200);
@@ -81,8 +88,19 @@ public sealed class TrainCommandTests : IDisposable
 
     private static class FeatureInputCodes
     {
-        public static readonly int Pos = FeatureInput.ChannelCodeOf("pos");
-        public static readonly int Online = FeatureInput.ChannelCodeOf("online");
+        public static readonly int Pos = ChannelValue("pos");
+        public static readonly int Online = ChannelValue("online");
+
+        private static int ChannelValue(string channel)
+        {
+            Span<int> values = stackalloc int[Shared.Drift.CategoricalValues.Fields.Count];
+            Shared.Drift.CategoricalValues.Of(new Shared.Contracts.Transaction
+            {
+                TransactionId = "t", EventTime = DateTimeOffset.UnixEpoch, CardId = "c", MerchantId = "m", MerchantCategory = "grocery",
+                Amount = 1, Currency = "USD", Country = "US", Channel = channel,
+            }, values);
+            return values[0];
+        }
     }
 
     [Fact]

@@ -5,4 +5,5 @@ internal enum ReplayFormat
     IeeeCis,
     PaySim,
     Jsonl,
+    Csv,
 }

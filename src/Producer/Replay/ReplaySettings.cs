@@ -20,6 +20,11 @@ internal sealed record ReplaySettings
     /// <summary>Stop after this many replayed transactions (0 = the whole file).</summary>
     public long Limit { get; init; }
 
+    /// <summary><see cref="ReplayFormat.Csv"/>: which column or constant gives each contract field.</summary>
+    public CsvColumnMap? CsvMap { get; init; }
+
+    /// <summary><see cref="ReplayFormat.Csv"/>: how the event time column reads.</summary>
+    public CsvTimeFormat? CsvTime { get; init; }
     /// <summary>How far an event or label time may lie ahead of now (<c>Validation:MaxFutureSkew</c>), as consumers judge it.</summary>
     public TimeSpan MaxFutureSkew { get; init; } = Shared.Contracts.ContractLimits.DefaultMaxFutureSkew;
 }

@@ -21,6 +21,7 @@ internal sealed class ReplaySource(ReplaySettings settings, Action<ReplayError>?
         {
             ReplayFormat.IeeeCis => IeeeCisSource.Read(settings, OnError),
             ReplayFormat.PaySim => PaySimSource.Read(settings, OnError),
+            ReplayFormat.Csv => CsvSource.Read(settings, OnError),
             _ => JsonlSource.Read(settings, OnError),
         };
         long count = 0;

@@ -37,7 +37,11 @@ public sealed record ModelManifest
     public IReadOnlyDictionary<string, IReadOnlyList<int>>? Categories { get; init; }
 }
 
-public sealed record FeatureSpecInfo(string Name, string Hash, IReadOnlyList<string> Features);
+public sealed record FeatureSpecInfo(string Name, string Hash, IReadOnlyList<string> Features)
+{
+    /// <summary>The vocabularies and attributes the model encodes with (covered by <see cref="Hash"/>); null: none.</summary>
+    public FeatureEncodingInfo? Encoding { get; init; }
+}
 
 /// <summary>Score cut-offs: at or above <see cref="Review"/> a transaction is reviewed, at or above <see cref="Decline"/> declined.</summary>
 public sealed record Thresholds(float Review, float Decline);

@@ -1,13 +1,13 @@
 using Fraud.Streaming.Shared.Contracts;
-using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 
 namespace Fraud.Streaming.Shared.Drift;
 
 /// <summary>
-/// The categorical fields whose unseen values are a drift signal, reduced as the feature pipeline reduces them
-/// (<see cref="FeatureInput"/>): the channel's code, the merchant category's code, the country's hash. "Unseen" means
-/// unseen by the model: an unknown channel is the code every unknown channel shares. The trainer records the values of
-/// its rows (<see cref="ModelManifest.Categories"/>); the scorer counts live values outside them.
+/// The categorical fields whose unseen values are a drift signal, reduced as the feature pipeline reduces them: each
+/// field's vocabulary key (<see cref="ValueKey"/>; the channel's canonical one, <see cref="ChannelNames"/>), folded to
+/// 32 bits. "Unseen" means unseen by the model: aliases of a channel are one value. The trainer records the values of its
+/// rows (<see cref="ModelManifest.Categories"/>); the scorer counts live values outside them.
 /// </summary>
 public static class CategoricalValues
 {
@@ -22,16 +22,18 @@ public static class CategoricalValues
     public static void Of(Transaction transaction, Span<int> values)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        values[0] = FeatureInput.ChannelCodeOf(transaction.Channel);
-        values[1] = FeatureInput.CategoryCodeOf(transaction.MerchantCategory);
-        values[2] = FeatureInput.TextHashOf(transaction.Country);
+        values[0] = Fold(ChannelNames.KeyOf(transaction.Channel));
+        values[1] = Fold(ValueKey.Of(transaction.MerchantCategory));
+        values[2] = Fold(ValueKey.Of(transaction.Country));
     }
 
-    /// <summary>The same values from a pipeline input (history, where the texts were reduced once per distinct value).</summary>
-    public static void Of(in FeatureInput input, Span<int> values)
+    /// <summary>The same values from a history row's encoding slots (<see cref="EncodingLayout"/>: the texts were reduced once per distinct value).</summary>
+    public static void Of(ReadOnlySpan<ulong> slots, Span<int> values)
     {
-        values[0] = input.Channel;
-        values[1] = input.Category;
-        values[2] = input.CountryHash;
+        values[0] = Fold(slots[(int)CategoricalField.Channel]);
+        values[1] = Fold(slots[(int)CategoricalField.MerchantCategory]);
+        values[2] = Fold(slots[(int)CategoricalField.Country]);
     }
+
+    private static int Fold(ulong key) => (int)(key ^ (key >> 32));
 }

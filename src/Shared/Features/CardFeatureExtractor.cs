@@ -32,12 +32,6 @@ public static class CardFeatureExtractor
     private const long MsPerDay = 86_400_000;
     private const int NightMinutes = 6 * 60;
 
-    private static readonly string[] Categories =
-        ["grocery", "restaurant", "fuel", "pharmacy", "fashion", "electronics", "travel", "entertainment", "digital_goods", "jewelry"];
-
-    private static readonly string[] HighRiskCategories =
-        ["electronics", "jewelry", "digital_goods", "travel", "4829", "5732", "5816", "5944", "5967", "6051", "6211", "7995"];
-
     private static readonly float[] MinuteSin = Table(1440, DeterministicMath.Sin);
     private static readonly float[] MinuteCos = Table(1440, DeterministicMath.Cos);
     private static readonly float[] WeekdaySin = Table(7, DeterministicMath.Sin);
@@ -105,8 +99,7 @@ public static class CardFeatureExtractor
 
         var minuteOfDay = (int)Mod(eventMs / MsPerMinute, 1440);
         var weekday = (int)Mod(FloorDiv(eventMs, MsPerDay) + 3, 7); // 1970-01-01 was a Thursday
-        var channel = t.Channel;
-        var cardNotPresent = channel is 2 or 4;
+        var cardNotPresent = t.CardNotPresent;
         var std = MathF.Sqrt(MathF.Max(state.VarAmount, 0f));
 
         features[0] = DeterministicMath.Log1P(Math.Max(amount, 0f));
@@ -116,38 +109,35 @@ public static class CardFeatureExtractor
         features[4] = WeekdaySin[weekday];
         features[5] = WeekdayCos[weekday];
         features[6] = weekday >= 5 ? 1f : 0f;
-        features[7] = channel;
-        features[8] = cardNotPresent ? 1f : 0f;
-        features[9] = t.Category;
-        features[10] = t.HighRiskCategory ? 1f : 0f;
-        features[11] = isNew ? -1f : DeterministicMath.Log1P(elapsedMs / 1000d);
-        features[12] = DeterministicMath.Log1P(state.Count);
-        features[13] = count10m;
-        features[14] = count1h;
-        features[15] = count24h;
-        features[16] = count7d;
-        features[17] = DeterministicMath.Log1P(sum1h);
-        features[18] = DeterministicMath.Log1P(sum24h);
-        features[19] = DeterministicMath.Log1P(sum7d);
-        features[20] = isNew ? 1f : amount / (state.MeanAmount + 1f);
-        features[21] = isNew ? 0f : (amount - state.MeanAmount) / (std + 1f);
-        features[22] = isNew ? 1f : (amount + 1f) / (state.MaxAmount + 1f);
-        features[23] = count24h < 0.001f ? 1f : amount / ((sum24h / count24h) + 1f);
-        features[24] = !isNew && country != state.LastCountry ? 1f : 0f;
-        features[25] = !isNew && device != state.LastDevice ? 1f : 0f;
-        features[26] = !isNew && merchant != state.LastMerchant ? 1f : 0f;
-        features[27] = newCountry ? 1f : 0f;
-        features[28] = newDevice ? 1f : 0f;
-        features[29] = newMerchant ? 1f : 0f;
-        features[30] = state.DistinctCountries;
-        features[31] = DeterministicMath.Log1P(state.DistinctMerchants);
-        features[32] = state.DistinctDevices;
-        features[33] = newCountry24h;
-        features[34] = newMerchant24h;
-        features[35] = small10m;
-        features[36] = small1h;
-        features[37] = online24h;
-        features[38] = t.HasDevice ? 0f : 1f;
+        features[7] = cardNotPresent ? 1f : 0f;
+        features[8] = isNew ? -1f : DeterministicMath.Log1P(elapsedMs / 1000d);
+        features[9] = DeterministicMath.Log1P(state.Count);
+        features[10] = count10m;
+        features[11] = count1h;
+        features[12] = count24h;
+        features[13] = count7d;
+        features[14] = DeterministicMath.Log1P(sum1h);
+        features[15] = DeterministicMath.Log1P(sum24h);
+        features[16] = DeterministicMath.Log1P(sum7d);
+        features[17] = isNew ? 1f : amount / (state.MeanAmount + 1f);
+        features[18] = isNew ? 0f : (amount - state.MeanAmount) / (std + 1f);
+        features[19] = isNew ? 1f : (amount + 1f) / (state.MaxAmount + 1f);
+        features[20] = count24h < 0.001f ? 1f : amount / ((sum24h / count24h) + 1f);
+        features[21] = !isNew && country != state.LastCountry ? 1f : 0f;
+        features[22] = !isNew && device != state.LastDevice ? 1f : 0f;
+        features[23] = !isNew && merchant != state.LastMerchant ? 1f : 0f;
+        features[24] = newCountry ? 1f : 0f;
+        features[25] = newDevice ? 1f : 0f;
+        features[26] = newMerchant ? 1f : 0f;
+        features[27] = state.DistinctCountries;
+        features[28] = DeterministicMath.Log1P(state.DistinctMerchants);
+        features[29] = state.DistinctDevices;
+        features[30] = newCountry24h;
+        features[31] = newMerchant24h;
+        features[32] = small10m;
+        features[33] = small1h;
+        features[34] = online24h;
+        features[35] = t.HasDevice ? 0f : 1f;
 
         // Fold this transaction in.
         if (isNew)
@@ -191,24 +181,6 @@ public static class CardFeatureExtractor
     private static long FloorDiv(long a, long b) => (a / b) - ((a % b) < 0 ? 1 : 0);
 
     private static long Mod(long a, long b) => ((a % b) + b) % b;
-
-    internal static int ChannelCode(string channel) =>
-        Is(channel, "pos") ? 0
-        : Is(channel, "contactless") ? 1
-        : Is(channel, "online") || Is(channel, "ecom") ? 2
-        : Is(channel, "atm") ? 3
-        : Is(channel, "moto") || Is(channel, "phone") ? 4
-        : 5;
-
-    private static bool Is(string value, string name) => value.Equals(name, StringComparison.OrdinalIgnoreCase);
-
-    internal static int CategoryCode(string category)
-    {
-        var index = Array.IndexOf(Categories, category);
-        return index >= 0 ? index : 10 + (int)((uint)StableHash.Of(category) % 16u);
-    }
-
-    internal static bool IsHighRisk(string category) => Array.IndexOf(HighRiskCategories, category) >= 0;
 
     private static float[] Table(int size, Func<double, double> f)
     {

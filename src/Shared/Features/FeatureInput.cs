@@ -7,8 +7,8 @@ namespace Fraud.Streaming.Shared.Features;
 /// features use. <see cref="Of(Transaction)"/> makes one from a transaction (the scorer, files); a reader of
 /// history that sees the same card, merchant or country millions of times computes each value's reduction once,
 /// with the same functions (<see cref="CardKeyOf"/>, <see cref="TextHashOf"/>, <see cref="MerchantKeyOf"/>,
-/// <see cref="ChannelCodeOf"/>, <see cref="CategoryCodeOf"/>, <see cref="IsHighRiskCategory"/>), so both give the same
-/// bits.
+/// <see cref="IsCardNotPresent"/>), so both give the same bits. What a model encodes with its vocabularies is read
+/// separately (<see cref="Vocabularies.EncodingLayout"/>): these inputs depend on the transaction alone, never on a model.
 /// </summary>
 /// <param name="EventMs">event time, Unix milliseconds.</param>
 /// <param name="Amount">the amount as sent.</param>
@@ -19,9 +19,7 @@ namespace Fraud.Streaming.Shared.Features;
 /// <param name="DeviceHash"><see cref="TextHashOf"/> of the device id, the empty string's when there is none.</param>
 /// <param name="DeviceKey">the device's key in the entity table (<see cref="DeviceKeyOf"/>); 0 when there is none.</param>
 /// <param name="HasDevice">whether a device id was sent.</param>
-/// <param name="Channel"><see cref="ChannelCodeOf"/> of the channel.</param>
-/// <param name="Category"><see cref="CategoryCodeOf"/> of the merchant category.</param>
-/// <param name="HighRiskCategory"><see cref="IsHighRiskCategory"/> of the merchant category.</param>
+/// <param name="CardNotPresent"><see cref="IsCardNotPresent"/> of the channel.</param>
 public readonly record struct FeatureInput(
     long EventMs,
     double Amount,
@@ -32,9 +30,7 @@ public readonly record struct FeatureInput(
     int DeviceHash,
     ulong DeviceKey,
     bool HasDevice,
-    int Channel,
-    int Category,
-    bool HighRiskCategory)
+    bool CardNotPresent)
 {
     /// <summary>The input of <paramref name="t"/>.</summary>
     public static FeatureInput Of(Transaction t) => Of(t, CardKeyOf(t.CardId));
@@ -53,9 +49,7 @@ public readonly record struct FeatureInput(
             TextHashOf(t.DeviceId ?? string.Empty),
             DeviceKeyOf(t.DeviceId),
             t.DeviceId is not null,
-            ChannelCodeOf(t.Channel),
-            CategoryCodeOf(t.MerchantCategory),
-            IsHighRiskCategory(t.MerchantCategory));
+            IsCardNotPresent(t.Channel));
     }
 
     /// <summary>The key of a card's state (<see cref="CardStateStore.KeyOf"/>).</summary>
@@ -70,12 +64,6 @@ public readonly record struct FeatureInput(
     /// <summary>The 32-bit hash per-card state keeps of a merchant, country or device.</summary>
     public static int TextHashOf(string? value) => StableHash.Of(value);
 
-    /// <summary>The channel's code (0 pos, 1 contactless, 2 online/ecom, 3 atm, 4 moto/phone, 5 anything else).</summary>
-    public static int ChannelCodeOf(string channel) => CardFeatureExtractor.ChannelCode(channel);
-
-    /// <summary>The merchant category's code: 0–9 for the named categories, 10–25 by hash for others.</summary>
-    public static int CategoryCodeOf(string category) => CardFeatureExtractor.CategoryCode(category);
-
-    /// <summary>Whether the merchant category is one fraud favours.</summary>
-    public static bool IsHighRiskCategory(string category) => CardFeatureExtractor.IsHighRisk(category);
+    /// <summary>Whether the channel is card-not-present, by its canonical name (<see cref="Contracts.ChannelNames"/>).</summary>
+    public static bool IsCardNotPresent(string? channel) => Contracts.ChannelNames.IsCardNotPresent(channel);
 }

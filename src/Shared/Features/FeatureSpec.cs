@@ -1,12 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Shared.Features.Entities;
 
 namespace Fraud.Streaming.Shared.Features;
 
 /// <summary>
 /// A named, versioned list of features. The hash covers the name and every feature's definition, so a model
-/// trained on one spec is refused by a scorer computing another.
+/// trained on one spec is refused by a scorer computing another. A spec as configured (<see cref="Configure(string, int, int, int)"/>)
+/// computes the card and entity features, which depend on settings only; a model's spec adds the encoded features its
+/// training data taught it (<see cref="WithEncoding"/>: vocabularies and declared attributes, every value in the hashed text).
 /// </summary>
 public sealed class FeatureSpec
 {
@@ -14,16 +18,23 @@ public sealed class FeatureSpec
     private readonly EntityParameters? _entities;
 
     private FeatureSpec(string name, IReadOnlyList<(string Name, string Definition)> cardFeatures, long cardIdleTtlMs = DefaultCardIdleTtlMs,
-        EntityParameters? entities = null)
+        EntityParameters? entities = null, FeatureEncoding? encoding = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(cardIdleTtlMs, 1);
         _cardFeatures = cardFeatures;
         _entities = entities;
-        IReadOnlyList<(string Name, string Definition)> features = entities is { } e
+        Encoding = encoding ?? FeatureEncoding.None;
+        IReadOnlyList<(string Name, string Definition)> computed = entities is { } e
             ? [.. cardFeatures, .. EntityFeatures.Definitions(e.LagHours, e.ReportHorizonDays)]
             : cardFeatures;
+        ComputedCount = computed.Count;
+        IReadOnlyList<(string Name, string Definition)> features = [.. computed, .. Encoding.Definitions];
         Name = name;
         Names = features.Select(f => f.Name).ToArray();
+        if (Names.Distinct(StringComparer.Ordinal).Count() != Names.Count)
+        {
+            throw new ArgumentException($"spec {name}: two features have the same name", nameof(encoding));
+        }
         CardIdleTtlMs = cardIdleTtlMs;
         var text = new StringBuilder(name).Append('\n');
         foreach (var (feature, definition) in features)
@@ -37,7 +48,7 @@ public sealed class FeatureSpec
             // Also in the definitions' text; stated once more so a reader of the hashed text finds them in one place.
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"entity_lag_hours={p.LagHours}\nreport_horizon_days={p.ReportHorizonDays}\n");
         }
-        Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+        Hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 
     /// <summary>30 days: a card idle for longer (in event time) starts afresh; well beyond the longest window (7 d).</summary>
@@ -54,8 +65,25 @@ public sealed class FeatureSpec
     public int Count => Names.Count;
 
     /// <summary>
-    /// The last <see cref="EntityFeatures.Count"/> features are entity features (<see cref="EntityFeatures"/>), read
-    /// from an <see cref="EntityTable"/> after the card features.
+    /// The features computed from settings alone (card, then entity features), before the encoded ones: what a scorer
+    /// computes whatever model serves, and what card-state snapshots depend on.
+    /// </summary>
+    public int ComputedCount { get; }
+
+    /// <summary>The encoded features' vocabularies and attributes (the last <see cref="FeatureEncoding.Count"/> features); <see cref="FeatureEncoding.None"/> for a spec as configured.</summary>
+    public FeatureEncoding Encoding { get; }
+
+    /// <summary>This spec with <paramref name="encoding"/> instead of its own: the spec of a model trained with it (another hash).</summary>
+    /// <exception cref="ArgumentException">an encoded feature's name is taken.</exception>
+    public FeatureSpec WithEncoding(FeatureEncoding encoding)
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        return ReferenceEquals(encoding, Encoding) ? this : new FeatureSpec(Name, _cardFeatures, CardIdleTtlMs, _entities, encoding);
+    }
+
+    /// <summary>
+    /// The <see cref="EntityFeatures.Count"/> features after the card features are entity features (<see cref="EntityFeatures"/>),
+    /// read from an <see cref="EntityTable"/>.
     /// </summary>
     public bool HasEntityFeatures => _entities is not null;
 
@@ -76,7 +104,7 @@ public sealed class FeatureSpec
 
     /// <summary>This spec with another card idle time: same features, another hash.</summary>
     public FeatureSpec WithCardIdleTtl(long cardIdleTtlMs) =>
-        cardIdleTtlMs == CardIdleTtlMs ? this : new FeatureSpec(Name, _cardFeatures, cardIdleTtlMs, _entities);
+        cardIdleTtlMs == CardIdleTtlMs ? this : new FeatureSpec(Name, _cardFeatures, cardIdleTtlMs, _entities, Encoding);
 
     /// <summary>This spec with another entity lag and report horizon: same features, another hash.</summary>
     /// <exception cref="InvalidOperationException">the spec has no entity features.</exception>
@@ -87,7 +115,7 @@ public sealed class FeatureSpec
             throw new InvalidOperationException($"spec {Name} has no entity features");
         }
         var entities = new EntityParameters(lagHours, reportHorizonDays);
-        return entities == _entities ? this : new FeatureSpec(Name, _cardFeatures, CardIdleTtlMs, entities);
+        return entities == _entities ? this : new FeatureSpec(Name, _cardFeatures, CardIdleTtlMs, entities, Encoding);
     }
 
     /// <summary>
@@ -128,10 +156,7 @@ public sealed class FeatureSpec
         ("weekday_sin", "sin(2*pi*utc_weekday/7), monday 0"),
         ("weekday_cos", "cos(2*pi*utc_weekday/7), monday 0"),
         ("is_weekend", "utc saturday or sunday"),
-        ("channel_code", "pos 0, contactless 1, online|ecom 2, atm 3, moto|phone 4, other 5"),
-        ("card_not_present", "channel in {online, ecom, moto, phone}"),
-        ("category_code", "index in [grocery,restaurant,fuel,pharmacy,fashion,electronics,travel,entertainment,digital_goods,jewelry], else 10+fnv1a(category) mod 16"),
-        ("category_high_risk", "category in {electronics,jewelry,digital_goods,travel,4829,5732,5816,5944,5967,6051,6211,7995}"),
+        ("card_not_present", $"canonical channel (trimmed, case-insensitive aliases) is card-not-present: {ChannelNames.Definition}"),
         ("secs_since_prev_log", "log(1+seconds since the card's newest earlier transaction); -1 for the first"),
         ("card_tx_count_log", "log(1+transactions seen before this one)"),
         ("count_10m", "decayed count of previous transactions, tau 10 min"),

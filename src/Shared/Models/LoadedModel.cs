@@ -12,10 +12,11 @@ namespace Fraud.Streaming.Shared.Models;
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
-    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx, TreeShap explainer)
+    private LoadedModel(ModelManifest manifest, OnnxScoringModel onnx, FeatureSpec spec, TreeShap explainer)
     {
         Manifest = manifest;
         Onnx = onnx;
+        Spec = spec;
         Explainer = explainer;
         ReferenceMean = manifest.Reference.Select(r => r.Mean).ToArray();
         Drift = DriftReference.For(manifest, out var missing);
@@ -24,6 +25,9 @@ public sealed class LoadedModel : IDisposable
 
     public ModelManifest Manifest { get; }
     public OnnxScoringModel Onnx { get; }
+
+    /// <summary>The spec the model reads: the scorer's computed features, then the model's own encoded ones.</summary>
+    public FeatureSpec Spec { get; }
 
     /// <summary>TreeSHAP over the very trees of the artifact, for the verdicts' reasons.</summary>
     public TreeShap Explainer { get; }
@@ -39,6 +43,7 @@ public sealed class LoadedModel : IDisposable
     /// <summary>
     /// Checks the artifact against the manifest and the running feature spec, loads it and warms it up.
     /// </summary>
+    /// <param name="spec">the features the scorer computes as configured (card and entity); the model's encoding is added to it.</param>
     /// <exception cref="ModelRejectedException">the model must not serve; the message says why.</exception>
     public static LoadedModel Create(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
     {
@@ -64,21 +69,12 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.ShaMismatch,
                 $"model {manifest.Version}: the artifact's SHA-256 does not match the manifest's");
         }
-        ModelPackage.CheckFeatureSpec(manifest, spec, "this scorer");
+        spec = ModelPackage.SpecOf(manifest, spec, "this scorer");
         if (manifest.Reference.Count != spec.Count)
         {
             throw new ModelRejectedException(ModelRejectedException.BadManifest,
                 $"model {manifest.Version}: manifest has {manifest.Reference.Count} reference distributions for {spec.Count} features");
         }
-        try
-        {
-            DecisionPolicy.Validate(manifest.Thresholds);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new ModelRejectedException(ModelRejectedException.InvalidThresholds, $"model {manifest.Version}: {ex.Message}", ex);
-        }
-
         var explainer = ReadExplainer(manifest, onnxBytes, spec);
         OnnxScoringModel onnx;
         try
@@ -90,7 +86,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidModel, $"model {manifest.Version}: ONNX Runtime cannot run it: {ex.Message}", ex);
         }
 
-        var model = new LoadedModel(manifest, onnx, explainer);
+        var model = new LoadedModel(manifest, onnx, spec, explainer);
         try
         {
             model.WarmUp();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 
 namespace Fraud.Streaming.Shared.Models;
 
@@ -41,6 +42,30 @@ public static class ModelPackage
             throw new ModelRejectedException(ModelRejectedException.BadManifest, $"{manifestPath}: {reason.CodeName}: {reason.Detail}");
         }
         return (manifest, File.ReadAllBytes(onnxPath));
+    }
+
+    /// <summary>
+    /// The spec a model computes: <paramref name="computed"/> (the card and entity features as configured) with the
+    /// vocabularies and attributes of the model's manifest, which must then be exactly the manifest's spec (name, hash
+    /// and ordered names). The hash covers every vocabulary value, so a manifest whose encoding was altered is refused.
+    /// </summary>
+    /// <param name="computer">who computes <paramref name="computed"/>, for the message ("this scorer").</param>
+    /// <exception cref="ModelRejectedException">the model was built for another spec, or its encoding cannot be applied.</exception>
+    public static FeatureSpec SpecOf(ModelManifest manifest, FeatureSpec computed, string computer)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(computed);
+        FeatureSpec spec;
+        try
+        {
+            spec = computed.WithEncoding(FeatureEncoding.FromInfo(manifest.FeatureSpec.Encoding));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+        {
+            throw new ModelRejectedException(ModelRejectedException.BadManifest, $"model {manifest.Version}: {ex.Message}", ex);
+        }
+        CheckFeatureSpec(manifest, spec, computer);
+        return spec;
     }
 
     /// <summary>The manifest's feature spec must be <paramref name="spec"/> (name, hash and ordered names).</summary>

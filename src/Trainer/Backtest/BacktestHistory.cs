@@ -7,13 +7,15 @@ namespace Fraud.Streaming.Trainer.Backtest;
 /// <summary>
 /// The whole history through the feature pipeline once, in order: every transaction's point-in-time features (card
 /// and entity state carried over the whole stream, as a scorer that never stopped would have them), its time, card,
-/// label facts and eventual outcome. Each walk-forward period then trains on a prefix and scores a slice of it.
+/// label facts, eventual outcome and raw encoding slots. Each walk-forward period then trains on a prefix (learning its
+/// vocabularies from it) and scores a slice of it.
 /// </summary>
 internal sealed class BacktestHistory
 {
-    private BacktestHistory(FeatureSpec spec, float[] features, long[] ticks, ulong[] cards, LabelFacts[] facts, string?[] scenarios)
+    private BacktestHistory(FeatureSpec spec, float[] features, long[] ticks, ulong[] cards, LabelFacts[] facts, string?[] scenarios, EncodingRows encoding)
     {
         Spec = spec;
+        Encoding = encoding;
         Features = features;
         Ticks = ticks;
         Cards = cards;
@@ -22,6 +24,10 @@ internal sealed class BacktestHistory
     }
 
     public FeatureSpec Spec { get; }
+
+    /// <summary>Every transaction's raw encoding slots.</summary>
+    public EncodingRows Encoding { get; }
+
     public int Count => Ticks.Length;
     public float[] Features { get; }
     public long[] Ticks { get; }
@@ -40,7 +46,10 @@ internal sealed class BacktestHistory
         Action<long> progress, CancellationToken cancellationToken)
     {
         var pipeline = new PointInTimeFeatures(spec);
+        var width = spec.ComputedCount;
         var features = new List<float[]>();
+        var slots = new List<ulong>();
+        ValueNames? names = null;
         var ticks = new List<long>();
         var cards = new List<ulong>();
         var facts = new List<LabelFacts>();
@@ -50,14 +59,19 @@ internal sealed class BacktestHistory
         const int chunkRows = 1 << 16;
         await foreach (var batch in source.ReadAsync(cancellationToken))
         {
+            names ??= batch.Names;
             for (var row = 0; row < batch.Count; row++)
             {
                 if (inChunk == 0)
                 {
-                    chunk = GC.AllocateUninitializedArray<float>(chunkRows * spec.Count);
+                    chunk = GC.AllocateUninitializedArray<float>(chunkRows * width);
                     features.Add(chunk);
                 }
-                pipeline.Next(batch, row).CopyTo(chunk.AsSpan(inChunk * spec.Count));
+                pipeline.Next(batch, row).CopyTo(chunk.AsSpan(inChunk * width));
+                foreach (var slot in batch.Slots(row))
+                {
+                    slots.Add(slot);
+                }
                 inChunk = (inChunk + 1) % chunkRows;
                 ticks.Add(batch.EventTicks(row));
                 cards.Add(batch.Input(row).CardKey);
@@ -66,13 +80,14 @@ internal sealed class BacktestHistory
             }
             progress(ticks.Count);
         }
-        var all = GC.AllocateUninitializedArray<float>(ticks.Count * spec.Count);
+        var all = GC.AllocateUninitializedArray<float>(ticks.Count * width);
         for (var c = 0; c < features.Count; c++)
         {
             var rows = Math.Min(chunkRows, ticks.Count - (c * chunkRows));
-            features[c].AsSpan(0, rows * spec.Count).CopyTo(all.AsSpan(c * chunkRows * spec.Count));
+            features[c].AsSpan(0, rows * width).CopyTo(all.AsSpan(c * chunkRows * width));
         }
-        return new BacktestHistory(spec, all, [.. ticks], [.. cards], [.. facts], [.. scenarios]);
+        return new BacktestHistory(spec, all, [.. ticks], [.. cards], [.. facts], [.. scenarios],
+            new EncodingRows(Shared.Features.Vocabularies.EncodingLayout.FieldsOnly, [.. slots], names ?? new ValueNames()));
     }
 
     /// <summary>The rows whose outcome is known as of <paramref name="asOfTicks"/> (maturity included), before it, as a training table.</summary>
@@ -112,7 +127,7 @@ internal sealed class BacktestHistory
 
     private FeatureTable Table(List<int> rows, bool[] labels)
     {
-        var width = Spec.Count;
+        var width = Spec.ComputedCount;
         var features = GC.AllocateUninitializedArray<float>(rows.Count * width);
         var times = new DateTimeOffset[rows.Count];
         for (var i = 0; i < rows.Count; i++)
@@ -120,6 +135,7 @@ internal sealed class BacktestHistory
             Features.AsSpan(rows[i] * width, width).CopyTo(features.AsSpan(i * width));
             times[i] = new DateTimeOffset(Ticks[rows[i]], TimeSpan.Zero);
         }
-        return new FeatureTable(width, features, labels, times, Utf8Column.From(rows.Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        return new FeatureTable(width, features, labels, times, Utf8Column.From(rows.Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            Encoding.Pick(rows));
     }
 }

@@ -14,6 +14,9 @@ internal sealed record BacktestSettings
     public FeatureSpec Spec { get; init; } = FeatureSpec.CardEntityV1;
     public GbdtOptions Gbdt { get; init; } = new() { Rounds = 100 };
 
+    /// <summary>How each period's vocabularies are learned from its training rows.</summary>
+    public Training.VocabularyOptions Vocabulary { get; init; } = new();
+
     /// <summary>The first retrain; null: <see cref="WarmupDays"/> after the first transaction.</summary>
     public DateTimeOffset? FirstRetrain { get; init; }
     public int WarmupDays { get; init; } = 30;

@@ -7,8 +7,8 @@ namespace Fraud.Streaming.Trainer.Backtest;
 
 /// <summary>
 /// Walk-forward evaluation: at each retrain time, train on what was known then (transactions before it, labels
-/// received by it, silence counted as genuine only after the maturity window), score the transactions until the next
-/// retrain with that model, and measure against what eventually became of them.
+/// received by it, silence counted as genuine only after the maturity window; vocabularies learned from those training
+/// rows), score the transactions until the next retrain with that model, and measure against what eventually became of them.
 /// </summary>
 internal sealed class WalkForward(BacktestHistory history, BacktestSettings settings, ProgressDisplay progress)
 {
@@ -40,9 +40,11 @@ internal sealed class WalkForward(BacktestHistory history, BacktestSettings sett
             }
             var validation = Math.Max(1, (int)(rows.RowCount * settings.ValidationFraction));
             var train = rows.Slice(0, rows.RowCount - validation);
-            var check = rows.Slice(rows.RowCount - validation, validation);
+            var encoding = VocabularyFitter.Fit(train, settings.Vocabulary);
+            train = train.Encode(encoding);
+            var check = rows.Slice(rows.RowCount - validation, validation).Encode(encoding);
             var model = OurGbdt.Train(train, check.FraudCount > 0 ? check : null, settings.Gbdt with { Device = GbdtDevice.Cpu }, cancellationToken: cancellationToken);
-            var scores = model.PredictReference(history.Slice(from, to));
+            var scores = model.PredictReference(history.Slice(from, to).Encode(encoding));
             var result = PeriodMetrics.Measure(history, from, to, scores, at, at + every, rows.RowCount, fraud);
             results.Add(result);
             progress.Report(string.Create(CultureInfo.InvariantCulture,

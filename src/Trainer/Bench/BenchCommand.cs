@@ -20,10 +20,14 @@ internal static class BenchCommand
         var transactions = new Option<int>("--transactions") { Description = "synthetic fraud-world transactions for the quality comparison (0 = skip)", DefaultValueFactory = _ => defaults.Transactions };
         var input = new Option<FileInfo?>("--input") { Description = "IEEE-CIS train_transaction.csv for a second quality comparison" };
         var identity = new Option<FileInfo?>("--identity") { Description = "IEEE-CIS train_identity.csv joined to --input" };
+        var attributes = new Option<FileInfo?>("--attributes")
+        {
+            Description = "the attributes of --input to compare without and with (as train --attributes); default: the shipped IEEE-CIS declaration, specs/ieee-cis-attributes.json",
+        };
         var outFile = new Option<FileInfo?>("--out") { Description = "write the result as Markdown to this file" };
         var command = new Command("bench", "our GBDT (cpu, and cuda when present) vs ML.NET LightGBM: speed on a synthetic matrix and ROC-AUC on time-based holdouts")
         {
-            rows, features, rounds, depth, maxBins, learningRate, minChildWeight, seed, threads, transactions, input, identity, outFile,
+            rows, features, rounds, depth, maxBins, learningRate, minChildWeight, seed, threads, transactions, input, identity, attributes, outFile,
         };
         command.SetAction((parse, cancellationToken) => new BenchJob(new BenchSettings
         {
@@ -39,6 +43,7 @@ internal static class BenchCommand
             Transactions = parse.GetValue(transactions),
             IeeeCisTransactions = parse.GetValue(input)?.FullName,
             IeeeCisIdentity = parse.GetValue(identity)?.FullName,
+            AttributesPath = parse.GetValue(attributes)?.FullName,
             OutFile = parse.GetValue(outFile)?.FullName,
         }, output, error).RunAsync(cancellationToken));
         return command;

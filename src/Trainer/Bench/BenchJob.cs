@@ -6,6 +6,7 @@ using Fraud.Streaming.Producer.Replay;
 using Fraud.Streaming.Producer.Synthetic;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
@@ -16,7 +17,8 @@ namespace Fraud.Streaming.Trainer.Bench;
 /// <c>trainer bench</c>: our GBDT (CPU, and CUDA when present) against ML.NET LightGBM at comparable settings, in one
 /// process and one run: (a) wall time on a synthetic matrix, each from raw float rows to a trained model (binning or
 /// data-view building included); (b) ROC-AUC on the newest rows of the synthetic fraud world, and of an IEEE-CIS
-/// file when given, both through the shared feature pipeline.
+/// file when given (without and with its declared attributes), all through the shared feature pipeline with vocabularies
+/// learned from the training rows.
 /// </summary>
 internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWriter error)
 {
@@ -103,9 +105,13 @@ internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWr
         if (s.IeeeCisTransactions is { } input)
         {
             watch.Restart();
-            var (table, malformed) = IeeeCis(input, s.IeeeCisIdentity);
+            var attributes = s.AttributesPath is { } path ? AttributeSpecFile.Read(path) : AttributeSpecFile.IeeeCis();
+            var layout = new EncodingLayout(attributes);
+            var (table, malformed) = IeeeCis(input, s.IeeeCisIdentity, layout);
             Log(string.Create(inv, $"IEEE-CIS {Path.GetFileName(input)}: {table.RowCount:N0} labelled rows ({table.FraudCount:N0} fraud, {malformed:N0} malformed skipped) in {watch.Elapsed.TotalSeconds:F1} s"));
-            quality.Add(Compare($"IEEE-CIS {Path.GetFileName(input)}", table, cancellationToken));
+            quality.Add(Compare($"IEEE-CIS {Path.GetFileName(input)}, without attributes", table, cancellationToken, EncodingLayout.FieldsOnly));
+            quality.Add(Compare(string.Create(inv, $"IEEE-CIS {Path.GetFileName(input)}, with {attributes.Count} attributes ({(s.AttributesPath is { } p ? Path.GetFileName(p) : "ieee-cis-attributes.json")})"),
+                table, cancellationToken, layout));
         }
 
         var markdown = Render(speed, quality);
@@ -170,11 +176,14 @@ internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWr
         }
     }
 
-    private QualityRow Compare(string name, FeatureTable all, CancellationToken cancellationToken)
+    /// <param name="layout">what the encoding reads (a subset of the attributes the table was read with); all when null.</param>
+    private QualityRow Compare(string name, FeatureTable all, CancellationToken cancellationToken, EncodingLayout? layout = null)
     {
         var holdoutCount = Math.Clamp((int)Math.Round(all.RowCount * settings.HoldoutFraction), 1, all.RowCount - 1);
         var train = all.Slice(0, all.RowCount - holdoutCount);
-        var holdout = all.Slice(all.RowCount - holdoutCount, holdoutCount);
+        var encoding = VocabularyFitter.Fit(train, new VocabularyOptions(), layout);
+        train = train.Encode(encoding);
+        var holdout = all.Slice(all.RowCount - holdoutCount, holdoutCount).Encode(encoding);
         if (holdout.FraudCount == 0 || train.FraudCount == 0)
         {
             throw new InvalidOperationException($"{name}: the training rows ({train.FraudCount} fraud) and the holdout ({holdout.FraudCount} fraud) both need fraud");
@@ -204,12 +213,12 @@ internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWr
         return builder.Build();
     }
 
-    private static (FeatureTable Table, long Malformed) IeeeCis(string input, string? identity)
+    private static (FeatureTable Table, long Malformed) IeeeCis(string input, string? identity, EncodingLayout layout)
     {
         var source = new ReplaySource(new ReplaySettings { Format = ReplayFormat.IeeeCis, Input = input, Identity = identity });
         var rows = source.Records().Select(r => HistoryRow.Of(r.Transaction, r.Label?.IsFraud, r.Label?.LabelledAt)).ToList();
         rows.Sort((a, b) => HistoryOrder.Compare(a.Transaction, b.Transaction));
-        var builder = new FeatureTableBuilder(FeatureSpec.CardV1);
+        var builder = new FeatureTableBuilder(FeatureSpec.CardV1, layout: layout);
         foreach (var row in rows)
         {
             builder.Add(row);

@@ -17,6 +17,9 @@ internal sealed record BenchSettings
     public int Transactions { get; init; } = 1_000_000;
     public string? IeeeCisTransactions { get; init; }
     public string? IeeeCisIdentity { get; init; }
+
+    /// <summary>The attributes of the IEEE-CIS file to compare with and without (<see cref="Training.AttributeSpecFile"/>); the shipped IEEE-CIS declaration when null.</summary>
+    public string? AttributesPath { get; init; }
     public string? OutFile { get; init; }
     public double HoldoutFraction { get; init; } = 0.2;
 
@@ -34,9 +37,11 @@ internal sealed record BenchSettings
         Require(Transactions == 0 || Transactions >= 1000, $"--transactions must be 0 (skip) or at least 1000, not {Transactions}");
         Require(Threads is null or >= 1, $"--threads must be at least 1, not {Threads}");
         Require(IeeeCisIdentity is null || IeeeCisTransactions is not null, "--identity needs --input");
+        Require(AttributesPath is null || IeeeCisTransactions is not null, "--attributes needs --input");
         var problem = IeeeCisTransactions is null ? null : Shared.Files.CliPaths.Input(IeeeCisTransactions, "--input");
         problem ??= IeeeCisIdentity is null ? null : Shared.Files.CliPaths.Input(IeeeCisIdentity, "--identity");
         problem ??= OutFile is null ? null : Shared.Files.CliPaths.Output(OutFile, "--out", ("--input", IeeeCisTransactions), ("--identity", IeeeCisIdentity));
+        problem ??= AttributesPath is null ? null : Shared.Files.CliPaths.Input(AttributesPath, "--attributes");
         Require(problem is null, problem ?? string.Empty);
     }
 

@@ -1,18 +1,24 @@
 using System.Text;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 
 namespace Fraud.Streaming.Trainer.History;
 
 /// <summary>
 /// A run of history rows in (event time, transaction id) order, as a source hands them out: each row's
-/// <see cref="FeatureInput"/>, exact event time, transaction id (UTF-8 bytes) and <see cref="LabelFacts"/>. A source refills the same
-/// batch, so a row is valid until the next one is read; nothing is allocated per row.
+/// <see cref="FeatureInput"/>, exact event time, transaction id (UTF-8 bytes), <see cref="LabelFacts"/> and the raw
+/// values an encoding reads (<see cref="EncodingLayout"/>: categorical keys, attribute values), whose texts the source
+/// notes in <see cref="Names"/>. A source refills the same batch, so a row is valid until the next one is read; nothing is
+/// allocated per row.
 /// </summary>
-internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity)
+/// <param name="layout">what the encoding slots hold; the contract's categorical fields only when null.</param>
+/// <param name="names">where the texts of the slots' keys are noted; shared by the batches of one source.</param>
+internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity, EncodingLayout? layout = null, ValueNames? names = null)
 {
     public const int DefaultCapacity = 4096;
 
+    private readonly ulong[] _slots = new ulong[capacity * (layout ?? EncodingLayout.FieldsOnly).SlotCount];
     private readonly FeatureInput[] _inputs = new FeatureInput[capacity];
     private readonly long[] _ticks = new long[capacity];
     private readonly LabelFacts[] _labels = new LabelFacts[capacity];
@@ -20,6 +26,12 @@ internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity)
     private byte[] _ids = new byte[capacity * 32];
 
     public int Count { get; private set; }
+
+    /// <summary>What each row's encoding slots hold.</summary>
+    public EncodingLayout Layout { get; } = layout ?? EncodingLayout.FieldsOnly;
+
+    /// <summary>The texts of the categorical keys in the slots.</summary>
+    public ValueNames Names { get; } = names ?? new ValueNames();
 
     public bool IsFull => Count == _inputs.Length;
 
@@ -35,6 +47,12 @@ internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity)
     /// <summary>What the labels say about row <paramref name="row"/>.</summary>
     public ref readonly LabelFacts Facts(int row) => ref _labels[row];
 
+    /// <summary>Row <paramref name="row"/>'s encoding slots (<see cref="Layout"/>).</summary>
+    public ReadOnlySpan<ulong> Slots(int row) => _slots.AsSpan(row * Layout.SlotCount, Layout.SlotCount);
+
+    /// <summary>The slots of the row <see cref="Add(in FeatureInput, long, ReadOnlySpan{byte}, in LabelFacts)"/> appends next, for a reader to fill first.</summary>
+    public Span<ulong> NextSlots() => _slots.AsSpan(Count * Layout.SlotCount, Layout.SlotCount);
+
     /// <summary>Row <paramref name="row"/>'s transaction id as UTF-8 bytes.</summary>
     public ReadOnlySpan<byte> Id(int row)
     {
@@ -47,7 +65,7 @@ internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity)
 
     public void Clear() => Count = 0;
 
-    /// <summary>Appends a row; the caller checks <see cref="IsFull"/> first.</summary>
+    /// <summary>Appends a row whose slots were written to <see cref="NextSlots"/>; the caller checks <see cref="IsFull"/> first.</summary>
     public void Add(in FeatureInput input, long eventTicks, ReadOnlySpan<byte> id, in LabelFacts label)
     {
         var row = Count;
@@ -67,10 +85,19 @@ internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity)
     /// <summary>Appends a transaction read from a file or built in a test.</summary>
     public void Add(HistoryRow row) => Add(row.Transaction, row.Facts);
 
-    /// <summary>Appends a transaction read from a file or built in a test.</summary>
+    /// <summary>Appends a transaction read from a file or built in a test, noting the texts of keys not met before.</summary>
     public void Add(Transaction t, in LabelFacts label)
     {
         ArgumentNullException.ThrowIfNull(t);
+        var slots = NextSlots();
+        Layout.Read(t, slots);
+        for (var slot = 0; slot < slots.Length; slot++)
+        {
+            if (Layout.IsCategorical(slot) && slots[slot] != ValueKey.Missing && !Names.Knows(slot, slots[slot]) && Layout.TextOf(t, slot) is { } text)
+            {
+                Names.Note(slot, slots[slot], text);
+            }
+        }
         Add(FeatureInput.Of(t), t.EventTime.UtcTicks, Encoding.UTF8.GetBytes(t.TransactionId), label);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 
 namespace Fraud.Streaming.Trainer.History;
 
@@ -11,7 +12,8 @@ namespace Fraud.Streaming.Trainer.History;
 /// out and reported (<see cref="Refusals"/>); every label of a transaction is folded into its <see cref="LabelFacts"/>
 /// (latest label, earliest fraud report). Loads both, then sorts.
 /// </summary>
-internal sealed class JsonlHistorySource(string transactionsPath, string? labelsPath, TimeSpan? maxFutureSkew = null) : IHistorySource
+/// <param name="layout">the encoding slots to read (the declared attributes); the categorical fields only when null.</param>
+internal sealed class JsonlHistorySource(string transactionsPath, string? labelsPath, TimeSpan? maxFutureSkew = null, EncodingLayout? layout = null) : IHistorySource
 {
     private readonly EventTimeWindow _window = EventTimeWindow.Now(maxFutureSkew ?? ContractLimits.DefaultMaxFutureSkew);
 
@@ -48,7 +50,7 @@ internal sealed class JsonlHistorySource(string transactionsPath, string? labels
         transactions.Sort(HistoryOrder.Compare);
         OrphanLabels = labels.Keys.Count(id => !firstLine.ContainsKey(id));
 
-        var batch = new HistoryBatch();
+        var batch = new HistoryBatch(HistoryBatch.DefaultCapacity, layout);
         foreach (var t in transactions)
         {
             batch.Add(t, labels.TryGetValue(t.TransactionId, out var facts) ? facts : LabelFacts.None);

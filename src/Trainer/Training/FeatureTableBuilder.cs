@@ -1,5 +1,6 @@
 using Fraud.Streaming.Shared.Drift;
 using Fraud.Streaming.Shared.Features;
+using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Trainer.History;
 
 namespace Fraud.Streaming.Trainer.Training;
@@ -10,7 +11,8 @@ namespace Fraud.Streaming.Trainer.Training;
 /// of it (<see cref="LabelFacts.TargetAsOf"/>: reported, labelled, or matured without a report) become training rows.
 /// Without an explicit as-of instant it is the newest thing the history knows (its newest transaction, plus one tick, or
 /// its newest label, whichever is later), known only at the end, so every transaction is kept with its label facts and
-/// <see cref="Build"/> decides.
+/// <see cref="Build"/> decides. Each row's raw encoding slots are kept beside its features, so the caller can learn
+/// vocabularies from the training slice and then encode every row (<see cref="FeatureTable.Encode"/>).
 /// </summary>
 /// <remarks>
 /// Rows collect in fixed-size chunks and are copied once, into arrays of the exact size, by <see cref="Build"/>.
@@ -20,7 +22,9 @@ namespace Fraud.Streaming.Trainer.Training;
 /// <param name="asOfTicks">only transactions strictly before this instant (UTC ticks) are read, and only labels received
 /// at or before it count; <see cref="long.MaxValue"/>: the newest instant the history knows.</param>
 /// <param name="maturityTicks">a transaction this old at the as-of instant without a fraud report is genuine.</param>
-internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = long.MaxValue, long maturityTicks = FeatureTableBuilder.DefaultMaturityTicks)
+/// <param name="layout">the encoding slots the batches carry; the categorical fields only when null.</param>
+internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = long.MaxValue, long maturityTicks = FeatureTableBuilder.DefaultMaturityTicks,
+    EncodingLayout? layout = null)
 {
     public const int DefaultMaturityDays = 30;
     public const long DefaultMaturityTicks = DefaultMaturityDays * TimeSpan.TicksPerDay;
@@ -28,9 +32,11 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
     private const int ChunkRows = 1 << 16;
 
     private readonly PointInTimeFeatures _pipeline = new(spec);
-    private readonly int _featureCount = spec.Count;
+    private readonly int _featureCount = spec.ComputedCount;
+    private readonly EncodingLayout _layout = layout ?? EncodingLayout.FieldsOnly;
+    private ValueNames? _names;
     private readonly List<Chunk> _chunks = [];
-    private readonly HistoryBatch _one = new(1);
+    private HistoryBatch? _one;
     private readonly Utf8Column.Builder _ids = new();
     private readonly HashSet<int>[] _categories = [.. CategoricalValues.Fields.Select(_ => new HashSet<int>())];
 
@@ -62,6 +68,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
     /// <exception cref="InvalidDataException">the rows are not in (event time, transaction id) order.</exception>
     public void Add(HistoryRow row)
     {
+        _one ??= new HistoryBatch(1, _layout, _names);
         _one.Clear();
         _one.Add(row);
         Add(_one);
@@ -71,6 +78,11 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
     /// <exception cref="InvalidDataException">the rows are not in (event time, transaction id) order.</exception>
     public void Add(HistoryBatch batch)
     {
+        if (batch.Layout.SlotCount != _layout.SlotCount)
+        {
+            throw new InvalidOperationException($"the history carries {batch.Layout.SlotCount} encoding slots; this table keeps {_layout.SlotCount}");
+        }
+        _names ??= batch.Names;
         Span<int> categorical = stackalloc int[3];
         for (var row = 0; row < batch.Count; row++)
         {
@@ -81,7 +93,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
                 return;
             }
             var features = _pipeline.Next(batch, row);
-            CategoricalValues.Of(batch.Input(row), categorical);
+            CategoricalValues.Of(batch.Slots(row), categorical);
             for (var c = 0; c < categorical.Length; c++)
             {
                 _categories[c].Add(categorical[c]);
@@ -95,10 +107,11 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
             var index = _rows % ChunkRows;
             if (index == 0)
             {
-                _chunks.Add(new Chunk(_featureCount));
+                _chunks.Add(new Chunk(_featureCount, _layout.SlotCount));
             }
             var chunk = _chunks[^1];
             features.CopyTo(chunk.Features.AsSpan(index * _featureCount));
+            batch.Slots(row).CopyTo(chunk.Slots.AsSpan(index * _layout.SlotCount));
             chunk.Facts[index] = facts;
             chunk.Ticks[index] = ticks;
             _newestTicks = Math.Max(_newestTicks, ticks);
@@ -133,20 +146,25 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
         UnmaturedCount += _rows - keep.Count;
         LabelledCount = keep.Count;
         var features = GC.AllocateUninitializedArray<float>(keep.Count * _featureCount);
+        var width = _layout.SlotCount;
+        var slots = GC.AllocateUninitializedArray<ulong>(keep.Count * width);
         var times = new DateTimeOffset[keep.Count];
         for (var i = 0; i < keep.Count; i++)
         {
             var chunk = _chunks[keep[i] / ChunkRows];
             var index = keep[i] % ChunkRows;
             chunk.Features.AsSpan(index * _featureCount, _featureCount).CopyTo(features.AsSpan(i * _featureCount));
+            chunk.Slots.AsSpan(index * width, width).CopyTo(slots.AsSpan(i * width));
             times[i] = new DateTimeOffset(chunk.Ticks[index], TimeSpan.Zero);
         }
-        return new FeatureTable(_featureCount, features, targets.AsSpan(0, keep.Count).ToArray(), times, _ids.Build(0).Pick(keep));
+        return new FeatureTable(_featureCount, features, targets.AsSpan(0, keep.Count).ToArray(), times, _ids.Build(0).Pick(keep),
+            new EncodingRows(_layout, slots, _names ?? new ValueNames()));
     }
 
-    private sealed class Chunk(int featureCount)
+    private sealed class Chunk(int featureCount, int slotCount)
     {
         public float[] Features { get; } = GC.AllocateUninitializedArray<float>(ChunkRows * featureCount);
+        public ulong[] Slots { get; } = GC.AllocateUninitializedArray<ulong>(ChunkRows * slotCount);
         public LabelFacts[] Facts { get; } = new LabelFacts[ChunkRows];
         public long[] Ticks { get; } = new long[ChunkRows];
     }

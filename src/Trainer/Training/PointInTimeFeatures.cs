@@ -16,7 +16,7 @@ internal sealed class PointInTimeFeatures(FeatureSpec spec)
 {
     private readonly CardStateStore _cards = new(spec.CardIdleTtlMs);
     private readonly EntityTable? _entities = spec.HasEntityFeatures ? spec.NewEntityTable() : null;
-    private readonly float[] _row = new float[spec.Count];
+    private readonly float[] _row = new float[spec.ComputedCount];
     private const int SweepEvery = 1 << 20;
     private const int SlotDistance = 8;
     private const int StateDistance = 4;
@@ -27,7 +27,10 @@ internal sealed class PointInTimeFeatures(FeatureSpec spec)
     public long TransactionCount { get; private set; }
     public int CardCount => _cards.Count;
 
-    /// <summary>The features of row <paramref name="row"/> of <paramref name="batch"/> as of just before it; valid until the next call.</summary>
+    /// <summary>
+    /// The computed features (card, entity) of row <paramref name="row"/> of <paramref name="batch"/> as of just before it;
+    /// valid until the next call. The encoded ones, if any, follow from the row's slots (<see cref="HistoryBatch.Slots"/>).
+    /// </summary>
     /// <exception cref="InvalidDataException">the transactions are not in (event time, transaction id) order.</exception>
     public ReadOnlySpan<float> Next(HistoryBatch batch, int row)
     {

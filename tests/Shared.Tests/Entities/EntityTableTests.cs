@@ -9,7 +9,7 @@ public sealed class EntityTableTests
     private const long Day = EntityFeatures.MsPerDay;
 
     private static FeatureInput At(long ms, ulong merchant, double amount = 10, ulong? device = null) =>
-        new(ms, amount, 1, merchant, 0, 0, 0, device ?? 0, device is not null, 0, 0, false);
+        new(ms, amount, 1, merchant, 0, 0, 0, device ?? 0, device is not null, false);
 
     private static float[] Features(EntityTable table, FeatureInput input)
     {

@@ -1,0 +1,123 @@
+using Fraud.Streaming.Shared.Contracts;
+
+namespace Fraud.Streaming.Shared.Features.Vocabularies;
+
+/// <summary>
+/// What an encoding reads of a transaction, as a row of raw 64-bit slots: first the <see cref="FieldCount"/>
+/// <see cref="CategoricalField"/>s (their <see cref="ValueKey"/>s), then one slot per declared attribute (a number's bits,
+/// or a text's key: <see cref="AttributeValues"/>). The trainer keeps these slots per row until it has learned its
+/// vocabularies; the scorer fills them per transaction. Reading allocates nothing but what a JSON string attribute needs.
+/// </summary>
+public sealed class EncodingLayout
+{
+    /// <summary>Slots of the contract's categorical fields, before the attributes.</summary>
+    public const int FieldCount = 5;
+
+    private static readonly string[] FieldNames = ["channel", "merchant_category", "country", "currency", "email_domain"];
+
+    /// <exception cref="ArgumentException">an attribute name is blank or declared twice.</exception>
+    public EncodingLayout(IReadOnlyList<AttributeDeclaration> attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var attribute in attributes)
+        {
+            if (string.IsNullOrWhiteSpace(attribute.Name))
+            {
+                throw new ArgumentException("an attribute name is blank", nameof(attributes));
+            }
+            if (!names.Add(attribute.Name))
+            {
+                throw new ArgumentException($"attribute '{attribute.Name}' is declared twice", nameof(attributes));
+            }
+            if (!float.IsFinite(attribute.NumericDefault))
+            {
+                throw new ArgumentException($"attribute '{attribute.Name}': the default must be a finite number", nameof(attributes));
+            }
+        }
+        Attributes = [.. attributes];
+    }
+
+    /// <summary>The contract fields only, no attribute.</summary>
+    public static EncodingLayout FieldsOnly { get; } = new([]);
+
+    public IReadOnlyList<AttributeDeclaration> Attributes { get; }
+
+    public int SlotCount => FieldCount + Attributes.Count;
+
+    /// <summary>The name of a field (<c>merchant_category</c>) or attribute (<c>attributes.M4</c>) slot, as metrics and messages say it.</summary>
+    public string SlotName(int slot) => slot < FieldCount ? FieldNames[slot] : $"attributes.{Attributes[slot - FieldCount].Name}";
+
+    /// <summary>The contract name of a field.</summary>
+    public static string NameOf(CategoricalField field) => FieldNames[(int)field];
+
+    /// <summary>Whether slot <paramref name="slot"/> holds a text's key (fields, categorical attributes) rather than a number.</summary>
+    public bool IsCategorical(int slot) => slot < FieldCount || Attributes[slot - FieldCount].Kind == AttributeKind.Categorical;
+
+    /// <summary>Writes the transaction's <see cref="SlotCount"/> slots.</summary>
+    public void Read(Transaction t, Span<ulong> slots)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        ArgumentOutOfRangeException.ThrowIfLessThan(slots.Length, SlotCount);
+        slots[(int)CategoricalField.Channel] = ChannelNames.KeyOf(t.Channel);
+        slots[(int)CategoricalField.MerchantCategory] = ValueKey.Of(t.MerchantCategory);
+        slots[(int)CategoricalField.Country] = ValueKey.Of(t.Country);
+        slots[(int)CategoricalField.Currency] = ValueKey.Of(t.Currency);
+        slots[(int)CategoricalField.EmailDomain] = ValueKey.Of(t.EmailDomain);
+        for (var a = 0; a < Attributes.Count; a++)
+        {
+            var attribute = Attributes[a];
+            slots[FieldCount + a] = t.Attributes is { } map && map.TryGetValue(attribute.Name, out var value)
+                ? Slot(attribute, value)
+                : Missing(attribute);
+        }
+    }
+
+    /// <summary>The slot of one attribute's JSON value.</summary>
+    public static ulong Slot(AttributeDeclaration attribute, System.Text.Json.JsonElement value)
+    {
+        ArgumentNullException.ThrowIfNull(attribute);
+        return attribute.Kind == AttributeKind.Numeric ? AttributeValues.Numeric(value) : AttributeValues.Categorical(value);
+    }
+
+    /// <summary>The slot of an attribute a transaction lacks.</summary>
+    public static ulong Missing(AttributeDeclaration attribute)
+    {
+        ArgumentNullException.ThrowIfNull(attribute);
+        return attribute.Kind == AttributeKind.Numeric ? AttributeValues.MissingNumber : ValueKey.Missing;
+    }
+
+    /// <summary>
+    /// The text slot <paramref name="slot"/> of <paramref name="t"/> stands for, as vocabularies keep it (normalised,
+    /// channels by canonical name; a missing categorical attribute with a declared default reads as the default); null
+    /// for no value and for numeric attributes.
+    /// </summary>
+    public string? TextOf(Transaction t, int slot)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        string? text;
+        if (slot < FieldCount)
+        {
+            text = (CategoricalField)slot switch
+            {
+                CategoricalField.Channel => t.Channel,
+                CategoricalField.MerchantCategory => t.MerchantCategory,
+                CategoricalField.Country => t.Country,
+                CategoricalField.Currency => t.Currency,
+                _ => t.EmailDomain,
+            };
+        }
+        else
+        {
+            var attribute = Attributes[slot - FieldCount];
+            if (attribute.Kind == AttributeKind.Numeric)
+            {
+                return null;
+            }
+            text = t.Attributes is { } map && map.TryGetValue(attribute.Name, out var value) ? AttributeValues.CategoricalText(value) : null;
+            text = ValueKey.Of(text) == ValueKey.Missing ? attribute.CategoricalDefault : text;
+        }
+        return ValueKey.Of(text) == ValueKey.Missing ? null
+            : slot == (int)CategoricalField.Channel ? ChannelNames.Canonicalise(text!) : ValueKey.Normalise(text!);
+    }
+}
