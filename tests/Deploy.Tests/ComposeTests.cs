@@ -15,6 +15,7 @@ public sealed class ComposeTests
         ["producer"] = "producer",
         ["scorer"] = "scorer",
         ["monitoring"] = "monitoring",
+        ["aggregator"] = "aggregator",
         ["trainer"] = "trainer",
         ["trainer-gpu"] = "trainer",
     };

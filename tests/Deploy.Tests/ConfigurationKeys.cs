@@ -21,6 +21,7 @@ internal static partial class ConfigurationKeys
     private static readonly IReadOnlyDictionary<string, IReadOnlySet<string>> ByDeployable = new Dictionary<string, IReadOnlySet<string>>
     {
         ["producer"] = Keys((KafkaOptions.Section, typeof(KafkaOptions))),
+        ["aggregator"] = Keys((KafkaOptions.Section, typeof(KafkaOptions)), (Aggregator.AggregatorOptions.Section, typeof(Aggregator.AggregatorOptions))),
         ["scorer"] = Keys((KafkaOptions.Section, typeof(KafkaOptions)), (ScorerOptions.Section, typeof(ScorerOptions)),
             (StateOptions.Section, typeof(StateOptions)), (ModelStoreOptions.Section, typeof(ModelStoreOptions)),
             (TrustOptions.Section, typeof(TrustOptions)), (DriftOptions.Section, typeof(DriftOptions))),

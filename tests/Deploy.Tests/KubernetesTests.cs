@@ -110,6 +110,21 @@ public sealed class KubernetesTests
 
     [ToolTheory("kubectl")]
     [MemberData(nameof(Overlays))]
+    public async Task The_aggregator_runs_alone_is_replaced_not_rolled_and_publishes_to_a_compacted_topic_partitioned_like_the_transactions(string overlay)
+    {
+        var objects = await Kustomize.RenderAsync(overlay);
+
+        var aggregator = objects.Single("Deployment", "fraud-aggregator");
+        Assert.Equal("1", (string?)aggregator["spec"]!["replicas"]);
+        Assert.Equal("Recreate", (string?)aggregator["spec"]!["strategy"]!["type"]);
+        var topics = objects.OfKind("KafkaTopic").ToDictionary(t => (string)t["spec"]!["topicName"]!, t => t["spec"]!);
+        Assert.Equal((string?)topics["fraud.transactions"]["partitions"], (string?)topics["fraud.entity-totals"]["partitions"]);
+        Assert.Equal("compact", (string?)topics["fraud.entity-totals"]["config"]!["cleanup.policy"]);
+        Assert.Contains("fraud.labels.dlq", topics.Keys);
+    }
+
+    [ToolTheory("kubectl")]
+    [MemberData(nameof(Overlays))]
     public async Task Connection_strings_and_keys_come_only_from_Secrets(string overlay)
     {
         var objects = await Kustomize.RenderAsync(overlay);
@@ -146,6 +161,7 @@ public sealed class KubernetesTests
         {
             [("Deployment", "fraud-scorer")] = "scorer",
             [("Deployment", "fraud-monitoring")] = "monitoring",
+            [("Deployment", "fraud-aggregator")] = "aggregator",
             [("CronJob", "fraud-trainer")] = "trainer",
         };
 
