@@ -46,20 +46,26 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
         void Mark(string step) => output.WriteLine(FormattableString.Invariant($"{(DateTimeOffset.UtcNow - started).TotalSeconds,6:F1} s  {step}"));
         var scorerPort = FreePort();
         var monitoringPort = FreePort();
+        var aggregatorPort = FreePort();
         var scorerAddress = $"127.0.0.1:{scorerPort}";
         var targets = new[]
         {
             Path.Combine(prometheusDir, "targets", $"fraud-scorer-{topics.Prefix}.yml"),
             Path.Combine(prometheusDir, "targets", $"fraud-monitoring-{topics.Prefix}.yml"),
+            Path.Combine(prometheusDir, "targets", $"fraud-aggregator-{topics.Prefix}.yml"),
         };
         try
         {
             await ShortenAlertDelaysAsync(api, prometheusDir);
             await File.WriteAllTextAsync(targets[0], $"- targets: [\"{scorerAddress}\"]\n");
             await File.WriteAllTextAsync(targets[1], $"- targets: [\"127.0.0.1:{monitoringPort}\"]\n");
+            await File.WriteAllTextAsync(targets[2], $"- targets: [\"127.0.0.1:{aggregatorPort}\"]\n");
 
             await using var monitoring = ProcessRunner.StartDotnet(Dll("Monitoring"), ["--urls", $"http://127.0.0.1:{monitoringPort}"], env);
             await WaitUntilAsync(async () => await IsOk(http, $"http://127.0.0.1:{monitoringPort}/healthz"), Step, monitoring, "monitoring healthy");
+            // The aggregator, so the scorer's merchant/device features and the aggregator's panels and rules have data.
+            await using var aggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", $"http://127.0.0.1:{aggregatorPort}"], env);
+            await WaitUntilAsync(async () => await IsOk(http, $"http://127.0.0.1:{aggregatorPort}/healthz"), Step, aggregator, "aggregator healthy");
 
             // History with malformed messages (dead letters for the scorer, unparseable rows for monitoring).
             const int history = 3000;
