@@ -18,21 +18,26 @@ public static class CategoricalValues
     /// <summary>The fields, in the order <see cref="Of(Transaction, Span{int})"/> writes them.</summary>
     public static IReadOnlyList<string> Fields { get; } = [Channel, MerchantCategory, Country];
 
+    /// <summary>The encoding field each of <see cref="Fields"/> is.</summary>
+    private static readonly CategoricalField[] Sources = [CategoricalField.Channel, CategoricalField.MerchantCategory, CategoricalField.Country];
+
     /// <summary>A live transaction's values (three string reductions, no allocation).</summary>
     public static void Of(Transaction transaction, Span<int> values)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        values[0] = Fold(ChannelNames.KeyOf(transaction.Channel));
-        values[1] = Fold(ValueKey.Of(transaction.MerchantCategory));
-        values[2] = Fold(ValueKey.Of(transaction.Country));
+        for (var c = 0; c < Sources.Length; c++)
+        {
+            values[c] = Fold(EncodingLayout.KeyOf(transaction, Sources[c]));
+        }
     }
 
     /// <summary>The same values from a history row's encoding slots (<see cref="EncodingLayout"/>: the texts were reduced once per distinct value).</summary>
     public static void Of(ReadOnlySpan<ulong> slots, Span<int> values)
     {
-        values[0] = Fold(slots[(int)CategoricalField.Channel]);
-        values[1] = Fold(slots[(int)CategoricalField.MerchantCategory]);
-        values[2] = Fold(slots[(int)CategoricalField.Country]);
+        for (var c = 0; c < Sources.Length; c++)
+        {
+            values[c] = Fold(slots[(int)Sources[c]]);
+        }
     }
 
     private static int Fold(ulong key) => (int)(key ^ (key >> 32));

@@ -54,16 +54,26 @@ public sealed class EncodingLayout
     /// <summary>Whether slot <paramref name="slot"/> holds a text's key (fields, categorical attributes) rather than a number.</summary>
     public bool IsCategorical(int slot) => slot < FieldCount || Attributes[slot - FieldCount].Kind == AttributeKind.Categorical;
 
+    /// <summary>The key of one of the transaction's categorical fields: the channel's canonical one, the others' text keys.</summary>
+    public static ulong KeyOf(Transaction t, CategoricalField field) => field switch
+    {
+        CategoricalField.Channel => ChannelNames.KeyOf(t.Channel),
+        CategoricalField.MerchantCategory => ValueKey.Of(t.MerchantCategory),
+        CategoricalField.Country => ValueKey.Of(t.Country),
+        CategoricalField.Currency => ValueKey.Of(t.Currency),
+        CategoricalField.EmailDomain => ValueKey.Of(t.EmailDomain),
+        _ => throw new ArgumentOutOfRangeException(nameof(field)),
+    };
+
     /// <summary>Writes the transaction's <see cref="SlotCount"/> slots.</summary>
     public void Read(Transaction t, Span<ulong> slots)
     {
         ArgumentNullException.ThrowIfNull(t);
         ArgumentOutOfRangeException.ThrowIfLessThan(slots.Length, SlotCount);
-        slots[(int)CategoricalField.Channel] = ChannelNames.KeyOf(t.Channel);
-        slots[(int)CategoricalField.MerchantCategory] = ValueKey.Of(t.MerchantCategory);
-        slots[(int)CategoricalField.Country] = ValueKey.Of(t.Country);
-        slots[(int)CategoricalField.Currency] = ValueKey.Of(t.Currency);
-        slots[(int)CategoricalField.EmailDomain] = ValueKey.Of(t.EmailDomain);
+        for (var field = 0; field < FieldCount; field++)
+        {
+            slots[field] = KeyOf(t, (CategoricalField)field);
+        }
         for (var a = 0; a < Attributes.Count; a++)
         {
             var attribute = Attributes[a];
