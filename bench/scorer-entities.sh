@@ -32,26 +32,14 @@ done
 sleep 3 # idle partitions close their last days
 
 score() { # spec group -> seconds
-  dotnet "$(bin Scorer)" run --urls "http://127.0.0.1:$port" --Scorer:InitialModel="$work/$1" --Scorer:FeatureSpecName="$1" \
-    --Scorer:GroupId="$2" >"$work/scorer-$2.log" 2>&1 &
-  scorer_pid=$!
-  local scored
-  until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.05; done
-  local start end
-  start=$(date +%s.%N)
-  while :; do
-    scored=$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | awk '/^fraud_scorer_transactions_total/ {s+=$2} END {print s+0}')
-    ((scored >= n)) && break
-    kill -0 "$scorer_pid" 2>/dev/null || { cat "$work/scorer-$2.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  end=$(date +%s.%N)
+  local stale
+  scorer_seconds "$n" "$work/scorer-$2.log" --Scorer:InitialModel="$work/$1" --Scorer:FeatureSpecName="$1" --Scorer:GroupId="$2"
   if [[ $1 == card-entity-v1 ]]; then
-    stale=$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^fraud_scorer_entity_stale_total/ {s+=$2} END {print s+0}')
+    stale=$(scorer_metric fraud_scorer_entity_stale_total)
     ((stale == 0)) || { echo "$stale transactions read stale entity days: the aggregator was not done" >&2; exit 1; }
   fi
-  kill -TERM "$scorer_pid"; wait "$scorer_pid" 2>/dev/null || true; scorer_pid=
-  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }'
+  stop_scorer
+  echo "$seconds"
 }
 
 declare -A rates

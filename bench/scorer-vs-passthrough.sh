@@ -20,27 +20,6 @@ dotnet "$(bin Trainer)" train --spec card-v1 --transactions "$work/train/transac
   --label-maturity-days 7 --out "$work/model" --no-register --no-announce >/dev/null
 dotnet "$(bin Producer)" synthetic --count "$n" --seed 12 --rate 0 --label-delay-seconds 0 >/dev/null
 
-scorer() { # group -> seconds
-  dotnet "$(bin Scorer)" run --urls "http://127.0.0.1:$port" --Scorer:InitialModel="$work/model" --Scorer:FeatureSpecName=card-v1 \
-    --Scorer:GroupId="$1" >"$work/scorer-$1.log" 2>&1 &
-  scorer_pid=$!
-  until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
-    kill -0 "$scorer_pid" 2>/dev/null || { cat "$work/scorer-$1.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  local start end scored
-  start=$(date +%s.%N)
-  while :; do
-    scored=$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | awk '/^fraud_scorer_transactions_total/ {s+=$2} END {print s+0}')
-    ((scored >= n)) && break
-    kill -0 "$scorer_pid" 2>/dev/null || { cat "$work/scorer-$1.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  end=$(date +%s.%N)
-  kill -TERM "$scorer_pid"; wait "$scorer_pid" 2>/dev/null || true; scorer_pid=
-  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }'
-}
-
 declare -A rates
 for ((r = 1; r <= rounds; r++)); do
   out=$(dotnet "$passthrough" "$Kafka__BootstrapServers" "$Kafka__TransactionsTopic" "bench.$run.copy.$r" "bench.$run.passthrough.$r" "$n")
@@ -48,7 +27,9 @@ for ((r = 1; r <= rounds; r++)); do
   rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
   rates[passthrough]+="$rate "
   echo "round $r passthrough: $n messages in $seconds s = $rate msg/s"
-  seconds=$(scorer "bench.$run.scorer.$r")
+  scorer_seconds "$n" "$work/scorer-$r.log" --Scorer:InitialModel="$work/model" --Scorer:FeatureSpecName=card-v1 \
+    --Scorer:GroupId="bench.$run.scorer.$r"
+  stop_scorer
   rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
   rates[scorer]+="$rate "
   echo "round $r scorer:      $n transactions in $seconds s = $rate tx/s"
