@@ -44,7 +44,7 @@ internal sealed class FeaturesJob(
             await error.WriteLineAsync($"error: {problem}");
             return ExitCodes.BadUsage;
         }
-        try
+        return await CommandFailure.RunAsync(error, async () =>
         {
             var modelSpec = ModelSpec();
             var layout = modelSpec.Encoding.Layout;
@@ -61,22 +61,7 @@ internal sealed class FeaturesJob(
                 throw new PostgresUnavailableException($"reading history from {PostgresAccess.Describe(postgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
             }
             return ExitCodes.Ok;
-        }
-        catch (PostgresUnavailableException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.PostgresUnavailable;
-        }
-        catch (ModelRejectedException ex)
-        {
-            await error.WriteLineAsync($"error: model in '{modelDirectory}' rejected ({ex.Code}): {ex.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
-            return ExitCodes.Failed;
-        }
+        });
     }
 
     /// <summary>The spec the vectors follow: the model's (with its encoding) when a package is given, else <c>spec</c>.</summary>

@@ -47,7 +47,7 @@ internal static class ModelsCommands
         {
             var modelName = parse.GetValue(name)!;
             var target = (await registry.ListAsync(modelName, ct)).FirstOrDefault(r => r.Version == parse.GetValue(version))
-                ?? throw new ArgumentException($"model {modelName} has no version {parse.GetValue(version)}");
+                ?? throw new UnknownVersionException(modelName, parse.GetValue(version)!);
             if (parse.GetValue(liveMargin) is { } margin)
             {
                 var refusal = await LiveRefusalAsync(registry, dataSource, modelName, target.Version, margin, parse.GetValue(liveMetric)!, parse.GetValue(maturity), output, ct);
@@ -92,7 +92,7 @@ internal static class ModelsCommands
             if (parse.GetValue(challengeVersion) is { } wanted)
             {
                 var target = (await registry.ListAsync(modelName, ct)).FirstOrDefault(r => r.Version == wanted)
-                    ?? throw new ArgumentException($"model {modelName} has no version {wanted}");
+                    ?? throw new UnknownVersionException(modelName, wanted);
                 if (await VerifyAsync(configuration, target, "challenger", error, ct) is { } refused)
                 {
                     return refused;
@@ -176,31 +176,11 @@ internal static class ModelsCommands
         Func<ModelRegistry, Npgsql.NpgsqlDataSource, Task<int>> action, CancellationToken cancellationToken)
     {
         var connectionString = TrainerCli.PostgresConnectionString(configuration, pg);
-        try
+        return await CommandFailure.RunAsync(error, async () =>
         {
             await using var dataSource = await PostgresAccess.OpenAsync(connectionString, cancellationToken);
             return await action(new ModelRegistry(dataSource), dataSource);
-        }
-        catch (PostgresUnavailableException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.PostgresUnavailable;
-        }
-        catch (Npgsql.NpgsqlException ex)
-        {
-            await error.WriteLineAsync($"error: postgres at {PostgresAccess.Describe(connectionString)}: {PostgresAccess.OneLine(ex)}");
-            return ExitCodes.PostgresUnavailable;
-        }
-        catch (ArgumentException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.BadUsage;
-        }
-        catch (InvalidOperationException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.Failed;
-        }
+        });
     }
 
     /// <summary>The version's stored artifact exists and matches its manifest; null when so, else the exit code.</summary>

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
-using Confluent.Kafka;
 using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
-using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
 using Fraud.Streaming.Shared.Progress;
@@ -14,7 +13,6 @@ using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Evaluation;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Publishing;
-using Fraud.Streaming.Trainer.Scheduling;
 using Fraud.Streaming.Trainer.Training;
 using Npgsql;
 
@@ -30,67 +28,74 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
 {
     private readonly ProgressDisplay _progress = progress ?? new ProgressDisplay(TextWriter.Null, interactive: false, line => output.WriteLine($"[train] {line}"));
 
-    private readonly List<KeyValuePair<string, TimeSpan>> _timings = [];
+    private readonly RunLog _log = new(output);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        AnnouncementSigner? signer;
-        try
+        AnnouncementSigner? signer = null;
+        if (CommandFailure.Refused(() =>
+            {
+                settings.Validate();
+                signer = settings.Register && settings.Announce ? AnnouncementSigner.From(settings.Signing) : null;
+            }, error) is { } refused)
         {
-            settings.Validate();
-            signer = settings.Register && settings.Announce ? AnnouncementSigner.From(settings.Signing) : null;
+            return refused;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
-        {
-            await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
-            return ExitCodes.BadUsage;
-        }
-        try
-        {
-            return await RunCoreAsync(signer, cancellationToken);
-        }
-        catch (DeviceUnavailableException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.DeviceUnavailable;
-        }
-        catch (PostgresUnavailableException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.PostgresUnavailable;
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidDataException or IOException
-                                       or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
-            return ExitCodes.Failed;
-        }
+        return await CommandFailure.RunAsync(error, () => RunCoreAsync(signer, cancellationToken));
     }
 
+    /// <summary>The run, step by step; each step returns what the next ones need, and a failed step stops the run.</summary>
     private async Task<int> RunCoreAsync(AnnouncementSigner? signer, CancellationToken cancellationToken)
     {
-        var spec = settings.Spec;
-        var layout = settings.ReadLayout();
         var needsPostgres = settings.Register || !settings.FromFiles;
         await using var dataSource = needsPostgres ? await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken) : null;
-        var registry = settings.Register ? new ModelRegistry(dataSource!) : null;
-        if (registry is not null && settings.Announce && await AnnouncePendingChampionAsync(registry, signer, cancellationToken) is { } failed)
+        var publisher = settings.Register ? new ModelPublisher(settings, dataSource!, signer, output, error, _log) : null;
+        if (publisher is not null && await publisher.PrepareAsync(cancellationToken) is { } done)
         {
-            return failed;
-        }
-        if (signer is null && registry is not null && settings.Announce)
-        {
-            await error.WriteLineAsync("warning: no signing key (Signing:PrivateKeyFile or Signing:PrivateKey): announcements go unsigned, and scorers that trust keys refuse them");
-        }
-        var schedule = registry is null ? null : new RetrainSchedule(registry, new RetrainRequestStore(dataSource!), settings.ModelName);
-        var decision = schedule is null ? null : await DecideAsync(schedule, cancellationToken);
-        if (decision is { Train: false })
-        {
-            await output.WriteLineAsync($"[schedule] {decision.Why}");
-            return ExitCodes.Ok;
+            return done;
         }
 
-        // Read and featurise in one pass: the pipeline sees every transaction, in order.
+        var data = await ReadAsync(dataSource, cancellationToken);
+        var encoded = Encode(data);
+        var identity = Identify(encoded);
+        if (publisher is not null && await publisher.AlreadyRegisteredAsync(identity.ContentHash, encoded.Spec.Hash, cancellationToken))
+        {
+            return ExitCodes.Ok;
+        }
+        var split = Split(encoded.All);
+        var trained = Train(split, identity.Algorithm, cancellationToken);
+        var exported = Export(trained, split.Holdout, encoded.Spec, identity);
+        var choice = ChooseThresholds(exported.Onnx, split.Validation, encoded.Spec.Count);
+        var evaluation = Evaluate(exported.HoldoutScores, split.Holdout);
+        var manifest = BuildManifest(data, encoded, identity, split, trained.Model, exported, choice, evaluation);
+        var summary = new TrainingSummary(data.Transactions, split, exported.MaxDiff, settings.ThresholdMode, settings.Costs, choice,
+            CostThresholdChooser.ExpectedCost(exported.HoldoutScores, split.Holdout.Labels, choice.Review, choice.Decline, settings.Costs),
+            settings.ReviewFpr, settings.DeclineFpr, evaluation.Evaluator.At(choice.Review), evaluation.Evaluator.At(choice.Decline),
+            evaluation.Calibration, evaluation.Plots, _log.Timings);
+        WritePackage(manifest, exported.Onnx, summary);
+        _log.Line("out", $"wrote {ModelPackage.OnnxFileName}, {ModelPackage.ManifestFileName}, report.md, {string.Join(", ", evaluation.Plots)} to {settings.OutDirectory}");
+
+        if (publisher is null)
+        {
+            if (settings.Announce)
+            {
+                _log.Line("publish", "--no-register: not stored, registered or announced (only registered versions are announced)");
+            }
+            await Summary(manifest, champion: false);
+            return ExitCodes.Ok;
+        }
+        var published = await publisher.PublishAsync(manifest, exported.Onnx, split.Holdout, m => WritePackage(m, exported.Onnx, summary), cancellationToken);
+        if (published.Manifest is { } registered)
+        {
+            await Summary(registered, published.Champion);
+        }
+        return published.ExitCode;
+    }
+
+    /// <summary>Reads and featurises the history in one pass: the pipeline sees every transaction, in order.</summary>
+    private async Task<TrainingData> ReadAsync(Npgsql.NpgsqlDataSource? dataSource, CancellationToken cancellationToken)
+    {
+        var layout = settings.ReadLayout();
         IHistorySource source = settings.FromFiles
             ? new JsonlHistorySource(settings.TransactionsPath!, settings.LabelsPath!, settings.MaxFutureSkew, layout)
             : new PostgresHistorySource(dataSource!, maxFutureSkew: settings.MaxFutureSkew, layout: layout);
@@ -98,39 +103,52 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         TrainingData data;
         try
         {
-            data = await TrainingData.ReadAsync(source, spec, settings.AsOf, settings.LabelMaturityDays, cancellationToken, layout);
+            data = await TrainingData.ReadAsync(source, settings.Spec, settings.AsOf, settings.LabelMaturityDays, cancellationToken, layout);
         }
         catch (NpgsqlException ex)
         {
             throw new PostgresUnavailableException($"reading history from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
         }
         var all = data.All;
-        Phase("read+features", watch.Elapsed,
+        _log.Phase("read+features", watch.Elapsed,
             $"{data.Transactions} transactions ({all.RowCount} training rows, {all.FraudCount} fraud, {data.Cards} cards) from {source.Description}, {Rate(data.Transactions, watch.Elapsed)} rows/s");
-        Log("read+features", Invariant(
+        _log.Line("read+features", Invariant(
             $"as of {data.AsOf:O}: {data.Unmatured} transactions neither reported nor {data.MaturityDays} days old without a report are not trained on"));
         if (source.Refusals.Describe("history rows") is { } refused)
         {
-            Log("read+features", refused);
+            _log.Line("read+features", refused);
         }
         if (source is JsonlHistorySource { OrphanLabels: > 0 } files)
         {
-            Log("read+features", $"{files.OrphanLabels} labels name no transaction in the file and were ignored");
+            _log.Line("read+features", $"{files.OrphanLabels} labels name no transaction in the file and were ignored");
         }
         if (all.RowCount < 10)
         {
             throw new InvalidOperationException($"only {all.RowCount} labelled transactions: too few to train and evaluate");
         }
+        return data;
+    }
 
-        // Vocabularies from the training slice alone: validation and holdout rows meet them as new traffic would.
-        watch.Restart();
-        var training = TimeSplit.Of(all, settings.ValidationFraction, settings.HoldoutFraction).Train;
+    /// <summary>Vocabularies from the training slice alone: validation and holdout rows meet them as new traffic would.</summary>
+    private EncodedHistory Encode(TrainingData data)
+    {
+        var watch = Stopwatch.StartNew();
+        var layout = settings.ReadLayout();
+        var training = TimeSplit.Of(data.All, settings.ValidationFraction, settings.HoldoutFraction).Train;
         var encoding = VocabularyFitter.Fit(training, settings.Vocabulary);
-        spec = spec.WithEncoding(encoding);
-        all = all.Encode(encoding);
-        Phase("vocabularies", watch.Elapsed, Invariant(
+        var spec = settings.Spec.WithEncoding(encoding);
+        var all = data.All.Encode(encoding);
+        _log.Phase("vocabularies", watch.Elapsed, Invariant(
             $"from {training.RowCount} training rows: {string.Join(", ", Enumerable.Range(0, layout.SlotCount).Where(layout.IsCategorical).Select(s => $"{layout.SlotName(s)} {encoding.VocabularyOf(s)!.Count}"))} values; {layout.Attributes.Count} attributes; spec {spec.Name}/{spec.Hash}"));
+        return new EncodedHistory(spec, all);
+    }
 
+    /// <summary>
+    /// The run's parameters and content hash. Device and threads stay out: they do not change the model, so the same
+    /// window on another machine is no new version.
+    /// </summary>
+    private RunIdentity Identify(EncodedHistory encoded)
+    {
         var parameters = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["holdout_fraction"] = Invariant(settings.HoldoutFraction),
@@ -151,294 +169,142 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             parameters["review_fpr"] = Invariant(settings.ReviewFpr);
             parameters["decline_fpr"] = Invariant(settings.DeclineFpr);
         }
-        var algorithm = settings.Algorithm == TrainAlgorithm.Gbdt ? OurGbdt.AlgorithmName : LightGbmBaseline.AlgorithmName;
-        foreach (var (key, value) in settings.Algorithm == TrainAlgorithm.Gbdt ? OurGbdt.Describe(settings.Gbdt) : settings.LightGbm.Describe())
+        var algorithm = settings.Algorithm == TrainAlgorithm.Gbdt ? TrainedGbdt.AlgorithmName : LightGbmBaseline.AlgorithmName;
+        foreach (var (key, value) in settings.Algorithm == TrainAlgorithm.Gbdt ? TrainedGbdt.Describe(settings.Gbdt) : settings.LightGbm.Describe())
         {
             parameters[key] = value;
         }
-        // Device and threads stay out: they do not change the model, so the same window on another machine is no new version.
-        var contentHash = ContentHash.Compute(all, spec.Hash, parameters.Append(new("algorithm", algorithm)));
+        var contentHash = ContentHash.Compute(encoded.All, encoded.Spec.Hash, parameters.Append(new("algorithm", algorithm)));
+        return new RunIdentity(parameters, algorithm, contentHash);
+    }
 
-        if (registry is not null
-            && await registry.FindByContentAsync(settings.ModelName, contentHash, spec.Hash, cancellationToken) is { } existing)
-        {
-            await output.WriteLineAsync(
-                $"model {settings.ModelName}: this data window, feature spec and parameters are already registered as {existing.Version} ({existing.Status}); nothing to do");
-            await CloseRequestsAsync(schedule!, decision!, existing.Version, cancellationToken);
-            return ExitCodes.Ok;
-        }
-
-        // Time-based split, oldest to newest: train | validation (early stopping, thresholds) | holdout (evaluation only).
+    /// <summary>Time-based split, oldest to newest: train | validation (early stopping, thresholds) | holdout (evaluation only).</summary>
+    private TimeSplit Split(FeatureTable all)
+    {
         var split = TimeSplit.Of(all, settings.ValidationFraction, settings.HoldoutFraction);
-        var (train, validation, holdout) = (split.Train, split.Validation, split.Holdout);
+        var (validation, holdout) = (split.Validation, split.Holdout);
         if (holdout.FraudCount == 0 || holdout.FraudCount == holdout.RowCount)
         {
             throw new InvalidOperationException($"the holdout ({holdout.RowCount} newest labelled rows) has {holdout.FraudCount} fraud: both classes are needed to evaluate");
         }
         if (validation.FraudCount == 0)
         {
-            Log("split", $"the validation slice ({validation.RowCount} rows) has no fraud: thresholds will flag almost nothing");
+            _log.Line("split", $"the validation slice ({validation.RowCount} rows) has no fraud: thresholds will flag almost nothing");
         }
+        return split;
+    }
 
-        watch.Restart();
-        ITrainedModel model;
-        string trainedWhat;
-        if (settings.Algorithm == TrainAlgorithm.Gbdt)
-        {
-            var rounds = new RoundProgress(_progress);
-            OurGbdt gbdt;
-            try
-            {
-                gbdt = OurGbdt.Train(train, validation, settings.GbdtWithDevice, rounds, cancellationToken);
-            }
-            catch (NotSupportedException ex)
-            {
-                throw new DeviceUnavailableException($"--device {DeviceName(settings.Device)}: {PostgresAccess.OneLine(ex)}", ex);
-            }
-            finally
-            {
-                _progress.Finish();
-            }
-            trainedWhat = Invariant($"{gbdt.Model.Trees.Count} trees (best round {gbdt.Model.BestRound} of {settings.Gbdt.Rounds}) x depth ≤ {settings.Gbdt.MaxDepth}");
-            model = gbdt;
-        }
-        else
-        {
-            var lightGbm = LightGbmBaseline.Train(train, settings.LightGbm);
-            trainedWhat = $"{settings.LightGbm.Rounds} rounds x {settings.LightGbm.Leaves} leaves, {lightGbm.Ensemble.Trees.Count} trees";
-            model = lightGbm;
-        }
-        Phase("train", watch.Elapsed, $"{algorithm} on {model.Device} ({model.DeviceReason}): {trainedWhat} from {train.RowCount} rows ({train.FraudCount} fraud)");
+    private TrainedModel Train(TimeSplit split, string algorithm, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var trained = settings.Algorithm == TrainAlgorithm.Gbdt ? TrainGbdt(split, cancellationToken) : TrainLightGbm(split.Train);
+        _log.Phase("train", watch.Elapsed,
+            $"{algorithm} on {trained.Model.Device} ({trained.Model.DeviceReason}): {trained.What} from {split.Train.RowCount} rows ({split.Train.FraudCount} fraud)");
+        return trained;
+    }
 
-        watch.Restart();
+    private TrainedModel TrainGbdt(TimeSplit split, CancellationToken cancellationToken)
+    {
+        var rounds = new RoundProgress(_progress);
+        TrainedGbdt gbdt;
+        try
+        {
+            gbdt = TrainedGbdt.Train(split.Train, split.Validation, settings.GbdtWithDevice, rounds, cancellationToken);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new DeviceUnavailableException($"--device {DeviceName(settings.Device)}: {PostgresAccess.OneLine(ex)}", ex);
+        }
+        finally
+        {
+            _progress.Finish();
+        }
+        return new TrainedModel(gbdt, Invariant($"{gbdt.Model.Trees.Count} trees (best round {gbdt.Model.BestRound} of {settings.Gbdt.Rounds}) x depth ≤ {settings.Gbdt.MaxDepth}"));
+    }
+
+    private TrainedModel TrainLightGbm(FeatureTable train)
+    {
+        var lightGbm = LightGbmBaseline.Train(train, settings.LightGbm);
+        return new TrainedModel(lightGbm, $"{settings.LightGbm.Rounds} rounds x {settings.LightGbm.Leaves} leaves, {lightGbm.Ensemble.Trees.Count} trees");
+    }
+
+    /// <summary>Writes the ONNX model and checks that ONNX Runtime reproduces the trainer's own predictions on the holdout.</summary>
+    private ExportedModel Export(TrainedModel trained, FeatureTable holdout, FeatureSpec spec, RunIdentity identity)
+    {
+        var watch = Stopwatch.StartNew();
         var created = DateTimeOffset.UtcNow;
-        var version = $"v{created.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}-{contentHash[..6]}";
-        var onnx = OnnxTreeEnsembleWriter.Write(model.Ensemble, spec.Names, new Dictionary<string, string>
+        var version = $"v{created.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}-{identity.ContentHash[..6]}";
+        var onnx = OnnxTreeEnsembleWriter.Write(trained.Model.Ensemble, spec.Names, new Dictionary<string, string>
         {
             ["model_name"] = settings.ModelName,
             ["version"] = version,
             ["feature_spec"] = spec.Name,
             ["feature_spec_hash"] = spec.Hash,
-            ["content_hash"] = contentHash,
+            ["content_hash"] = identity.ContentHash,
         });
         var scores = ScoreWithOnnx(onnx, holdout, spec.Count);
-        var reference = model.PredictReference(holdout);
-        var maxDiff = MaxAbsDiff(scores, reference);
-        if (maxDiff > model.ExportTolerance)
+        var maxDiff = MaxAbsDiff(scores, trained.Model.PredictReference(holdout));
+        if (maxDiff > trained.Model.ExportTolerance)
         {
             throw new InvalidOperationException(
-                $"the exported ONNX model differs from the trainer's {algorithm} predictions by up to {maxDiff:E2} on the holdout (tolerance {model.ExportTolerance:E0})");
+                $"the exported ONNX model differs from the trainer's {identity.Algorithm} predictions by up to {maxDiff:E2} on the holdout (tolerance {trained.Model.ExportTolerance:E0})");
         }
-        Phase("export", watch.Elapsed, $"ONNX {onnx.Length} bytes, max |ONNX - {algorithm}| on {holdout.RowCount} holdout rows = {maxDiff:E2}");
+        _log.Phase("export", watch.Elapsed, $"ONNX {onnx.Length} bytes, max |ONNX - {identity.Algorithm}| on {holdout.RowCount} holdout rows = {maxDiff:E2}");
+        return new ExportedModel(onnx, version, created, scores, maxDiff);
+    }
 
-        // Thresholds come from the validation slice, scored by the exported model the scorer will run.
-        watch.Restart();
-        var validationScores = ScoreWithOnnx(onnx, validation, spec.Count);
-        var choice = ChooseThresholds(validationScores, validation.Labels);
-        var thresholds = new Thresholds(choice.Review, choice.Decline);
-        DecisionPolicy.Validate(thresholds);
-        Phase("thresholds", watch.Elapsed, settings.ThresholdMode == ThresholdMode.Cost
+    /// <summary>Thresholds come from the validation slice, scored by the exported model the scorer will run.</summary>
+    private CostChoice ChooseThresholds(byte[] onnx, FeatureTable validation, int featureCount)
+    {
+        var watch = Stopwatch.StartNew();
+        var choice = ChooseThresholds(ScoreWithOnnx(onnx, validation, featureCount), validation.Labels);
+        DecisionPolicy.Validate(new Thresholds(choice.Review, choice.Decline));
+        _log.Phase("thresholds", watch.Elapsed, settings.ThresholdMode == ThresholdMode.Cost
             ? Invariant($"on validation ({validation.RowCount} rows, {validation.FraudCount} fraud): review>={choice.Review:G6} decline>={choice.Decline:G6}, expected cost {choice.ExpectedCost:F4}/tx (approve all: {choice.ApproveAllCost:F4}/tx)")
             : Invariant($"on validation ({validation.RowCount} rows, {validation.FraudCount} fraud): review>={choice.Review:G6} at FPR {settings.ReviewFpr}, decline>={choice.Decline:G6} at FPR {settings.DeclineFpr}"));
+        return choice;
+    }
 
-        watch.Restart();
+    private HoldoutEvaluation Evaluate(float[] scores, FeatureTable holdout)
+    {
+        var watch = Stopwatch.StartNew();
         var evaluator = new BinaryEvaluator(scores, holdout.Labels);
         var metrics = new ModelMetrics(evaluator.RocAuc(), evaluator.AveragePrecision(), evaluator.RecallAtFpr(0.01));
         var calibration = CalibrationReport.Compute(scores, holdout.Labels);
         var plots = EvaluationPlots.Write(settings.OutDirectory, evaluator, calibration, metrics.RocAuc, metrics.PrAuc);
-        Phase("evaluate", watch.Elapsed,
+        _log.Phase("evaluate", watch.Elapsed,
             Invariant($"holdout {holdout.RowCount} rows ({holdout.FraudCount} fraud): roc_auc={metrics.RocAuc:F4} pr_auc={metrics.PrAuc:F4} recall@1%fpr={metrics.RecallAt1PctFpr:F4} brier={calibration.Brier:F5} ece={calibration.ExpectedCalibrationError:F5}"));
+        return new HoldoutEvaluation(evaluator, metrics, calibration, plots);
+    }
 
-        var manifest = new ModelManifest
+    private ModelManifest BuildManifest(TrainingData data, EncodedHistory encoded, RunIdentity identity, TimeSplit split, ITrainedModel model,
+        ExportedModel exported, CostChoice choice, HoldoutEvaluation evaluation)
+    {
+        var (train, holdout, spec) = (split.Train, split.Holdout, encoded.Spec);
+        return new ModelManifest
         {
             ModelName = settings.ModelName,
-            Version = version,
-            CreatedAt = created,
+            Version = exported.Version,
+            CreatedAt = exported.Created,
             ArtifactUri = new Uri(Path.GetFullPath(Path.Combine(settings.OutDirectory, ModelPackage.OnnxFileName))).AbsoluteUri,
-            ArtifactSha256 = ModelPackage.Sha256(onnx),
+            ArtifactSha256 = ModelPackage.Sha256(exported.Onnx),
             FeatureSpec = new FeatureSpecInfo(spec.Name, spec.Hash, spec.Names) { Encoding = spec.Encoding.ToInfo() },
-            Thresholds = thresholds,
-            Training = new TrainingLineage(train.EventTimes[0], train.EventTimes[^1], train.RowCount, train.FraudCount, contentHash, holdout.RowCount)
+            Thresholds = new Thresholds(choice.Review, choice.Decline),
+            Training = new TrainingLineage(train.EventTimes[0], train.EventTimes[^1], train.RowCount, train.FraudCount, identity.ContentHash, holdout.RowCount)
             {
                 AsOf = data.AsOf,
                 LabelMaturityDays = data.MaturityDays,
                 UnmaturedRowCount = data.Unmatured,
             },
-            Algorithm = algorithm,
+            Algorithm = identity.Algorithm,
             Device = model.Device,
             CodeVersion = CodeVersion,
-            Parameters = parameters,
-            Metrics = metrics,
-            Reference = FeatureReferences.Compute(all, spec.Names),
-            ScoreReference = FeatureReferences.Score(scores),
+            Parameters = identity.Parameters,
+            Metrics = evaluation.Metrics,
+            Reference = FeatureReferences.Compute(encoded.All, spec.Names),
+            ScoreReference = FeatureReferences.Score(exported.HoldoutScores),
             Categories = data.Categories,
         };
-        var summary = new TrainingSummary(data.Transactions, split, maxDiff, settings.ThresholdMode, settings.Costs, choice,
-            CostThresholdChooser.ExpectedCost(scores, holdout.Labels, choice.Review, choice.Decline, settings.Costs),
-            settings.ReviewFpr, settings.DeclineFpr, evaluator.At(choice.Review), evaluator.At(choice.Decline), calibration, plots, _timings);
-        WritePackage(manifest, onnx, summary);
-        Log("out", $"wrote {ModelPackage.OnnxFileName}, {ModelPackage.ManifestFileName}, report.md, {string.Join(", ", plots)} to {settings.OutDirectory}");
-
-        if (registry is null)
-        {
-            if (settings.Announce)
-            {
-                Log("publish", "--no-register: not stored, registered or announced (only registered versions are announced)");
-            }
-            await Summary(manifest, champion: false);
-            return ExitCodes.Ok;
-        }
-
-        // Publish: store (verified), then registry, then announce.
-        watch.Restart();
-        try
-        {
-            var store = ModelStoreFactory.Create(settings.Store);
-            try
-            {
-                var uri = await store.PutAsync(settings.ModelName, version, ModelPackage.OnnxFileName, onnx, cancellationToken);
-                manifest = manifest with { ArtifactUri = uri };
-                await store.PutAsync(settings.ModelName, version, ModelPackage.ManifestFileName, ContractJson.Serialize(manifest), cancellationToken);
-            }
-            finally
-            {
-                (store as IDisposable)?.Dispose();
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await error.WriteLineAsync($"error: model store failed, nothing registered: {PostgresAccess.OneLine(ex)}");
-            return ExitCodes.StoreFailed;
-        }
-        WritePackage(manifest, onnx, summary); // --out mirrors what gets registered
-        Phase("store", watch.Elapsed, $"artifact {manifest.ArtifactUri} (SHA-256 verified)");
-
-        var comparison = await MeasureChampionAsync(registry, holdout, cancellationToken);
-        RegistrationResult registration;
-        try
-        {
-            registration = await registry.RegisterAsync(manifest, settings.PromoteMargin, cancellationToken, comparison, settings.Challenge);
-        }
-        catch (NpgsqlException ex)
-        {
-            throw new PostgresUnavailableException(
-                $"registering {version} in {PostgresAccess.Describe(settings.PostgresConnectionString)} failed (artifact stored at {manifest.ArtifactUri}, not registered): {PostgresAccess.OneLine(ex)}", ex);
-        }
-        await CloseRequestsAsync(schedule!, decision!, registration.Version, cancellationToken);
-        if (!registration.Registered)
-        {
-            await output.WriteLineAsync($"model {settings.ModelName}: already registered as {registration.Version}; nothing announced");
-            return ExitCodes.Ok;
-        }
-        Log("register", registration.IsChampion
-            ? $"{version} registered as champion{(registration.PreviousChampion is { } previous ? $" (was {previous})" : "")}"
-            : Invariant($"{version} registered, not promoted: roc_auc {metrics.RocAuc:F4} is below the champion's{(comparison is null ? "" : $" {comparison.ChampionRocAucOnHoldout:F4} on this holdout")} plus the margin {settings.PromoteMargin}"));
-
-        if (registration.IsChallenger)
-        {
-            Log("register", $"{version} is the challenger: scorers score it in shadow beside the champion");
-        }
-        if ((registration.IsChampion || registration.IsChallenger) && settings.Announce)
-        {
-            if (await AnnounceAsync(registry, manifest, signer, cancellationToken, registration.IsChallenger,
-                    registration.IsChampion ? registration.PreviousChallenger : null) is { } notAnnounced)
-            {
-                return notAnnounced;
-            }
-        }
-        await Summary(manifest, registration.IsChampion);
-        return ExitCodes.Ok;
-    }
-
-    private async Task<ScheduleDecision> DecideAsync(RetrainSchedule schedule, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var decision = await schedule.DecideAsync(settings.ScheduleHours, DateTimeOffset.UtcNow, cancellationToken);
-            if (decision.Train && decision.Why.Length > 0)
-            {
-                Log("schedule", decision.Why);
-            }
-            return decision;
-        }
-        catch (NpgsqlException ex)
-        {
-            throw new PostgresUnavailableException($"reading retrain requests from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
-        }
-    }
-
-    /// <summary>The requests open when the run started are answered by the version the data produced, new or not.</summary>
-    private async Task CloseRequestsAsync(RetrainSchedule schedule, ScheduleDecision decision, string version, CancellationToken cancellationToken)
-    {
-        try
-        {
-            foreach (var id in await schedule.CloseAsync(decision, version, cancellationToken))
-            {
-                Log("schedule", $"retrain request #{id} closed by {version}");
-            }
-        }
-        catch (NpgsqlException ex)
-        {
-            throw new PostgresUnavailableException($"closing retrain requests in {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
-        }
-    }
-
-    /// <summary>
-    /// Announces the champion and records it, or the challenger (and a new champion withdraws the challenger it
-    /// displaced); null when done, else the exit code (the error is written).
-    /// </summary>
-    private async Task<int?> AnnounceAsync(ModelRegistry registry, ModelManifest manifest, AnnouncementSigner? signer, CancellationToken cancellationToken,
-                                           bool challenger = false, string? endedChallenger = null)
-    {
-        try
-        {
-            using var announcer = new ModelAnnouncer(settings.Kafka, settings.AnnounceTimeout, signer);
-            var at = challenger
-                ? await announcer.AnnounceChallengerAsync(manifest, cancellationToken)
-                : await announcer.AnnounceAsync(manifest, cancellationToken);
-            if (!challenger)
-            {
-                await registry.MarkAnnouncedAsync(manifest.ModelName, manifest.Version, cancellationToken);
-            }
-            Log("announce", $"{manifest.Version} on {at}{(challenger ? " (challenger)" : "")}{(signer is null ? " (unsigned)" : $" (signed by key {signer.KeyId})")}");
-            if (endedChallenger is not null)
-            {
-                await announcer.WithdrawChallengerAsync(settings.ModelName, cancellationToken);
-                Log("announce", $"challenger {endedChallenger} withdrawn: the new champion ends the comparison");
-            }
-            return null;
-        }
-        catch (KafkaException ex)
-        {
-            await error.WriteLineAsync(
-                $"error: {manifest.Version} is registered as {(challenger ? "challenger" : "champion")} but NOT announced on {settings.Kafka.ModelsTopic} ({settings.Kafka.BootstrapServers}): {ex.Error.Reason}; the next train run announces it (or run `models promote {manifest.Version}`)");
-            return ExitCodes.KafkaFailed;
-        }
-    }
-
-    /// <summary>
-    /// A champion the registry holds but that was never announced (an announce that failed, a run with
-    /// <c>--no-announce</c>, a promotion by hand without one) is announced first, after its stored artifact is checked.
-    /// </summary>
-    private async Task<int?> AnnouncePendingChampionAsync(ModelRegistry registry, AnnouncementSigner? signer, CancellationToken cancellationToken)
-    {
-        var champion = await registry.GetChampionAsync(settings.ModelName, cancellationToken);
-        if (champion is null || champion.AnnouncedAt is not null)
-        {
-            return null;
-        }
-        var manifest = ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(champion.Manifest));
-        try
-        {
-            await new ArtifactFetcher(settings.Store).VerifyAsync(manifest, cancellationToken);
-        }
-        catch (ModelRejectedException ex)
-        {
-            await error.WriteLineAsync($"error: champion {champion.Version} was never announced, and its stored artifact fails its check ({ex.Code}): {ex.Message}");
-            return ExitCodes.StoreFailed;
-        }
-        Log("announce", $"champion {champion.Version} was registered but never announced; announcing it now");
-        return await AnnounceAsync(registry, manifest, signer, cancellationToken);
     }
 
     private CostChoice ChooseThresholds(float[] scores, bool[] labels)
@@ -473,58 +339,12 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
     private Task Summary(ModelManifest m, bool champion)
     {
         // Reached only when every step succeeded: a champion here was announced unless --no-announce.
-        metrics?.Model(m, announced: champion && settings.Announce, _timings);
+        metrics?.Model(m, announced: champion && settings.Announce, _log.Timings);
         return SummaryLine(m, champion);
     }
 
     private Task SummaryLine(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
         $"trained model={m.ModelName} version={m.Version} rows={m.Training.RowCount} auc={m.Metrics.RocAuc:F4} pr_auc={m.Metrics.PrAuc:F4} recall@1%fpr={m.Metrics.RecallAt1PctFpr:F4} champion={(champion ? "true" : "false")}"));
-
-    /// <summary>
-    /// Scores the challenger's holdout with the current champion, so promotion compares both on the same rows: the same
-    /// computed features, encoded with the champion's own vocabularies. Null (fall back to the stored figure) when there
-    /// is no champion, it was built for other computed features or other attributes, or its artifact cannot be fetched or
-    /// run: the reason is logged.
-    /// </summary>
-    private async Task<ChampionComparison?> MeasureChampionAsync(ModelRegistry registry, FeatureTable holdout, CancellationToken cancellationToken)
-    {
-        ModelVersionRow? champion;
-        try
-        {
-            champion = await registry.GetChampionAsync(settings.ModelName, cancellationToken);
-        }
-        catch (NpgsqlException ex)
-        {
-            throw new PostgresUnavailableException($"reading the champion from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
-        }
-        if (champion is null)
-        {
-            return null;
-        }
-        try
-        {
-            var watch = Stopwatch.StartNew();
-            // The champion reads the same computed features with its own vocabularies: encode the holdout its way.
-            var championSpec = ModelPackage.SpecOf(ContractJson.DeserializeManifest(System.Text.Encoding.UTF8.GetBytes(champion.Manifest)), settings.Spec, "this trainer");
-            holdout = holdout.Encode(championSpec.Encoding);
-            var fetcher = new ArtifactFetcher(settings.Store);
-            var artifact = await fetcher.FetchAsync(champion.ArtifactUri, cancellationToken);
-            if (ModelPackage.Sha256(artifact) != champion.ArtifactSha256)
-            {
-                Log("compare", $"champion {champion.Version}: fetched artifact does not match its SHA-256; comparing stored ROC-AUC instead");
-                return null;
-            }
-            var auc = new BinaryEvaluator(ScoreWithOnnx(artifact, holdout, championSpec.Count), holdout.Labels).RocAuc();
-            Phase("compare", watch.Elapsed, Invariant($"champion {champion.Version} on this holdout: roc_auc={auc:F4}"));
-            return new ChampionComparison(champion.Version, auc);
-        }
-        catch (Exception ex) when (ex is ModelRejectedException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException
-                                       or System.Text.Json.JsonException or IOException)
-        {
-            Log("compare", $"champion {champion.Version} could not be scored on this holdout ({ex.Message}); comparing stored ROC-AUC instead");
-            return null;
-        }
-    }
 
     internal static float[] ScoreWithOnnx(byte[] onnx, FeatureTable rows, int featureCount)
     {
@@ -549,17 +369,9 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         return max;
     }
 
-    private void Phase(string phase, TimeSpan elapsed, string message)
-    {
-        _timings.Add(new(phase, elapsed));
-        Log(phase, Invariant($"{message} in {elapsed.TotalSeconds:F2} s"));
-    }
-
-    private void Log(string phase, string message) => output.WriteLine($"[{phase}] {message}");
-
     private static string Rate(long rows, TimeSpan elapsed) => Invariant($"{rows / Math.Max(elapsed.TotalSeconds, 1e-6):N0}");
 
-    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-    private static string Invariant(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+    internal static string Invariant(double d) => d.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -78,7 +78,7 @@ public sealed class BenchCommandTests : IDisposable
 
         File.WriteAllText(declaration, """{ "attributes": [ { "name": "C1", "type": "number" } ] }""");
         (code, _, error) = await RunAsync("bench", "--rows", "500", "--transactions", "0", "--input", input, "--attributes", declaration);
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.BadInput, code); // a malformed declaration file is bad input, as in every trainer command
         Assert.Equal($"error: {declaration}: attribute entry 1: \"type\" must be \"numeric\" or \"categorical\"", error.Trim());
     }
 

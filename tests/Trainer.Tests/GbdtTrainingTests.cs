@@ -7,12 +7,12 @@ using Fraud.Streaming.Trainer.Training;
 namespace Fraud.Streaming.Trainer.Tests;
 
 /// <summary>Our GBDT trained once on synthetic history through the real pipeline and time split; the tests check the result.</summary>
-public sealed class TrainedGbdt
+public sealed class TrainedGbdtFixture
 {
-    public TrainedGbdt()
+    public TrainedGbdtFixture()
     {
         Split = TimeSplit.Of(SyntheticHistory.Table(seed: 7, cards: 400, transactionsPerCard: 14), validationFraction: 0.1, holdoutFraction: 0.2);
-        Model = OurGbdt.Train(Split.Train, Split.Validation, new GbdtOptions { Rounds = 60, MaxDepth = 4, Device = GbdtDevice.Cpu, Seed = 3 },
+        Model = TrainedGbdt.Train(Split.Train, Split.Validation, new GbdtOptions { Rounds = 60, MaxDepth = 4, Device = GbdtDevice.Cpu, Seed = 3 },
             new ListProgress(Rounds));
         Onnx = OnnxTreeEnsembleWriter.Write(Model.Ensemble, FeatureSpec.CardV1.Names);
         OnnxScores = TrainJob.ScoreWithOnnx(Onnx, Split.Holdout, FeatureSpec.CardV1.Count);
@@ -20,7 +20,7 @@ public sealed class TrainedGbdt
     }
 
     internal TimeSplit Split { get; }
-    internal OurGbdt Model { get; }
+    internal TrainedGbdt Model { get; }
     internal List<GbdtRound> Rounds { get; } = [];
     internal byte[] Onnx { get; }
     internal float[] OnnxScores { get; }
@@ -33,7 +33,7 @@ public sealed class TrainedGbdt
     }
 }
 
-public sealed class GbdtTrainingTests(TrainedGbdt trained) : IClassFixture<TrainedGbdt>
+public sealed class GbdtTrainingTests(TrainedGbdtFixture trained) : IClassFixture<TrainedGbdtFixture>
 {
     [Fact]
     public void Onnx_runtime_reproduces_our_gbdt_probability_within_1e5_on_every_holdout_row()

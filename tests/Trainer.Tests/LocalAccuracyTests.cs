@@ -8,7 +8,7 @@ namespace Fraud.Streaming.Trainer.Tests;
 /// SHAP's local accuracy on real trained models: for every holdout row, the reason-code contributions computed over the
 /// trees read back from the ONNX artifact, plus the expected value, give the model's output in log-odds.
 /// </summary>
-public sealed class LocalAccuracyTests(TrainedGbdt gbdt, TrainedBaseline lightGbm) : IClassFixture<TrainedGbdt>, IClassFixture<TrainedBaseline>
+public sealed class LocalAccuracyTests(TrainedGbdtFixture gbdt, TrainedBaseline lightGbm) : IClassFixture<TrainedGbdtFixture>, IClassFixture<TrainedBaseline>
 {
     [Fact]
     public void Our_gbdt_contributions_add_up_to_its_margin_within_1e4_on_every_holdout_row() =>

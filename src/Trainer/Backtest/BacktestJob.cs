@@ -13,16 +13,11 @@ internal sealed class BacktestJob(BacktestSettings settings, TextWriter output, 
 {
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        try
+        if (CommandFailure.Refused(settings.Validate, error) is { } refused)
         {
-            settings.Validate();
+            return refused;
         }
-        catch (ArgumentException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.BadUsage;
-        }
-        try
+        return await CommandFailure.RunAsync(error, async () =>
         {
             await using var dataSource = settings.FromFiles ? null : await PostgresAccess.OpenAsync(settings.PostgresConnectionString, cancellationToken);
             IHistorySource source = settings.FromFiles
@@ -59,22 +54,7 @@ internal sealed class BacktestJob(BacktestSettings settings, TextWriter output, 
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"backtest periods={periods.Count} mean_roc_auc={periods.Where(p => !double.IsNaN(p.RocAuc)).Select(p => p.RocAuc).DefaultIfEmpty(double.NaN).Average():F4} mean_recall@1%fpr={periods.Where(p => !double.IsNaN(p.RecallAt1PctFpr)).Select(p => p.RecallAt1PctFpr).DefaultIfEmpty(double.NaN).Average():F4} report={Path.Combine(settings.OutDirectory, files[0])}"));
             return ExitCodes.Ok;
-        }
-        catch (PostgresUnavailableException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}");
-            return ExitCodes.PostgresUnavailable;
-        }
-        catch (InvalidDataException ex)
-        {
-            await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
-            return ExitCodes.BadInput;
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"error: {PostgresAccess.OneLine(ex)}");
-            return ExitCodes.Failed;
-        }
+        });
     }
 
     private static Dictionary<string, string> ScenariosFromFile(string path)

@@ -43,7 +43,7 @@ internal sealed class WalkForward(BacktestHistory history, BacktestSettings sett
             var encoding = VocabularyFitter.Fit(train, settings.Vocabulary);
             train = train.Encode(encoding);
             var check = rows.Slice(rows.RowCount - validation, validation).Encode(encoding);
-            var model = OurGbdt.Train(train, check.FraudCount > 0 ? check : null, settings.Gbdt with { Device = GbdtDevice.Cpu }, cancellationToken: cancellationToken);
+            var model = TrainedGbdt.Train(train, check.FraudCount > 0 ? check : null, settings.Gbdt with { Device = GbdtDevice.Cpu }, cancellationToken: cancellationToken);
             var scores = model.PredictReference(history.Slice(from, to).Encode(encoding));
             var result = PeriodMetrics.Measure(history, from, to, scores, at, at + every, rows.RowCount, fraud);
             results.Add(result);

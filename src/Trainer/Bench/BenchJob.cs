@@ -35,25 +35,11 @@ internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWr
 
     public Task<int> RunAsync(CancellationToken cancellationToken) => Task.Factory.StartNew(() =>
     {
-        try
+        if (CommandFailure.Refused(settings.Validate, error) is { } refused)
         {
-            settings.Validate();
+            return refused;
         }
-        catch (ArgumentException ex)
-        {
-            error.WriteLine($"error: {PostgresAccess.OneLine(ex)}");
-            return ExitCodes.BadUsage;
-        }
-        try
-        {
-            return Run(cancellationToken);
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidDataException or IOException
-                                       or UnauthorizedAccessException or ReplayFailedException)
-        {
-            error.WriteLine($"error: {PostgresAccess.OneLine(ex)}");
-            return ExitCodes.Failed;
-        }
+        return CommandFailure.Run(error, () => Run(cancellationToken));
     }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private int Run(CancellationToken cancellationToken)
@@ -188,7 +174,7 @@ internal sealed class BenchJob(BenchSettings settings, TextWriter output, TextWr
         {
             throw new InvalidOperationException($"{name}: the training rows ({train.FraudCount} fraud) and the holdout ({holdout.FraudCount} fraud) both need fraud");
         }
-        var ours = OurGbdt.Train(train, null, Ours(GbdtDevice.Cpu), cancellationToken: cancellationToken);
+        var ours = TrainedGbdt.Train(train, null, Ours(GbdtDevice.Cpu), cancellationToken: cancellationToken);
         var oursAuc = new BinaryEvaluator(ours.PredictReference(holdout), holdout.Labels).RocAuc();
         var lightGbm = LightGbmBaseline.Train(train, LightGbm());
         var theirs = new float[holdout.RowCount];

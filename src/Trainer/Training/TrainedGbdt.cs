@@ -8,12 +8,12 @@ namespace Fraud.Streaming.Trainer.Training;
 /// Our histogram GBDT (<see cref="GbdtTrainer"/>) behind <see cref="ITrainedModel"/>: trains on feature tables and
 /// converts its trees to a <see cref="TreeEnsemble"/> for the ONNX writer.
 /// </summary>
-internal sealed class OurGbdt : ITrainedModel
+internal sealed class TrainedGbdt : ITrainedModel
 {
     public const string AlgorithmName = "gbdt";
 
     /// <param name="train">the training rows, counted through the trees as their covers (for reason codes).</param>
-    private OurGbdt(GbdtModel model, FeatureTable train)
+    private TrainedGbdt(GbdtModel model, FeatureTable train)
     {
         Model = model;
         Ensemble = TreeCovers.Count(ToEnsemble(model), train.Features);
@@ -35,7 +35,7 @@ internal sealed class OurGbdt : ITrainedModel
     /// <param name="validation">Newer rows for early stopping and the progress metric; the kept trees end at its best round.</param>
     /// <exception cref="ArgumentException">bad options or data (from the library, naming the problem).</exception>
     /// <exception cref="NotSupportedException">CUDA asked for and not present.</exception>
-    public static OurGbdt Train(FeatureTable train, FeatureTable? validation, GbdtOptions options, IProgress<GbdtRound>? progress = null,
+    public static TrainedGbdt Train(FeatureTable train, FeatureTable? validation, GbdtOptions options, IProgress<GbdtRound>? progress = null,
         CancellationToken cancellationToken = default) =>
         new(GbdtTrainer.Train(ToDataset(train), validation is null ? null : ToDataset(validation), options, progress, cancellationToken), train);
 
