@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Gbdt.Bench;
+using Fraud.Streaming.Shared.Quality;
 
 var rows = 1_000_000;
 var features = 50;
@@ -86,7 +87,7 @@ try
     var model = GbdtBooster.Train(train, null, options, null, CancellationToken.None, watch.Factory(options.Device));
     var trainSeconds = trainClock.Elapsed.TotalSeconds;
     var trainCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
-    var auc = Auc.Of(GbdtTrainer.PredictProbability(model, holdout), holdout.Labels.Span);
+    var auc = new BinaryEvaluator(GbdtTrainer.PredictProbability(model, holdout), holdout.Labels.Span).RocAuc();
     Console.WriteLine($"device: {model.DeviceDescription} ({model.DeviceReason})");
     Console.WriteLine(FormattableString.Invariant(
         $"binning: {binSeconds:F2} s; training (binning included): {trainSeconds:F2} s wall, {trainCpuSeconds:F1} s CPU, {model.Trees.Count} rounds, depth {depth}, {bins} bins"));

@@ -190,7 +190,7 @@ internal sealed class ModelWatcher(
     }
 
     private bool IsChallengerKey(byte[]? key) =>
-        key is not null && Encoding.UTF8.GetString(key).Equals(ModelAnnouncer.ChallengerKey(_options.ModelName), StringComparison.Ordinal);
+        key is not null && Encoding.UTF8.GetString(key).Equals(ModelTopicKeys.Challenger(_options.ModelName), StringComparison.Ordinal);
 
     private void OfferChallenger(ModelManifest? manifest)
     {

@@ -9,6 +9,7 @@ using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Metrics;
+using Fraud.Streaming.Trainer.Publishing;
 using Microsoft.Extensions.Configuration;
 
 namespace Fraud.Streaming.Trainer;

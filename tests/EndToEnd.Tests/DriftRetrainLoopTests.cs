@@ -37,9 +37,9 @@ public sealed partial class DriftRetrainLoopTests(ITestOutputHelper output)
         env["Retrain__ConsecutiveReports"] = "2";
         string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
 
-        var monitoringUrl = $"http://127.0.0.1:{FreePort()}";
-        var scorerUrl = $"http://127.0.0.1:{FreePort()}";
-        var aggregatorUrl = $"http://127.0.0.1:{FreePort()}";
+        var monitoringUrl = $"http://127.0.0.1:{Ports.Free()}";
+        var scorerUrl = $"http://127.0.0.1:{Ports.Free()}";
+        var aggregatorUrl = $"http://127.0.0.1:{Ports.Free()}";
         await using var monitoring = ProcessRunner.StartDotnet(Dll("Monitoring"), ["--urls", monitoringUrl], env);
         await using var aggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", aggregatorUrl], env);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };

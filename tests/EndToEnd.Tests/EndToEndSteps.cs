@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Testing;
 using Npgsql;
@@ -46,20 +45,8 @@ internal static class EndToEndSteps
     }
 
     /// <summary>Polls <paramref name="condition"/>; fails at once, with its output, if <paramref name="watched"/> exits meanwhile.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, ProcessRunner watched, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            Assert.False(watched.HasExited, $"{watched.Description} exited while waiting for {what}:\n{watched.Output}");
-            await Task.Delay(250);
-        }
-        Assert.Fail($"timed out after {timeout} waiting for {what}; {watched.Description} printed:\n{watched.Output}");
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, ProcessRunner watched, string what) =>
+        Waits.UntilAsync(condition, timeout, what, watched);
 
     /// <summary>True when the URL answers 200; false while the service is not up yet.</summary>
     public static async Task<bool> IsOk(HttpClient http, string url)
@@ -135,10 +122,4 @@ internal static class EndToEndSteps
         return (kafka, env);
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

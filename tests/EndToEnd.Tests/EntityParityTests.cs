@@ -70,12 +70,12 @@ public sealed class EntityParityTests(ITestOutputHelper output)
 
         // The scorer starts first: with no closed days to read, it waits.
         env["Scorer__EmitFeatures"] = Path.Combine(work, "first.features.jsonl");
-        await using var first = ProcessRunner.StartDotnet(Dll("Scorer"), ["run", "--urls", $"http://127.0.0.1:{FreePort()}"], env);
+        await using var first = ProcessRunner.StartDotnet(Dll("Scorer"), ["run", "--urls", $"http://127.0.0.1:{Ports.Free()}"], env);
         await first.WaitForLineAsync(l => l.Contains("partitions assigned", StringComparison.Ordinal), Step);
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.True(Lines(env["Scorer__EmitFeatures"]!) == 0, $"the scorer did not wait for the aggregator:\n{first.Output}");
 
-        await using var aggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", $"http://127.0.0.1:{FreePort()}"], env);
+        await using var aggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", $"http://127.0.0.1:{Ports.Free()}"], env);
         await WaitUntilAsync(() => Task.FromResult(Ids(work).Count == half), Step, first, $"{half} vectors from the first scorer");
 
         // SIGKILL mid-stream, both of them; the rest of the stream, a label that is not one, a restarted aggregator that
@@ -88,9 +88,9 @@ public sealed class EntityParityTests(ITestOutputHelper output)
             producer.Produce(topics.Name("labels"), new Message<string, byte[]> { Key = "card-1", Value = "{\"transaction_id\":\"e-1\""u8.ToArray() });
             producer.Flush(Step);
         }
-        await using var restartedAggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", $"http://127.0.0.1:{FreePort()}"], env);
+        await using var restartedAggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", $"http://127.0.0.1:{Ports.Free()}"], env);
         env["Scorer__EmitFeatures"] = Path.Combine(work, "second.features.jsonl");
-        await using var second = ProcessRunner.StartDotnet(Dll("Scorer"), ["run", "--urls", $"http://127.0.0.1:{FreePort()}"], env);
+        await using var second = ProcessRunner.StartDotnet(Dll("Scorer"), ["run", "--urls", $"http://127.0.0.1:{Ports.Free()}"], env);
         await WaitUntilAsync(() => Task.FromResult(Ids(work).Count == transactions.Count), Step, second, $"{transactions.Count} vectors");
         Assert.Equal(0, await second.StopAsync(TimeSpan.FromSeconds(30)));
         Assert.False(restartedAggregator.HasExited, restartedAggregator.Output);

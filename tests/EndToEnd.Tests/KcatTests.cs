@@ -50,7 +50,7 @@ public sealed class KcatTests(ITestOutputHelper output)
             ["Scorer__InitialModel"] = model,
             ["DOTNET_gcServer"] = "0",
         };
-        var scorerUrl = $"http://127.0.0.1:{FreePort()}";
+        var scorerUrl = $"http://127.0.0.1:{Ports.Free()}";
         await using var scorer = ProcessRunner.StartDotnet(Dll("Scorer"), ["run", "--urls", scorerUrl], env);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await WaitUntilAsync(async () => await IsOk(http, $"{scorerUrl}/readyz"), Step, scorer, "scorer ready");

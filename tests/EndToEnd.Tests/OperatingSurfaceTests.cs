@@ -44,9 +44,9 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
         env["Pushgateway__Job"] = $"fraud-trainer-{topics.Prefix}";
         string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
         void Mark(string step) => output.WriteLine(FormattableString.Invariant($"{(DateTimeOffset.UtcNow - started).TotalSeconds,6:F1} s  {step}"));
-        var scorerPort = FreePort();
-        var monitoringPort = FreePort();
-        var aggregatorPort = FreePort();
+        var scorerPort = Ports.Free();
+        var monitoringPort = Ports.Free();
+        var aggregatorPort = Ports.Free();
         var scorerAddress = $"127.0.0.1:{scorerPort}";
         var targets = new[]
         {
@@ -110,7 +110,7 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
             Mark("swap and refusal seen by Prometheus");
             // A rebalance: a second scorer takes some partitions and leaves again; the first restores them while
             // Prometheus scrapes it (restores at process start finish before the first scrape and show in no rate).
-            var secondAddress = $"127.0.0.1:{FreePort()}";
+            var secondAddress = $"127.0.0.1:{Ports.Free()}";
             await using (var second = ProcessRunner.StartDotnet(Dll("Scorer"), ["run", "--urls", $"http://{secondAddress}"], env))
             {
                 await WaitUntilAsync(async () => await IsOk(http, $"http://{secondAddress}/readyz"), Step, second, "second scorer ready");

@@ -1,3 +1,4 @@
+using Fraud.Streaming.Shared.Quality;
 namespace Fraud.Streaming.Gbdt.Tests;
 
 public sealed class GbdtTrainerTests
@@ -55,7 +56,7 @@ public sealed class GbdtTrainerTests
         var test = SyntheticData.Make(2000, 8, seed: 2, noise: 0.05);
         var model = GbdtTrainer.Train(train, null, Small with { Rounds = 60 });
 
-        var auc = Bench.Auc.Of(GbdtTrainer.PredictProbability(model, test), test.Labels.Span);
+        var auc = new BinaryEvaluator(GbdtTrainer.PredictProbability(model, test), test.Labels.Span).RocAuc();
         Assert.True(auc > 0.97, $"AUC {auc}");
         Assert.Equal(60, model.Trees.Count);
         Assert.StartsWith("cpu:managed", model.DeviceDescription, StringComparison.Ordinal);

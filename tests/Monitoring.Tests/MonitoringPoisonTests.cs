@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
@@ -46,7 +45,7 @@ public sealed class MonitoringPoisonTests(ITestOutputHelper output)
             (_topics.Name("labels"), ContractJson.Serialize(Samples.Label("good-1", true, new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero))), "invalid_event_time"),
         };
 
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{Ports.Free()}";
         await using var monitoring = Start(url, database.ConnectionString, bootstrap);
         await WaitUntilAsync(monitoring, async () => await StatusAsync($"{url}/readyz") == HttpStatusCode.OK, "monitoring ready");
         using (var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, EnableIdempotence = true }).Build())
@@ -86,7 +85,7 @@ public sealed class MonitoringPoisonTests(ITestOutputHelper output)
         var bootstrap = await KafkaServer.GetBootstrapServersAsync();
         await EnsureTopicsAsync(bootstrap);
 
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{Ports.Free()}";
         await using var monitoring = Start(url, throughProxy, bootstrap);
         await WaitUntilAsync(monitoring, async () => await StatusAsync($"{url}/readyz") == HttpStatusCode.OK, "monitoring ready");
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, EnableIdempotence = true }).Build();
@@ -173,21 +172,6 @@ public sealed class MonitoringPoisonTests(ITestOutputHelper output)
         await connection.ExecuteAsync(sql);
     }
 
-    private static async Task WaitUntilAsync(ProcessRunner watched, Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.False(watched.HasExited, $"monitoring exited while waiting for {what}:\n{watched.Output}");
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}:\n{watched.Output}");
-            await Task.Delay(250);
-        }
-    }
+    private static Task WaitUntilAsync(ProcessRunner watched, Func<Task<bool>> condition, string what) => Waits.UntilAsync(condition, Patience, what, watched);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fraud.Streaming.Producer.Output;
 using Fraud.Streaming.Producer.Replay;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Producer.Tests;
 

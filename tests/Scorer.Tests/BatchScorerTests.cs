@@ -1,5 +1,6 @@
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Scorer.Tests;
 

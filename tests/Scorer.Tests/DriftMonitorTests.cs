@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Drift;
 using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Scorer.Tests;
 

@@ -110,7 +110,7 @@ public sealed class KafkaScorerTests : IDisposable
         }
         using var producer = new ProducerBuilder<string?, byte[]?>(new ProducerConfig { BootstrapServers = _bootstrap, EnableIdempotence = true }).Build();
         await producer.ProduceAsync(Topic("models"), SignedAs(TestModels.Name, ContractJson.Serialize(v1)));
-        await producer.ProduceAsync(Topic("models"), SignedAs(ModelAnnouncer.ChallengerKey(TestModels.Name), ContractJson.Serialize(v2)));
+        await producer.ProduceAsync(Topic("models"), SignedAs(ModelTopicKeys.Challenger(TestModels.Name), ContractJson.Serialize(v2)));
         await using var app = ScorerHosting.Build(
         [
             "--urls", "http://127.0.0.1:0",
@@ -147,7 +147,7 @@ public sealed class KafkaScorerTests : IDisposable
 
         // A tombstone under the challenger key ends the challenge: later transactions are scored by the champion only.
         // Signed over no bytes, as the trainer withdraws a challenger.
-        await producer.ProduceAsync(Topic("models"), SignedAs(ModelAnnouncer.ChallengerKey(TestModels.Name), null));
+        await producer.ProduceAsync(Topic("models"), SignedAs(ModelTopicKeys.Challenger(TestModels.Name), null));
         await WaitUntilAsync(() => Task.FromResult(challengers.Current is null), "challenger withdrawn");
         var second = TestData.Transactions(50, cards: 30, seed: 5, prefix: "second");
         Publish(producer, second);
@@ -215,15 +215,7 @@ public sealed class KafkaScorerTests : IDisposable
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for: {what}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Waits.UntilAsync(condition, Patience, what);
 
     public void Dispose() => _dir.Dispose();
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
@@ -47,7 +45,7 @@ public sealed class ModelTrustTests(ITestOutputHelper output) : IDisposable
         var passwd = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes("/etc/passwd")));
 
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = bootstrap, EnableIdempotence = true }).Build();
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{Ports.Free()}";
         var scorer = Start(url);
         try
         {
@@ -170,16 +168,7 @@ public sealed class ModelTrustTests(ITestOutputHelper output) : IDisposable
         return result;
     }
 
-    private static async Task WaitUntilAsync(ProcessRunner watched, Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.False(watched.HasExited, $"the scorer exited while waiting for {what}:\n{watched.Output}");
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}:\n{watched.Output}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task WaitUntilAsync(ProcessRunner watched, Func<Task<bool>> condition, string what) => Waits.UntilAsync(condition, Patience, what, watched);
 
     private static async Task RunAsync(string program, string argument)
     {
@@ -187,12 +176,6 @@ public sealed class ModelTrustTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(10)));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

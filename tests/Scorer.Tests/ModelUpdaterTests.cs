@@ -1,6 +1,7 @@
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Scorer.Tests;
 

@@ -3,6 +3,7 @@ using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Scorer.Tests;
 

@@ -216,16 +216,7 @@ public sealed class ScorerRestartTests(ITestOutputHelper output) : IDisposable
         return vectors;
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, ProcessRunner watched, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.False(watched.HasExited, $"{watched.Description} exited while waiting for {what}:\n{watched.Output}");
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; {watched.Description} printed:\n{watched.Output}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, ProcessRunner watched, string what) => Waits.UntilAsync(condition, Patience, what, watched);
 
     public void Dispose() => _dir.Dispose();
 }

@@ -1,4 +1,5 @@
 using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Scorer.Tests;
 

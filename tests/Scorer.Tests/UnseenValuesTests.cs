@@ -2,6 +2,7 @@ using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
+using Fraud.Streaming.Testing;
 
 namespace Fraud.Streaming.Scorer.Tests;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
-using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Shared.Trust;

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using Fraud.Streaming.Shared.Contracts;
 
-namespace Fraud.Streaming.Scorer.Tests;
+namespace Fraud.Streaming.Testing;
 
 /// <summary>Deterministic synthetic transactions and a few malformed lines.</summary>
-internal static class TestData
+public static class TestData
 {
     private static readonly string[] Countries = ["US", "GB", "DE", "FR", "BR"];
     private static readonly string[] Channels = ["pos", "online", "ecom", "atm"];

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Fraud.Streaming.Shared.Contracts;
 
-namespace Fraud.Streaming.Scorer.Tests;
+namespace Fraud.Streaming.Parity.Tests;
 
 /// <summary>
 /// Random card histories for the parity tests. Each card's events are in history order (event time, then

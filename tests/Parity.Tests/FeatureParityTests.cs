@@ -1,9 +1,10 @@
+using Fraud.Streaming.Scorer;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Testing;
 
-namespace Fraud.Streaming.Scorer.Tests;
+namespace Fraud.Streaming.Parity.Tests;
 
 /// <summary>
 /// Online (the scorer's <see cref="BatchScorer"/>, as <c>score-file --emit-features</c> and the worker run it)

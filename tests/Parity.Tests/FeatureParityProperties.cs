@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Fraud.Streaming.Scorer;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Trainer;
@@ -7,8 +8,9 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Microsoft.Extensions.Configuration;
+using Fraud.Streaming.Testing;
 
-namespace Fraud.Streaming.Scorer.Tests;
+namespace Fraud.Streaming.Parity.Tests;
 
 /// <summary>
 /// Property-based parity: FsCheck generates transaction streams (random cards interleaved so the stream goes
@@ -107,7 +109,7 @@ public sealed class FeatureParityProperties
         {
             var input = Path.Combine(dir.FullName, "tx.jsonl");
             var output = Path.Combine(dir.FullName, "features.jsonl");
-            File.WriteAllText(input, TestData.Jsonl(arrivals.Reverse()));
+            File.WriteAllText(input, Testing.TestData.Jsonl(arrivals.Reverse()));
             var package = Path.Combine(dir.FullName, "model");
             TestModels.WritePackage(package, "v-test", seed: 1); // the package whose spec the online side scores with
             using var log = new StringWriter();

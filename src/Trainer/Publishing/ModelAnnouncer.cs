@@ -1,8 +1,9 @@
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Trust;
 
-namespace Fraud.Streaming.Shared.Kafka;
+namespace Fraud.Streaming.Trainer.Publishing;
 
 /// <summary>
 /// Publishes model manifests on the models topic (compacted, key = model name), so scorers fetch and swap
@@ -10,7 +11,7 @@ namespace Fraud.Streaming.Shared.Kafka;
 /// announcement carries an Ed25519 signature over its exact bytes (<see cref="AnnouncementHeaders"/>), which scorers
 /// check against the keys they trust before reading it.
 /// </summary>
-public sealed class ModelAnnouncer : IDisposable
+internal sealed class ModelAnnouncer : IDisposable
 {
     private readonly IProducer<string, byte[]> _producer;
     private readonly string _topic;
@@ -45,31 +46,25 @@ public sealed class ModelAnnouncer : IDisposable
 
     public string Topic => _topic;
 
-    /// <summary>
-    /// The key the model's challenger is announced under: the model name and <c>/challenger</c>, which no model name can
-    /// be (names contain no '/'). A tombstone (no value) under it ends the challenge.
-    /// </summary>
-    public static string ChallengerKey(string modelName) => $"{modelName}/challenger";
-
     /// <summary>Announces <paramref name="manifest"/> as the challenger scorers score in shadow.</summary>
     /// <exception cref="KafkaException">not acknowledged within the timeout.</exception>
     public Task<TopicPartitionOffset> AnnounceChallengerAsync(ModelManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        return PublishAsync(ChallengerKey(manifest.ModelName), ContractJson.Serialize(manifest), cancellationToken);
+        return PublishAsync(ModelTopicKeys.Challenger(manifest.ModelName), ContractJson.Serialize(manifest), cancellationToken);
     }
 
     /// <summary>Ends the challenge: scorers stop shadow scoring.</summary>
     /// <exception cref="KafkaException">not acknowledged within the timeout.</exception>
     public Task<TopicPartitionOffset> WithdrawChallengerAsync(string modelName, CancellationToken cancellationToken) =>
-        PublishAsync(ChallengerKey(modelName), null, cancellationToken);
+        PublishAsync(ModelTopicKeys.Challenger(modelName), null, cancellationToken);
 
     /// <summary>Publishes the manifest and waits until the cluster acknowledged it.</summary>
     /// <exception cref="KafkaException">the manifest was not acknowledged within the timeout.</exception>
     public Task<TopicPartitionOffset> AnnounceAsync(ModelManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        return PublishAsync(manifest.ModelName, ContractJson.Serialize(manifest), cancellationToken);
+        return PublishAsync(ModelTopicKeys.Champion(manifest.ModelName), ContractJson.Serialize(manifest), cancellationToken);
     }
 
     private async Task<TopicPartitionOffset> PublishAsync(string key, byte[]? value, CancellationToken cancellationToken)

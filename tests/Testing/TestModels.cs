@@ -3,16 +3,15 @@ using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Features.Vocabularies;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
-using Fraud.Streaming.Testing;
 
-namespace Fraud.Streaming.Scorer.Tests;
+namespace Fraud.Streaming.Testing;
 
 /// <summary>
 /// Small, deterministic model packages over the scorer's spec (card and entity features) with a learned-looking encoding
 /// (<see cref="Encoding"/>: vocabularies that know some of the test data's values and not others, two attributes), so
 /// every test that scores through them covers the encoded features too.
 /// </summary>
-internal static class TestModels
+public static class TestModels
 {
     public const string Name = "fraud-gbdt";
     public static readonly Thresholds DefaultThresholds = new(0.5f, 0.8f);
@@ -36,14 +35,14 @@ internal static class TestModels
         ]);
 
     /// <summary>The model spec of the test packages: <paramref name="computed"/> (the scorer's by default) with <see cref="Encoding"/>.</summary>
-    public static FeatureSpec Spec(FeatureSpec? computed = null) => (computed ?? BatchScorer.Spec).WithEncoding(Encoding);
+    public static FeatureSpec Spec(FeatureSpec? computed = null) => (computed ?? FeatureSpec.CardEntityV1).WithEncoding(Encoding);
 
     /// <summary>
-    /// A loaded model for tests that drive a <see cref="BatchScorer"/> directly. Shared and never disposed (test process
+    /// A loaded model for tests that drive a the scorer directly. Shared and never disposed (test process
     /// lifetime).
     /// </summary>
     public static LoadedModel Loaded { get; } = LoadedModel.Create(
-        Manifest("v-test", Onnx(1), "s3://mem/v-test/model.onnx"), Onnx(1), BatchScorer.Spec);
+        Manifest("v-test", Onnx(1), "s3://mem/v-test/model.onnx"), Onnx(1), FeatureSpec.CardEntityV1);
 
     /// <summary>
     /// Risk rises with the amount (so all three decisions occur on ordinary traffic), plus a few random trees

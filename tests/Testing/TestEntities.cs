@@ -2,10 +2,10 @@ using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Features.Entities;
 
-namespace Fraud.Streaming.Scorer.Tests;
+namespace Fraud.Streaming.Testing;
 
-/// <summary>Entity tables for tests that drive a <see cref="BatchScorer"/> directly.</summary>
-internal static class TestEntities
+/// <summary>Entity tables for tests that drive a the scorer directly.</summary>
+public static class TestEntities
 {
     /// <summary>
     /// The totals of the whole history, as an aggregator that closed every day would publish them: each distinct
@@ -13,7 +13,7 @@ internal static class TestEntities
     /// </summary>
     public static EntityTable Complete(IEnumerable<Transaction> transactions, IReadOnlyDictionary<string, long>? reports = null, FeatureSpec? spec = null)
     {
-        spec ??= BatchScorer.Spec;
+        spec ??= FeatureSpec.CardEntityV1;
         var table = spec.NewEntityTable();
         foreach (var t in transactions.DistinctBy(t => t.TransactionId))
         {
