@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Fraud.Streaming.Shared.Features;
 
 namespace Fraud.Streaming.Aggregator;
 
@@ -31,7 +32,7 @@ internal sealed class AggregatorOptions
     public int IdleAfterSeconds { get; set; } = 10;
 
     /// <summary>Reports about transactions older than this are not attributed; must equal the scorers' and trainer's (part of their feature spec).</summary>
-    [Range(1, 3_650)]
+    [Range(FeatureSpecLimits.MinReportHorizonDays, FeatureSpecLimits.MaxReportHorizonDays)]
     public int ReportHorizonDays { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultReportHorizonDays;
 
     /// <summary>Closed days kept in memory so a late event can still correct them; older ones no feature reads any more.</summary>

@@ -99,13 +99,12 @@ internal static class ScoreFile
         {
             return $"--batch-size must be at least 1, not {request.BatchSize}";
         }
-        if (request.CardIdleDays is < 1 or > 3_650)
+        var specProblem = FeatureSpecLimits.OutOfRange("--card-idle-days", request.CardIdleDays, FeatureSpecLimits.MinCardIdleDays, FeatureSpecLimits.MaxCardIdleDays)
+            ?? FeatureSpecLimits.OutOfRange("--entity-lag-hours", request.EntityLagHours, FeatureSpecLimits.MinEntityLagHours, FeatureSpecLimits.MaxEntityLagHours)
+            ?? FeatureSpecLimits.OutOfRange("--report-horizon-days", request.ReportHorizonDays, FeatureSpecLimits.MinReportHorizonDays, FeatureSpecLimits.MaxReportHorizonDays);
+        if (specProblem is not null)
         {
-            return $"--card-idle-days must be between 1 and 3650, not {request.CardIdleDays}";
-        }
-        if (request.EntityLagHours is < 1 or > 720 || request.ReportHorizonDays is < 1 or > 3_650)
-        {
-            return "--entity-lag-hours must be between 1 and 720 and --report-horizon-days between 1 and 3650";
+            return specProblem;
         }
         if (!Directory.Exists(request.ModelDirectory))
         {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Fraud.Streaming.Shared.Features;
 
 namespace Fraud.Streaming.Scorer;
 
@@ -37,7 +38,7 @@ internal sealed class ScorerOptions
     /// A card idle for longer than this (event time) starts afresh; part of the feature spec, so it must equal the
     /// trainer's <c>--card-idle-days</c> (a model built with another value is refused).
     /// </summary>
-    [Range(1, 3_650)]
+    [Range(FeatureSpecLimits.MinCardIdleDays, FeatureSpecLimits.MaxCardIdleDays)]
     public int CardIdleDays { get; set; } = Shared.Features.FeatureSpec.DefaultCardIdleDays;
 
     /// <summary>How often idle cards are dropped from memory (between batches, never per event).</summary>
@@ -83,11 +84,11 @@ internal sealed class ScorerOptions
     /// Merchant and device features read whole days that ended at least this many hours before the transaction; part
     /// of the feature spec, so it must equal the trainer's <c>--entity-lag-hours</c>.
     /// </summary>
-    [Range(1, 720)]
+    [Range(FeatureSpecLimits.MinEntityLagHours, FeatureSpecLimits.MaxEntityLagHours)]
     public int EntityLagHours { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultLagHours;
 
     /// <summary>A fraud report about an older transaction is not attributed; part of the feature spec (trainer <c>--report-horizon-days</c>, and the aggregator's).</summary>
-    [Range(1, 3_650)]
+    [Range(FeatureSpecLimits.MinReportHorizonDays, FeatureSpecLimits.MaxReportHorizonDays)]
     public int ReportHorizonDays { get; set; } = Shared.Features.Entities.EntityFeatures.DefaultReportHorizonDays;
 
     /// <summary>

@@ -14,13 +14,15 @@ internal sealed class FeatureSpecOptions
 {
     public Option<string> Spec { get; } = SpecOption();
 
-    public Option<int> CardIdleDays { get; } = TrainerCli.CardIdleDaysOption();
+    public Option<int> CardIdleDays { get; } = Ranged("--card-idle-days",
+        "a card idle for longer (event time) starts afresh; part of the feature spec, must match the scorer's Scorer:CardIdleDays",
+        FeatureSpec.DefaultCardIdleDays, FeatureSpecLimits.MinCardIdleDays, FeatureSpecLimits.MaxCardIdleDays);
 
     public Option<int> EntityLagHours { get; } = Ranged("--entity-lag-hours",
-        "merchant/device features read whole days that ended at least this many hours before the transaction; part of the feature spec", EntityFeatures.DefaultLagHours, 1, 720);
+        "merchant/device features read whole days that ended at least this many hours before the transaction; part of the feature spec", EntityFeatures.DefaultLagHours, FeatureSpecLimits.MinEntityLagHours, FeatureSpecLimits.MaxEntityLagHours);
 
     public Option<int> ReportHorizonDays { get; } = Ranged("--report-horizon-days",
-        "a fraud report about a transaction older than this is not attributed to its merchant/device; part of the feature spec", EntityFeatures.DefaultReportHorizonDays, 1, 3_650);
+        "a fraud report about a transaction older than this is not attributed to its merchant/device; part of the feature spec", EntityFeatures.DefaultReportHorizonDays, FeatureSpecLimits.MinReportHorizonDays, FeatureSpecLimits.MaxReportHorizonDays);
 
     public void AddTo(Command command)
     {
@@ -49,9 +51,9 @@ internal sealed class FeatureSpecOptions
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < min || r.GetValueOrDefault<int>() > max)
+            if (FeatureSpecLimits.OutOfRange(name, r.GetValueOrDefault<int>(), min, max) is { } problem)
             {
-                r.AddError($"{name} must be between {min} and {max}");
+                r.AddError(problem);
             }
         });
         return option;

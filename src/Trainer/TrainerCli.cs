@@ -2,7 +2,6 @@ using System.CommandLine;
 using Fraud.Streaming.Gbdt;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
-using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Postgres;
@@ -44,24 +43,6 @@ internal static class TrainerCli
     internal static Option<string?> PostgresOption() => new("--pg") { Description = "Npgsql connection string (default: config Postgres:ConnectionString)" };
 
     internal static Option<string> ModelNameOption() => new("--model-name") { Description = "model name", DefaultValueFactory = _ => "fraud-gbdt" };
-
-    /// <summary><c>--card-idle-days</c>: part of the feature spec, so <c>train</c> and <c>features</c> must agree with the scorer's <c>Scorer:CardIdleDays</c>.</summary>
-    internal static Option<int> CardIdleDaysOption()
-    {
-        var option = new Option<int>("--card-idle-days")
-        {
-            Description = "a card idle for longer (event time) starts afresh; part of the feature spec, must match the scorer's Scorer:CardIdleDays",
-            DefaultValueFactory = _ => FeatureSpec.DefaultCardIdleDays,
-        };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 3_650)
-            {
-                r.AddError("--card-idle-days must be between 1 and 3650");
-            }
-        });
-        return option;
-    }
 
     internal static string PostgresConnectionString(IConfiguration configuration, string? fromCommandLine) =>
         fromCommandLine ?? Bind<PostgresOptions>(configuration, PostgresOptions.Section).ConnectionString;

@@ -23,13 +23,19 @@ internal static partial class MetricCatalog
     public static IReadOnlyList<string> Referenced(string expr) =>
         [.. OurName().Matches(Quoted().Replace(expr, "\"\"")).Select(m => m.Value).Distinct(StringComparer.Ordinal)];
 
+    /// <summary>Every metric the deployables define, as <c>name{label,label}</c> in name order: what dashboards and alerts rely on.</summary>
+    public static IReadOnlyList<string> Signatures() =>
+        [.. Collectors().Select(c => $"{c.Name}{{{string.Join(',', c.LabelNames)}}}").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    private static IEnumerable<Collector> Collectors() =>
+        StaticCollectors(typeof(ScorerMetrics)).Concat(StaticCollectors(typeof(MonitoringMetrics)))
+            .Concat(StaticCollectors(typeof(AggregatorMetrics)))
+            .Concat(InstanceCollectors(new TrainingMetrics()));
+
     private static HashSet<string> Build()
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var collectors = StaticCollectors(typeof(ScorerMetrics)).Concat(StaticCollectors(typeof(MonitoringMetrics)))
-            .Concat(StaticCollectors(typeof(AggregatorMetrics)))
-            .Concat(InstanceCollectors(new TrainingMetrics()));
-        foreach (var collector in collectors)
+        foreach (var collector in Collectors())
         {
             names.Add(collector.Name);
             if (collector is Histogram)

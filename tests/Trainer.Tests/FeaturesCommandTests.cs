@@ -20,7 +20,7 @@ public sealed class FeaturesCommandTests : IDisposable
     {
         var parse = TrainerCli.Build(new ConfigurationBuilder().Build(), TextWriter.Null, TextWriter.Null)
             .Parse([command, "--transactions", "none.jsonl", "--out", Path.Combine(_dir, "x"), "--card-idle-days", "0"]);
-        Assert.Contains(parse.Errors, e => e.Message == "--card-idle-days must be between 1 and 3650");
+        Assert.Contains(parse.Errors, e => e.Message == "--card-idle-days must be between 1 and 3650, not 0");
     }
 
     [Fact]
