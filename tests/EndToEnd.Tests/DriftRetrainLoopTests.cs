@@ -35,7 +35,6 @@ public sealed partial class DriftRetrainLoopTests(ITestOutputHelper output)
         // like the fivefold amounts below, crosses it while the window still holds it.
         env["Retrain__MaxFeaturePsi"] = "1";
         env["Retrain__ConsecutiveReports"] = "2";
-        string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
 
         var monitoringUrl = $"http://127.0.0.1:{Ports.Free()}";
         var scorerUrl = $"http://127.0.0.1:{Ports.Free()}";

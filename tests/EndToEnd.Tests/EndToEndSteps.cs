@@ -44,6 +44,9 @@ internal static class EndToEndSteps
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The built assembly of a deployable (<c>src/{project}</c>), run with <c>dotnet</c>.</summary>
+    public static string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
+
     /// <summary>Polls <paramref name="condition"/>; fails at once, with its output, if <paramref name="watched"/> exits meanwhile.</summary>
     public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, ProcessRunner watched, string what) =>
         Waits.UntilAsync(condition, timeout, what, watched);

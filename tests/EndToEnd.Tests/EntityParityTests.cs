@@ -31,7 +31,6 @@ public sealed class EntityParityTests(ITestOutputHelper output)
         {
             await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topics.Name(role));
         }
-        string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
         var env = new Dictionary<string, string?>
         {
             ["Kafka__BootstrapServers"] = bootstrap,

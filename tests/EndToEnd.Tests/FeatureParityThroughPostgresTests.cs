@@ -45,7 +45,6 @@ public sealed class FeatureParityThroughPostgresTests(ITestOutputHelper output)
         {
             await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
         }
-        static string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
 
         // History with ties, bursts and gaps of days, over many cards, in event-time order.
         var transactions = History(seed: 3, cards: 200, count: 3000);

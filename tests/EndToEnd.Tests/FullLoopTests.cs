@@ -27,7 +27,6 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         var topics = new KafkaTestTopics("e2e");
         var work = Directory.CreateTempSubdirectory("fraud-e2e-").FullName;
         var (kafka, env) = await StackEnvironmentAsync(bootstrap, topics, db.ConnectionString, work);
-        string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
 
         var monitoringUrl = $"http://127.0.0.1:{Ports.Free()}";
         var scorerUrl = $"http://127.0.0.1:{Ports.Free()}";

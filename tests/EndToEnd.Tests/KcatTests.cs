@@ -26,7 +26,6 @@ public sealed class KcatTests(ITestOutputHelper output)
         {
             await KafkaTestTopics.EnsureCreatedAsync(bootstrap, topic);
         }
-        string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
 
         // A model trained in file mode: synthetic history to JSONL, the trainer on those files, no registry.
         var history = Path.Combine(work, "history");

@@ -42,7 +42,6 @@ public sealed partial class OperatingSurfaceTests(ITestOutputHelper output)
         env["ModelStore__Kind"] = "folder";
         env["Pushgateway__Url"] = TestEnvironment.Get("FRAUD_PUSHGATEWAY_URL");
         env["Pushgateway__Job"] = $"fraud-trainer-{topics.Prefix}";
-        string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
         void Mark(string step) => output.WriteLine(FormattableString.Invariant($"{(DateTimeOffset.UtcNow - started).TotalSeconds,6:F1} s  {step}"));
         var scorerPort = Ports.Free();
         var monitoringPort = Ports.Free();

@@ -102,7 +102,7 @@ public sealed class DriftIntegrationTests
         var requests = new RetrainRequestStore(dataSource);
         using var requester = new RetrainRequester(requests, Options.Create(new KafkaOptions
         {
-            BootstrapServers = TestEnvironment.KafkaBootstrap!,
+            BootstrapServers = await KafkaServer.GetBootstrapServersAsync(),
             RetrainRequestsTopic = topics.Name("retrain"),
         }), options, NullLogger<RetrainRequester>.Instance);
         var policy = new RetrainPolicy(options, requester);

@@ -29,6 +29,7 @@ public sealed class LiveQualityIntegrationTests : IAsyncLifetime
     private readonly PostgresTestDatabase _db = new();
     private readonly KafkaTestTopics _topics = new("quality");
     private NpgsqlDataSource _dataSource = null!;
+    private string _bootstrap = null!;
 
     public async Task InitializeAsync()
     {
@@ -37,6 +38,7 @@ public sealed class LiveQualityIntegrationTests : IAsyncLifetime
             return;
         }
         await _db.InitializeAsync();
+        _bootstrap = await KafkaServer.GetBootstrapServersAsync();
         SchemaMigrator.Apply(_db.ConnectionString);
         _dataSource = NpgsqlDataSource.Create(_db.ConnectionString);
         var batch = new List<HistoryMessage>();
@@ -72,7 +74,7 @@ public sealed class LiveQualityIntegrationTests : IAsyncLifetime
 
     private (QualityService Service, RetrainRequester Requester) Service(RetrainOptions? retrain = null)
     {
-        var kafka = new KafkaOptions { BootstrapServers = TestEnvironment.KafkaBootstrap!, RetrainRequestsTopic = _topics.Name("retrain") };
+        var kafka = new KafkaOptions { BootstrapServers = _bootstrap, RetrainRequestsTopic = _topics.Name("retrain") };
         var requester = new RetrainRequester(new RetrainRequestStore(_dataSource), Options.Create(kafka), Options.Create(retrain ?? new RetrainOptions()),
             NullLogger<RetrainRequester>.Instance);
         var service = new QualityService(Options.Create(new QualityOptions { MaturityDays = 30, WindowDays = 7 }), new QualityReader(_dataSource),
@@ -153,7 +155,7 @@ public sealed class LiveQualityIntegrationTests : IAsyncLifetime
     public async Task Quality_below_its_limit_raises_one_retrain_request_recorded_and_announced()
     {
         var topic = _topics.Name("retrain");
-        await KafkaTestTopics.EnsureCreatedAsync(TestEnvironment.KafkaBootstrap!, topic);
+        await KafkaTestTopics.EnsureCreatedAsync(_bootstrap, topic);
         var (service, requester) = Service(new RetrainOptions { MinRecallAtReview = 0.9, MinWindowFrauds = 20 });
         using var _ = requester;
 
@@ -228,11 +230,11 @@ public sealed class LiveQualityIntegrationTests : IAsyncLifetime
 
     private static List<HistoryMessage> Batch(Label label) => [Samples.Message(label, 1_000_000)];
 
-    private static RetrainRequest ReadOne(string topic)
+    private RetrainRequest ReadOne(string topic)
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
-            BootstrapServers = TestEnvironment.KafkaBootstrap!,
+            BootstrapServers = _bootstrap,
             GroupId = $"reader-{Guid.NewGuid():N}",
             AutoOffsetReset = AutoOffsetReset.Earliest,
             AllowAutoCreateTopics = true,

@@ -19,7 +19,7 @@ public sealed class MonitoringKafkaIntegrationTests
     {
         await using var database = await PostgresTestDatabase.CreateAsync();
         var pg = database.ConnectionString;
-        var bootstrap = TestEnvironment.KafkaBootstrap!;
+        var bootstrap = await KafkaServer.GetBootstrapServersAsync();
         var run = Guid.NewGuid().ToString("N")[..10];
         var (txTopic, verdictTopic, labelTopic) = ($"it-{run}.transactions", $"it-{run}.verdicts", $"it-{run}.labels");
         var prefix = $"it-{run}-";

@@ -8,7 +8,7 @@ namespace Fraud.Streaming.Trainer.Tests;
 /// <summary>Against a real Postgres named by FRAUD_PG (an Npgsql connection string); each test uses its own model name.</summary>
 public sealed class RegistryIntegrationTests
 {
-    private static string ConnectionString => TestEnvironment.PostgresConnectionString!;
+    private static Task<string> ConnectionStringAsync() => PostgresServer.GetConnectionStringAsync();
 
     private static ModelManifest Manifest(string model, string version, string contentHash, double auc) => new()
     {
@@ -30,7 +30,7 @@ public sealed class RegistryIntegrationTests
 
     private static async Task<ModelRegistry> RegistryAsync()
     {
-        var dataSource = await PostgresAccess.OpenAsync(ConnectionString, CancellationToken.None);
+        var dataSource = await PostgresAccess.OpenAsync(await ConnectionStringAsync(), CancellationToken.None);
         return new ModelRegistry(dataSource);
     }
 
@@ -114,13 +114,13 @@ public sealed class RegistryIntegrationTests
         var (transactions, labels) = SyntheticHistory.Generate(seed: 5, cards: 200, transactionsPerCard: 12);
         // A database of its own, so the history tables of whatever FRAUD_PG points at stay untouched.
         var database = $"trainer_it_{Guid.NewGuid():N}"[..24];
-        await using (var admin = new NpgsqlConnection(ConnectionString))
+        await using (var admin = new NpgsqlConnection(await ConnectionStringAsync()))
         {
             await admin.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
             await create.ExecuteNonQueryAsync();
         }
-        var connectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(await ConnectionStringAsync()) { Database = database, Pooling = false }.ConnectionString;
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync();
@@ -172,7 +172,7 @@ public sealed class RegistryIntegrationTests
         finally
         {
             Directory.Delete(dir, recursive: true);
-            await using var admin = new NpgsqlConnection(ConnectionString);
+            await using var admin = new NpgsqlConnection(await ConnectionStringAsync());
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync();
