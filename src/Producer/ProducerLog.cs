@@ -4,7 +4,7 @@ namespace Fraud.Streaming.Producer;
 
 internal static partial class ProducerLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Publishing synthetic traffic to {Bootstrap}: transactions={TransactionsTopic} labels={LabelsTopic} rate={Rate}/s label-delay={LabelDelay}")]
+    [LoggerMessage(1, LogLevel.Information, "publishing synthetic traffic to {Bootstrap}: transactions={TransactionsTopic} labels={LabelsTopic} rate={Rate}/s label-delay={LabelDelay}")]
     public static partial void Starting(ILogger logger, string bootstrap, string transactionsTopic, string labelsTopic, double rate, TimeSpan labelDelay);
 
     [LoggerMessage(2, LogLevel.Information, "progress: {Status}")]
@@ -13,19 +13,19 @@ internal static partial class ProducerLog
     [LoggerMessage(3, LogLevel.Warning, "delivery to {Topic} failed: {Reason}")]
     public static partial void DeliveryFailed(ILogger logger, string topic, string reason);
 
-    [LoggerMessage(4, LogLevel.Information, "Stopping: publishing the {Pending} labels that were not yet due now")]
+    [LoggerMessage(4, LogLevel.Information, "stopping: publishing the {Pending} labels that were not yet due now")]
     public static partial void LabelsEarly(ILogger logger, int pending);
 
     [LoggerMessage(5, LogLevel.Warning, "{InFlight} messages were still undelivered when the flush timed out")]
     public static partial void FlushTimedOut(ILogger logger, int inFlight);
 
-    [LoggerMessage(6, LogLevel.Warning, "Kafka error: {Reason}")]
+    [LoggerMessage(6, LogLevel.Warning, "kafka error: {Reason}")]
     public static partial void KafkaError(ILogger logger, string reason);
 
-    [LoggerMessage(7, LogLevel.Information, "Wrote {Transactions} transactions ({Fraud} fraud) to {Directory} in {Seconds:F2}s ({Rate:F0} tx/s)")]
+    [LoggerMessage(7, LogLevel.Information, "wrote {Transactions} transactions ({Fraud} fraud) to {Directory} in {Seconds:F2}s ({Rate:F0} tx/s)")]
     public static partial void FilesWritten(ILogger logger, long transactions, long fraud, string directory, double seconds, double rate);
 
-    [LoggerMessage(8, LogLevel.Information, "Stop requested; flushing")]
+    [LoggerMessage(8, LogLevel.Information, "stop requested; flushing")]
     public static partial void Stopping(ILogger logger);
 
     [LoggerMessage(EventId = 9, Message = "librdkafka {Facility}: {Message}")]

@@ -110,7 +110,7 @@ public sealed class MonitoringPoisonTests(ITestOutputHelper output)
             && await StatusAsync($"{url}/readyz") == HttpStatusCode.OK, "all 40 written and ready again");
         output.WriteLine(monitoring.Output);
         // The member stayed in its group all along: no partition was revoked or lost.
-        Assert.DoesNotContain(monitoring.Lines, l => l.Text.Contains("Partitions revoked", StringComparison.Ordinal) || l.Text.Contains("Partitions lost", StringComparison.Ordinal));
+        Assert.DoesNotContain(monitoring.Lines, l => l.Text.Contains("partitions revoked", StringComparison.Ordinal) || l.Text.Contains("partitions lost", StringComparison.Ordinal));
         Assert.Equal(0, await monitoring.StopAsync(TimeSpan.FromSeconds(30)));
     }
 

@@ -44,7 +44,7 @@ internal sealed class QualityService(
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
             {
                 MonitoringMetrics.QualityPassFailures.Inc();
-                MonitoringLog.QualityPassFailed(logger, ex.Message);
+                MonitoringLog.QualityPassFailed(logger, ex);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -47,7 +47,7 @@ internal sealed class RetrainRequester(
         }
         catch (Exception ex) when (ex is KafkaException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            MonitoringLog.RetrainAnnounceFailed(logger, row.Id, kafkaOptions.Value.RetrainRequestsTopic, ex.Message);
+            MonitoringLog.RetrainAnnounceFailed(logger, row.Id, kafkaOptions.Value.RetrainRequestsTopic, ex);
         }
         return row;
     }

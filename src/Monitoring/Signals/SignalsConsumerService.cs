@@ -137,7 +137,7 @@ internal sealed class SignalsConsumerService(
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
             {
                 MonitoringMetrics.WriteFailures.Inc();
-                MonitoringLog.SignalsWriteFailed(logger, attempt, delay, ex.Message);
+                MonitoringLog.SignalsWriteFailed(logger, attempt, delay, ex);
                 if (giveUp.IsCancellationRequested || giveUp.WaitHandle.WaitOne(delay))
                 {
                     return;
