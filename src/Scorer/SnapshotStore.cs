@@ -8,13 +8,13 @@ using Fraud.Streaming.Shared.Models;
 namespace Fraud.Streaming.Scorer;
 
 /// <summary>
-/// Card-state snapshots in a folder or an S3 bucket (through <see cref="IModelStore"/>, which verifies every put by
+/// Card-state snapshots in a folder or an S3 bucket (through <see cref="IArtifactStore"/>, which verifies every put by
 /// SHA-256): per partition two data slots, <c>a.snap</c> and <c>b.snap</c>, and a small pointer <c>latest.json</c>
 /// naming the slot that holds the newest snapshot and its SHA-256. A new snapshot goes to the other slot first,
 /// then the pointer is replaced, so a crash at any moment leaves the previous snapshot readable; storage stays at
 /// two snapshots per partition without listing or deleting anything.
 /// </summary>
-internal sealed class SnapshotStore(IModelStore store, string prefix, string groupId) : IDisposable
+internal sealed class SnapshotStore(IArtifactStore store, string prefix, string groupId) : IDisposable
 {
     private const string PointerFile = "latest.json";
     private readonly ConcurrentDictionary<int, string> _slots = new(); // written by the background writer and the scoring thread
@@ -40,7 +40,7 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
     }
 
     /// <summary>The store's location of a partition's pointer, for logs.</summary>
-    public string Describe(string topic, int partition) => store.UriOf(Name(topic), Version(partition), PointerFile);
+    public string Describe(string topic, int partition) => store.UriOf(Name(topic), PartitionFolder(partition), PointerFile);
 
     /// <summary>The newest snapshot of the partition, or null when none was ever written.</summary>
     /// <exception cref="SnapshotRejectedException">there is one, but it is corrupt or for another spec or format.</exception>
@@ -49,7 +49,7 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
         byte[] pointerBytes;
         try
         {
-            pointerBytes = await store.GetAsync(store.UriOf(Name(topic), Version(partition), PointerFile), cancellationToken);
+            pointerBytes = await store.GetAsync(store.UriOf(Name(topic), PartitionFolder(partition), PointerFile), cancellationToken);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -57,7 +57,7 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
         }
         var pointer = Pointer.Parse(pointerBytes);
         _slots[partition] = pointer.Slot;
-        var data = await store.GetAsync(store.UriOf(Name(topic), Version(partition), pointer.Slot + ".snap"), cancellationToken);
+        var data = await store.GetAsync(store.UriOf(Name(topic), PartitionFolder(partition), pointer.Slot + ".snap"), cancellationToken);
         var sha = ModelPackage.Sha256(data);
         if (sha != pointer.Sha256)
         {
@@ -77,17 +77,17 @@ internal sealed class SnapshotStore(IModelStore store, string prefix, string gro
     {
         var slot = _slots.TryGetValue(snapshot.Partition, out var current) && current == "a" ? "b" : "a";
         var name = Name(snapshot.Topic);
-        var version = Version(snapshot.Partition);
-        await store.PutAsync(name, version, slot + ".snap", snapshot.Data, cancellationToken);
+        var folder = PartitionFolder(snapshot.Partition);
+        await store.PutAsync(name, folder, slot + ".snap", snapshot.Data, cancellationToken);
         var pointer = new Pointer(slot, ModelPackage.Sha256(snapshot.Data), snapshot.NextOffset, snapshot.Cards);
-        await store.PutAsync(name, version, PointerFile, pointer.Serialize(), cancellationToken);
+        await store.PutAsync(name, folder, PointerFile, pointer.Serialize(), cancellationToken);
         _slots[snapshot.Partition] = slot;
         return snapshot.Data.Length;
     }
 
     private string Name(string topic) => $"{prefix}/{groupId}/{topic}";
 
-    private static string Version(int partition) => partition.ToString(CultureInfo.InvariantCulture);
+    private static string PartitionFolder(int partition) => partition.ToString(CultureInfo.InvariantCulture);
 
     public void Dispose() => (store as IDisposable)?.Dispose();
 

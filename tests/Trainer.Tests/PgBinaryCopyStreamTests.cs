@@ -160,7 +160,7 @@ public sealed class PgBinaryCopyStreamTests
             Collect(batch, plain);
         }
         var ahead = new List<(string, long, Shared.Features.FeatureInput, bool?)>();
-        var batches = new HashSet<HistoryBatch>();
+        var batches = new HashSet<HistoryReadBatch>();
         await foreach (var batch in PostgresHistorySource.ReadAhead(new ChunkedStream(bytes, 117), null, CancellationToken.None))
         {
             batches.Add(batch);
@@ -192,10 +192,10 @@ public sealed class PgBinaryCopyStreamTests
             seen += batch.Count;
             break; // the producer must be stopped and awaited, not left reading a disposed stream
         }
-        Assert.Equal(HistoryBatch.DefaultCapacity, seen);
+        Assert.Equal(HistoryReadBatch.DefaultCapacity, seen);
     }
 
-    private static void Collect(HistoryBatch batch, List<(string, long, Shared.Features.FeatureInput, bool?)> into)
+    private static void Collect(HistoryReadBatch batch, List<(string, long, Shared.Features.FeatureInput, bool?)> into)
     {
         for (var i = 0; i < batch.Count; i++)
         {

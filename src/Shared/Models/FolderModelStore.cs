@@ -1,13 +1,13 @@
 namespace Fraud.Streaming.Shared.Models;
 
-/// <summary>A model store in a local (or mounted) folder: <c>{root}/{model}/{version}/{file}</c>.</summary>
-public sealed class FolderModelStore(string root) : IModelStore
+/// <summary>A model store in a local (or mounted) folder: <c>{root}/{owner}/{folder}/{file}</c> (a model: its name and version).</summary>
+public sealed class FolderModelStore(string root) : IArtifactStore
 {
     public string Root { get; } = Path.GetFullPath(root);
 
-    public async Task<string> PutAsync(string modelName, string version, string fileName, byte[] content, CancellationToken cancellationToken)
+    public async Task<string> PutAsync(string owner, string folder, string fileName, byte[] content, CancellationToken cancellationToken)
     {
-        var directory = Path.Combine(Root, modelName, version);
+        var directory = Path.Combine(Root, owner, folder);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, fileName);
         var tmp = path + ".tmp";
@@ -21,8 +21,8 @@ public sealed class FolderModelStore(string root) : IModelStore
         return new Uri(path).AbsoluteUri;
     }
 
-    public string UriOf(string modelName, string version, string fileName) =>
-        new Uri(Path.Combine(Root, modelName, version, fileName)).AbsoluteUri;
+    public string UriOf(string owner, string folder, string fileName) =>
+        new Uri(Path.Combine(Root, owner, folder, fileName)).AbsoluteUri;
 
     public Task<byte[]> GetAsync(string uri, CancellationToken cancellationToken) =>
         File.ReadAllBytesAsync(new Uri(uri).LocalPath, cancellationToken);

@@ -1,14 +1,14 @@
 namespace Fraud.Streaming.Shared.Models;
 
 /// <summary>
-/// Builds the configured <see cref="IModelStore"/> for putting artifacts. Fetching by URI, confined to the store, is
+/// Builds the configured <see cref="IArtifactStore"/> for putting artifacts. Fetching by URI, confined to the store, is
 /// <see cref="ArtifactFetcher"/>'s.
 /// </summary>
 public static class ModelStoreFactory
 {
     /// <summary>The store that <see cref="ModelStoreOptions.Kind"/> names.</summary>
     /// <exception cref="InvalidOperationException">the options are incomplete.</exception>
-    public static IModelStore Create(ModelStoreOptions options)
+    public static IArtifactStore Create(ModelStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();

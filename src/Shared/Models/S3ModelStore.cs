@@ -7,10 +7,10 @@ using Amazon.S3.Model;
 namespace Fraud.Streaming.Shared.Models;
 
 /// <summary>
-/// A model store in an S3 bucket (AWS, MinIO, s3rver): <c>s3://{bucket}/{model}/{version}/{file}</c>.
+/// A model store in an S3 bucket (AWS, MinIO, s3rver): <c>s3://{bucket}/{owner}/{folder}/{file}</c> (a model: its name and version).
 /// Every put is read back and compared by SHA-256 before its URI is handed out.
 /// </summary>
-public sealed class S3ModelStore : IModelStore, IDisposable
+public sealed class S3ModelStore : IArtifactStore, IDisposable
 {
     private readonly IAmazonS3 _client;
     private readonly string _bucket;
@@ -50,9 +50,9 @@ public sealed class S3ModelStore : IModelStore, IDisposable
 
     public string Bucket => _bucket;
 
-    public async Task<string> PutAsync(string modelName, string version, string fileName, byte[] content, CancellationToken cancellationToken)
+    public async Task<string> PutAsync(string owner, string folder, string fileName, byte[] content, CancellationToken cancellationToken)
     {
-        var key = KeyOf(modelName, version, fileName);
+        var key = KeyOf(owner, folder, fileName);
         var expected = ModelPackage.Sha256(content);
         using (var body = new MemoryStream(content, writable: false))
         {
@@ -79,9 +79,9 @@ public sealed class S3ModelStore : IModelStore, IDisposable
         return uri;
     }
 
-    public string UriOf(string modelName, string version, string fileName) => $"s3://{_bucket}/{KeyOf(modelName, version, fileName)}";
+    public string UriOf(string owner, string folder, string fileName) => $"s3://{_bucket}/{KeyOf(owner, folder, fileName)}";
 
-    private static string KeyOf(string modelName, string version, string fileName) => $"{modelName}/{version}/{fileName}";
+    private static string KeyOf(string owner, string folder, string fileName) => $"{owner}/{folder}/{fileName}";
 
     public async Task<byte[]> GetAsync(string uri, CancellationToken cancellationToken)
     {

@@ -13,5 +13,5 @@ internal interface IHistorySource
     HistoryRefusals Refusals { get; }
 
     /// <summary>The rows in order, a batch at a time; a source may refill the same batch, so each is valid until the next is read.</summary>
-    IAsyncEnumerable<HistoryBatch> ReadAsync(CancellationToken cancellationToken);
+    IAsyncEnumerable<HistoryReadBatch> ReadAsync(CancellationToken cancellationToken);
 }

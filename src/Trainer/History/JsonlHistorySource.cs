@@ -26,7 +26,7 @@ internal sealed class JsonlHistorySource(string transactionsPath, string? labels
     /// <summary>Labels whose transaction is not in the transactions file (known after reading).</summary>
     public int OrphanLabels { get; private set; }
 
-    public async IAsyncEnumerable<HistoryBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<HistoryReadBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var labels = new Dictionary<string, LabelFacts>(StringComparer.Ordinal);
         if (labelsPath is not null)
@@ -50,7 +50,7 @@ internal sealed class JsonlHistorySource(string transactionsPath, string? labels
         transactions.Sort(HistoryOrder.Compare);
         OrphanLabels = labels.Keys.Count(id => !firstLine.ContainsKey(id));
 
-        var batch = new HistoryBatch(HistoryBatch.DefaultCapacity, layout);
+        var batch = new HistoryReadBatch(HistoryReadBatch.DefaultCapacity, layout);
         foreach (var t in transactions)
         {
             batch.Add(t, labels.TryGetValue(t.TransactionId, out var facts) ? facts : LabelFacts.None);

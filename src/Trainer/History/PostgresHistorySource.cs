@@ -12,7 +12,7 @@ namespace Fraud.Streaming.Trainer.History;
 /// <summary>
 /// History from the Monitoring tables with binary COPY, parsed straight from the COPY bytes: every transaction
 /// in the order the pipeline needs, with its label when <paramref name="withLabels"/> (a transaction without a
-/// label row is unlabelled, as with a left join). Streams the transactions in reused <see cref="HistoryBatch"/>es;
+/// label row is unlabelled, as with a left join). Streams the transactions in reused <see cref="HistoryReadBatch"/>es;
 /// memory holds the labels, the batches in flight and one entry per distinct channel, category, country, currency and
 /// email domain.
 /// </summary>
@@ -69,7 +69,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
 
     public HistoryRefusals Refusals { get; } = new();
 
-    public async IAsyncEnumerable<HistoryBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<HistoryReadBatch> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // Both COPYs in one snapshot, so rows and labels written meanwhile are in both or in neither.
@@ -89,16 +89,16 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     /// reading and parsing the COPY overlap with whatever the consumer does with the rows (the features), as
     /// Postgres producing them overlaps with both. A batch is the consumer's until it asks for the next one.
     /// </summary>
-    internal static async IAsyncEnumerable<HistoryBatch> ReadAhead(Stream copy, LabelIndex? labels, [EnumeratorCancellation] CancellationToken cancellationToken,
+    internal static async IAsyncEnumerable<HistoryReadBatch> ReadAhead(Stream copy, LabelIndex? labels, [EnumeratorCancellation] CancellationToken cancellationToken,
         EncodingLayout? layout = null, EventTimeWindow? window = null, HistoryRefusals? refusals = null)
     {
         var names = new ValueNames();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var free = new BlockingCollection<HistoryBatch>();
-        using var filled = new BlockingCollection<HistoryBatch>();
+        using var free = new BlockingCollection<HistoryReadBatch>();
+        using var filled = new BlockingCollection<HistoryReadBatch>();
         for (var i = 0; i < AheadBatches + 2; i++)
         {
-            free.Add(new HistoryBatch(HistoryBatch.DefaultCapacity, layout, names), CancellationToken.None);
+            free.Add(new HistoryReadBatch(HistoryReadBatch.DefaultCapacity, layout, names), CancellationToken.None);
         }
         var producer = Task.Factory.StartNew(() =>
         {
@@ -116,7 +116,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
-            HistoryBatch? held = null;
+            HistoryReadBatch? held = null;
             while (filled.TryTake(out var batch, Timeout.Infinite, cancellationToken))
             {
                 if (held is not null)
@@ -151,11 +151,11 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     /// <param name="nextBatch">an empty batch to fill after one is handed out (of <paramref name="layout"/>); null refills the same batch.</param>
     /// <exception cref="InvalidDataException">the bytes are not that COPY's output.</exception>
     /// <param name="window">event times outside it are refused (into <paramref name="refusals"/>); every time from the floor on when null.</param>
-    public static IEnumerable<HistoryBatch> Parse(Stream copy, LabelIndex? labels, CancellationToken cancellationToken, Func<HistoryBatch>? nextBatch = null,
+    public static IEnumerable<HistoryReadBatch> Parse(Stream copy, LabelIndex? labels, CancellationToken cancellationToken, Func<HistoryReadBatch>? nextBatch = null,
         EncodingLayout? layout = null, EventTimeWindow? window = null, HistoryRefusals? refusals = null)
     {
         layout ??= EncodingLayout.FieldsOnly;
-        var first = nextBatch?.Invoke() ?? new HistoryBatch(HistoryBatch.DefaultCapacity, layout);
+        var first = nextBatch?.Invoke() ?? new HistoryReadBatch(HistoryReadBatch.DefaultCapacity, layout);
         var reader = new TransactionReader(labels, first, window ?? EventTimeWindow.FloorOnly, refusals ?? new HistoryRefusals());
         using var stream = new PgBinaryCopyStream(copy, TransactionColumns + (layout.Attributes.Count > 0 ? 1 : 0));
         while (!stream.Finished)
@@ -303,7 +303,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
     {
         private readonly Utf8Interner<ulong>[] _keys = new Utf8Interner<ulong>[EncodingLayout.FieldCount];
 
-        public TransactionReader(LabelIndex? labels, HistoryBatch batch, EventTimeWindow window, HistoryRefusals refusals)
+        public TransactionReader(LabelIndex? labels, HistoryReadBatch batch, EventTimeWindow window, HistoryRefusals refusals)
         {
             Labels = labels;
             Batch = batch;
@@ -325,7 +325,7 @@ internal sealed class PostgresHistorySource(NpgsqlDataSource dataSource, bool wi
         public EventTimeWindow Window { get; }
         public HistoryRefusals Refusals { get; }
         public LabelIndex? Labels { get; }
-        public HistoryBatch Batch { get; set; }
+        public HistoryReadBatch Batch { get; set; }
 
         /// <summary>The key of a field's text (<see cref="ValueKey"/>).</summary>
         public Utf8Interner<ulong> Keys(CategoricalField field) => _keys[(int)field];

@@ -36,7 +36,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
     private readonly EncodingLayout _layout = layout ?? EncodingLayout.FieldsOnly;
     private ValueNames? _names;
     private readonly List<Chunk> _chunks = [];
-    private HistoryBatch? _one;
+    private HistoryReadBatch? _one;
     private readonly Utf8Column.Builder _ids = new();
     private readonly HashSet<int>[] _categories = [.. CategoricalValues.Fields.Select(_ => new HashSet<int>())];
 
@@ -68,7 +68,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
     /// <exception cref="InvalidDataException">the rows are not in (event time, transaction id) order.</exception>
     public void Add(HistoryRow row)
     {
-        _one ??= new HistoryBatch(1, _layout, _names);
+        _one ??= new HistoryReadBatch(1, _layout, _names);
         _one.Clear();
         _one.Add(row);
         Add(_one);
@@ -76,7 +76,7 @@ internal sealed class FeatureTableBuilder(FeatureSpec spec, long asOfTicks = lon
 
     /// <summary>Adds every row of <paramref name="batch"/> before the as-of instant, in order.</summary>
     /// <exception cref="InvalidDataException">the rows are not in (event time, transaction id) order.</exception>
-    public void Add(HistoryBatch batch)
+    public void Add(HistoryReadBatch batch)
     {
         if (batch.Layout.SlotCount != _layout.SlotCount)
         {

@@ -29,10 +29,10 @@ internal sealed class PointInTimeFeatures(FeatureSpec spec)
 
     /// <summary>
     /// The computed features (card, entity) of row <paramref name="row"/> of <paramref name="batch"/> as of just before it;
-    /// valid until the next call. The encoded ones, if any, follow from the row's slots (<see cref="HistoryBatch.Slots"/>).
+    /// valid until the next call. The encoded ones, if any, follow from the row's slots (<see cref="HistoryReadBatch.Slots"/>).
     /// </summary>
     /// <exception cref="InvalidDataException">the transactions are not in (event time, transaction id) order.</exception>
-    public ReadOnlySpan<float> Next(HistoryBatch batch, int row)
+    public ReadOnlySpan<float> Next(HistoryReadBatch batch, int row)
     {
         // The lookups of the next rows are started early, as the scorer's batches do (CardBatchPipeline): with
         // more cards than the caches hold, each lookup otherwise waits for memory twice (index slot, then state).
@@ -75,13 +75,13 @@ internal sealed class PointInTimeFeatures(FeatureSpec spec)
     /// <exception cref="InvalidDataException">the transactions are not in (event time, transaction id) order.</exception>
     public ReadOnlySpan<float> Next(Shared.Contracts.Transaction t)
     {
-        _one ??= new HistoryBatch(1);
+        _one ??= new HistoryReadBatch(1);
         _one.Clear();
         _one.Add(t, LabelFacts.None);
         return Next(_one, 0);
     }
 
-    private HistoryBatch? _one;
+    private HistoryReadBatch? _one;
 
     private void Remember(long ticks, ReadOnlySpan<byte> id)
     {

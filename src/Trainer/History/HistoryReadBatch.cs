@@ -14,7 +14,7 @@ namespace Fraud.Streaming.Trainer.History;
 /// </summary>
 /// <param name="layout">what the encoding slots hold; the contract's categorical fields only when null.</param>
 /// <param name="names">where the texts of the slots' keys are noted; shared by the batches of one source.</param>
-internal sealed class HistoryBatch(int capacity = HistoryBatch.DefaultCapacity, EncodingLayout? layout = null, ValueNames? names = null)
+internal sealed class HistoryReadBatch(int capacity = HistoryReadBatch.DefaultCapacity, EncodingLayout? layout = null, ValueNames? names = null)
 {
     public const int DefaultCapacity = 4096;
 
