@@ -6,13 +6,15 @@ using Fraud.Streaming.Shared.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
-var configuration = new ConfigurationBuilder()
-    .SetBasePath(AppContext.BaseDirectory)
-    .AddJsonFile("appsettings.json", optional: true)
-    .AddEnvironmentVariables()
-    .Build();
-var kafka = configuration.GetSection(KafkaOptions.Section).Get<KafkaOptions>() ?? new KafkaOptions();
-var validation = configuration.GetSection(ValidationOptions.Section).Get<ValidationOptions>() ?? new ValidationOptions();
+var configuration = CliConfiguration.Build(args, out var commandArgs);
+if ((CliConfiguration.Problem<KafkaOptions>(configuration, KafkaOptions.Section)
+     ?? CliConfiguration.Problem<ValidationOptions>(configuration, ValidationOptions.Section)) is { } problem)
+{
+    await Console.Error.WriteLineAsync($"error: invalid configuration: {problem}");
+    return ExitCodes.BadUsage;
+}
+var kafka = CliConfiguration.Bind<KafkaOptions>(configuration, KafkaOptions.Section);
+var validation = CliConfiguration.Bind<ValidationOptions>(configuration, ValidationOptions.Section);
 
 // Logs go to stderr so stdout carries only the one-line summary that scripts parse.
 using var loggers = LoggerFactory.Create(b => b
@@ -29,4 +31,4 @@ var root = new RootCommand("Fraud.Streaming producer: publishes card transaction
     SyntheticCommand.Create(kafka, validation, loggers),
     ReplayCommand.Create(kafka, validation, loggers),
 };
-return await CommandLine.InvokeAsync(root.Parse(args), Console.Error, new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) });
+return await CommandLine.InvokeAsync(root.Parse(commandArgs), Console.Error, new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) });

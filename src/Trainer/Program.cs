@@ -1,5 +1,5 @@
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Trainer;
 
-var root = TrainerCli.Build(TrainerCli.DefaultConfiguration(), Console.Out, Console.Error);
-return await CommandLine.InvokeAsync(root.Parse(args), Console.Error);
+var configuration = CliConfiguration.Build(args, out var commandArgs);
+return await TrainerCli.RunAsync(configuration, commandArgs, Console.Out, Console.Error);

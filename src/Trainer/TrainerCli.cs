@@ -22,11 +22,27 @@ namespace Fraud.Streaming.Trainer;
 /// </summary>
 internal static class TrainerCli
 {
-    public static IConfiguration DefaultConfiguration() => new ConfigurationBuilder()
-        .SetBasePath(AppContext.BaseDirectory)
-        .AddJsonFile("appsettings.json", optional: true)
-        .AddEnvironmentVariables()
-        .Build();
+    /// <summary>
+    /// Runs a trainer command line: the configuration is checked first, as the services check theirs at start (a bad
+    /// setting is one line and <see cref="ExitCodes.BadUsage"/>), then the command is parsed and run.
+    /// </summary>
+    public static async Task<int> RunAsync(IConfiguration configuration, string[] args, TextWriter output, TextWriter error)
+    {
+        if (ConfigurationProblem(configuration) is { } problem)
+        {
+            await error.WriteLineAsync($"error: invalid configuration: {problem}");
+            return ExitCodes.BadUsage;
+        }
+        return await CommandLine.InvokeAsync(Build(configuration, output, error).Parse(args), error);
+    }
+
+    /// <summary>What is wrong with any configuration section a trainer command reads, or null.</summary>
+    internal static string? ConfigurationProblem(IConfiguration configuration) =>
+        CliConfiguration.Problem<PostgresOptions>(configuration, PostgresOptions.Section)
+        ?? CliConfiguration.Problem<KafkaOptions>(configuration, KafkaOptions.Section)
+        ?? CliConfiguration.Problem<ModelStoreOptions>(configuration, ModelStoreOptions.Section)
+        ?? CliConfiguration.Problem<ValidationOptions>(configuration, ValidationOptions.Section)
+        ?? CliConfiguration.Problem<PushgatewayOptions>(configuration, PushgatewayOptions.Section);
 
     public static RootCommand Build(IConfiguration configuration, TextWriter output, TextWriter error)
     {
@@ -47,12 +63,7 @@ internal static class TrainerCli
     internal static string PostgresConnectionString(IConfiguration configuration, string? fromCommandLine) =>
         fromCommandLine ?? Bind<PostgresOptions>(configuration, PostgresOptions.Section).ConnectionString;
 
-    internal static T Bind<T>(IConfiguration configuration, string section) where T : new()
-    {
-        var options = new T();
-        configuration.GetSection(section).Bind(options);
-        return options;
-    }
+    internal static T Bind<T>(IConfiguration configuration, string section) where T : new() => CliConfiguration.Bind<T>(configuration, section);
 
     private static Command FeaturesCommand(IConfiguration configuration, TextWriter output, TextWriter error)
     {
@@ -158,11 +169,6 @@ internal static class TrainerCli
                 storeOptions.Folder = storeDir.FullName;
             }
             var pushgateway = Bind<PushgatewayOptions>(configuration, PushgatewayOptions.Section);
-            if (pushgateway.Problem() is { } problem)
-            {
-                await error.WriteLineAsync($"error: invalid configuration: {problem}");
-                return ExitCodes.Failed;
-            }
             var gbdtOptions = gbdt.Read(parse);
             var settings = new TrainSettings
             {

@@ -120,4 +120,17 @@ public sealed class CsvReplayTests
             Assert.DoesNotContain("   at ", run.Output, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task A_bad_setting_on_the_command_line_is_refused_before_any_work_with_exit_2()
+    {
+        using var dir = new TempDirectory();
+        var producer = RepoPaths.BuiltAssembly("src/Producer", "Fraud.Streaming.Producer");
+        await using var run = ProcessRunner.StartDotnet(producer, ["replay", "--format", "csv", "--input", Data("bank.csv"), "--map", BankMap,
+            "--const", BankConstants, "--out-dir", dir.Path, "--Kafka:BootstrapServers=x"]);
+
+        Assert.Equal(2, await run.WaitForExitAsync(TimeSpan.FromMinutes(1)));
+        Assert.StartsWith("error: invalid configuration: Kafka:BootstrapServers", Assert.Single(run.Lines).Text, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
 }

@@ -12,7 +12,7 @@ internal static class TrainerCliRun
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await TrainerCli.Build(configuration, output, error).Parse(args).InvokeAsync();
+        var code = await TrainerCli.RunAsync(configuration, args, output, error);
         return (code, output.ToString(), error.ToString());
     }
 }

@@ -69,7 +69,7 @@ public sealed class TrainingMetricsPushTests : IDisposable
         var (code, output, error) = await TrainerCliRun.RunAsync(Configuration("pushgateway:9091", "trainer"), "train",
             "--transactions", "t.jsonl", "--labels", "l.jsonl", "--out", Path.Combine(_dir, "out"));
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.BadUsage, code); // a bad setting, as the services report one at start
         Assert.Equal("error: invalid configuration: Pushgateway:Url must be an http(s) URL, not 'pushgateway:9091'", error.Trim());
         Assert.Empty(output);
     }

@@ -1,10 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 namespace Fraud.Streaming.Trainer.Metrics;
 
 /// <summary>
 /// The <c>Pushgateway</c> configuration section (env: <c>Pushgateway__Url</c>, ...): where the trainer pushes its
 /// figures at the end of a run. A scheduled job is gone before Prometheus could scrape it, so it pushes instead.
 /// </summary>
-internal sealed class PushgatewayOptions
+internal sealed class PushgatewayOptions : IValidatableObject
 {
     public const string Section = "Pushgateway";
 
@@ -18,6 +19,14 @@ internal sealed class PushgatewayOptions
     public double TimeoutSeconds { get; set; } = 10;
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Url);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Problem() is { } problem)
+        {
+            yield return new ValidationResult(problem);
+        }
+    }
 
     /// <summary>The problem with these settings in one line, or null when they are usable.</summary>
     public string? Problem()
