@@ -36,14 +36,10 @@ public sealed partial class DriftRetrainLoopTests(ITestOutputHelper output)
         env["Retrain__MaxFeaturePsi"] = "1";
         env["Retrain__ConsecutiveReports"] = "2";
 
-        var monitoringUrl = $"http://127.0.0.1:{Ports.Free()}";
         var scorerUrl = $"http://127.0.0.1:{Ports.Free()}";
-        var aggregatorUrl = $"http://127.0.0.1:{Ports.Free()}";
-        await using var monitoring = ProcessRunner.StartDotnet(Dll("Monitoring"), ["--urls", monitoringUrl], env);
-        await using var aggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", aggregatorUrl], env);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await WaitUntilAsync(async () => await IsOk(http, $"{monitoringUrl}/healthz"), Step, monitoring, "monitoring healthy");
-        await WaitUntilAsync(async () => await IsOk(http, $"{aggregatorUrl}/readyz"), Step, aggregator, "aggregator ready");
+        await using var monitoring = await StartServiceAsync(http, "Monitoring", "/healthz", env, Step);
+        await using var aggregator = await StartServiceAsync(http, "Aggregator", "/readyz", env, Step);
 
         // 1. Two weeks of history and model v1 from it.
         const int history = 4000;

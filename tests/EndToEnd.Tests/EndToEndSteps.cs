@@ -47,6 +47,26 @@ internal static class EndToEndSteps
     /// <summary>The built assembly of a deployable (<c>src/{project}</c>), run with <c>dotnet</c>.</summary>
     public static string Dll(string project) => RepoPaths.BuiltAssembly($"src/{project}", $"Fraud.Streaming.{project}");
 
+    /// <summary>
+    /// Starts a deployable (<c>src/{project}</c>) on a free port and waits until <paramref name="probe"/> answers 200;
+    /// fails at once, with its output, if it exits meanwhile.
+    /// </summary>
+    public static async Task<ProcessRunner> StartServiceAsync(HttpClient http, string project, string probe, IReadOnlyDictionary<string, string?> env, TimeSpan timeout)
+    {
+        var url = $"http://127.0.0.1:{Ports.Free()}";
+        var service = ProcessRunner.StartDotnet(Dll(project), ["--urls", url], env);
+        try
+        {
+            await WaitUntilAsync(async () => await IsOk(http, url + probe), timeout, service, $"{project} answering {probe}");
+            return service;
+        }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Polls <paramref name="condition"/>; fails at once, with its output, if <paramref name="watched"/> exits meanwhile.</summary>
     public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, ProcessRunner watched, string what) =>
         Waits.UntilAsync(condition, timeout, what, watched);

@@ -28,14 +28,10 @@ public sealed class FullLoopTests(ITestOutputHelper output)
         var work = Directory.CreateTempSubdirectory("fraud-e2e-").FullName;
         var (kafka, env) = await StackEnvironmentAsync(bootstrap, topics, db.ConnectionString, work);
 
-        var monitoringUrl = $"http://127.0.0.1:{Ports.Free()}";
         var scorerUrl = $"http://127.0.0.1:{Ports.Free()}";
-        var aggregatorUrl = $"http://127.0.0.1:{Ports.Free()}";
-        await using var monitoring = ProcessRunner.StartDotnet(Dll("Monitoring"), ["--urls", monitoringUrl], env);
-        await using var aggregator = ProcessRunner.StartDotnet(Dll("Aggregator"), ["--urls", aggregatorUrl], env);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await WaitUntilAsync(async () => await IsOk(http, $"{monitoringUrl}/healthz"), Step, monitoring, "monitoring healthy");
-        await WaitUntilAsync(async () => await IsOk(http, $"{aggregatorUrl}/readyz"), Step, aggregator, "aggregator ready");
+        await using var monitoring = await StartServiceAsync(http, "Monitoring", "/healthz", env, Step);
+        await using var aggregator = await StartServiceAsync(http, "Aggregator", "/readyz", env, Step);
 
         // 1. History: valid and malformed transactions plus labels, all at once.
         const int firstBatch = 3000;
