@@ -67,7 +67,7 @@ def main():
     c, n = caught(new_compromises)
     a, f = caught(frauds)
     others = sorted({scenario[t] for t in frauds} - {"compromised_merchant"})
-    per = " | ".join(f"{caught([t for t in frauds if scenario[t] == s])[0] / max(1, caught([t for t in frauds if scenario[t] == s])[1]):.3f}" for s in others)
+    per = ", ".join(f"{s} {caught([t for t in frauds if scenario[t] == s])[0] / max(1, caught([t for t in frauds if scenario[t] == s])[1]):.3f}" for s in others)
     print(f"| {name} | {len(scored):,} ({f:,}) | {auc(pairs):.4f} | {average_precision(pairs):.4f} | {a / f:.3f} | {c / max(1, n):.3f} ({n}) | {per} |")
     print(f"scenarios: {', '.join(others)}", file=sys.stderr)
 

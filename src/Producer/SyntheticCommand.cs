@@ -63,6 +63,19 @@ internal static class SyntheticCommand
                 return ScenarioMix.Default;
             },
         };
+        var world = new Option<string>("--world")
+        {
+            Description = "hard (default): genuine behaviour that looks like fraud, fraud that looks genuine, 10% of fraud never reported, "
+                + "card activity from monthly to daily; classic: the earlier, easy world (its own scenario mix unless --scenario-mix is given). docs/SYNTHETIC.md",
+            DefaultValueFactory = _ => "hard",
+        };
+        world.AcceptOnlyFromAmong("hard", "classic");
+        var vocabulary = new Option<string>("--vocabulary")
+        {
+            Description = "words (default): channels online/pos/contactless, categories as words; mcc: canonical channels (ecommerce, card_present, contactless) and ISO 18245 MCC codes",
+            DefaultValueFactory = _ => "words",
+        };
+        vocabulary.AcceptOnlyFromAmong("words", "mcc");
         var speedup = new Option<double?>("--speedup")
         {
             Description = "Event time runs this many times faster than wall time when publishing at --rate (e.g. 20160: two weeks in a minute); "
@@ -71,10 +84,10 @@ internal static class SyntheticCommand
         var duration = new Option<double?>("--duration-seconds") { Description = "Keep publishing until this much time passed (--count is then ignored)" };
         var labelMode = new Option<string>("--labels")
         {
-            Description = "fraud-reports: only fraud reports (1-30 days later) and a few genuine reviews, as issuers send them; all: a label for every transaction (genuine ones settled after 45 days)",
+            Description = "fraud-reports: only fraud reports (1-30 days later) and a few genuine reviews, as issuers send them; all: a label for every transaction (genuine ones settled after 45 days; fraud never reported says genuine); truth: every transaction's ground truth, never-reported fraud included (for evaluation)",
             DefaultValueFactory = _ => "fraud-reports",
         };
-        labelMode.AcceptOnlyFromAmong("fraud-reports", "all");
+        labelMode.AcceptOnlyFromAmong("fraud-reports", "all", "truth");
         var reviewRate = new Option<double>("--review-rate") { Description = "With --labels fraud-reports: share of genuine transactions confirmed by a review label", DefaultValueFactory = _ => 0.01 };
         reviewRate.Validators.Add(r =>
         {
@@ -103,7 +116,7 @@ internal static class SyntheticCommand
         var command = new Command("synthetic", "Generate a deterministic, labelled synthetic card world")
         {
             count, cards, merchants, seed, fraudRate, start, spanDays, outDir, bootstrap, rate, labelDelay, malformed, duration, mix, speedup,
-            labelMode, reviewRate, scenarioFrom, amountScale, idPrefix,
+            labelMode, reviewRate, scenarioFrom, amountScale, idPrefix, world, vocabulary,
         };
         var client = new KafkaClientOptions();
         client.AddTo(command);
@@ -134,9 +147,11 @@ internal static class SyntheticCommand
                 FraudRate = parse.GetValue(fraudRate),
                 Start = parse.GetValue(start),
                 SpanDays = parse.GetValue(spanDays),
-                Mix = parse.GetValue(mix)!,
+                Mix = parse.GetValue(world) == "classic" && parse.GetResult(mix) is null or { Implicit: true } ? ScenarioMix.Classic : parse.GetValue(mix)!,
+                Realism = parse.GetValue(world) == "classic" ? WorldRealism.None : WorldRealism.Hard,
+                Vocabulary = parse.GetValue(vocabulary) == "mcc" ? WorldVocabulary.Mcc : WorldVocabulary.Words,
                 MeanGapSeconds = parse.GetValue(speedup) is { } x ? x / parse.GetValue(rate) : null,
-                Labels = parse.GetValue(labelMode) == "all" ? LabelMode.All : LabelMode.FraudReports,
+                Labels = parse.GetValue(labelMode) switch { "all" => LabelMode.All, "truth" => LabelMode.Truth, _ => LabelMode.FraudReports },
                 ReviewRate = parse.GetValue(reviewRate),
                 ScenarioFrom = parse.GetValue(scenarioFrom)!,
                 AmountScale = parse.GetValue(amountScale),

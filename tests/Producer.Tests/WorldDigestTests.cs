@@ -14,9 +14,15 @@ public sealed class WorldDigestTests
     private const int Events = 5_000;
 
     [Fact]
-    public void The_world_of_seed_42_begins_with_the_pinned_events()
+    public void The_classic_world_of_seed_42_begins_with_the_events_pinned_before_the_hard_world_existed()
     {
-        Assert.Equal("17d372409c47d0798ef7bd901c111f61215938aad70097f2803ef4b4b87d6971", Digest(new SyntheticSettings { Seed = 42 }));
+        Assert.Equal("17d372409c47d0798ef7bd901c111f61215938aad70097f2803ef4b4b87d6971", Digest(SyntheticSettings.Classic with { Seed = 42 }));
+    }
+
+    [Fact]
+    public void The_default_hard_world_of_seed_42_begins_with_the_pinned_events()
+    {
+        Assert.Equal("b6f9ed7d47f8dc53c3bf88be3324608136dedfd56bbc5d6124b4108f06018b7f", Digest(new SyntheticSettings { Seed = 42 }));
     }
 
     /// <summary>SHA-256 over each event's transaction, its label and whether the feed carries that label.</summary>

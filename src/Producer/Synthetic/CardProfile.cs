@@ -18,5 +18,8 @@ internal sealed record CardProfile(
     /// <summary>The card's median amount, the yardstick for "high relative to usual".</summary>
     public double TypicalAmount => Math.Exp(AmountMu);
 
-    public bool IsActiveAt(int hour) => hour >= ActiveFromHour && hour <= ActiveToHour;
+    /// <summary>Whether the card shops at this hour; hours that wrap past midnight (a night owl's 18..3) are allowed.</summary>
+    public bool IsActiveAt(int hour) => ActiveFromHour <= ActiveToHour
+        ? hour >= ActiveFromHour && hour <= ActiveToHour
+        : hour >= ActiveFromHour || hour <= ActiveToHour;
 }

@@ -21,8 +21,14 @@ internal static class FraudScenarios
     /// <summary>A merchant's terminal compromised for weeks: a share of the transactions at that merchant are fraud.</summary>
     public const string CompromisedMerchant = "compromised_merchant";
 
-    /// <summary>Every scenario, in the order the default mix lists them.</summary>
-    public static readonly string[] All = [CardTesting, AccountTakeover, StolenCardAbroad, MerchantCompromise, BustOut, CompromisedMerchant];
+    /// <summary>The cardholder's own device, home and merchants, ordinary amounts, disputed later (friendly fraud).</summary>
+    public const string FriendlyFraud = "friendly_fraud";
+
+    /// <summary>Single modest online purchases days apart on a card number, from the fraudster's device: no burst.</summary>
+    public const string LowAndSlow = "low_and_slow";
+
+    /// <summary>Every scenario, in the order the mixes list them.</summary>
+    public static readonly string[] All = [CardTesting, AccountTakeover, StolenCardAbroad, MerchantCompromise, BustOut, CompromisedMerchant, FriendlyFraud, LowAndSlow];
 
     /// <summary>A fraud report that arrives weeks later, from the card scheme.</summary>
     public const string ChargebackSource = "chargeback";

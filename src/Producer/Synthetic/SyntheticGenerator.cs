@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fraud.Streaming.Producer.Synthetic.Behaviours;
 using Fraud.Streaming.Producer.Synthetic.Scenarios;
 using Fraud.Streaming.Shared.Contracts;
 
@@ -13,7 +14,8 @@ namespace Fraud.Streaming.Producer.Synthetic;
 internal sealed class SyntheticGenerator
 {
     private static readonly IFraudScenario[] Scenarios =
-        [new CardTesting(), new AccountTakeover(), new StolenCardAbroad(), new MerchantCompromise(), new BustOut(), new CompromisedMerchant()];
+        [new CardTesting(), new AccountTakeover(), new StolenCardAbroad(), new MerchantCompromise(), new BustOut(), new CompromisedMerchant(),
+         new FriendlyFraud(), new LowAndSlow()];
 
     /// <summary>Days after its transaction that a legitimate transaction's label comes (fraud is reported sooner).</summary>
     internal const int MaturityDays = 45;
@@ -28,6 +30,8 @@ internal sealed class SyntheticGenerator
     private readonly ScenarioContext _context;
     private readonly double _meanGapMs;
     private readonly double _scenarioProbability;
+    private readonly double _behaviourProbability;
+    private readonly double[] _behaviourCumulative;
     private readonly long[] _fromMs;
     private readonly PriorityQueue<Draft, (long TimeMs, long Seq)> _pending = new();
     private readonly string _idPrefix;
@@ -50,15 +54,23 @@ internal sealed class SyntheticGenerator
         _random = new Random(settings.Seed);
         _labels = new Random(unchecked(settings.Seed * 31) + 17);
         _world = SyntheticWorld.Create(settings, _random);
-        _meanGapMs = settings.MeanGapSeconds is { } gap
+        // Genuine look-alikes add their own purchases: legitimate draws are that much further apart, so the mean gap (and
+        // the span) hold whatever the realism.
+        var mix = settings.Realism.BehaviourMix;
+        var perBehaviour = GenuineBehaviours.All.Select((g, i) => g.ExpectedTransactions * (mix[i] / Math.Max(mix.Sum(), 1e-12))).Sum();
+        var genuinePerDraw = 1 + (settings.Realism.BehaviourRate * perBehaviour);
+        _meanGapMs = genuinePerDraw * (settings.MeanGapSeconds is { } gap
             ? gap * 1000 / (1 - settings.FraudRate)
-            : settings.SpanDays * ScenarioContext.MsPerDay / (settings.Count * (1 - settings.FraudRate));
+            : settings.SpanDays * ScenarioContext.MsPerDay / (settings.Count * (1 - settings.FraudRate)));
         _context = new ScenarioContext(settings, _random, _world, _meanGapMs, Schedule);
-        // With p scenarios per legitimate draw: rate = p*F / (1 + p*L + p*F), solved for p.
+        _behaviourProbability = settings.Realism.BehaviourRate;
+        _behaviourCumulative = Cumulative(mix);
+        // With p scenarios per legitimate draw (which brings genuinePerDraw genuine purchases):
+        // rate = p*F / (genuinePerDraw + p*L + p*F), solved for p.
         var r = settings.FraudRate;
         var f = settings.Mix.Mean(Scenarios.Select(s => s.ExpectedFraud(_context)).ToArray());
         var l = settings.Mix.Mean(Scenarios.Select(s => s.ExpectedLegit(_context)).ToArray());
-        _scenarioProbability = r / (f - (r * (f + l)));
+        _scenarioProbability = r * genuinePerDraw / (f - (r * (f + l)));
         _fromMs = Scenarios.Select(s => settings.ScenarioFrom.TryGetValue(s.Name, out var from)
             ? (long)(from - settings.Start).TotalMilliseconds
             : long.MinValue).ToArray();
@@ -89,6 +101,10 @@ internal sealed class SyntheticGenerator
         {
             StartScenario(now);
         }
+        if (_behaviourProbability > 0 && _random.NextDouble() < _behaviourProbability)
+        {
+            StartBehaviour(now);
+        }
         return Emit(Legit(now));
     }
 
@@ -96,7 +112,9 @@ internal sealed class SyntheticGenerator
     {
         var hour = (int)(((_settings.Start.TimeOfDay.Ticks / TimeSpan.TicksPerMillisecond) + timeMs) % ScenarioContext.MsPerDay / ScenarioContext.MsPerHour);
         var cardIndex = _world.PickCard(_random);
-        for (var attempt = 0; attempt < 4 && !_world.Cards[cardIndex].IsActiveAt(hour) && _random.NextDouble() > 0.1; attempt++)
+        // With night owls in the world, the night's purchases are theirs: more tries to find a card awake at this hour.
+        var (tries, anyway) = _settings.Realism.NightOwlShare > 0 ? (16, 0.02) : (4, 0.1);
+        for (var attempt = 0; attempt < tries && !_world.Cards[cardIndex].IsActiveAt(hour) && _random.NextDouble() > anyway; attempt++)
         {
             cardIndex = _world.PickCard(_random);
         }
@@ -134,6 +152,27 @@ internal sealed class SyntheticGenerator
         Scenarios[kind].Schedule(_context, startMs, cardIndex, device, ip);
     }
 
+    /// <summary>A genuine look-alike (travel, a new phone, a spree, a large purchase) for a card drawn by activity.</summary>
+    private void StartBehaviour(long startMs)
+    {
+        var target = _random.NextDouble();
+        var kind = Array.FindIndex(_behaviourCumulative, c => target < c);
+        GenuineBehaviours.All[kind < 0 ? _behaviourCumulative.Length - 1 : kind].Schedule(_context, startMs, _world.PickCard(_random));
+    }
+
+    private static double[] Cumulative(IReadOnlyList<double> weights)
+    {
+        var total = Math.Max(weights.Sum(), 1e-12);
+        var cumulative = new double[weights.Count];
+        var running = 0.0;
+        for (var i = 0; i < weights.Count; i++)
+        {
+            running += weights[i] / total;
+            cumulative[i] = running;
+        }
+        return cumulative;
+    }
+
     private void Schedule(Draft draft) => _pending.Enqueue(draft, (draft.TimeMs, _seq++));
 
     private GeneratedEvent Emit(Draft d)
@@ -149,11 +188,13 @@ internal sealed class SyntheticGenerator
             EventTime = eventTime,
             CardId = card.Id,
             MerchantId = merchant.Id,
-            MerchantCategory = merchant.Category,
+            MerchantCategory = _settings.Vocabulary == WorldVocabulary.Mcc
+                ? WorldCatalog.CategoryMcc[WorldCatalog.IndexOfCategory(merchant.Category)]
+                : merchant.Category,
             Amount = Math.Round(d.Amount * _settings.AmountScale, 2),
             Currency = card.Currency,
             Country = d.Country,
-            Channel = d.Channel,
+            Channel = _settings.Vocabulary == WorldVocabulary.Mcc ? WorldCatalog.CanonicalChannel(d.Channel) : d.Channel,
             DeviceId = d.Device,
             Ip = d.Ip,
             EmailDomain = card.EmailDomain,
@@ -166,6 +207,28 @@ internal sealed class SyntheticGenerator
     /// within four days); a genuine one is
     /// settled after 45 days (<see cref="LabelMode.All"/>), or, as issuers do, said nothing of unless reviewed.
     /// </summary>
+    /// <summary>
+    /// Whether the cardholder never reports this card's fraud of this scenario (<see cref="WorldRealism.UnreportedShare"/>):
+    /// decided by card and scenario, from a hash rather than a random draw, so the rest of the feed stays as it is.
+    /// </summary>
+    private bool IsUnreported(string cardId, string scenario)
+    {
+        if (_settings.Realism.UnreportedShare <= 0)
+        {
+            return false;
+        }
+        var hash = 2166136261u ^ (uint)_settings.Seed;
+        foreach (var c in cardId)
+        {
+            hash = unchecked((hash ^ c) * 16777619u);
+        }
+        foreach (var c in scenario)
+        {
+            hash = unchecked((hash ^ c) * 16777619u);
+        }
+        return (hash % 10_000) < _settings.Realism.UnreportedShare * 10_000;
+    }
+
     private GeneratedEvent LabelOf(Transaction transaction, string? scenario)
     {
         var reviewed = _labels.NextDouble() < _settings.ReviewRate;
@@ -182,7 +245,14 @@ internal sealed class SyntheticGenerator
             Source = scenario is null ? FraudScenarios.MaturedSource : confirmed ? FraudScenarios.ConfirmedSource : FraudScenarios.ChargebackSource,
             Scenario = scenario,
         };
-        if (scenario is not null || _settings.Labels == LabelMode.All)
+        if (scenario is not null && _settings.Labels != LabelMode.Truth && IsUnreported(transaction.CardId, scenario))
+        {
+            // Never reported: the feed says nothing (or, with every label, that it matured genuine), as for a genuine one.
+            return _settings.Labels == LabelMode.All
+                ? new GeneratedEvent(transaction, label with { IsFraud = false, LabelledAt = transaction.EventTime.AddDays(MaturityDays), Source = FraudScenarios.MaturedSource, Scenario = null })
+                : new GeneratedEvent(transaction, label, Published: false);
+        }
+        if (scenario is not null || _settings.Labels is LabelMode.All or LabelMode.Truth)
         {
             return new GeneratedEvent(transaction, label);
         }

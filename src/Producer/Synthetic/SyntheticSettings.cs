@@ -14,6 +14,15 @@ internal sealed record SyntheticSettings
     public double SpanDays { get; init; } = 14;
     public ScenarioMix Mix { get; init; } = ScenarioMix.Default;
 
+    /// <summary>How much the world looks like real traffic (<see cref="WorldRealism.Hard"/> by default).</summary>
+    public WorldRealism Realism { get; init; } = WorldRealism.Hard;
+
+    /// <summary>The names the transactions use for channels and merchant categories.</summary>
+    public WorldVocabulary Vocabulary { get; init; } = WorldVocabulary.Words;
+
+    /// <summary>The classic world (<c>--world classic</c>): its five scenarios, none of the realism; pinned by its own digest.</summary>
+    public static SyntheticSettings Classic { get; } = new() { Mix = ScenarioMix.Classic, Realism = WorldRealism.None };
+
     /// <summary>
     /// Mean event-time gap between transactions; when set it replaces <see cref="SpanDays"/> (the speed-up sets it
     /// from the publishing rate, so event time runs a fixed multiple of wall time).
@@ -42,6 +51,16 @@ internal sealed record SyntheticSettings
     public IReadOnlyDictionary<string, DateTimeOffset> ScenarioFrom { get; init; } = new Dictionary<string, DateTimeOffset>();
 }
 
+/// <summary>The names a synthetic world's transactions use.</summary>
+internal enum WorldVocabulary
+{
+    /// <summary>Channels <c>online</c>, <c>pos</c>, <c>contactless</c>; categories as words (<c>grocery</c>).</summary>
+    Words,
+
+    /// <summary>Channels by their canonical names (<c>ecommerce</c>, <c>card_present</c>, <c>contactless</c>); categories as ISO 18245 MCC codes.</summary>
+    Mcc,
+}
+
 /// <summary>What the label feed of the synthetic world carries.</summary>
 internal enum LabelMode
 {
@@ -50,4 +69,7 @@ internal enum LabelMode
 
     /// <summary>A label for every transaction: fraud reports as above, and every genuine one settled 45 days later.</summary>
     All,
+
+    /// <summary>Like <see cref="All"/>, but never-reported fraud is labelled fraud too: the ground truth, for evaluation only.</summary>
+    Truth,
 }

@@ -80,7 +80,34 @@ internal sealed class SyntheticWorld
             total += Math.Exp(Gaussian(random) * 0.7);
             cumulative[i] = total;
         }
+        if (!settings.Realism.IsNone)
+        {
+            ApplyRealism(settings, cards, cumulative);
+        }
         return new SyntheticWorld(cards, cumulative, merchants, merchantsByCountry);
+    }
+
+    /// <summary>
+    /// Night owls and a wider spread of activity, drawn from a random stream of their own, so the rest of the world is
+    /// the classic one card for card.
+    /// </summary>
+    private static void ApplyRealism(SyntheticSettings settings, CardProfile[] cards, double[] cumulative)
+    {
+        var random = new Random(unchecked((settings.Seed * 7919) + 101));
+        var realism = settings.Realism;
+        var total = 0.0;
+        for (var i = 0; i < cards.Length; i++)
+        {
+            if (random.NextDouble() < realism.NightOwlShare)
+            {
+                cards[i] = cards[i] with { ActiveFromHour = 17 + random.Next(4), ActiveToHour = 2 + random.Next(3) };
+            }
+            if (realism.ActivitySpread > 0)
+            {
+                total += Math.Exp(Gaussian(random) * realism.ActivitySpread);
+                cumulative[i] = total;
+            }
+        }
     }
 
     /// <summary>A card picked in proportion to its activity.</summary>

@@ -29,4 +29,15 @@ internal static class WorldCatalog
     };
 
     public static int IndexOfCategory(string category) => Array.IndexOf(Categories, category);
+
+    /// <summary>An ISO 18245 merchant category code for each of <see cref="Categories"/> (by index).</summary>
+    public static readonly string[] CategoryMcc = ["5411", "5812", "5541", "5912", "5651", "5732", "4722", "7832", "5818", "5944"];
+
+    /// <summary>The canonical channel name (transaction schema) of a channel the synthetic world uses.</summary>
+    public static string CanonicalChannel(string channel) => channel switch
+    {
+        "online" => "ecommerce",
+        "pos" => "card_present",
+        _ => channel,
+    };
 }
