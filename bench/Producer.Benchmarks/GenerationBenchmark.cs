@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Fraud.Streaming.Producer.Output;
-using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.DataSets.Synthetic;
 
 namespace Fraud.Streaming.Producer.Benchmarks;
 

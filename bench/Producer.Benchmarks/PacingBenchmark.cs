@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Fraud.Streaming.Producer.Publishing;
-using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.DataSets.Synthetic;
 using Fraud.Streaming.Shared.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
 

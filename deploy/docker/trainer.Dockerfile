@@ -8,12 +8,12 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Shared/Shared.csproj src/Shared/
 COPY src/Gbdt/Gbdt.csproj src/Gbdt/
-COPY src/Producer/Producer.csproj src/Producer/
+COPY src/DataSets/DataSets.csproj src/DataSets/
 COPY src/Trainer/Trainer.csproj src/Trainer/
 RUN dotnet restore src/Trainer/Trainer.csproj -r linux-x64
 COPY src/Shared/ src/Shared/
 COPY src/Gbdt/ src/Gbdt/
-COPY src/Producer/ src/Producer/
+COPY src/DataSets/ src/DataSets/
 COPY src/Trainer/ src/Trainer/
 RUN dotnet publish src/Trainer/Trainer.csproj -c Release -r linux-x64 --self-contained false --no-restore -p:UseAppHost=false -o /app
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Fraud.Streaming.Producer.Output;
 using Fraud.Streaming.Producer.Publishing;
+using Fraud.Streaming.DataSets.Replay;
 using Fraud.Streaming.Producer.Replay;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;

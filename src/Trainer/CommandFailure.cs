@@ -64,7 +64,7 @@ internal static class CommandFailure
         KafkaException => ExitCodes.KafkaFailed,
         InvalidDataException or ModelRejectedException => ExitCodes.BadInput,
         ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException
-            or Producer.Replay.ReplayFailedException => ExitCodes.Failed,
+            or DataSets.Replay.ReplayFailedException => ExitCodes.Failed,
         _ => null,
     };
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.DataSets.Synthetic;
 using Fraud.Streaming.Scorer;
 using Fraud.Streaming.Shared.Contracts;
 

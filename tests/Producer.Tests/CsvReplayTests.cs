@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Fraud.Streaming.Producer.Replay;
+using Fraud.Streaming.DataSets.Replay;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Testing;
 

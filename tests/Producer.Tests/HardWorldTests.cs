@@ -1,4 +1,4 @@
-using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.DataSets.Synthetic;
 
 namespace Fraud.Streaming.Producer.Tests;
 

@@ -1,4 +1,4 @@
-using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.DataSets.Synthetic;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Testing;
 

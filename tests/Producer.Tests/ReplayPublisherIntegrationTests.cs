@@ -1,7 +1,8 @@
 using Confluent.Kafka;
 using Fraud.Streaming.Producer.Publishing;
+using Fraud.Streaming.DataSets.Replay;
 using Fraud.Streaming.Producer.Replay;
-using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.DataSets.Synthetic;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Testing;

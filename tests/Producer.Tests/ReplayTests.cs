@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fraud.Streaming.Producer.Output;
+using Fraud.Streaming.DataSets.Replay;
 using Fraud.Streaming.Producer.Replay;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Testing;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Fraud.Streaming.Producer.Output;
-using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.DataSets.Synthetic;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Testing;
 

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.DataSets.Synthetic;
 using Fraud.Streaming.Shared.Contracts;
 
 namespace Fraud.Streaming.Producer.Tests;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Fraud.Streaming.Producer.Malformed;
-using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.DataSets.Synthetic;
 
 namespace Fraud.Streaming.Producer.Output;
 

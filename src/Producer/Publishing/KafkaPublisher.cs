@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Producer.Malformed;
-using Fraud.Streaming.Producer.Synthetic;
+using Fraud.Streaming.DataSets.Synthetic;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Progress;

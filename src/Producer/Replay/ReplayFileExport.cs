@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fraud.Streaming.DataSets.Replay;
 using Fraud.Streaming.Producer.Output;
 
 namespace Fraud.Streaming.Producer.Replay;

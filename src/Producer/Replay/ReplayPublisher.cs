@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Fraud.Streaming.DataSets.Replay;
 using Fraud.Streaming.Producer.Publishing;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;

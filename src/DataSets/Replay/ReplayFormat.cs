@@ -1,0 +1,9 @@
+namespace Fraud.Streaming.DataSets.Replay;
+
+public enum ReplayFormat
+{
+    IeeeCis,
+    PaySim,
+    Jsonl,
+    Csv,
+}

@@ -1,9 +1,0 @@
-namespace Fraud.Streaming.Producer.Replay;
-
-internal enum ReplayFormat
-{
-    IeeeCis,
-    PaySim,
-    Jsonl,
-    Csv,
-}

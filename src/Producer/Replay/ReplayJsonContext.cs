@@ -1,7 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace Fraud.Streaming.Producer.Replay;
-
-[JsonSerializable(typeof(double))]
-[JsonSerializable(typeof(string))]
-internal sealed partial class ReplayJsonContext : JsonSerializerContext;

@@ -1,9 +1,0 @@
-using Fraud.Streaming.Shared.Contracts;
-
-namespace Fraud.Streaming.Producer.Synthetic;
-
-/// <summary>
-/// One synthetic transaction, its ground truth as a label, and whether the label feed carries that label (fraud
-/// reports and reviews do; most genuine transactions are never labelled, <see cref="LabelMode.FraudReports"/>).
-/// </summary>
-internal readonly record struct GeneratedEvent(Transaction Transaction, Label Label, bool Published = true);
