@@ -68,7 +68,7 @@ internal static class MonitoringHost
             return ExitCodes.BadUsage;
         }
 
-        var database = DescribeDatabase(connectionString);
+        var database = PostgresAddress.Describe(connectionString);
         try
         {
             SchemaMigrator.Apply(connectionString);
@@ -109,18 +109,6 @@ internal static class MonitoringHost
         return Results.Text($"ready: {readiness.AssignedPartitions} partitions");
     }
 
-    private static string DescribeDatabase(string connectionString)
-    {
-        try
-        {
-            var b = new NpgsqlConnectionStringBuilder(connectionString);
-            return $"{b.Host}:{b.Port}/{b.Database}";
-        }
-        catch (ArgumentException)
-        {
-            return "(unparseable connection string)";
-        }
-    }
 
     private static Exception Innermost(Exception ex)
     {

@@ -4,6 +4,7 @@ using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Files;
 using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Shared.Postgres;
 using Fraud.Streaming.Trainer.History;
 using Fraud.Streaming.Trainer.Training;
 using Npgsql;
@@ -58,7 +59,7 @@ internal sealed class FeaturesJob(
             }
             catch (NpgsqlException ex)
             {
-                throw new PostgresUnavailableException($"reading history from {PostgresAccess.Describe(postgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+                throw new PostgresUnavailableException($"reading history from {PostgresAddress.Describe(postgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
             }
             return ExitCodes.Ok;
         });

@@ -6,20 +6,6 @@ namespace Fraud.Streaming.Trainer;
 /// <summary>Opening Postgres for the trainer: reachable and migrated, or a one-line reason.</summary>
 internal static class PostgresAccess
 {
-    /// <summary>Where a connection string points, without credentials, for messages.</summary>
-    public static string Describe(string connectionString)
-    {
-        try
-        {
-            var b = new NpgsqlConnectionStringBuilder(connectionString);
-            return $"{b.Host}:{b.Port}/{b.Database}";
-        }
-        catch (ArgumentException)
-        {
-            return "(unparsable connection string)";
-        }
-    }
-
     /// <summary>Connects once and applies the migrations.</summary>
     /// <exception cref="PostgresUnavailableException">unreachable, refused, or the schema cannot be applied.</exception>
     public static async Task<NpgsqlDataSource> OpenAsync(string connectionString, CancellationToken cancellationToken)
@@ -45,7 +31,7 @@ internal static class PostgresAccess
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
         {
             await dataSource.DisposeAsync();
-            throw new PostgresUnavailableException($"postgres unavailable at {Describe(connectionString)}: {OneLine(ex)}", ex);
+            throw new PostgresUnavailableException($"postgres unavailable at {PostgresAddress.Describe(connectionString)}: {OneLine(ex)}", ex);
         }
     }
 

@@ -7,6 +7,7 @@ using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Features;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Onnx;
+using Fraud.Streaming.Shared.Postgres;
 using Fraud.Streaming.Shared.Progress;
 using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Shared.Trust;
@@ -107,7 +108,7 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
         }
         catch (NpgsqlException ex)
         {
-            throw new PostgresUnavailableException($"reading history from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+            throw new PostgresUnavailableException($"reading history from {PostgresAddress.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
         }
         var all = data.All;
         _log.Phase("read+features", watch.Elapsed,

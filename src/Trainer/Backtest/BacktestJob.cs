@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Postgres;
 using Fraud.Streaming.Shared.Progress;
 using Fraud.Streaming.Trainer.History;
 using Npgsql;
@@ -33,7 +34,7 @@ internal sealed class BacktestJob(BacktestSettings settings, TextWriter output, 
             }
             catch (NpgsqlException ex)
             {
-                throw new PostgresUnavailableException($"reading history from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+                throw new PostgresUnavailableException($"reading history from {PostgresAddress.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
             }
             progress.Finish();
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Shared.Postgres;
 using Fraud.Streaming.Shared.Quality;
 using Fraud.Streaming.Shared.Trust;
 using Fraud.Streaming.Trainer.Scheduling;
@@ -128,7 +129,7 @@ internal sealed class ModelPublisher(TrainSettings settings, NpgsqlDataSource da
         catch (NpgsqlException ex)
         {
             throw new PostgresUnavailableException(
-                $"registering {manifest.Version} in {PostgresAccess.Describe(settings.PostgresConnectionString)} failed (artifact stored at {manifest.ArtifactUri}, not registered): {PostgresAccess.OneLine(ex)}", ex);
+                $"registering {manifest.Version} in {PostgresAddress.Describe(settings.PostgresConnectionString)} failed (artifact stored at {manifest.ArtifactUri}, not registered): {PostgresAccess.OneLine(ex)}", ex);
         }
     }
 
@@ -145,7 +146,7 @@ internal sealed class ModelPublisher(TrainSettings settings, NpgsqlDataSource da
         }
         catch (NpgsqlException ex)
         {
-            throw new PostgresUnavailableException($"reading retrain requests from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+            throw new PostgresUnavailableException($"reading retrain requests from {PostgresAddress.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
         }
     }
 
@@ -161,7 +162,7 @@ internal sealed class ModelPublisher(TrainSettings settings, NpgsqlDataSource da
         }
         catch (NpgsqlException ex)
         {
-            throw new PostgresUnavailableException($"closing retrain requests in {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+            throw new PostgresUnavailableException($"closing retrain requests in {PostgresAddress.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
         }
     }
 
@@ -238,7 +239,7 @@ internal sealed class ModelPublisher(TrainSettings settings, NpgsqlDataSource da
         }
         catch (NpgsqlException ex)
         {
-            throw new PostgresUnavailableException($"reading the champion from {PostgresAccess.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
+            throw new PostgresUnavailableException($"reading the champion from {PostgresAddress.Describe(settings.PostgresConnectionString)} failed: {PostgresAccess.OneLine(ex)}", ex);
         }
         if (champion is null)
         {
