@@ -45,7 +45,10 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, in
         return state;
     }
 
-    /// <summary>Restores each newly assigned partition; returns the offsets to start scoring from (the committed ones).</summary>
+    /// <summary>
+    /// Restores each newly assigned partition, all within one <see cref="RestoreBudget"/>; returns the offsets to start
+    /// scoring from (the committed ones).
+    /// </summary>
     public List<TopicPartitionOffset> Assign(IConsumer<byte[], byte[]> consumer, IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken)
     {
         var start = new List<TopicPartitionOffset>(partitions.Count);
@@ -58,10 +61,11 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, in
             }
             return start;
         }
-        var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(options.RestoreTimeoutSeconds));
+        var budget = new RestoreBudget(options.RestoreTimeoutSeconds);
+        var committed = consumer.Committed(partitions, budget.Remaining);
         foreach (var offset in committed)
         {
-            var state = restorer.Restore(offset.TopicPartition, offset.Offset, cancellationToken);
+            var state = restorer.Restore(offset.TopicPartition, offset.Offset, budget, cancellationToken);
             _partitions[state.Partition] = state;
             // Scoring resumes exactly where the replay stopped; with nothing committed, at the beginning.
             start.Add(new TopicPartitionOffset(offset.TopicPartition, offset.Offset.IsSpecial ? Offset.Beginning : offset.Offset));

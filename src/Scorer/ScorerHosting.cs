@@ -21,6 +21,9 @@ internal static class ScorerHosting
             .Validate<IOptions<ModelStoreOptions>>(
                 (state, store) => !state.IsS3 || !string.IsNullOrWhiteSpace(state.Bucket) || !string.IsNullOrWhiteSpace(store.Value.Bucket),
                 "State:Kind s3 needs State:Bucket or ModelStore:Bucket")
+            .Validate<IOptions<ScorerOptions>>(
+                (state, scorer) => !state.Enabled || state.RestoreTimeoutSeconds * 1000L < scorer.Value.MaxPollIntervalMs,
+                "State:RestoreTimeoutSeconds must stay under Scorer:MaxPollIntervalMs: the restore runs inside the consumer's poll")
             .ValidateOnStart();
         builder.Services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.Section).ValidateDataAnnotations()
             .Validate(d => d.WindowSeconds >= d.WindowSlots, "Drift:WindowSeconds must be at least Drift:WindowSlots (a step of at least a second)")
