@@ -35,8 +35,7 @@ internal sealed class ScoringWorker(
 
     private readonly KafkaOptions _kafka = kafkaOptions.Value;
     private readonly ScorerOptions _options = scorerOptions.Value;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ScoringThread _loop = null!; // built in StartAsync
     private readonly DeliveryTracker _deliveries = new();
     private readonly OffsetTracker _offsets = new();
     private readonly UnseenValues _unseen = new();
@@ -73,19 +72,20 @@ internal sealed class ScoringWorker(
             ReasonsFor = _options.ReasonScope(),
         };
         _entities?.Start();
-        var thread = new Thread(Run) { IsBackground = true, Name = "scorer-loop" };
-        thread.Start();
+        // Past the drain, the loop can still be waiting for acknowledgements and then flushing: wait that long.
+        var drain = TimeSpan.FromSeconds(_options.DrainTimeoutSeconds);
+        _loop = new ScoringThread("scorer-loop", Run, AckTimeout + drain, logger);
+        _loop.Start();
         return Task.CompletedTask;
     }
 
+    /// <summary>Returns only once the loop has ended, so the host disposes nothing it still uses (see <see cref="ScoringThread"/>).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        var drain = TimeSpan.FromSeconds(_options.DrainTimeoutSeconds);
-        var finished = await Task.WhenAny(_finished.Task, Task.Delay(drain, cancellationToken));
-        if (finished != _finished.Task)
+        if (!await _loop.StopAsync(TimeSpan.FromSeconds(_options.DrainTimeoutSeconds)))
         {
-            ScorerLog.DrainTimedOut(logger, _options.DrainTimeoutSeconds);
+            // The host disposes the models next; one the loop may still run stays alive until the process exits.
+            models.LeaveToProcessExit();
         }
     }
 
@@ -97,12 +97,12 @@ internal sealed class ScoringWorker(
             {
                 return;
             }
-            if (_entities is not null && !_entities.CatchUp(_stopping.Token))
+            if (_entities is not null && !_entities.CatchUp(_loop.Stopping))
             {
                 ScorerLog.EntityCatchUpTimedOut(logger, _options.EntityCatchUpSeconds);
             }
             using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
-            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, _admission, snapshots, logger) : null;
+            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _admission, snapshots, logger) : null;
             using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
             _featureLog = featureLog;
             using var partitions = new PartitionStates(_state, _batch.ComputedSpec, _options.DuplicateWindow, restorer, snapshots, _kafka.TransactionsTopic, logger);
@@ -144,10 +144,6 @@ internal sealed class ScoringWorker(
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
-        finally
-        {
-            _finished.TrySetResult();
-        }
     }
 
     private bool WaitForModel()
@@ -159,7 +155,7 @@ internal sealed class ScoringWorker(
         ScorerLog.WaitingForModel(logger, _kafka.ModelsTopic, _options.ModelName);
         try
         {
-            models.FirstModel.Wait(_stopping.Token);
+            models.FirstModel.Wait(_loop.Stopping);
             return true;
         }
         catch (OperationCanceledException)
@@ -172,12 +168,12 @@ internal sealed class ScoringWorker(
     {
         var consumer = _consumer!;
         var maxWait = TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs);
-        while (!_stopping.IsCancellationRequested)
+        while (!_loop.Stopping.IsCancellationRequested)
         {
             if (_messages == 0)
             {
                 // No batch in flight: every partition's state is what its committed offset says.
-                _partitions!.SnapshotIfDue(_stopping.Token);
+                _partitions!.SnapshotIfDue(_loop.Stopping);
             }
             var timeout = IdlePoll;
             if (_messages > 0)
@@ -309,7 +305,7 @@ internal sealed class ScoringWorker(
             return;
         }
         var table = _entities.Table;
-        _batch.EntityDaysCap = _entities.Prepare(table.LastDayReadBy(_batch.BatchNewestEventMs), table.OldestDayReadBy(_batch.BatchOldestEventMs), _stopping.Token);
+        _batch.EntityDaysCap = _entities.Prepare(table.LastDayReadBy(_batch.BatchNewestEventMs), table.OldestDayReadBy(_batch.BatchOldestEventMs), _loop.Stopping);
         _oldestEventSinceSweep = Math.Min(_oldestEventSinceSweep, _batch.BatchOldestEventMs);
     }
 
@@ -421,6 +417,8 @@ internal sealed class ScoringWorker(
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             FetchWaitMaxMs = _options.FetchWaitMaxMs,
             SessionTimeoutMs = _options.SessionTimeoutMs,
+            // The assignment handler restores card state inside the poll: State:RestoreTimeoutSeconds stays under this.
+            MaxPollIntervalMs = _options.MaxPollIntervalMs,
         };
         return new ConsumerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))
@@ -435,7 +433,7 @@ internal sealed class ScoringWorker(
                 status.Restoring(true);
                 try
                 {
-                    var start = _partitions!.Assign(consumer, partitions, _stopping.Token);
+                    var start = _partitions!.Assign(consumer, partitions, _loop.Stopping);
                     status.Assigned();
                     return start;
                 }
@@ -480,7 +478,10 @@ internal sealed class ScoringWorker(
 
     public void Dispose()
     {
-        _entities?.Dispose();
-        _stopping.Dispose();
+        if (_loop is null || _loop.HasEnded)
+        {
+            _entities?.Dispose();
+        }
+        _loop?.Dispose();
     }
 }
