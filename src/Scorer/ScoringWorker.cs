@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
@@ -14,7 +13,7 @@ namespace Fraud.Streaming.Scorer;
 /// the model of the moment, produce verdicts, wait for the broker to acknowledge every message, then commit.
 /// Any delivery failure stops the process without committing: a restart replays from the last commit
 /// (at least once; verdicts are idempotent by transaction id downstream). Card state is kept per assigned
-/// partition (<see cref="PartitionStates"/>): restored inside the assignment handler, before the partition is
+/// partition (<see cref="AssignedPartitions"/>): restored inside the assignment handler, before the partition is
 /// fetched, and snapshotted after commits.
 /// </summary>
 internal sealed class ScoringWorker(
@@ -39,6 +38,7 @@ internal sealed class ScoringWorker(
     private readonly DeliveryTracker _deliveries = new();
     private readonly OffsetTracker _offsets = new();
     private readonly UnseenValues _unseen = new();
+    private readonly LagReporter _lag = new(scorerOptions.Value.LagIntervalSeconds);
     private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
         ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
         : null;
@@ -52,14 +52,13 @@ internal sealed class ScoringWorker(
     private readonly StateOptions _state = stateOptions.Value;
     private readonly TransactionAdmission _admission = new(validationOptions.Value);
     private DeadLetterPublisher? _dlq;
-    private PartitionStates? _partitions;
+    private AssignedPartitions? _partitions;
     private FeatureLog? _featureLog;
     private IConsumer<byte[], byte[]>? _consumer;
     private IProducer<byte[], byte[]>? _producer;
     private int _messages;
     private bool _faulted;
     private long _batchStart;
-    private long _nextLagReport;
     private long _nextCardSweep;
     private long _scored;
     private long _rejected;
@@ -105,7 +104,7 @@ internal sealed class ScoringWorker(
             using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _admission, snapshots, logger) : null;
             using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
             _featureLog = featureLog;
-            using var partitions = new PartitionStates(_state, _batch.ComputedSpec, _options.DuplicateWindow, restorer, snapshots, _kafka.TransactionsTopic, logger);
+            using var partitions = new AssignedPartitions(_state, _batch.ComputedSpec, _options.DuplicateWindow, restorer, snapshots, _kafka.TransactionsTopic, logger);
             _partitions = partitions;
             if (snapshots is not null)
             {
@@ -205,7 +204,7 @@ internal sealed class ScoringWorker(
                     CompleteBatch();
                 }
             }
-            ReportLagPeriodically();
+            _lag.ReportIfDue(consumer);
             _drift?.ReportIfDue(_producer!);
             SweepIdleCardsPeriodically();
         }
@@ -349,36 +348,6 @@ internal sealed class ScoringWorker(
         ScorerMetrics.CardStateBytes.Set(_partitions.MemoryBytes);
     }
 
-    private void ReportLagPeriodically()
-    {
-        var now = Stopwatch.GetTimestamp();
-        if (now < _nextLagReport)
-        {
-            return;
-        }
-        _nextLagReport = now + (Stopwatch.Frequency * _options.LagIntervalSeconds);
-        var consumer = _consumer!;
-        foreach (var partition in consumer.Assignment)
-        {
-            try
-            {
-                // Cached from fetch responses: no broker round trip.
-                var watermarks = consumer.GetWatermarkOffsets(partition);
-                if (watermarks.High.Value < 0)
-                {
-                    continue;
-                }
-                var position = consumer.Position(partition);
-                var lag = position.Value >= 0 ? watermarks.High.Value - position.Value : watermarks.High.Value - watermarks.Low.Value;
-                ScorerMetrics.ConsumerLag.WithLabels(partition.Partition.Value.ToString(CultureInfo.InvariantCulture)).Set(Math.Max(0, lag));
-            }
-            catch (KafkaException)
-            {
-                // Not known yet; the next report tries again.
-            }
-        }
-    }
-
     private IProducer<byte[], byte[]> BuildProducer()
     {
         var config = new ProducerConfig
@@ -422,58 +391,58 @@ internal sealed class ScoringWorker(
         };
         return new ConsumerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))
-            .SetPartitionsAssignedHandler((consumer, partitions) =>
-            {
-                if (partitions.Count > 0)
-                {
-                    ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
-                }
-                // Restored here, inside Consume, so no message of these partitions is fetched, let alone scored,
-                // before their cards are back; scoring starts at the committed offsets the replay stopped at.
-                status.Restoring(true);
-                try
-                {
-                    var start = _partitions!.Assign(consumer, partitions, _loop.Stopping);
-                    status.Assigned();
-                    return start;
-                }
-                finally
-                {
-                    status.Restoring(false);
-                }
-            })
-            .SetPartitionsRevokedHandler((_, partitions) =>
-            {
-                // Finish what was read from these partitions while they are still ours to commit.
-                if (_messages > 0 && !_faulted)
-                {
-                    CompleteBatch();
-                }
-                if (!_faulted)
-                {
-                    _partitions!.Revoke(partitions.Select(p => p.TopicPartition));
-                }
-                else
-                {
-                    _partitions!.Lose(partitions.Select(p => p.TopicPartition));
-                }
-                foreach (var partition in partitions)
-                {
-                    ScorerMetrics.ConsumerLag.RemoveLabelled(partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
-                }
-                ScorerLog.PartitionsRevoked(logger, string.Join(", ", partitions));
-            })
-            .SetPartitionsLostHandler((_, partitions) =>
-            {
-                // Another member may own them already: no commit, no snapshot; its restore starts from the last commit.
-                _partitions!.Lose(partitions.Select(p => p.TopicPartition));
-                foreach (var partition in partitions)
-                {
-                    ScorerMetrics.ConsumerLag.RemoveLabelled(partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
-                }
-                ScorerLog.PartitionsLost(logger, string.Join(", ", partitions));
-            })
+            .SetPartitionsAssignedHandler(OnAssigned)
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
+            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
             .Build();
+    }
+
+    private List<TopicPartitionOffset> OnAssigned(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions)
+    {
+        if (partitions.Count > 0)
+        {
+            ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
+        }
+        // Restored here, inside Consume, so no message of these partitions is fetched, let alone scored,
+        // before their cards are back; scoring starts at the committed offsets the replay stopped at.
+        status.Restoring(true);
+        try
+        {
+            var start = _partitions!.Assign(consumer, partitions, _loop.Stopping);
+            status.Assigned();
+            return start;
+        }
+        finally
+        {
+            status.Restoring(false);
+        }
+    }
+
+    private void OnRevoked(List<TopicPartitionOffset> partitions)
+    {
+        // Finish what was read from these partitions while they are still ours to commit.
+        if (_messages > 0 && !_faulted)
+        {
+            CompleteBatch();
+        }
+        if (!_faulted)
+        {
+            _partitions!.Revoke(partitions.Select(p => p.TopicPartition));
+        }
+        else
+        {
+            _partitions!.Lose(partitions.Select(p => p.TopicPartition));
+        }
+        LagReporter.Forget(partitions.Select(p => p.TopicPartition));
+        ScorerLog.PartitionsRevoked(logger, string.Join(", ", partitions));
+    }
+
+    /// <summary>Another member may own them already: no commit, no snapshot; its restore starts from the last commit.</summary>
+    private void OnLost(List<TopicPartitionOffset> partitions)
+    {
+        _partitions!.Lose(partitions.Select(p => p.TopicPartition));
+        LagReporter.Forget(partitions.Select(p => p.TopicPartition));
+        ScorerLog.PartitionsLost(logger, string.Join(", ", partitions));
     }
 
     public void Dispose()

@@ -20,7 +20,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, Tr
 
     /// <summary>The partition's state as of <paramref name="committed"/> (the group's committed offset, or unset).</summary>
     /// <exception cref="TimeoutException">the assignment's <paramref name="budget"/> ran out before the replay finished.</exception>
-    public PartitionState Restore(TopicPartition partition, Offset committed, RestoreBudget budget, CancellationToken cancellationToken)
+    public PartitionCards Restore(TopicPartition partition, Offset committed, RestoreBudget budget, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var name = partition.ToString();
@@ -28,7 +28,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, Tr
         {
             // The group has never committed here: scoring starts at the beginning, where every card is new.
             ScorerLog.NoCommittedOffset(logger, name);
-            return new PartitionState(partition.Partition.Value, new CardStateStore(_spec.CardIdleTtlMs), new RecentTransactionIds(scorer.DuplicateWindow), -1, -1);
+            return new PartitionCards(partition.Partition.Value, new CardStateStore(_spec.CardIdleTtlMs), new RecentTransactionIds(scorer.DuplicateWindow), -1, -1);
         }
 
         var snapshot = Load(partition, committed.Value, cancellationToken);
@@ -51,7 +51,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, Tr
         ScorerMetrics.StateCardsRestored.Inc(snapshot?.Cards.Count ?? 0);
         ScorerMetrics.StateEventsReplayed.Inc(replayed);
         ScorerLog.PartitionRestored(logger, name, seconds, snapshot?.Cards.Count ?? 0, snapshot?.NextOffset ?? -1, replayed, from, committed.Value);
-        return new PartitionState(partition.Partition.Value, cards, ids, committed.Value, snapshot?.NextOffset ?? -1);
+        return new PartitionCards(partition.Partition.Value, cards, ids, committed.Value, snapshot?.NextOffset ?? -1);
     }
 
     private CardStateSnapshot? Load(TopicPartition partition, long committed, CancellationToken cancellationToken)
