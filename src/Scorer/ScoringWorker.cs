@@ -100,41 +100,7 @@ internal sealed class ScoringWorker(
             {
                 ScorerLog.EntityCatchUpTimedOut(logger, _options.EntityCatchUpSeconds);
             }
-            using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
-            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _admission, snapshots, logger) : null;
-            using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
-            _featureLog = featureLog;
-            using var partitions = new AssignedPartitions(_state, _batch.ComputedSpec, _options.DuplicateWindow, restorer, snapshots, _kafka.TransactionsTopic, logger);
-            _partitions = partitions;
-            if (snapshots is not null)
-            {
-                ScorerLog.StateStore(logger, _state.SnapshotIntervalSeconds, snapshots.Describe(_kafka.TransactionsTopic, 0));
-            }
-            using var producer = BuildProducer();
-            using var consumer = BuildConsumer();
-            _producer = producer;
-            _consumer = consumer;
-            _dlq = new DeadLetterPublisher(producer, _deliveries, _kafka.DlqTopic, _options.DlqMaxMessageBytes);
-            consumer.Subscribe(_kafka.TransactionsTopic);
-            ScorerLog.Consuming(logger, _kafka.TransactionsTopic, _options.GroupId, _kafka.VerdictsTopic, _kafka.DlqTopic);
-            try
-            {
-                ConsumeUntilStopped();
-                // Everything is committed: the last word on each partition's state before the consumer leaves.
-                _partitions.SnapshotAll();
-            }
-            catch
-            {
-                // Close() below runs the revoke handler, which must not complete (and commit) the failed batch.
-                _faulted = true;
-                throw;
-            }
-            finally
-            {
-                _producer.Flush(TimeSpan.FromSeconds(_options.DrainTimeoutSeconds));
-                consumer.Close();
-            }
-            ScorerLog.Drained(logger, _scored, _rejected);
+            RunWithCardState();
         }
         catch (Exception ex)
         {
@@ -143,6 +109,52 @@ internal sealed class ScoringWorker(
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
+    }
+
+    /// <summary>The per-partition card state and what restores and stores it live as long as the loop.</summary>
+    private void RunWithCardState()
+    {
+        using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
+        using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _admission, snapshots, logger) : null;
+        using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
+        _featureLog = featureLog;
+        using var partitions = new AssignedPartitions(_state, _batch.ComputedSpec, _options.DuplicateWindow, restorer, snapshots, _kafka.TransactionsTopic, logger);
+        _partitions = partitions;
+        if (snapshots is not null)
+        {
+            ScorerLog.StateStore(logger, _state.SnapshotIntervalSeconds, snapshots.Describe(_kafka.TransactionsTopic, 0));
+        }
+        RunWithClients();
+    }
+
+    /// <summary>Consumes until stopped; on the way out flushes the producer and closes the consumer (which revokes, committing).</summary>
+    private void RunWithClients()
+    {
+        using var producer = BuildProducer();
+        using var consumer = BuildConsumer();
+        _producer = producer;
+        _consumer = consumer;
+        _dlq = new DeadLetterPublisher(producer, _deliveries, _kafka.DlqTopic, _options.DlqMaxMessageBytes);
+        consumer.Subscribe(_kafka.TransactionsTopic);
+        ScorerLog.Consuming(logger, _kafka.TransactionsTopic, _options.GroupId, _kafka.VerdictsTopic, _kafka.DlqTopic);
+        try
+        {
+            ConsumeUntilStopped();
+            // Everything is committed: the last word on each partition's state before the consumer leaves.
+            _partitions!.SnapshotAll();
+        }
+        catch
+        {
+            // Close() below runs the revoke handler, which must not complete (and commit) the failed batch.
+            _faulted = true;
+            throw;
+        }
+        finally
+        {
+            producer.Flush(TimeSpan.FromSeconds(_options.DrainTimeoutSeconds));
+            consumer.Close();
+        }
+        ScorerLog.Drained(logger, _scored, _rejected);
     }
 
     private bool WaitForModel()
@@ -166,7 +178,6 @@ internal sealed class ScoringWorker(
     private void ConsumeUntilStopped()
     {
         var consumer = _consumer!;
-        var maxWait = TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs);
         while (!_loop.Stopping.IsCancellationRequested)
         {
             if (_messages == 0)
@@ -174,29 +185,12 @@ internal sealed class ScoringWorker(
                 // No batch in flight: every partition's state is what its committed offset says.
                 _partitions!.SnapshotIfDue(_loop.Stopping);
             }
-            var timeout = IdlePoll;
-            if (_messages > 0)
+            if (BatchDue(out var timeout))
             {
-                timeout = maxWait - Stopwatch.GetElapsedTime(_batchStart);
-                if (timeout <= TimeSpan.Zero)
-                {
-                    CompleteBatch();
-                    continue;
-                }
-            }
-
-            ConsumeResult<byte[], byte[]>? result;
-            try
-            {
-                result = consumer.Consume(timeout);
-            }
-            catch (ConsumeException ex) when (!ex.Error.IsFatal)
-            {
-                ScorerLog.KafkaError(logger, "consumer", ex.Error.Reason);
+                CompleteBatch();
                 continue;
             }
-
-            if (result is not null && !result.IsPartitionEOF)
+            if (TryConsume(consumer, timeout) is { IsPartitionEOF: false } result)
             {
                 Accept(result);
                 if (_messages >= _batch.Capacity)
@@ -212,6 +206,31 @@ internal sealed class ScoringWorker(
         if (_messages > 0)
         {
             CompleteBatch();
+        }
+    }
+
+    /// <summary>True when the batch in flight has waited its longest; otherwise how long the next poll may block.</summary>
+    private bool BatchDue(out TimeSpan timeout)
+    {
+        timeout = IdlePoll;
+        if (_messages == 0)
+        {
+            return false;
+        }
+        timeout = TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs) - Stopwatch.GetElapsedTime(_batchStart);
+        return timeout <= TimeSpan.Zero;
+    }
+
+    private ConsumeResult<byte[], byte[]>? TryConsume(IConsumer<byte[], byte[]> consumer, TimeSpan timeout)
+    {
+        try
+        {
+            return consumer.Consume(timeout);
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            ScorerLog.KafkaError(logger, "consumer", ex.Error.Reason);
+            return null;
         }
     }
 
@@ -246,6 +265,21 @@ internal sealed class ScoringWorker(
     {
         var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
         PrepareEntities();
+        var scored = ScoreAndProduce(model);
+        WaitForAcknowledgements();
+        Commit();
+        ScorerMetrics.ProcessingSeconds.Observe(Stopwatch.GetElapsedTime(_batchStart).TotalSeconds);
+        ScorerMetrics.BatchSize.Observe(_messages);
+        _scored += scored;
+        Array.Clear(_keys, 0, _batch.Count);
+        _batch.Clear();
+        _offsets.Clear();
+        _messages = 0;
+    }
+
+    /// <summary>Scores the batch and produces the champion's verdicts, then the challenger's; returns verdicts produced.</summary>
+    private int ScoreAndProduce(LoadedModel model)
+    {
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
         _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
@@ -266,7 +300,12 @@ internal sealed class ScoringWorker(
         // The challenger's verdicts go out after the champion's, best effort: they never decide and never fail the batch.
         _shadow?.ScoreAndPublish(_batch, model, _producer!, i => KeyFor(_batch.TransactionAt(i).CardId, _keys[i]));
         _featureLog?.Write(_batch);
+        return verdicts.Length;
+    }
 
+    /// <summary>Every message of the batch acknowledged (oversized dead letters replaced and waited for again), or the loop stops.</summary>
+    private void WaitForAcknowledgements()
+    {
         do
         {
             if (!_deliveries.WaitAll(AckTimeout))
@@ -275,6 +314,10 @@ internal sealed class ScoringWorker(
             }
         }
         while (_dlq!.ReplaceOversized());
+    }
+
+    private void Commit()
+    {
         try
         {
             var offsets = _offsets.ToCommit();
@@ -286,14 +329,6 @@ internal sealed class ScoringWorker(
             // Everything is delivered; a failed commit (e.g. partitions lost in a rebalance) only means a replay.
             ScorerLog.KafkaError(logger, "commit", ex.Error.Reason);
         }
-
-        ScorerMetrics.ProcessingSeconds.Observe(Stopwatch.GetElapsedTime(_batchStart).TotalSeconds);
-        ScorerMetrics.BatchSize.Observe(_messages);
-        _scored += verdicts.Length;
-        Array.Clear(_keys, 0, _batch.Count);
-        _batch.Clear();
-        _offsets.Clear();
-        _messages = 0;
     }
 
     /// <summary>Makes sure the entity days the batch reads are closed, or caps them at the newest complete day.</summary>
