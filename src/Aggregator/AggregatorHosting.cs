@@ -1,5 +1,7 @@
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Health;
 using Fraud.Streaming.Shared.Kafka;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
 
 namespace Fraud.Streaming.Aggregator;
@@ -16,6 +18,9 @@ internal static class AggregatorHosting
         builder.Services.AddOptions<ValidationOptions>().BindConfiguration(ValidationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AggregatorStatus>();
         builder.Services.AddHostedService<AggregatorWorker>();
+        builder.Services.AddServiceHealth(
+            (sp, _) => Task.FromResult(Liveness(sp.GetRequiredService<AggregatorStatus>())),
+            (sp, _) => Task.FromResult(Readiness(sp.GetRequiredService<AggregatorStatus>())));
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrls);
@@ -27,13 +32,15 @@ internal static class AggregatorHosting
     public static WebApplication MapAggregatorEndpoints(this WebApplication app)
     {
         app.MapMetrics();
-        app.MapGet("/healthz", (AggregatorStatus status) => status.IsHealthy
-            ? Results.Text("ok")
-            : Results.Text($"faulted: {status.Fault?.Message}", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/readyz", (AggregatorStatus status) => status.IsReady
-            ? Results.Text($"ready: {status.Assigned} partitions")
-            : Results.Text(status.Assigned == 0 ? "no partitions assigned" : $"rebuilding {status.Replaying} of {status.Assigned} partitions",
-                statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapServiceHealth();
         return app;
     }
+
+    private static HealthCheckResult Liveness(AggregatorStatus status) => status.IsHealthy
+        ? HealthCheckResult.Healthy("ok")
+        : HealthCheckResult.Unhealthy($"faulted: {status.Fault?.Message}");
+
+    private static HealthCheckResult Readiness(AggregatorStatus status) => status.IsReady
+        ? HealthCheckResult.Healthy($"ready: {status.Assigned} partitions")
+        : HealthCheckResult.Unhealthy(status.Assigned == 0 ? "no partitions assigned" : $"rebuilding {status.Replaying} of {status.Assigned} partitions");
 }

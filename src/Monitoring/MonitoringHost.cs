@@ -3,8 +3,10 @@ using Fraud.Streaming.Monitoring.Quality;
 using Fraud.Streaming.Monitoring.Retraining;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Health;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Postgres;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Prometheus;
@@ -36,14 +38,17 @@ internal static class MonitoringHost
         services.AddSingleton<BatchWriter>();
         services.AddSingleton<ConsumerReadiness>();
         services.AddHostedService<HistoryConsumerService>();
+        services.AddServiceHealth(
+            (_, _) => Task.FromResult(HealthCheckResult.Healthy("ok")),
+            (sp, cancellationToken) => ReadinessAsync(sp.GetRequiredService<ConsumerReadiness>(), sp.GetRequiredService<NpgsqlDataSource>(),
+                sp.GetRequiredService<IOptions<MonitoringOptions>>(), cancellationToken));
         builder.AddModelWatch();
         return builder;
     }
 
     public static WebApplication MapMonitoringEndpoints(this WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", ReadyAsync);
+        app.MapServiceHealth();
         app.MapMetrics("/metrics");
         return app;
     }
@@ -84,16 +89,17 @@ internal static class MonitoringHost
         return Environment.ExitCode;
     }
 
-    private static async Task<IResult> ReadyAsync(ConsumerReadiness readiness, NpgsqlDataSource dataSource, IOptions<MonitoringOptions> options,
+    /// <summary>Ready with partitions owned, no stuck or failing write, and the database answering.</summary>
+    private static async Task<HealthCheckResult> ReadinessAsync(ConsumerReadiness readiness, NpgsqlDataSource dataSource, IOptions<MonitoringOptions> options,
         CancellationToken cancellationToken)
     {
         if (readiness.AssignedPartitions == 0)
         {
-            return Results.Text("no partitions assigned", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return HealthCheckResult.Unhealthy("no partitions assigned");
         }
         if (readiness.WriteProblem(options.Value.WriteStuckAfter) is { } problem)
         {
-            return Results.Text(problem, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return HealthCheckResult.Unhealthy(problem);
         }
         try
         {
@@ -104,9 +110,9 @@ internal static class MonitoringHost
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
         {
-            return Results.Text($"database unreachable: {ex.Message}", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return HealthCheckResult.Unhealthy($"database unreachable: {ex.Message}");
         }
-        return Results.Text($"ready: {readiness.AssignedPartitions} partitions");
+        return HealthCheckResult.Healthy($"ready: {readiness.AssignedPartitions} partitions");
     }
 
 

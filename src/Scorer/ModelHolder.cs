@@ -13,6 +13,7 @@ internal sealed class ModelHolder : IDisposable
     private readonly ConcurrentQueue<LoadedModel> _retired = new();
     private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private LoadedModel? _current;
+    private volatile bool _leftToProcessExit;
 
     public LoadedModel? Current => Volatile.Read(ref _current);
 
@@ -60,8 +61,18 @@ internal sealed class ModelHolder : IDisposable
         return Current;
     }
 
+    /// <summary>
+    /// A scoring loop that did not stop may still run a model: freeing its native session under it would crash the
+    /// process, so <see cref="Dispose"/> leaves every model to process exit.
+    /// </summary>
+    public void LeaveToProcessExit() => _leftToProcessExit = true;
+
     public void Dispose()
     {
+        if (_leftToProcessExit)
+        {
+            return;
+        }
         while (_retired.TryDequeue(out var old))
         {
             old.Dispose();

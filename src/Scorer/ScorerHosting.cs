@@ -1,7 +1,9 @@
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Health;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
 using Fraud.Streaming.Shared.Trust;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
@@ -21,6 +23,9 @@ internal static class ScorerHosting
             .Validate<IOptions<ModelStoreOptions>>(
                 (state, store) => !state.IsS3 || !string.IsNullOrWhiteSpace(state.Bucket) || !string.IsNullOrWhiteSpace(store.Value.Bucket),
                 "State:Kind s3 needs State:Bucket or ModelStore:Bucket")
+            .Validate<IOptions<ScorerOptions>>(
+                (state, scorer) => !state.Enabled || state.RestoreTimeoutSeconds * 1000L < scorer.Value.MaxPollIntervalMs,
+                "State:RestoreTimeoutSeconds must stay under Scorer:MaxPollIntervalMs: the restore runs inside the consumer's poll")
             .ValidateOnStart();
         builder.Services.AddOptions<DriftOptions>().BindConfiguration(DriftOptions.Section).ValidateDataAnnotations()
             .Validate(d => d.WindowSeconds >= d.WindowSlots, "Drift:WindowSeconds must be at least Drift:WindowSlots (a step of at least a second)")
@@ -62,6 +67,9 @@ internal static class ScorerHosting
         });
         builder.Services.AddHostedService<ModelWatcher>();
         builder.Services.AddHostedService<ScoringWorker>();
+        builder.Services.AddServiceHealth(
+            (sp, _) => Task.FromResult(Liveness(sp.GetRequiredService<ScorerStatus>())),
+            (sp, _) => Task.FromResult(Readiness(sp.GetRequiredService<ScorerStatus>(), sp.GetRequiredService<ModelHolder>())));
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrls);
@@ -75,14 +83,19 @@ internal static class ScorerHosting
         var scorerStatus = app.Services.GetRequiredService<ScorerStatus>();
         Metrics.DefaultRegistry.AddBeforeCollectCallback(() => ScorerMetrics.Ready.Set(scorerStatus.IsReady ? 1 : 0));
         app.MapMetrics();
-        app.MapGet("/healthz", (ScorerStatus status) => status.IsHealthy
-            ? Results.Text("ok")
-            : Results.Text($"faulted: {status.Fault?.Message}", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/readyz", (ScorerStatus status, ModelHolder models) => status.IsReady
-            ? Results.Text($"ready: {models.CurrentVersion}")
-            : Results.Text(models.Current is null ? "no model yet" : status.IsRestoring ? "restoring card state" : "not ready", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapServiceHealth();
         return app;
     }
+
+    /// <summary>Alive unless the scoring loop faulted.</summary>
+    private static HealthCheckResult Liveness(ScorerStatus status) => status.IsHealthy
+        ? HealthCheckResult.Healthy("ok")
+        : HealthCheckResult.Unhealthy($"faulted: {status.Fault?.Message}");
+
+    /// <summary>Ready with a model, partitions assigned and their card state restored.</summary>
+    private static HealthCheckResult Readiness(ScorerStatus status, ModelHolder models) => status.IsReady
+        ? HealthCheckResult.Healthy($"ready: {models.CurrentVersion}")
+        : HealthCheckResult.Unhealthy(models.Current is null ? "no model yet" : status.IsRestoring ? "restoring card state" : "not ready");
 
     /// <summary>Builds the worker host from host arguments (<c>--urls</c>, <c>--Kafka:BootstrapServers=...</c>).</summary>
     public static WebApplication Build(string[] args)

@@ -108,4 +108,10 @@ internal static partial class ScorerLog
     public static partial void ChallengerWithdrawn(ILogger logger, string version);
     [LoggerMessage(36, LogLevel.Warning, "{Field} value '{Value}' (first met in transaction {TransactionId}) is not in model {Model}'s vocabulary: encoded as unseen; further ones are counted in fraud_scorer_unseen_values_total")]
     public static partial void UnseenValue(ILogger logger, string field, string value, string transactionId, string model);
+
+    [LoggerMessage(37, LogLevel.Information, "thread {Name} ended after the drain timed out; stopping goes on")]
+    public static partial void ScoringThreadJoined(ILogger logger, string name);
+
+    [LoggerMessage(38, LogLevel.Error, "thread {Name} still runs {Seconds} s after the stop; what it uses is left to process exit, not disposed under it")]
+    public static partial void ScoringThreadStillRunning(ILogger logger, string name, double seconds);
 }

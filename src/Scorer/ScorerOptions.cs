@@ -67,6 +67,13 @@ internal sealed class ScorerOptions
     public int SessionTimeoutMs { get; set; } = 45_000;
 
     /// <summary>
+    /// Longest time between two polls before the member is dropped from the group (max.poll.interval.ms). The assignment
+    /// handler restores card state inside a poll, so <see cref="StateOptions.RestoreTimeoutSeconds"/> must stay under it.
+    /// </summary>
+    [Range(1_000, 86_400_000)]
+    public int MaxPollIntervalMs { get; set; } = 300_000;
+
+    /// <summary>
     /// Transaction ids remembered per partition to find duplicates (an id read again at another offset); 0 turns the
     /// check off. About 36 bytes each in memory and 16 in the partition's snapshot.
     /// </summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
@@ -14,7 +13,7 @@ namespace Fraud.Streaming.Scorer;
 /// the model of the moment, produce verdicts, wait for the broker to acknowledge every message, then commit.
 /// Any delivery failure stops the process without committing: a restart replays from the last commit
 /// (at least once; verdicts are idempotent by transaction id downstream). Card state is kept per assigned
-/// partition (<see cref="PartitionStates"/>): restored inside the assignment handler, before the partition is
+/// partition (<see cref="AssignedPartitions"/>): restored inside the assignment handler, before the partition is
 /// fetched, and snapshotted after commits.
 /// </summary>
 internal sealed class ScoringWorker(
@@ -35,11 +34,11 @@ internal sealed class ScoringWorker(
 
     private readonly KafkaOptions _kafka = kafkaOptions.Value;
     private readonly ScorerOptions _options = scorerOptions.Value;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ScoringThread _loop = null!; // built in StartAsync
     private readonly DeliveryTracker _deliveries = new();
     private readonly OffsetTracker _offsets = new();
     private readonly UnseenValues _unseen = new();
+    private readonly LagReporter _lag = new(scorerOptions.Value.LagIntervalSeconds);
     private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
         ? new EntityFeatureSource(kafkaOptions.Value, scorerOptions.Value, scorerOptions.Value.FeatureSpec(), logger)
         : null;
@@ -53,14 +52,13 @@ internal sealed class ScoringWorker(
     private readonly StateOptions _state = stateOptions.Value;
     private readonly TransactionAdmission _admission = new(validationOptions.Value);
     private DeadLetterPublisher? _dlq;
-    private PartitionStates? _partitions;
+    private AssignedPartitions? _partitions;
     private FeatureLog? _featureLog;
     private IConsumer<byte[], byte[]>? _consumer;
     private IProducer<byte[], byte[]>? _producer;
     private int _messages;
     private bool _faulted;
     private long _batchStart;
-    private long _nextLagReport;
     private long _nextCardSweep;
     private long _scored;
     private long _rejected;
@@ -73,19 +71,20 @@ internal sealed class ScoringWorker(
             ReasonsFor = _options.ReasonScope(),
         };
         _entities?.Start();
-        var thread = new Thread(Run) { IsBackground = true, Name = "scorer-loop" };
-        thread.Start();
+        // Past the drain, the loop can still be waiting for acknowledgements and then flushing: wait that long.
+        var drain = TimeSpan.FromSeconds(_options.DrainTimeoutSeconds);
+        _loop = new ScoringThread("scorer-loop", Run, AckTimeout + drain, logger);
+        _loop.Start();
         return Task.CompletedTask;
     }
 
+    /// <summary>Returns only once the loop has ended, so the host disposes nothing it still uses (see <see cref="ScoringThread"/>).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        var drain = TimeSpan.FromSeconds(_options.DrainTimeoutSeconds);
-        var finished = await Task.WhenAny(_finished.Task, Task.Delay(drain, cancellationToken));
-        if (finished != _finished.Task)
+        if (!await _loop.StopAsync(TimeSpan.FromSeconds(_options.DrainTimeoutSeconds)))
         {
-            ScorerLog.DrainTimedOut(logger, _options.DrainTimeoutSeconds);
+            // The host disposes the models next; one the loop may still run stays alive until the process exits.
+            models.LeaveToProcessExit();
         }
     }
 
@@ -97,45 +96,11 @@ internal sealed class ScoringWorker(
             {
                 return;
             }
-            if (_entities is not null && !_entities.CatchUp(_stopping.Token))
+            if (_entities is not null && !_entities.CatchUp(_loop.Stopping))
             {
                 ScorerLog.EntityCatchUpTimedOut(logger, _options.EntityCatchUpSeconds);
             }
-            using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
-            using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _state, _admission, snapshots, logger) : null;
-            using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
-            _featureLog = featureLog;
-            using var partitions = new PartitionStates(_state, _batch.ComputedSpec, _options.DuplicateWindow, restorer, snapshots, _kafka.TransactionsTopic, logger);
-            _partitions = partitions;
-            if (snapshots is not null)
-            {
-                ScorerLog.StateStore(logger, _state.SnapshotIntervalSeconds, snapshots.Describe(_kafka.TransactionsTopic, 0));
-            }
-            using var producer = BuildProducer();
-            using var consumer = BuildConsumer();
-            _producer = producer;
-            _consumer = consumer;
-            _dlq = new DeadLetterPublisher(producer, _deliveries, _kafka.DlqTopic, _options.DlqMaxMessageBytes);
-            consumer.Subscribe(_kafka.TransactionsTopic);
-            ScorerLog.Consuming(logger, _kafka.TransactionsTopic, _options.GroupId, _kafka.VerdictsTopic, _kafka.DlqTopic);
-            try
-            {
-                ConsumeUntilStopped();
-                // Everything is committed: the last word on each partition's state before the consumer leaves.
-                _partitions.SnapshotAll();
-            }
-            catch
-            {
-                // Close() below runs the revoke handler, which must not complete (and commit) the failed batch.
-                _faulted = true;
-                throw;
-            }
-            finally
-            {
-                _producer.Flush(TimeSpan.FromSeconds(_options.DrainTimeoutSeconds));
-                consumer.Close();
-            }
-            ScorerLog.Drained(logger, _scored, _rejected);
+            RunWithCardState();
         }
         catch (Exception ex)
         {
@@ -144,10 +109,52 @@ internal sealed class ScoringWorker(
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
+    }
+
+    /// <summary>The per-partition card state and what restores and stores it live as long as the loop.</summary>
+    private void RunWithCardState()
+    {
+        using var snapshots = _state.Enabled ? SnapshotStore.Create(_state, modelStoreOptions.Value, _options.GroupId) : null;
+        using var restorer = _state.Enabled ? new StateRestorer(_kafka, _options, _admission, snapshots, logger) : null;
+        using var featureLog = _options.EmitFeatures is { Length: > 0 } path ? new FeatureLog(path) : null;
+        _featureLog = featureLog;
+        using var partitions = new AssignedPartitions(_state, _batch.ComputedSpec, _options.DuplicateWindow, restorer, snapshots, _kafka.TransactionsTopic, logger);
+        _partitions = partitions;
+        if (snapshots is not null)
+        {
+            ScorerLog.StateStore(logger, _state.SnapshotIntervalSeconds, snapshots.Describe(_kafka.TransactionsTopic, 0));
+        }
+        RunWithClients();
+    }
+
+    /// <summary>Consumes until stopped; on the way out flushes the producer and closes the consumer (which revokes, committing).</summary>
+    private void RunWithClients()
+    {
+        using var producer = BuildProducer();
+        using var consumer = BuildConsumer();
+        _producer = producer;
+        _consumer = consumer;
+        _dlq = new DeadLetterPublisher(producer, _deliveries, _kafka.DlqTopic, _options.DlqMaxMessageBytes);
+        consumer.Subscribe(_kafka.TransactionsTopic);
+        ScorerLog.Consuming(logger, _kafka.TransactionsTopic, _options.GroupId, _kafka.VerdictsTopic, _kafka.DlqTopic);
+        try
+        {
+            ConsumeUntilStopped();
+            // Everything is committed: the last word on each partition's state before the consumer leaves.
+            _partitions!.SnapshotAll();
+        }
+        catch
+        {
+            // Close() below runs the revoke handler, which must not complete (and commit) the failed batch.
+            _faulted = true;
+            throw;
+        }
         finally
         {
-            _finished.TrySetResult();
+            producer.Flush(TimeSpan.FromSeconds(_options.DrainTimeoutSeconds));
+            consumer.Close();
         }
+        ScorerLog.Drained(logger, _scored, _rejected);
     }
 
     private bool WaitForModel()
@@ -159,7 +166,7 @@ internal sealed class ScoringWorker(
         ScorerLog.WaitingForModel(logger, _kafka.ModelsTopic, _options.ModelName);
         try
         {
-            models.FirstModel.Wait(_stopping.Token);
+            models.FirstModel.Wait(_loop.Stopping);
             return true;
         }
         catch (OperationCanceledException)
@@ -171,37 +178,19 @@ internal sealed class ScoringWorker(
     private void ConsumeUntilStopped()
     {
         var consumer = _consumer!;
-        var maxWait = TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs);
-        while (!_stopping.IsCancellationRequested)
+        while (!_loop.Stopping.IsCancellationRequested)
         {
             if (_messages == 0)
             {
                 // No batch in flight: every partition's state is what its committed offset says.
-                _partitions!.SnapshotIfDue(_stopping.Token);
+                _partitions!.SnapshotIfDue(_loop.Stopping);
             }
-            var timeout = IdlePoll;
-            if (_messages > 0)
+            if (BatchDue(out var timeout))
             {
-                timeout = maxWait - Stopwatch.GetElapsedTime(_batchStart);
-                if (timeout <= TimeSpan.Zero)
-                {
-                    CompleteBatch();
-                    continue;
-                }
-            }
-
-            ConsumeResult<byte[], byte[]>? result;
-            try
-            {
-                result = consumer.Consume(timeout);
-            }
-            catch (ConsumeException ex) when (!ex.Error.IsFatal)
-            {
-                ScorerLog.KafkaError(logger, "consumer", ex.Error.Reason);
+                CompleteBatch();
                 continue;
             }
-
-            if (result is not null && !result.IsPartitionEOF)
+            if (TryConsume(consumer, timeout) is { IsPartitionEOF: false } result)
             {
                 Accept(result);
                 if (_messages >= _batch.Capacity)
@@ -209,7 +198,7 @@ internal sealed class ScoringWorker(
                     CompleteBatch();
                 }
             }
-            ReportLagPeriodically();
+            _lag.ReportIfDue(consumer);
             _drift?.ReportIfDue(_producer!);
             SweepIdleCardsPeriodically();
         }
@@ -217,6 +206,31 @@ internal sealed class ScoringWorker(
         if (_messages > 0)
         {
             CompleteBatch();
+        }
+    }
+
+    /// <summary>True when the batch in flight has waited its longest; otherwise how long the next poll may block.</summary>
+    private bool BatchDue(out TimeSpan timeout)
+    {
+        timeout = IdlePoll;
+        if (_messages == 0)
+        {
+            return false;
+        }
+        timeout = TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs) - Stopwatch.GetElapsedTime(_batchStart);
+        return timeout <= TimeSpan.Zero;
+    }
+
+    private ConsumeResult<byte[], byte[]>? TryConsume(IConsumer<byte[], byte[]> consumer, TimeSpan timeout)
+    {
+        try
+        {
+            return consumer.Consume(timeout);
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            ScorerLog.KafkaError(logger, "consumer", ex.Error.Reason);
+            return null;
         }
     }
 
@@ -251,6 +265,21 @@ internal sealed class ScoringWorker(
     {
         var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
         PrepareEntities();
+        var scored = ScoreAndProduce(model);
+        WaitForAcknowledgements();
+        Commit();
+        ScorerMetrics.ProcessingSeconds.Observe(Stopwatch.GetElapsedTime(_batchStart).TotalSeconds);
+        ScorerMetrics.BatchSize.Observe(_messages);
+        _scored += scored;
+        Array.Clear(_keys, 0, _batch.Count);
+        _batch.Clear();
+        _offsets.Clear();
+        _messages = 0;
+    }
+
+    /// <summary>Scores the batch and produces the champion's verdicts, then the challenger's; returns verdicts produced.</summary>
+    private int ScoreAndProduce(LoadedModel model)
+    {
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
         _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
@@ -271,7 +300,12 @@ internal sealed class ScoringWorker(
         // The challenger's verdicts go out after the champion's, best effort: they never decide and never fail the batch.
         _shadow?.ScoreAndPublish(_batch, model, _producer!, i => KeyFor(_batch.TransactionAt(i).CardId, _keys[i]));
         _featureLog?.Write(_batch);
+        return verdicts.Length;
+    }
 
+    /// <summary>Every message of the batch acknowledged (oversized dead letters replaced and waited for again), or the loop stops.</summary>
+    private void WaitForAcknowledgements()
+    {
         do
         {
             if (!_deliveries.WaitAll(AckTimeout))
@@ -280,6 +314,10 @@ internal sealed class ScoringWorker(
             }
         }
         while (_dlq!.ReplaceOversized());
+    }
+
+    private void Commit()
+    {
         try
         {
             var offsets = _offsets.ToCommit();
@@ -291,14 +329,6 @@ internal sealed class ScoringWorker(
             // Everything is delivered; a failed commit (e.g. partitions lost in a rebalance) only means a replay.
             ScorerLog.KafkaError(logger, "commit", ex.Error.Reason);
         }
-
-        ScorerMetrics.ProcessingSeconds.Observe(Stopwatch.GetElapsedTime(_batchStart).TotalSeconds);
-        ScorerMetrics.BatchSize.Observe(_messages);
-        _scored += verdicts.Length;
-        Array.Clear(_keys, 0, _batch.Count);
-        _batch.Clear();
-        _offsets.Clear();
-        _messages = 0;
     }
 
     /// <summary>Makes sure the entity days the batch reads are closed, or caps them at the newest complete day.</summary>
@@ -309,7 +339,7 @@ internal sealed class ScoringWorker(
             return;
         }
         var table = _entities.Table;
-        _batch.EntityDaysCap = _entities.Prepare(table.LastDayReadBy(_batch.BatchNewestEventMs), table.OldestDayReadBy(_batch.BatchOldestEventMs), _stopping.Token);
+        _batch.EntityDaysCap = _entities.Prepare(table.LastDayReadBy(_batch.BatchNewestEventMs), table.OldestDayReadBy(_batch.BatchOldestEventMs), _loop.Stopping);
         _oldestEventSinceSweep = Math.Min(_oldestEventSinceSweep, _batch.BatchOldestEventMs);
     }
 
@@ -353,36 +383,6 @@ internal sealed class ScoringWorker(
         ScorerMetrics.CardStateBytes.Set(_partitions.MemoryBytes);
     }
 
-    private void ReportLagPeriodically()
-    {
-        var now = Stopwatch.GetTimestamp();
-        if (now < _nextLagReport)
-        {
-            return;
-        }
-        _nextLagReport = now + (Stopwatch.Frequency * _options.LagIntervalSeconds);
-        var consumer = _consumer!;
-        foreach (var partition in consumer.Assignment)
-        {
-            try
-            {
-                // Cached from fetch responses: no broker round trip.
-                var watermarks = consumer.GetWatermarkOffsets(partition);
-                if (watermarks.High.Value < 0)
-                {
-                    continue;
-                }
-                var position = consumer.Position(partition);
-                var lag = position.Value >= 0 ? watermarks.High.Value - position.Value : watermarks.High.Value - watermarks.Low.Value;
-                ScorerMetrics.ConsumerLag.WithLabels(partition.Partition.Value.ToString(CultureInfo.InvariantCulture)).Set(Math.Max(0, lag));
-            }
-            catch (KafkaException)
-            {
-                // Not known yet; the next report tries again.
-            }
-        }
-    }
-
     private IProducer<byte[], byte[]> BuildProducer()
     {
         var config = new ProducerConfig
@@ -421,66 +421,71 @@ internal sealed class ScoringWorker(
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             FetchWaitMaxMs = _options.FetchWaitMaxMs,
             SessionTimeoutMs = _options.SessionTimeoutMs,
+            // The assignment handler restores card state inside the poll: State:RestoreTimeoutSeconds stays under this.
+            MaxPollIntervalMs = _options.MaxPollIntervalMs,
         };
         return new ConsumerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))
-            .SetPartitionsAssignedHandler((consumer, partitions) =>
-            {
-                if (partitions.Count > 0)
-                {
-                    ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
-                }
-                // Restored here, inside Consume, so no message of these partitions is fetched, let alone scored,
-                // before their cards are back; scoring starts at the committed offsets the replay stopped at.
-                status.Restoring(true);
-                try
-                {
-                    var start = _partitions!.Assign(consumer, partitions, _stopping.Token);
-                    status.Assigned();
-                    return start;
-                }
-                finally
-                {
-                    status.Restoring(false);
-                }
-            })
-            .SetPartitionsRevokedHandler((_, partitions) =>
-            {
-                // Finish what was read from these partitions while they are still ours to commit.
-                if (_messages > 0 && !_faulted)
-                {
-                    CompleteBatch();
-                }
-                if (!_faulted)
-                {
-                    _partitions!.Revoke(partitions.Select(p => p.TopicPartition));
-                }
-                else
-                {
-                    _partitions!.Lose(partitions.Select(p => p.TopicPartition));
-                }
-                foreach (var partition in partitions)
-                {
-                    ScorerMetrics.ConsumerLag.RemoveLabelled(partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
-                }
-                ScorerLog.PartitionsRevoked(logger, string.Join(", ", partitions));
-            })
-            .SetPartitionsLostHandler((_, partitions) =>
-            {
-                // Another member may own them already: no commit, no snapshot; its restore starts from the last commit.
-                _partitions!.Lose(partitions.Select(p => p.TopicPartition));
-                foreach (var partition in partitions)
-                {
-                    ScorerMetrics.ConsumerLag.RemoveLabelled(partition.Partition.Value.ToString(CultureInfo.InvariantCulture));
-                }
-                ScorerLog.PartitionsLost(logger, string.Join(", ", partitions));
-            })
+            .SetPartitionsAssignedHandler(OnAssigned)
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
+            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
             .Build();
+    }
+
+    private List<TopicPartitionOffset> OnAssigned(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions)
+    {
+        if (partitions.Count > 0)
+        {
+            ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
+        }
+        // Restored here, inside Consume, so no message of these partitions is fetched, let alone scored,
+        // before their cards are back; scoring starts at the committed offsets the replay stopped at.
+        status.Restoring(true);
+        try
+        {
+            var start = _partitions!.Assign(consumer, partitions, _loop.Stopping);
+            status.Assigned();
+            return start;
+        }
+        finally
+        {
+            status.Restoring(false);
+        }
+    }
+
+    private void OnRevoked(List<TopicPartitionOffset> partitions)
+    {
+        // Finish what was read from these partitions while they are still ours to commit.
+        if (_messages > 0 && !_faulted)
+        {
+            CompleteBatch();
+        }
+        if (!_faulted)
+        {
+            _partitions!.Revoke(partitions.Select(p => p.TopicPartition));
+        }
+        else
+        {
+            _partitions!.Lose(partitions.Select(p => p.TopicPartition));
+        }
+        LagReporter.Forget(partitions.Select(p => p.TopicPartition));
+        ScorerLog.PartitionsRevoked(logger, string.Join(", ", partitions));
+    }
+
+    /// <summary>Another member may own them already: no commit, no snapshot; its restore starts from the last commit.</summary>
+    private void OnLost(List<TopicPartitionOffset> partitions)
+    {
+        _partitions!.Lose(partitions.Select(p => p.TopicPartition));
+        LagReporter.Forget(partitions.Select(p => p.TopicPartition));
+        ScorerLog.PartitionsLost(logger, string.Join(", ", partitions));
     }
 
     public void Dispose()
     {
-        _entities?.Dispose();
-        _stopping.Dispose();
+        if (_loop is null || _loop.HasEnded)
+        {
+            _entities?.Dispose();
+        }
+        _loop?.Dispose();
     }
 }

@@ -10,7 +10,7 @@ namespace Fraud.Streaming.Scorer;
 /// from the snapshot's offset up to the group's committed offset by a separate consumer that joins no group
 /// (state only: no verdicts, no DLQ). Without a usable snapshot the replay starts at the earliest retained offset.
 /// </summary>
-internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, StateOptions options, TransactionAdmission admission, SnapshotStore? snapshots,
+internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, TransactionAdmission admission, SnapshotStore? snapshots,
     ILogger logger) : IDisposable
 {
     private static readonly TimeSpan BrokerTimeout = TimeSpan.FromSeconds(10);
@@ -19,8 +19,8 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
     private IConsumer<byte[], byte[]>? _replay;
 
     /// <summary>The partition's state as of <paramref name="committed"/> (the group's committed offset, or unset).</summary>
-    /// <exception cref="TimeoutException">the replay did not finish within <see cref="StateOptions.RestoreTimeoutSeconds"/>.</exception>
-    public PartitionState Restore(TopicPartition partition, Offset committed, CancellationToken cancellationToken)
+    /// <exception cref="TimeoutException">the assignment's <paramref name="budget"/> ran out before the replay finished.</exception>
+    public PartitionCards Restore(TopicPartition partition, Offset committed, RestoreBudget budget, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var name = partition.ToString();
@@ -28,7 +28,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         {
             // The group has never committed here: scoring starts at the beginning, where every card is new.
             ScorerLog.NoCommittedOffset(logger, name);
-            return new PartitionState(partition.Partition.Value, new CardStateStore(_spec.CardIdleTtlMs), new RecentTransactionIds(scorer.DuplicateWindow), -1, -1);
+            return new PartitionCards(partition.Partition.Value, new CardStateStore(_spec.CardIdleTtlMs), new RecentTransactionIds(scorer.DuplicateWindow), -1, -1);
         }
 
         var snapshot = Load(partition, committed.Value, cancellationToken);
@@ -44,14 +44,14 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
         }
         var cards = snapshot?.Cards ?? new CardStateStore(_spec.CardIdleTtlMs);
         var ids = snapshot?.Ids ?? new RecentTransactionIds(scorer.DuplicateWindow);
-        var replayed = Replay(partition, Math.Max(from, watermarks.Low.Value), committed.Value, cards, ids, cancellationToken);
+        var replayed = Replay(partition, Math.Max(from, watermarks.Low.Value), committed.Value, cards, ids, budget, cancellationToken);
 
         var seconds = clock.Elapsed.TotalSeconds;
         ScorerMetrics.StateRestoreSeconds.Observe(seconds);
         ScorerMetrics.StateCardsRestored.Inc(snapshot?.Cards.Count ?? 0);
         ScorerMetrics.StateEventsReplayed.Inc(replayed);
         ScorerLog.PartitionRestored(logger, name, seconds, snapshot?.Cards.Count ?? 0, snapshot?.NextOffset ?? -1, replayed, from, committed.Value);
-        return new PartitionState(partition.Partition.Value, cards, ids, committed.Value, snapshot?.NextOffset ?? -1);
+        return new PartitionCards(partition.Partition.Value, cards, ids, committed.Value, snapshot?.NextOffset ?? -1);
     }
 
     private CardStateSnapshot? Load(TopicPartition partition, long committed, CancellationToken cancellationToken)
@@ -92,14 +92,13 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
     /// Folds every transaction in [<paramref name="from"/>, <paramref name="to"/>) that scoring admitted into the cards
     /// and the ids (the same <see cref="TransactionAdmission"/> decides); returns messages read.
     /// </summary>
-    private long Replay(TopicPartition partition, long from, long to, CardStateStore cards, RecentTransactionIds ids, CancellationToken cancellationToken)
+    private long Replay(TopicPartition partition, long from, long to, CardStateStore cards, RecentTransactionIds ids, RestoreBudget budget, CancellationToken cancellationToken)
     {
         if (from >= to)
         {
             return 0;
         }
         var consumer = Replayer;
-        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * options.RestoreTimeoutSeconds);
         long replayed = 0;
         consumer.Assign(new TopicPartitionOffset(partition, new Offset(from)));
         try
@@ -107,11 +106,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, St
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (Stopwatch.GetTimestamp() > deadline)
-                {
-                    throw new TimeoutException(
-                        $"restoring {partition}: {replayed} events replayed from offset {from} within {options.RestoreTimeoutSeconds} s, not yet at the committed offset {to}");
-                }
+                budget.ThrowIfSpent($"{partition}: {replayed} events replayed from offset {from}, not yet at the committed offset {to}");
                 ConsumeResult<byte[], byte[]>? result;
                 try
                 {

@@ -18,6 +18,7 @@ public sealed class ConfigurationTests
     [InlineData("Drift__WindowSeconds", "5", "WindowSeconds")]
     [InlineData("Drift__WindowSlots", "601", "WindowSlots")]
     [InlineData("Scorer__DuplicateWindow", "-1", "DuplicateWindow")]
+    [InlineData("Scorer__MaxPollIntervalMs", "200000", "Scorer:MaxPollIntervalMs")]
     [InlineData("Validation__MaxFutureSkew", "500.00:00:00", "MaxFutureSkew")]
     [InlineData("ModelStore__FetchTimeoutSeconds", "0", "FetchTimeoutSeconds")]
     [InlineData("Trust__PublicKeyFiles__0", "/nonexistent/announce.pub", "Trust:PublicKeyFiles:0")]

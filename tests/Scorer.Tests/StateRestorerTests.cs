@@ -28,7 +28,7 @@ public sealed class StateRestorerTests : IDisposable
         await snapshots.WriteAsync(CardStateSnapshot.Of(CardStateSnapshotTests.Spec, topic, Partition, snapshotAt, CardStateSnapshotTests.Fold(Valid(transactions, snapshotAt))), CancellationToken.None);
         using var restorer = Restorer(bootstrap, group, snapshots);
 
-        var state = restorer.Restore(new TopicPartition(topic, Partition), new Offset(committedAt), CancellationToken.None);
+        var state = restorer.Restore(new TopicPartition(topic, Partition), new Offset(committedAt), new RestoreBudget(60), CancellationToken.None);
 
         Assert.Equal(committedAt, state.NextOffset);
         Assert.Equal(snapshotAt, state.SnapshotOffset);
@@ -46,7 +46,7 @@ public sealed class StateRestorerTests : IDisposable
         using var snapshots = SnapshotStore.Create(new StateOptions { Directory = _dir.File("empty") }, new ModelStoreOptions(), group);
         using var restorer = Restorer(bootstrap, group, snapshots);
 
-        var state = restorer.Restore(new TopicPartition(topic, Partition), new Offset(committedAt), CancellationToken.None);
+        var state = restorer.Restore(new TopicPartition(topic, Partition), new Offset(committedAt), new RestoreBudget(60), CancellationToken.None);
 
         Assert.Equal(-1, state.SnapshotOffset);
         Assert.True(state.NeedsSnapshot);
@@ -61,7 +61,7 @@ public sealed class StateRestorerTests : IDisposable
         await snapshots.WriteAsync(CardStateSnapshot.Of(CardStateSnapshotTests.Spec, topic, Partition, 350, CardStateSnapshotTests.Fold(Valid(transactions, 350))), CancellationToken.None);
         using var restorer = Restorer(bootstrap, group, snapshots);
 
-        var state = restorer.Restore(new TopicPartition(topic, Partition), new Offset(200), CancellationToken.None);
+        var state = restorer.Restore(new TopicPartition(topic, Partition), new Offset(200), new RestoreBudget(60), CancellationToken.None);
 
         Assert.Equal(-1, state.SnapshotOffset);
         Assert.Equal(CardStateSnapshotTests.Bytes(CardStateSnapshotTests.Fold(Valid(transactions, 200))), CardStateSnapshotTests.Bytes(state.Cards));
@@ -99,7 +99,6 @@ public sealed class StateRestorerTests : IDisposable
     private static StateRestorer Restorer(string bootstrap, string group, SnapshotStore snapshots) => new(
         new KafkaOptions { BootstrapServers = bootstrap },
         new ScorerOptions { GroupId = group },
-        new StateOptions { RestoreTimeoutSeconds = 60 },
         new TransactionAdmission(new ValidationOptions()),
         snapshots,
         NullLogger.Instance);

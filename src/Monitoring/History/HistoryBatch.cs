@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Fraud.Streaming.Shared.Kafka;
 
 namespace Fraud.Streaming.Monitoring.History;
 

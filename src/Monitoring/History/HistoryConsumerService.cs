@@ -216,7 +216,7 @@ internal sealed class HistoryConsumerService(
         {
             if (batch.Offsets.HasPending)
             {
-                consumer.Commit(batch.Offsets.Pending());
+                consumer.Commit(batch.Offsets.ToCommit());
             }
         }
         catch (KafkaException ex)

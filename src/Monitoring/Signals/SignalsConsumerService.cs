@@ -151,7 +151,7 @@ internal sealed class SignalsConsumerService(
         }
         try
         {
-            consumer.Commit(_offsets.Pending());
+            consumer.Commit(_offsets.ToCommit());
         }
         catch (KafkaException ex)
         {

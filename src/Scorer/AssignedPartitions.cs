@@ -16,11 +16,11 @@ namespace Fraud.Streaming.Scorer;
 /// snapshots at shutdown, are stored before the handler returns, after any pending one of the same partition, so
 /// the newest snapshot of a partition is always the last one stored.
 /// </remarks>
-internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, int duplicateWindow, StateRestorer? restorer, SnapshotStore? snapshots, string topic, ILogger logger)
+internal sealed class AssignedPartitions(StateOptions options, FeatureSpec spec, int duplicateWindow, StateRestorer? restorer, SnapshotStore? snapshots, string topic, ILogger logger)
     : IDisposable
 {
     private readonly SnapshotWriter? _writer = snapshots is null ? null : new SnapshotWriter(snapshots, logger);
-    private readonly Dictionary<int, PartitionState> _partitions = [];
+    private readonly Dictionary<int, PartitionCards> _partitions = [];
     private long _nextSnapshot = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * options.SnapshotIntervalSeconds);
 
     public int Count => _partitions.Count;
@@ -35,17 +35,20 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, in
     public int ExpireIdle(long cutoffMs) => _partitions.Values.Sum(p => p.Cards.ExpireIdle(cutoffMs));
 
     /// <summary>The state of an assigned partition; an empty one if it was never restored (state restore off).</summary>
-    public PartitionState For(int partition)
+    public PartitionCards For(int partition)
     {
         if (!_partitions.TryGetValue(partition, out var state))
         {
-            state = new PartitionState(partition, new CardStateStore(spec.CardIdleTtlMs), new RecentTransactionIds(duplicateWindow), -1, -1);
+            state = new PartitionCards(partition, new CardStateStore(spec.CardIdleTtlMs), new RecentTransactionIds(duplicateWindow), -1, -1);
             _partitions[partition] = state;
         }
         return state;
     }
 
-    /// <summary>Restores each newly assigned partition; returns the offsets to start scoring from (the committed ones).</summary>
+    /// <summary>
+    /// Restores each newly assigned partition, all within one <see cref="RestoreBudget"/>; returns the offsets to start
+    /// scoring from (the committed ones).
+    /// </summary>
     public List<TopicPartitionOffset> Assign(IConsumer<byte[], byte[]> consumer, IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken)
     {
         var start = new List<TopicPartitionOffset>(partitions.Count);
@@ -53,15 +56,16 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, in
         {
             foreach (var partition in partitions)
             {
-                _partitions[partition.Partition.Value] = new PartitionState(partition.Partition.Value, new CardStateStore(spec.CardIdleTtlMs), new RecentTransactionIds(duplicateWindow), -1, -1);
+                _partitions[partition.Partition.Value] = new PartitionCards(partition.Partition.Value, new CardStateStore(spec.CardIdleTtlMs), new RecentTransactionIds(duplicateWindow), -1, -1);
                 start.Add(new TopicPartitionOffset(partition, Offset.Unset));
             }
             return start;
         }
-        var committed = consumer.Committed(partitions, TimeSpan.FromSeconds(options.RestoreTimeoutSeconds));
+        var budget = new RestoreBudget(options.RestoreTimeoutSeconds);
+        var committed = consumer.Committed(partitions, budget.Remaining);
         foreach (var offset in committed)
         {
-            var state = restorer.Restore(offset.TopicPartition, offset.Offset, cancellationToken);
+            var state = restorer.Restore(offset.TopicPartition, offset.Offset, budget, cancellationToken);
             _partitions[state.Partition] = state;
             // Scoring resumes exactly where the replay stopped; with nothing committed, at the beginning.
             start.Add(new TopicPartitionOffset(offset.TopicPartition, offset.Offset.IsSpecial ? Offset.Beginning : offset.Offset));
@@ -141,7 +145,7 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, in
     public void Dispose() => _writer?.Dispose();
 
     /// <summary>Records the snapshots the background writer has stored (<paramref name="revoked"/>: also for a partition just removed).</summary>
-    private void TakeWritten(PartitionState? revoked = null)
+    private void TakeWritten(PartitionCards? revoked = null)
     {
         while (_writer is not null && _writer.TryTakeWritten(out var written))
         {
@@ -154,7 +158,7 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, in
     }
 
     /// <summary>The partition's snapshot as bytes, made on the scoring thread (the pause scoring takes for it is measured).</summary>
-    private SerializedSnapshot Serialize(PartitionState state)
+    private SerializedSnapshot Serialize(PartitionCards state)
     {
         var started = Stopwatch.GetTimestamp();
         var serialized = SerializedSnapshot.Of(CardStateSnapshot.Of(spec, topic, state.Partition, state.NextOffset, state.Cards, state.Ids));
@@ -166,7 +170,7 @@ internal sealed class PartitionStates(StateOptions options, FeatureSpec spec, in
     /// Stores the partition's snapshot before returning, through the same writer as the periodic ones: after any
     /// pending snapshot of the partition, so the newest is the last stored. A failure is logged and counted there.
     /// </summary>
-    private void StoreNow(PartitionState state)
+    private void StoreNow(PartitionCards state)
     {
         if (_writer is null)
         {

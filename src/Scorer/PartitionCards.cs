@@ -3,7 +3,7 @@ using Fraud.Streaming.Shared.Features;
 namespace Fraud.Streaming.Scorer;
 
 /// <summary>The card states and recent transaction ids of one assigned partition, and the offsets that say what they reflect.</summary>
-internal sealed class PartitionState(int partition, CardStateStore cards, RecentTransactionIds ids, long nextOffset, long snapshotOffset)
+internal sealed class PartitionCards(int partition, CardStateStore cards, RecentTransactionIds ids, long nextOffset, long snapshotOffset)
 {
     public int Partition { get; } = partition;
 
