@@ -96,7 +96,7 @@ internal static class PublishBenchmark
             }
         };
         var sw = Stopwatch.StartNew();
-        using (var producer = new ProducerBuilder<string, byte[]>(KafkaPublisher.ProducerConfigFor(bootstrap, publish)).Build())
+        using (var producer = new ProducerBuilder<string, byte[]>(KafkaPublisher.ProducerConfigFor(new KafkaOptions { BootstrapServers = bootstrap }, publish)).Build())
         {
             for (var i = 0; i < count; i++)
             {

@@ -62,7 +62,7 @@ internal sealed class AggregatorWorker(
     {
         try
         {
-            using var follower = new TopicFollower(_kafka.BootstrapServers, _kafka.EntityTotalsTopic, "fraud-aggregator-totals", logger,
+            using var follower = new TopicFollower(_kafka, _kafka.EntityTotalsTopic, "fraud-aggregator-totals", logger,
                 r => _published.Seen(r.Message.Key, r.Message.Value));
             follower.Start();
             using var producer = BuildProducer();
@@ -483,14 +483,13 @@ internal sealed class AggregatorWorker(
 
     private IProducer<byte[], byte[]> BuildProducer() => new ProducerBuilder<byte[], byte[]>(new ProducerConfig
     {
-        BootstrapServers = _kafka.BootstrapServers,
         ClientId = "fraud-aggregator",
         EnableIdempotence = true,
         Acks = Acks.All,
         LingerMs = 5,
         CompressionType = CompressionType.Lz4,
         MessageTimeoutMs = 30_000,
-    })
+    }.ForCluster(_kafka))
     .SetErrorHandler((_, error) =>
     {
         AggregatorLog.KafkaError(logger, "producer", error.Reason);
@@ -504,7 +503,6 @@ internal sealed class AggregatorWorker(
 
     private IConsumer<byte[], byte[]> BuildConsumer() => new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
     {
-        BootstrapServers = _kafka.BootstrapServers,
         ClientId = "fraud-aggregator",
         GroupId = _options.GroupId,
         EnableAutoCommit = false,
@@ -518,7 +516,7 @@ internal sealed class AggregatorWorker(
         // Range gives every member the same partition numbers of both topics; eager rebalancing rebuilds them whole.
         PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
         GroupProtocol = GroupProtocol.Classic,
-    })
+    }.ForCluster(_kafka))
     .SetErrorHandler((_, error) => AggregatorLog.KafkaError(logger, "consumer", error.Reason))
     .SetPartitionsAssignedHandler((c, partitions) => Assign(c, partitions))
     .SetPartitionsRevokedHandler((_, partitions) => Revoke(partitions.Select(p => p.TopicPartition), lost: false))

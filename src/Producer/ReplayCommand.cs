@@ -127,12 +127,7 @@ internal static class ReplayCommand
                             Console.Out.WriteLine(summary.ToString());
                             return ExitCodes.Ok;
                         }
-                        var options = new KafkaOptions
-                        {
-                            BootstrapServers = parse.GetValue(bootstrap) ?? kafka.BootstrapServers,
-                            TransactionsTopic = kafka.TransactionsTopic,
-                            LabelsTopic = kafka.LabelsTopic,
-                        };
+                        var options = kafka.WithBootstrapServers(parse.GetValue(bootstrap));
                         var publish = new PublishSettings
                         {
                             Rate = parse.GetValue(rate),

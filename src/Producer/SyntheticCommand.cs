@@ -180,15 +180,7 @@ internal static class SyntheticCommand
                 return Task.FromResult(ExitCodes.Ok);
             }
 
-            var options = new KafkaOptions
-            {
-                BootstrapServers = parse.GetValue(bootstrap) ?? kafka.BootstrapServers,
-                TransactionsTopic = kafka.TransactionsTopic,
-                LabelsTopic = kafka.LabelsTopic,
-                VerdictsTopic = kafka.VerdictsTopic,
-                ModelsTopic = kafka.ModelsTopic,
-                DlqTopic = kafka.DlqTopic,
-            };
+            var options = kafka.WithBootstrapServers(parse.GetValue(bootstrap));
             var display = PublishProgress.ForConsole(logger);
             var publish = new PublishSettings
             {

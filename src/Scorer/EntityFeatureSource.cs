@@ -30,7 +30,7 @@ internal sealed class EntityFeatureSource : IDisposable
         _logger = logger;
         Table = spec.NewEntityTable();
         _feed = new EntityTableFeed(Table, spec.ReportHorizonDays);
-        _follower = new TopicFollower(kafka.BootstrapServers, kafka.EntityTotalsTopic, "fraud-scorer-entities", logger, r =>
+        _follower = new TopicFollower(kafka, kafka.EntityTotalsTopic, "fraud-scorer-entities", logger, r =>
         {
             _queue.Enqueue((r.Message.Key ?? [], r.Message.Value));
             _arrived.Release();

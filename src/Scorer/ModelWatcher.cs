@@ -95,7 +95,6 @@ internal sealed class ModelWatcher(
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
-            BootstrapServers = _kafka.BootstrapServers,
             ClientId = "fraud-scorer-models",
             // Never used for commits; librdkafka wants one all the same.
             GroupId = $"{_options.GroupId}.models.{Guid.NewGuid():N}",
@@ -103,7 +102,7 @@ internal sealed class ModelWatcher(
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = true,
             AllowAutoCreateTopics = true,
-        })
+        }.ForCluster(_kafka))
         .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "models consumer", error.Reason))
         .Build();
         if (AssignAll(consumer))

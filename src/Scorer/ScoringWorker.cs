@@ -387,13 +387,12 @@ internal sealed class ScoringWorker(
     {
         var config = new ProducerConfig
         {
-            BootstrapServers = _kafka.BootstrapServers,
             ClientId = "fraud-scorer",
             EnableIdempotence = true,
             Acks = Acks.All,
             LingerMs = 2,
             MessageTimeoutMs = 30_000,
-        };
+        }.ForCluster(_kafka);
         return new ProducerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) =>
             {
@@ -411,7 +410,6 @@ internal sealed class ScoringWorker(
     {
         var config = new ConsumerConfig
         {
-            BootstrapServers = _kafka.BootstrapServers,
             ClientId = "fraud-scorer",
             GroupId = _options.GroupId,
             EnableAutoCommit = false,
@@ -423,7 +421,7 @@ internal sealed class ScoringWorker(
             SessionTimeoutMs = _options.SessionTimeoutMs,
             // The assignment handler restores card state inside the poll: State:RestoreTimeoutSeconds stays under this.
             MaxPollIntervalMs = _options.MaxPollIntervalMs,
-        };
+        }.ForCluster(_kafka);
         return new ConsumerBuilder<byte[], byte[]>(config)
             .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))
             .SetPartitionsAssignedHandler(OnAssigned)

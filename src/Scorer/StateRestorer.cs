@@ -145,7 +145,6 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, Tr
 
     private IConsumer<byte[], byte[]> Replayer => _replay ??= new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
     {
-        BootstrapServers = kafka.BootstrapServers,
         ClientId = "fraud-scorer-restore",
         // Never subscribes or commits: the id only satisfies the client; assignment is manual.
         GroupId = scorer.GroupId + ".restore",
@@ -154,7 +153,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, Tr
         EnablePartitionEof = true,
         AutoOffsetReset = AutoOffsetReset.Earliest,
         FetchWaitMaxMs = scorer.FetchWaitMaxMs,
-    })
+    }.ForCluster(kafka))
     .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "restore consumer", error.Reason))
     .Build();
 

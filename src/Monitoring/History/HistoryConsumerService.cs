@@ -45,14 +45,13 @@ internal sealed class HistoryConsumerService(
     {
         var config = new ConsumerConfig
         {
-            BootstrapServers = kafka.BootstrapServers,
             GroupId = options.GroupId,
             ClientId = "fraud-monitoring",
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             AllowAutoCreateTopics = true,
-        };
+        }.ForCluster(kafka);
         if (options.GroupProtocol == "consumer")
         {
             config.GroupProtocol = GroupProtocol.Consumer;

@@ -19,12 +19,11 @@ internal sealed class RetrainRequester(
     private static readonly TimeSpan AnnounceTimeout = TimeSpan.FromSeconds(10);
     private readonly Lazy<IProducer<string, byte[]>> _producer = new(() => new ProducerBuilder<string, byte[]>(new ProducerConfig
     {
-        BootstrapServers = kafkaOptions.Value.BootstrapServers,
         ClientId = "fraud-monitoring-retrain",
         EnableIdempotence = true,
         Acks = Acks.All,
         MessageTimeoutMs = (int)AnnounceTimeout.TotalMilliseconds,
-    }).SetErrorHandler((_, error) => MonitoringLog.KafkaError(logger, error.Code.ToString(), error.Reason)).Build());
+    }.ForCluster(kafkaOptions.Value)).SetErrorHandler((_, error) => MonitoringLog.KafkaError(logger, error.Code.ToString(), error.Reason)).Build());
 
     /// <returns>the raised request; null when one is already open (or cooling down) for the model.</returns>
     public async Task<RetrainRequestRow?> RaiseAsync(string modelVersion, string trigger, string reason, CancellationToken cancellationToken)

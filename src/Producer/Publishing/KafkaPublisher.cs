@@ -31,7 +31,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
         Action<DeliveryReport<string, byte[]>> onLabel = r => OnDelivery(r, counters, counters.LabelDelivered);
         Action<DeliveryReport<string, byte[]>> onMalformed = r => OnDelivery(r, counters, counters.MalformedDelivered);
 
-        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka.BootstrapServers, settings))
+        using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka, settings))
             .SetErrorHandler((_, error) => ProducerLog.KafkaError(logger, error.Reason))
             .SetLogHandler((_, m) => ProducerLog.Librdkafka(logger, m.Level.ToLogLevel(), m.Facility, m.Message))
             .Build();
@@ -206,9 +206,8 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
         }
     }
 
-    internal static ProducerConfig ProducerConfigFor(string bootstrapServers, PublishSettings settings) => new()
+    internal static ProducerConfig ProducerConfigFor(KafkaOptions kafka, PublishSettings settings) => new ProducerConfig
     {
-        BootstrapServers = bootstrapServers,
         ClientId = "fraud-producer",
         EnableIdempotence = true,
         Acks = Acks.All,
@@ -217,7 +216,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
         BatchSize = settings.BatchSize,
         QueueBufferingMaxMessages = 500_000,
         MessageTimeoutMs = 60_000,
-    };
+    }.ForCluster(kafka);
 
     private void OnDelivery(DeliveryReport<string, byte[]> report, PublishCounters counters, Action delivered)
     {

@@ -15,7 +15,7 @@ internal sealed class ReplayPublisher(KafkaOptions kafka, ILogger logger)
     {
         var counters = new PublishCounters();
         var stopwatch = Stopwatch.StartNew();
-        using var producer = new ProducerBuilder<string, byte[]>(KafkaPublisher.ProducerConfigFor(kafka.BootstrapServers, settings))
+        using var producer = new ProducerBuilder<string, byte[]>(KafkaPublisher.ProducerConfigFor(kafka, settings))
             .SetErrorHandler((_, error) => ProducerLog.KafkaError(logger, error.Reason))
             .Build();
         void Count(DeliveryReport<string, byte[]> r, Action delivered)

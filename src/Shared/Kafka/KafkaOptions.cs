@@ -31,4 +31,26 @@ public sealed class KafkaOptions
 
     /// <summary>Retrain requests Monitoring raises when drift or live quality crosses its limits (<see cref="Contracts.RetrainRequest"/>).</summary>
     [Required] public string RetrainRequestsTopic { get; set; } = "fraud.retrain-requests";
+
+    /// <summary>How clients talk to the brokers (<c>Plaintext</c> when unset; <c>Ssl</c>, <c>SaslSsl</c>, <c>SaslPlaintext</c>).</summary>
+    public Confluent.Kafka.SecurityProtocol? SecurityProtocol { get; set; }
+
+    /// <summary>The SASL mechanism (<c>Plain</c>, <c>ScramSha256</c>, <c>ScramSha512</c>), with <see cref="SaslUsername"/> and <see cref="SaslPassword"/>.</summary>
+    public Confluent.Kafka.SaslMechanism? SaslMechanism { get; set; }
+
+    public string? SaslUsername { get; set; }
+
+    /// <summary>From a secret (env <c>Kafka__SaslPassword</c>), never from a file in the image.</summary>
+    public string? SaslPassword { get; set; }
+
+    /// <summary>The CA bundle that signed the brokers' certificates, when not the system's.</summary>
+    public string? SslCaLocation { get; set; }
+
+    /// <summary>A copy pointed at other bootstrap servers (a command's <c>--bootstrap</c>), or this one's when null; security and topics kept.</summary>
+    public KafkaOptions WithBootstrapServers(string? bootstrapServers)
+    {
+        var copy = (KafkaOptions)MemberwiseClone();
+        copy.BootstrapServers = bootstrapServers ?? BootstrapServers;
+        return copy;
+    }
 }

@@ -9,7 +9,7 @@ namespace Fraud.Streaming.Shared.Kafka;
 /// process keeps a compacted topic as a table. <see cref="CaughtUp"/> completes once every partition was read to the
 /// end it had when first reached.
 /// </summary>
-public sealed class TopicFollower(string bootstrapServers, string topic, string clientId, ILogger logger,
+public sealed class TopicFollower(KafkaOptions kafka, string topic, string clientId, ILogger logger,
     Action<ConsumeResult<byte[], byte[]>> onRecord) : IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
@@ -38,7 +38,6 @@ public sealed class TopicFollower(string bootstrapServers, string topic, string 
         {
             using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
             {
-                BootstrapServers = bootstrapServers,
                 ClientId = clientId,
                 // Never used: assignment is manual and nothing is committed; librdkafka wants one all the same.
                 GroupId = $"{clientId}.{Guid.NewGuid():N}",
@@ -49,7 +48,7 @@ public sealed class TopicFollower(string bootstrapServers, string topic, string 
                 // A reader of a table wants each record as soon as it is written; Kafka answers a fetch when data arrives,
                 // the dev Kafka (librdkafka's mock) only after this wait.
                 FetchWaitMaxMs = 100,
-            })
+            }.ForCluster(kafka))
             .SetErrorHandler((_, error) => TopicFollowerLog.KafkaError(logger, topic, error.Reason))
             .Build();
             if (!Assign(consumer))

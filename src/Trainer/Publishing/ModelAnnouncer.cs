@@ -29,14 +29,13 @@ internal sealed class ModelAnnouncer : IDisposable
         _signer = signer;
         var config = new ProducerConfig
         {
-            BootstrapServers = options.BootstrapServers,
             EnableIdempotence = true,
             Acks = Acks.All,
             ClientId = "fraud-model-announcer",
             // Bounded, so an unreachable cluster fails the announcement instead of hanging the job.
             MessageTimeoutMs = (int)Math.Max(1000, timeout.TotalMilliseconds),
             SocketConnectionSetupTimeoutMs = (int)Math.Max(1000, timeout.TotalMilliseconds),
-        };
+        }.ForCluster(options);
         // Connection errors surface as the failed delivery; librdkafka's own log lines would only repeat them on stderr.
         _producer = new ProducerBuilder<string, byte[]>(config)
             .SetLogHandler((_, _) => { })
