@@ -104,7 +104,7 @@ internal sealed class FeaturesJob(
         }
         if (source.Refusals.Describe("history rows") is { } refused)
         {
-            await error.WriteLineAsync($"warning: {refused}");
+            TrainerLog.HistoryRowsRefused(TrainerLog.For(error), refused);
         }
         var seconds = clock.Elapsed.TotalSeconds;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -216,7 +216,7 @@ internal static class ModelsCommands
         }
         if (signer is null)
         {
-            await error.WriteLineAsync("warning: no signing key (Signing:PrivateKeyFile or Signing:PrivateKey): the announcement goes unsigned, and scorers that trust keys refuse it");
+            TrainerLog.Unsigned(TrainerLog.For(error));
         }
         return (true, signer);
     }
@@ -282,7 +282,7 @@ internal static class ModelsCommands
         var pushgateway = TrainerCli.Bind<PushgatewayOptions>(configuration, PushgatewayOptions.Section);
         if (pushgateway.Problem() is { } problem)
         {
-            await error.WriteLineAsync($"warning: metrics not pushed: {problem}");
+            TrainerLog.MetricsNotPushed(TrainerLog.For(error), problem);
             return;
         }
         var metrics = new TrainingMetrics();

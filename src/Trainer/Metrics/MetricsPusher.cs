@@ -30,12 +30,12 @@ internal sealed class MetricsPusher(PushgatewayOptions options, TextWriter error
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(timeout.Token);
-                await error.WriteLineAsync($"warning: pushing metrics to {url} failed: {(int)response.StatusCode} {text.Trim()}");
+                TrainerLog.MetricsPushFailed(TrainerLog.For(error), url.ToString(), $"{(int)response.StatusCode} {text.Trim()}");
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
-            await error.WriteLineAsync($"warning: pushing metrics to {url} failed: {ex.Message}");
+            TrainerLog.MetricsPushFailed(TrainerLog.For(error), url.ToString(), ex.Message);
         }
     }
 

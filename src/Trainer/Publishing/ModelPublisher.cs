@@ -34,7 +34,7 @@ internal sealed class ModelPublisher(TrainSettings settings, NpgsqlDataSource da
         }
         if (signer is null && settings.Announce)
         {
-            await error.WriteLineAsync("warning: no signing key (Signing:PrivateKeyFile or Signing:PrivateKey): announcements go unsigned, and scorers that trust keys refuse them");
+            TrainerLog.Unsigned(TrainerLog.For(error));
         }
         _decision = await DecideAsync(_schedule, cancellationToken);
         if (!_decision.Train)
