@@ -185,6 +185,12 @@ promq() {
     python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(round(float(r[0]["value"][1]), 3) if r else "none")' 2>/dev/null || echo none
 }
 
+# The firing alerts by name, e.g. "FraudModelDrift x2, FraudScorerStopped" ("none" when nothing fires).
+firing() {
+  curl -fsS "$FRAUD_PROMETHEUS_URL/api/v1/query" --data-urlencode 'query=count by (alertname) (ALERTS{alertstate="firing"})' 2>/dev/null |
+    python3 -c 'import json, sys; r = json.load(sys.stdin)["data"]["result"]; print(", ".join(x["metric"]["alertname"] + ("" if x["value"][1] == "1" else " x" + x["value"][1]) for x in sorted(r, key=lambda x: x["metric"]["alertname"])) or "none")' 2>/dev/null || echo none
+}
+
 say "Summary"
 cat <<SUMMARY
 transactions produced      $produced valid + $malformed malformed
@@ -198,7 +204,7 @@ entity features            aggregator closed days through $(date -u -d "@$((clos
 scorer throughput          backlog of $backlog transactions scored ${catchup} s after start; peak $peak verdicts/s (1 s buckets)
 latency publish->verdict   p50 ${p50} ms, p99 ${p99} ms (traffic published from 10 s after the scorer was ready, at $rate tx/s)
 metrics endpoint           $scorer_url/metrics (scorer), $monitoring_url/metrics (monitoring), $aggregator_url/metrics (aggregator) — live while the demo runs
-prometheus                 $FRAUD_PROMETHEUS_URL — scoring now at $(promq 'sum(fraud:scorer_transactions:rate1m)') tx/s, p99 latency over 5 min (backlog included) $(promq 'max(fraud:scorer_event_latency_seconds:p99_5m)') s; alerts firing: $(promq 'count(ALERTS{alertstate="firing"})')
+prometheus                 $FRAUD_PROMETHEUS_URL — scoring now at $(promq 'sum(fraud:scorer_transactions:rate1m)') tx/s, p99 latency over 5 min (backlog included) $(promq 'max(fraud:scorer_event_latency_seconds:p99_5m)') s; alerts firing: $(firing)
 alertmanager               $FRAUD_ALERTMANAGER_URL
 wall time                  $(( $(date +%s) - started )) s
 SUMMARY

@@ -499,10 +499,12 @@ prom_configure() {
 
 monitoring_up() {
     ensure_prometheus_installed
+    # No persistence file: Debian's build defaults to one shared machine-wide, through which every stack on the
+    # machine (and every earlier run) would see the others' pushed runs, failed test runs included.
     if ! push_running; then
         stop_pid_file "$PUSH_PID" "$PUSH_BIN" pushgateway
         start_server pushgateway "$PUSH_PID" "$PUSH_LOG" "$PUSH_PORT" "$PUSH_BIN" \
-            "$PUSH_BIN" --web.listen-address="127.0.0.1:$PUSH_PORT"
+            "$PUSH_BIN" --web.listen-address="127.0.0.1:$PUSH_PORT" --persistence.file=""
     fi
     if ! am_running; then
         stop_pid_file "$AM_PID" "$AM_BIN" alertmanager

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Testing;
 using Microsoft.Extensions.Configuration;
@@ -108,6 +109,16 @@ public sealed class TrainingMetricsPushTests : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [PushgatewayFact]
+    public async Task The_dev_stacks_pushgateway_keeps_nothing_from_other_stacks_or_earlier_runs()
+    {
+        // Debian's build persists to one machine-wide file by default: failed runs pushed by tests then fired
+        // FraudTrainerRunFailed in every later stack on the machine.
+        using var http = new HttpClient();
+        using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri(TestEnvironment.Get(PushgatewayVariable)! + "/api/v1/status")));
+        Assert.Equal("", status.RootElement.GetProperty("data").GetProperty("flags").GetProperty("persistence.file").GetString());
     }
 
     [AttributeUsage(AttributeTargets.Method)]
