@@ -8,20 +8,9 @@ namespace Fraud.Streaming.DataSets.Synthetic;
 /// </summary>
 public sealed class ScenarioMix
 {
-    private readonly double[] _cumulative;
+    private readonly WeightedChoice _choice;
 
-    private ScenarioMix(double[] weights)
-    {
-        Weights = weights;
-        _cumulative = new double[weights.Length];
-        var total = weights.Sum();
-        var running = 0.0;
-        for (var i = 0; i < weights.Length; i++)
-        {
-            running += weights[i] / total;
-            _cumulative[i] = running;
-        }
-    }
+    private ScenarioMix(double[] weights) => _choice = new WeightedChoice(weights);
 
     /// <summary>
     /// The short scenarios, fraud that looks genuine (friendly fraud, low and slow) included. A compromised merchant
@@ -35,7 +24,7 @@ public sealed class ScenarioMix
     public static ScenarioMix Classic { get; } = new([0.3, 0.2, 0.2, 0.15, 0.15, 0, 0, 0]);
 
     /// <summary>Weight per scenario, indexed like <see cref="FraudScenarios.All"/>.</summary>
-    public IReadOnlyList<double> Weights { get; }
+    public IReadOnlyList<double> Weights => _choice.Weights;
 
     public static ScenarioMix Only(string scenario) => Parse($"{scenario}=1");
 
@@ -80,37 +69,10 @@ public sealed class ScenarioMix
     }
 
     /// <summary>A scenario index drawn in proportion to the weights.</summary>
-    public int Pick(Random random)
-    {
-        var target = random.NextDouble();
-        for (var i = 0; i < _cumulative.Length; i++)
-        {
-            if (target < _cumulative[i] && Weights[i] > 0)
-            {
-                return i;
-            }
-        }
-        for (var i = _cumulative.Length - 1; i >= 0; i--)
-        {
-            if (Weights[i] > 0)
-            {
-                return i;
-            }
-        }
-        return 0;
-    }
+    public int Pick(Random random) => _choice.Pick(random);
 
     /// <summary>The weighted mean of a per-scenario quantity (e.g. expected fraud transactions per scenario).</summary>
-    public double Mean(ReadOnlySpan<double> perScenario)
-    {
-        var total = Weights.Sum();
-        var mean = 0.0;
-        for (var i = 0; i < perScenario.Length; i++)
-        {
-            mean += Weights[i] / total * perScenario[i];
-        }
-        return mean;
-    }
+    public double Mean(ReadOnlySpan<double> perScenario) => _choice.Mean(perScenario);
 
     public override string ToString() =>
         string.Join(',', FraudScenarios.All.Select((n, i) => string.Create(CultureInfo.InvariantCulture, $"{n}={Weights[i]:0.###}")));

@@ -31,7 +31,7 @@ public sealed class SyntheticGenerator
     private readonly double _meanGapMs;
     private readonly double _scenarioProbability;
     private readonly double _behaviourProbability;
-    private readonly double[] _behaviourCumulative;
+    private readonly WeightedChoice _behaviours;
     private readonly long[] _fromMs;
     private readonly PriorityQueue<Draft, (long TimeMs, long Seq)> _pending = new();
     private readonly string _idPrefix;
@@ -56,15 +56,13 @@ public sealed class SyntheticGenerator
         _world = SyntheticWorld.Create(settings, _random);
         // Genuine look-alikes add their own purchases: legitimate draws are that much further apart, so the mean gap (and
         // the span) hold whatever the realism.
-        var mix = settings.Realism.BehaviourMix;
-        var perBehaviour = GenuineBehaviours.All.Select((g, i) => g.ExpectedTransactions * (mix[i] / Math.Max(mix.Sum(), 1e-12))).Sum();
-        var genuinePerDraw = 1 + (settings.Realism.BehaviourRate * perBehaviour);
+        _behaviours = new WeightedChoice(settings.Realism.BehaviourMix);
+        var genuinePerDraw = 1 + (settings.Realism.BehaviourRate * _behaviours.Mean(GenuineBehaviours.All.Select(g => g.ExpectedTransactions).ToArray()));
         _meanGapMs = genuinePerDraw * (settings.MeanGapSeconds is { } gap
             ? gap * 1000 / (1 - settings.FraudRate)
             : settings.SpanDays * ScenarioContext.MsPerDay / (settings.Count * (1 - settings.FraudRate)));
         _context = new ScenarioContext(settings, _random, _world, _meanGapMs, Schedule);
         _behaviourProbability = settings.Realism.BehaviourRate;
-        _behaviourCumulative = Cumulative(mix);
         // With p scenarios per legitimate draw (which brings genuinePerDraw genuine purchases):
         // rate = p*F / (genuinePerDraw + p*L + p*F), solved for p.
         var r = settings.FraudRate;
@@ -155,23 +153,9 @@ public sealed class SyntheticGenerator
     /// <summary>A genuine look-alike (travel, a new phone, a spree, a large purchase) for a card drawn by activity.</summary>
     private void StartBehaviour(long startMs)
     {
-        var target = _random.NextDouble();
-        var kind = Array.FindIndex(_behaviourCumulative, c => target < c);
-        GenuineBehaviours.All[kind < 0 ? _behaviourCumulative.Length - 1 : kind].Schedule(_context, startMs, _world.PickCard(_random));
+        GenuineBehaviours.All[_behaviours.Pick(_random)].Schedule(_context, startMs, _world.PickCard(_random));
     }
 
-    private static double[] Cumulative(IReadOnlyList<double> weights)
-    {
-        var total = Math.Max(weights.Sum(), 1e-12);
-        var cumulative = new double[weights.Count];
-        var running = 0.0;
-        for (var i = 0; i < weights.Count; i++)
-        {
-            running += weights[i] / total;
-            cumulative[i] = running;
-        }
-        return cumulative;
-    }
 
     private void Schedule(Draft draft) => _pending.Enqueue(draft, (draft.TimeMs, _seq++));
 
