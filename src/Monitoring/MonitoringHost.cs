@@ -6,6 +6,7 @@ using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Health;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Postgres;
+using Fraud.Streaming.Shared.Telemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -38,6 +39,7 @@ internal static class MonitoringHost
         services.AddSingleton<BatchWriter>();
         services.AddSingleton<ConsumerReadiness>();
         services.AddHostedService<HistoryConsumerService>();
+        services.AddTracing("fraud-monitoring", HistoryTracing.Source);
         services.AddServiceHealth(
             (_, _) => Task.FromResult(HealthCheckResult.Healthy("ok")),
             (sp, cancellationToken) => ReadinessAsync(sp.GetRequiredService<ConsumerReadiness>(), sp.GetRequiredService<NpgsqlDataSource>(),

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Fraud.Streaming.Producer;
+using Fraud.Streaming.Producer.Publishing;
 using Fraud.Streaming.Shared.Cli;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Shared.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +27,9 @@ using var loggers = LoggerFactory.Create(b => b
         o.TimestampFormat = "HH:mm:ss ";
     })
     .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+
+// Spans of every published message, exported over OTLP when the OTEL_* environment asks for it (flushed on exit).
+using var tracing = Tracing.StartForCommand("fraud-producer", PublishTracing.Source);
 
 var root = new RootCommand("Fraud.Streaming producer: publishes card transactions and their delayed labels")
 {

@@ -2,6 +2,7 @@ using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Health;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
+using Fraud.Streaming.Shared.Telemetry;
 using Fraud.Streaming.Shared.Trust;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -67,6 +68,7 @@ internal static class ScorerHosting
         });
         builder.Services.AddHostedService<ModelWatcher>();
         builder.Services.AddHostedService<ScoringWorker>();
+        builder.Services.AddTracing("fraud-scorer", BatchTracing.Source);
         builder.Services.AddServiceHealth(
             (sp, _) => Task.FromResult(Liveness(sp.GetRequiredService<ScorerStatus>())),
             (sp, _) => Task.FromResult(Readiness(sp.GetRequiredService<ScorerStatus>(), sp.GetRequiredService<ModelHolder>())));

@@ -47,6 +47,7 @@ internal sealed class ScoringWorker(
         ? new ShadowScorer(challengers.Holder, scorerOptions.Value.ShadowMaxRowsPerSecond, kafkaOptions.Value.ShadowVerdictsTopic)
         : null;
     private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
+    private readonly BatchTracing _tracing = new(scorerOptions.Value.MaxBatchSize, kafkaOptions.Value.TransactionsTopic, kafkaOptions.Value.VerdictsTopic, scorerOptions.Value.GroupId);
     private long _oldestEventSinceSweep = long.MaxValue;
     private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
     private readonly StateOptions _state = stateOptions.Value;
@@ -239,6 +240,7 @@ internal sealed class ScoringWorker(
         if (_messages == 0)
         {
             _batchStart = Stopwatch.GetTimestamp();
+            _tracing.BatchStarted();
         }
         _messages++;
         _offsets.Consumed(result.TopicPartition, result.Offset);
@@ -251,6 +253,7 @@ internal sealed class ScoringWorker(
                 ? DateTimeOffset.UtcNow
                 : DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
             _keys[_batch.Count] = message.Key;
+            _tracing.Arrived(_batch.Count, message.Headers);
             _batch.Add(transaction, published, partition.Cards);
         }
         else
@@ -270,6 +273,7 @@ internal sealed class ScoringWorker(
         Commit();
         ScorerMetrics.ProcessingSeconds.Observe(Stopwatch.GetElapsedTime(_batchStart).TotalSeconds);
         ScorerMetrics.BatchSize.Observe(_messages);
+        _tracing.EndProcess(_batch.Count);
         _scored += scored;
         Array.Clear(_keys, 0, _batch.Count);
         _batch.Clear();
@@ -281,6 +285,7 @@ internal sealed class ScoringWorker(
     private int ScoreAndProduce(LoadedModel model)
     {
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
+        _tracing.StartProcess(verdicts.Length, model.Version);
         _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
         _unseen.Record(_batch, model, (field, value, row) =>
@@ -292,6 +297,7 @@ internal sealed class ScoringWorker(
             {
                 Key = KeyFor(verdict.CardId, _keys[i]),
                 Value = ContractJson.Serialize(verdict),
+                Headers = _tracing.VerdictHeaders(i, verdict.TransactionId),
             });
             ScorerMetrics.ByDecision[(int)verdict.Decision].Inc();
             ScorerMetrics.EventLatencySeconds.Observe(verdict.LatencyMs / 1000d);

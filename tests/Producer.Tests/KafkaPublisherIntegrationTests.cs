@@ -1,12 +1,16 @@
-using Fraud.Streaming.Testing;
+using System.Diagnostics;
 using System.Text;
+using Fraud.Streaming.Testing;
 using Confluent.Kafka;
 using Fraud.Streaming.Producer.Malformed;
 using Fraud.Streaming.Producer.Publishing;
 using Fraud.Streaming.DataSets.Synthetic;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
+using Fraud.Streaming.Shared.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
 
 namespace Fraud.Streaming.Producer.Tests;
 
@@ -59,7 +63,6 @@ public sealed class KafkaPublisherIntegrationTests
             else
             {
                 Assert.True(r.Message.Headers.TryGetLastBytes(MalformedHeaders.Id, out var id));
-                Assert.True(r.Message.Headers.TryGetLastBytes(TraceHeaders.TraceParent, out _));
                 rejected[Encoding.UTF8.GetString(id)] = reason.Code;
             }
         }
@@ -74,16 +77,29 @@ public sealed class KafkaPublisherIntegrationTests
     }
 
     [KafkaFact]
-    public async Task Compressed_batches_arrive_intact_with_a_traceparent_on_every_message()
+    public async Task Compressed_batches_arrive_intact_each_carrying_the_context_of_its_own_recorded_publish_span()
     {
         var bootstrap = await KafkaServer.GetBootstrapServersAsync();
         var run = Guid.NewGuid().ToString("N")[..10];
         var kafka = new KafkaOptions { BootstrapServers = bootstrap, TransactionsTopic = $"it-{run}.transactions", LabelsTopic = $"it-{run}.labels" };
-        var counters = new KafkaPublisher(kafka, NullLogger.Instance).Run(
-            new SyntheticSettings { Count = 500, Cards = 50, Merchants = 20, Seed = 9, Labels = LabelMode.All },
-            new PublishSettings { LabelDelay = TimeSpan.Zero, Compression = CompressionType.Zstd, BatchSize = 16_384 },
-            CancellationToken.None);
-        Assert.Equal("produced transactions=500 labels=500 malformed=0 errors=0 undelivered=0", counters.Summary());
+        var spans = new List<Activity>();
+        using (Sdk.CreateTracerProviderBuilder().AddSource(PublishTracing.Source.Name).AddInMemoryExporter(spans).Build())
+        {
+            var counters = new KafkaPublisher(kafka, NullLogger.Instance).Run(
+                new SyntheticSettings { Count = 500, Cards = 50, Merchants = 20, Seed = 9, Labels = LabelMode.All },
+                new PublishSettings { LabelDelay = TimeSpan.Zero, Compression = CompressionType.Zstd, BatchSize = 16_384 },
+                CancellationToken.None);
+            Assert.Equal("produced transactions=500 labels=500 malformed=0 errors=0 undelivered=0", counters.Summary());
+        }
+        // Other tests may publish through the same source meanwhile: only this run's topic counts.
+        var published = spans.Where(s => s.DisplayName == $"{kafka.TransactionsTopic} publish").ToDictionary(s => s.SpanId);
+        Assert.Equal(500, published.Count);
+        Assert.All(published.Values, s =>
+        {
+            Assert.Equal(ActivityKind.Producer, s.Kind);
+            Assert.Equal("kafka", s.GetTagItem("messaging.system"));
+            Assert.Equal(kafka.TransactionsTopic, s.GetTagItem("messaging.destination.name"));
+        });
 
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {
@@ -93,7 +109,7 @@ public sealed class KafkaPublisherIntegrationTests
             EnableAutoCommit = false,
         }).Build();
         consumer.Subscribe(kafka.TransactionsTopic);
-        var traces = new HashSet<string>(StringComparer.Ordinal);
+        var traces = new HashSet<ActivityTraceId>();
         var seen = 0;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && seen < 500)
@@ -104,9 +120,12 @@ public sealed class KafkaPublisherIntegrationTests
                 continue;
             }
             seen++;
-            Assert.True(TransactionValidator.TryParse(r.Message.Value, out _, out _));
-            Assert.True(r.Message.Headers.TryGetLastBytes(TraceHeaders.TraceParent, out var traceparent));
-            traces.Add(Encoding.ASCII.GetString(traceparent));
+            Assert.True(TransactionValidator.TryParse(r.Message.Value, out var tx, out _));
+            var context = KafkaTraceContext.Extract(r.Message.Headers);
+            Assert.True(published.TryGetValue(context.SpanId, out var span), $"{tx.TransactionId}: its traceparent names no recorded span");
+            Assert.Equal(span.TraceId, context.TraceId);
+            Assert.Equal(tx.CardId, span.GetTagItem("messaging.kafka.message.key"));
+            traces.Add(context.TraceId);
         }
         consumer.Close();
         Assert.Equal(500, seen);

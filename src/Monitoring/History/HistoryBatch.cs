@@ -14,6 +14,9 @@ internal sealed class HistoryBatch
     /// <summary>When the first message of this batch was added (<see cref="Stopwatch"/> ticks).</summary>
     public long Started { get; private set; }
 
+    /// <summary>The messages published in a sampled trace, whose spans end once the batch is written (<see cref="HistoryTracing"/>).</summary>
+    public List<TracedMessage> Traced { get; } = [];
+
     public int Count => Messages.Count;
 
     /// <summary>Something was consumed (written or not, every message moves an offset).</summary>
@@ -32,6 +35,7 @@ internal sealed class HistoryBatch
     public void Clear()
     {
         Messages.Clear();
+        Traced.Clear();
         Offsets.Clear();
     }
 }

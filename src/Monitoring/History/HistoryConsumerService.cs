@@ -31,6 +31,7 @@ internal sealed class HistoryConsumerService(
     private readonly KafkaOptions _kafka = kafkaOptions.Value;
     private readonly MonitoringOptions _options = monitoringOptions.Value;
     private readonly HistoryMessageParser _parser = new(kafkaOptions.Value, validationOptions.Value);
+    private readonly HistoryTracing _tracing = new(monitoringOptions.Value.GroupId);
     private HistoryBatch _filling = new();
     private HistoryBatch? _writing;
     private Task<WriteResult>? _write;
@@ -169,6 +170,7 @@ internal sealed class HistoryConsumerService(
         {
             MonitoringMetrics.Rejected.WithLabels(result.Topic, refused.Reason).Inc();
         }
+        HistoryTracing.Arrived(result, message, _filling);
         _filling.Add(message);
     }
 
@@ -211,6 +213,7 @@ internal sealed class HistoryConsumerService(
             return;
         }
         Record(write.Result, batch);
+        _tracing.Written(batch, write.Result.DeadLetters);
         try
         {
             if (batch.Offsets.HasPending)

@@ -76,7 +76,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
 
             var e = generator.Next();
             lastTransaction = e.Transaction;
-            if (!Produce(transactionsTopic, new Message<string, byte[]> { Key = e.Transaction.CardId, Value = ContractJson.Serialize(e.Transaction), Headers = TraceHeaders.New() }, onTransaction))
+            if (!Produce(transactionsTopic, new Message<string, byte[]> { Key = e.Transaction.CardId, Value = ContractJson.Serialize(e.Transaction), Headers = PublishTracing.HeadersFor(transactionsTopic, e.Transaction.CardId) }, onTransaction))
             {
                 break;
             }
@@ -145,7 +145,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
             while (labels.Count > 0 && labels.NextDue <= now)
             {
                 var label = labels.Peek();
-                if (!Produce(labelsTopic, new Message<string, byte[]> { Key = label.CardId, Value = ContractJson.Serialize(label), Headers = TraceHeaders.New() }, onLabel))
+                if (!Produce(labelsTopic, new Message<string, byte[]> { Key = label.CardId, Value = ContractJson.Serialize(label), Headers = PublishTracing.HeadersFor(labelsTopic, label.CardId) }, onLabel))
                 {
                     return;
                 }
@@ -156,7 +156,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
         void PublishMalformed(long sequence, Transaction template)
         {
             var bad = MalformedMessageFactory.Create(sequence, synthetic.Seed, template);
-            var headers = TraceHeaders.New();
+            var headers = PublishTracing.HeadersFor(transactionsTopic, bad.Key) ?? [];
             headers.Add(MalformedHeaders.Id, Encoding.UTF8.GetBytes(bad.Id));
             headers.Add(MalformedHeaders.Kind, Encoding.UTF8.GetBytes(bad.KindName));
             Produce(transactionsTopic, new Message<string, byte[]> { Key = bad.Key, Value = bad.Value, Headers = headers }, onMalformed);

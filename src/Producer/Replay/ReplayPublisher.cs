@@ -88,7 +88,7 @@ internal sealed class ReplayPublisher(KafkaOptions kafka, ILogger logger)
 
         void Produce(string topic, string key, byte[] value, Action<DeliveryReport<string, byte[]>> onDelivered)
         {
-            var message = new Message<string, byte[]> { Key = key, Value = value, Headers = TraceHeaders.New() };
+            var message = new Message<string, byte[]> { Key = key, Value = value, Headers = PublishTracing.HeadersFor(topic, key) };
             while (true)
             {
                 try
