@@ -490,6 +490,7 @@ internal sealed class AggregatorWorker(
         CompressionType = CompressionType.Lz4,
         MessageTimeoutMs = 30_000,
     }.ForCluster(_kafka))
+    .LogTo(logger)
     .SetErrorHandler((_, error) =>
     {
         AggregatorLog.KafkaError(logger, "producer", error.Reason);
@@ -517,6 +518,7 @@ internal sealed class AggregatorWorker(
         PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range,
         GroupProtocol = GroupProtocol.Classic,
     }.ForCluster(_kafka))
+    .LogTo(logger)
     .SetErrorHandler((_, error) => AggregatorLog.KafkaError(logger, "consumer", error.Reason))
     .SetPartitionsAssignedHandler((c, partitions) => Assign(c, partitions))
     .SetPartitionsRevokedHandler((_, partitions) => Revoke(partitions.Select(p => p.TopicPartition), lost: false))

@@ -95,6 +95,10 @@ internal static class MonitoringHost
     private static async Task<HealthCheckResult> ReadinessAsync(ConsumerReadiness readiness, NpgsqlDataSource dataSource, IOptions<MonitoringOptions> options,
         CancellationToken cancellationToken)
     {
+        if (readiness.WaitingForTopics is { Count: > 0 } missing)
+        {
+            return HealthCheckResult.Unhealthy(RequiredTopics.Describe(missing));
+        }
         if (readiness.AssignedPartitions == 0)
         {
             return HealthCheckResult.Unhealthy("no partitions assigned");

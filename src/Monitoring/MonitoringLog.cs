@@ -47,9 +47,6 @@ internal static partial class MonitoringLog
     [LoggerMessage(15, LogLevel.Information, "history consumer stopped")]
     public static partial void ConsumerStopped(ILogger logger);
 
-    [LoggerMessage(EventId = 16, Message = "librdkafka {Facility}: {Message}")]
-    public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string message);
-
     [LoggerMessage(17, LogLevel.Warning, "the database refuses {Source} for good; it goes to dead_letters and the rest of its batch is written: {Reason}")]
     public static partial void RowRefused(ILogger logger, string source, string reason);
 

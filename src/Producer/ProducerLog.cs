@@ -28,9 +28,6 @@ internal static partial class ProducerLog
     [LoggerMessage(8, LogLevel.Information, "stop requested; flushing")]
     public static partial void Stopping(ILogger logger);
 
-    [LoggerMessage(EventId = 9, Message = "librdkafka {Facility}: {Message}")]
-    public static partial void Librdkafka(ILogger logger, LogLevel level, string facility, string message);
-
     [LoggerMessage(10, LogLevel.Warning, "{Pending} labels could not be queued before the flush timeout and are not published")]
     public static partial void LabelsDropped(ILogger logger, int pending);
 

@@ -101,8 +101,9 @@ internal sealed class ModelWatcher(
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
             EnablePartitionEof = true,
-            AllowAutoCreateTopics = true,
+            AllowAutoCreateTopics = false,
         }.ForCluster(_kafka))
+        .LogTo(logger)
         .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "models consumer", error.Reason))
         .Build();
         if (AssignAll(consumer))

@@ -97,7 +97,11 @@ internal static class ScorerHosting
     /// <summary>Ready with a model, partitions assigned and their card state restored.</summary>
     private static HealthCheckResult Readiness(ScorerStatus status, ModelHolder models) => status.IsReady
         ? HealthCheckResult.Healthy($"ready: {models.CurrentVersion}")
-        : HealthCheckResult.Unhealthy(models.Current is null ? "no model yet" : status.IsRestoring ? "restoring card state" : "not ready");
+        : HealthCheckResult.Unhealthy(
+            status.WaitingForTopics is { Count: > 0 } missing ? RequiredTopics.Describe(missing)
+            : models.Current is null ? "no model yet"
+            : status.IsRestoring ? "restoring card state"
+            : "not ready");
 
     /// <summary>Builds the worker host from host arguments (<c>--urls</c>, <c>--Kafka:BootstrapServers=...</c>).</summary>
     public static WebApplication Build(string[] args)

@@ -136,6 +136,10 @@ internal sealed class ScoringWorker(
         _producer = producer;
         _consumer = consumer;
         _dlq = new DeadLetterPublisher(producer, _deliveries, _kafka.DlqTopic, _options.DlqMaxMessageBytes);
+        if (!RequiredTopics.WaitFor(consumer, [_kafka.TransactionsTopic], logger, status.MissingTopics, _loop.Stopping))
+        {
+            return;
+        }
         consumer.Subscribe(_kafka.TransactionsTopic);
         ScorerLog.Consuming(logger, _kafka.TransactionsTopic, _options.GroupId, _kafka.VerdictsTopic, _kafka.DlqTopic);
         try
@@ -400,6 +404,7 @@ internal sealed class ScoringWorker(
             MessageTimeoutMs = 30_000,
         }.ForCluster(_kafka);
         return new ProducerBuilder<byte[], byte[]>(config)
+            .LogTo(logger)
             .SetErrorHandler((_, error) =>
             {
                 ScorerLog.KafkaError(logger, "producer", error.Reason);
@@ -421,7 +426,8 @@ internal sealed class ScoringWorker(
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            AllowAutoCreateTopics = true,
+            // A mistyped topic is an error naming it (RequiredTopics), never a new empty topic.
+            AllowAutoCreateTopics = false,
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             FetchWaitMaxMs = _options.FetchWaitMaxMs,
             SessionTimeoutMs = _options.SessionTimeoutMs,
@@ -429,6 +435,7 @@ internal sealed class ScoringWorker(
             MaxPollIntervalMs = _options.MaxPollIntervalMs,
         }.ForCluster(_kafka);
         return new ConsumerBuilder<byte[], byte[]>(config)
+            .LogTo(logger)
             .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))
             .SetPartitionsAssignedHandler(OnAssigned)
             .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))

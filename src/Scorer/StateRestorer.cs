@@ -154,6 +154,7 @@ internal sealed class StateRestorer(KafkaOptions kafka, ScorerOptions scorer, Tr
         AutoOffsetReset = AutoOffsetReset.Earliest,
         FetchWaitMaxMs = scorer.FetchWaitMaxMs,
     }.ForCluster(kafka))
+    .LogTo(logger)
     .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "restore consumer", error.Reason))
     .Build();
 

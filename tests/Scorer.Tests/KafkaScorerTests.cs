@@ -4,6 +4,7 @@ using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
 using Fraud.Streaming.Shared.Models;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Fraud.Streaming.Scorer.Tests;
@@ -41,21 +42,7 @@ public sealed class KafkaScorerTests : IDisposable
         }
         producer.Flush(TimeSpan.FromSeconds(10));
 
-        await using var app = ScorerHosting.Build(
-        [
-            "--urls", "http://127.0.0.1:0",
-            $"--Kafka:BootstrapServers={_bootstrap}",
-            $"--Kafka:TransactionsTopic={Topic("transactions")}",
-            $"--Kafka:VerdictsTopic={Topic("verdicts")}",
-            $"--Kafka:DlqTopic={Topic("dlq")}",
-            $"--Kafka:ModelsTopic={Topic("models")}",
-            $"--Kafka:EntityTotalsTopic={Topic("entities")}",
-            "--Scorer:EntityMaxWaitMs=0",
-            $"--Scorer:GroupId={_prefix}.scorer",
-            $"--State:Directory={_dir.File("state")}",
-            $"--ModelStore:Folder={_dir.Path}",
-            $"--Trust:PublicKeyFiles:0={TestSigning.PublicKeyFile}",
-        ]);
+        await using var app = BuildScorer();
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         await WaitUntilAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "scorer ready");
@@ -167,6 +154,60 @@ public sealed class KafkaScorerTests : IDisposable
 
     private static Message<string?, byte[]?> SignedAs(string key, byte[]? value) =>
         new() { Key = key, Value = value, Headers = TestSigning.Headers(value ?? []) };
+
+    [KafkaFact]
+    public async Task A_missing_transactions_topic_is_named_by_readyz_and_not_created_and_scoring_starts_once_it_exists()
+    {
+        var v1 = TestModels.WritePackage(_dir.File("v1"), $"it-{_prefix[^8..]}-1", seed: 1);
+        foreach (var role in new[] { "verdicts", "dlq", "models", "entities" })
+        {
+            await EnsureTopicAsync(Topic(role));
+        }
+        using var producer = new ProducerBuilder<string?, byte[]>(new ProducerConfig { BootstrapServers = _bootstrap }).Build();
+        await producer.ProduceAsync(Topic("models"), Signed(v1));
+
+        await using var app = BuildScorer();
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var said = string.Empty;
+        await WaitUntilAsync(async () =>
+        {
+            using var response = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+            said = await response.Content.ReadAsStringAsync();
+            return !response.IsSuccessStatusCode && said.Contains(Topic("transactions"), StringComparison.Ordinal);
+        }, "readyz naming the missing topic");
+        Assert.Contains("does not exist", said, StringComparison.Ordinal);
+        // Waiting on it never creates it (a mistyped name stays an error).
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _bootstrap }).Build())
+        {
+            Assert.DoesNotContain(admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics, t => t.Topic == Topic("transactions") && !t.Error.IsError);
+        }
+
+        await EnsureTopicAsync(Topic("transactions"));
+        await WaitUntilAsync(async () => (await http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode, "scorer ready once the topic exists");
+        var transaction = TestData.Transactions(1, cards: 1, seed: 9, prefix: "late")[0];
+        await producer.ProduceAsync(Topic("transactions"), new Message<string?, byte[]> { Key = transaction.CardId, Value = ContractJson.Serialize(transaction) });
+        using var verdicts = new TopicReader(_bootstrap, Topic("verdicts"));
+        Assert.Equal(transaction.TransactionId, Verdict(Assert.Single(await verdicts.ReadAsync(1, Patience))).TransactionId);
+        await app.StopAsync();
+    }
+    /// <summary>The worker on this test's topics, trusting the test signing key.</summary>
+    private WebApplication BuildScorer() => ScorerHosting.Build(
+    [
+        "--urls", "http://127.0.0.1:0",
+        $"--Kafka:BootstrapServers={_bootstrap}",
+        $"--Kafka:TransactionsTopic={Topic("transactions")}",
+        $"--Kafka:VerdictsTopic={Topic("verdicts")}",
+        $"--Kafka:DlqTopic={Topic("dlq")}",
+        $"--Kafka:ModelsTopic={Topic("models")}",
+        $"--Kafka:EntityTotalsTopic={Topic("entities")}",
+        "--Scorer:EntityMaxWaitMs=0",
+        $"--Scorer:GroupId={_prefix}.scorer",
+        $"--State:Directory={_dir.File("state")}",
+        $"--ModelStore:Folder={_dir.Path}",
+        $"--Trust:PublicKeyFiles:0={TestSigning.PublicKeyFile}",
+    ]);
 
     private static Message<string?, byte[]> Signed(ModelManifest manifest)
     {

@@ -24,6 +24,10 @@ internal sealed record DevKafkaSettings(
             // Closed merchant/device day totals (the aggregator writes, every scorer reads all of it at start).
             new("fraud.entity-totals", 4),
             new("fraud.labels.dlq", 1),
+            // The services' consumers never create topics: every topic one reads is here.
+            new("fraud.drift", 3),
+            new("fraud.verdicts.shadow", partitions),
+            new("fraud.retrain-requests", 1),
         ];
         foreach (var topic in defaults.Concat(extra))
         {

@@ -14,6 +14,12 @@ internal sealed class ConsumerReadiness
     private readonly HashSet<TopicPartition> _assigned = [];
     private long _writeStarted;
     private string? _failing;
+    private volatile IReadOnlyList<string> _missingTopics = [];
+
+    /// <summary>The topics the consumer waits for before it subscribes (<see cref="Shared.Kafka.RequiredTopics"/>).</summary>
+    public IReadOnlyList<string> WaitingForTopics => _missingTopics;
+
+    public void MissingTopics(IReadOnlyList<string> topics) => _missingTopics = topics;
 
     public int AssignedPartitions
     {

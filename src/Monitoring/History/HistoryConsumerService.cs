@@ -51,7 +51,8 @@ internal sealed class HistoryConsumerService(
             EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            AllowAutoCreateTopics = true,
+            // A mistyped topic is an error naming it (RequiredTopics), never a new empty topic.
+            AllowAutoCreateTopics = false,
         }.ForCluster(kafka);
         if (options.GroupProtocol == "consumer")
         {
@@ -111,10 +112,14 @@ internal sealed class HistoryConsumerService(
                 MonitoringLog.PartitionsLost(logger, string.Join(", ", lost));
             })
             .SetErrorHandler((_, error) => MonitoringLog.KafkaError(logger, error.Code.ToString(), error.Reason))
-            .SetLogHandler((_, m) => MonitoringLog.Librdkafka(logger, m.Level.ToLogLevel(), m.Facility, m.Message))
+            .LogTo(logger)
             .Build();
 
         MonitoringLog.ConsumerStarting(logger, string.Join(", ", topics), _kafka.BootstrapServers, _options.GroupId, _options.GroupProtocol);
+        if (!RequiredTopics.WaitFor(consumer, topics, logger, readiness.MissingTopics, stoppingToken))
+        {
+            return;
+        }
         consumer.Subscribe(topics);
         var flushTicks = (long)(_options.FlushInterval.TotalSeconds * Stopwatch.Frequency);
 

@@ -23,7 +23,7 @@ internal sealed class RetrainRequester(
         EnableIdempotence = true,
         Acks = Acks.All,
         MessageTimeoutMs = (int)AnnounceTimeout.TotalMilliseconds,
-    }.ForCluster(kafkaOptions.Value)).SetErrorHandler((_, error) => MonitoringLog.KafkaError(logger, error.Code.ToString(), error.Reason)).Build());
+    }.ForCluster(kafkaOptions.Value)).LogTo(logger).SetErrorHandler((_, error) => MonitoringLog.KafkaError(logger, error.Code.ToString(), error.Reason)).Build());
 
     /// <returns>the raised request; null when one is already open (or cooling down) for the model.</returns>
     public async Task<RetrainRequestRow?> RaiseAsync(string modelVersion, string trigger, string reason, CancellationToken cancellationToken)

@@ -55,8 +55,13 @@ internal sealed class SignalsConsumerService(
                 _offsets.Forget(partitions.Select(p => p.TopicPartition));
             })
             .SetPartitionsLostHandler((_, partitions) => _offsets.Forget(partitions.Select(p => p.TopicPartition)))
+            .LogTo(logger)
             .SetErrorHandler((_, error) => MonitoringLog.KafkaError(logger, error.Code.ToString(), error.Reason))
             .Build();
+        if (!RequiredTopics.WaitFor(consumer, [_kafka.DriftTopic, _kafka.ShadowVerdictsTopic], logger, _ => { }, stoppingToken))
+        {
+            return;
+        }
         consumer.Subscribe([_kafka.DriftTopic, _kafka.ShadowVerdictsTopic]);
         var flushTicks = (long)(_options.FlushInterval.TotalSeconds * Stopwatch.Frequency);
         var started = 0L;

@@ -33,7 +33,7 @@ internal sealed class KafkaPublisher(KafkaOptions kafka, ILogger logger, Progres
 
         using var producer = new ProducerBuilder<string, byte[]>(ProducerConfigFor(kafka, settings))
             .SetErrorHandler((_, error) => ProducerLog.KafkaError(logger, error.Reason))
-            .SetLogHandler((_, m) => ProducerLog.Librdkafka(logger, m.Level.ToLogLevel(), m.Facility, m.Message))
+            .LogTo(logger)
             .Build();
         ProducerLog.Starting(logger, kafka.BootstrapServers, transactionsTopic, labelsTopic, settings.Rate, settings.LabelDelay);
 

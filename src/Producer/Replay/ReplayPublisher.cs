@@ -16,6 +16,7 @@ internal sealed class ReplayPublisher(KafkaOptions kafka, ILogger logger)
         var counters = new PublishCounters();
         var stopwatch = Stopwatch.StartNew();
         using var producer = new ProducerBuilder<string, byte[]>(KafkaPublisher.ProducerConfigFor(kafka, settings))
+            .LogTo(logger)
             .SetErrorHandler((_, error) => ProducerLog.KafkaError(logger, error.Reason))
             .Build();
         void Count(DeliveryReport<string, byte[]> r, Action delivered)

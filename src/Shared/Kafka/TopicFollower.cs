@@ -49,6 +49,7 @@ public sealed class TopicFollower(KafkaOptions kafka, string topic, string clien
                 // the dev Kafka (librdkafka's mock) only after this wait.
                 FetchWaitMaxMs = 100,
             }.ForCluster(kafka))
+            .LogTo(logger)
             .SetErrorHandler((_, error) => TopicFollowerLog.KafkaError(logger, topic, error.Reason))
             .Build();
             if (!Assign(consumer))
