@@ -36,7 +36,6 @@ internal sealed class ScoringWorker(
     private readonly ScorerOptions _options = scorerOptions.Value;
     private ScoringThread _loop = null!; // built in StartAsync
     private readonly DeliveryTracker _deliveries = new();
-    private readonly OffsetTracker _offsets = new();
     private readonly UnseenValues _unseen = new();
     private readonly LagReporter _lag = new(scorerOptions.Value.LagIntervalSeconds);
     private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
@@ -47,9 +46,9 @@ internal sealed class ScoringWorker(
         ? new ShadowScorer(challengers.Holder, scorerOptions.Value.ShadowMaxRowsPerSecond, kafkaOptions.Value.ShadowVerdictsTopic)
         : null;
     private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
-    private readonly BatchTracing _tracing = new(scorerOptions.Value.MaxBatchSize, kafkaOptions.Value.TransactionsTopic, kafkaOptions.Value.VerdictsTopic, scorerOptions.Value.GroupId);
+    private readonly MicroBatch _inFlight = new(scorerOptions.Value.MaxBatchSize,
+        new BatchTracing(scorerOptions.Value.MaxBatchSize, kafkaOptions.Value.TransactionsTopic, kafkaOptions.Value.VerdictsTopic, scorerOptions.Value.GroupId));
     private long _oldestEventSinceSweep = long.MaxValue;
-    private readonly byte[]?[] _keys = new byte[]?[scorerOptions.Value.MaxBatchSize];
     private readonly StateOptions _state = stateOptions.Value;
     private readonly TransactionAdmission _admission = new(validationOptions.Value);
     private DeadLetterPublisher? _dlq;
@@ -57,9 +56,7 @@ internal sealed class ScoringWorker(
     private FeatureLog? _featureLog;
     private IConsumer<byte[], byte[]>? _consumer;
     private IProducer<byte[], byte[]>? _producer;
-    private int _messages;
     private bool _faulted;
-    private long _batchStart;
     private long _nextCardSweep;
     private long _scored;
     private long _rejected;
@@ -131,8 +128,9 @@ internal sealed class ScoringWorker(
     /// <summary>Consumes until stopped; on the way out flushes the producer and closes the consumer (which revokes, committing).</summary>
     private void RunWithClients()
     {
-        using var producer = BuildProducer();
-        using var consumer = BuildConsumer();
+        var rebalance = new ScorerRebalance(_partitions!, status, FinishBatchInFlight, () => _faulted, _loop.Stopping, logger);
+        using var producer = ScorerClients.Producer(_kafka, status, lifetime, logger);
+        using var consumer = ScorerClients.Consumer(_kafka, _options, rebalance, logger);
         _producer = producer;
         _consumer = consumer;
         _dlq = new DeadLetterPublisher(producer, _deliveries, _kafka.DlqTopic, _options.DlqMaxMessageBytes);
@@ -185,7 +183,7 @@ internal sealed class ScoringWorker(
         var consumer = _consumer!;
         while (!_loop.Stopping.IsCancellationRequested)
         {
-            if (_messages == 0)
+            if (_inFlight.IsEmpty)
             {
                 // No batch in flight: every partition's state is what its committed offset says.
                 _partitions!.SnapshotIfDue(_loop.Stopping);
@@ -198,7 +196,7 @@ internal sealed class ScoringWorker(
             if (TryConsume(consumer, timeout) is { IsPartitionEOF: false } result)
             {
                 Accept(result);
-                if (_messages >= _batch.Capacity)
+                if (_inFlight.Messages >= _batch.Capacity)
                 {
                     CompleteBatch();
                 }
@@ -208,7 +206,12 @@ internal sealed class ScoringWorker(
             SweepIdleCardsPeriodically();
         }
         // Stopping: the in-flight batch is finished, acknowledged and committed before the consumer closes.
-        if (_messages > 0)
+        FinishBatchInFlight();
+    }
+
+    private void FinishBatchInFlight()
+    {
+        if (!_inFlight.IsEmpty)
         {
             CompleteBatch();
         }
@@ -218,11 +221,11 @@ internal sealed class ScoringWorker(
     private bool BatchDue(out TimeSpan timeout)
     {
         timeout = IdlePoll;
-        if (_messages == 0)
+        if (_inFlight.IsEmpty)
         {
             return false;
         }
-        timeout = TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs) - Stopwatch.GetElapsedTime(_batchStart);
+        timeout = TimeSpan.FromMilliseconds(_options.MaxBatchWaitMs) - _inFlight.Age;
         return timeout <= TimeSpan.Zero;
     }
 
@@ -241,13 +244,7 @@ internal sealed class ScoringWorker(
 
     private void Accept(ConsumeResult<byte[], byte[]> result)
     {
-        if (_messages == 0)
-        {
-            _batchStart = Stopwatch.GetTimestamp();
-            _tracing.BatchStarted();
-        }
-        _messages++;
-        _offsets.Consumed(result.TopicPartition, result.Offset);
+        _inFlight.Read(result);
         var partition = _partitions!.For(result.Partition.Value);
         partition.NextOffset = result.Offset.Value + 1;
         var message = result.Message;
@@ -256,8 +253,7 @@ internal sealed class ScoringWorker(
             var published = message.Timestamp.Type == TimestampType.NotAvailable
                 ? DateTimeOffset.UtcNow
                 : DateTimeOffset.FromUnixTimeMilliseconds(message.Timestamp.UnixTimestampMs);
-            _keys[_batch.Count] = message.Key;
-            _tracing.Arrived(_batch.Count, message.Headers);
+            _inFlight.Admitted(_batch.Count, message);
             _batch.Add(transaction, published, partition.Cards);
         }
         else
@@ -275,21 +271,18 @@ internal sealed class ScoringWorker(
         var scored = ScoreAndProduce(model);
         WaitForAcknowledgements();
         Commit();
-        ScorerMetrics.ProcessingSeconds.Observe(Stopwatch.GetElapsedTime(_batchStart).TotalSeconds);
-        ScorerMetrics.BatchSize.Observe(_messages);
-        _tracing.EndProcess(_batch.Count);
+        ScorerMetrics.ProcessingSeconds.Observe(_inFlight.Age.TotalSeconds);
+        ScorerMetrics.BatchSize.Observe(_inFlight.Messages);
         _scored += scored;
-        Array.Clear(_keys, 0, _batch.Count);
+        _inFlight.Clear(_batch.Count);
         _batch.Clear();
-        _offsets.Clear();
-        _messages = 0;
     }
 
     /// <summary>Scores the batch and produces the champion's verdicts, then the challenger's; returns verdicts produced.</summary>
     private int ScoreAndProduce(LoadedModel model)
     {
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
-        _tracing.StartProcess(verdicts.Length, model.Version);
+        _inFlight.Tracing.StartProcess(verdicts.Length, model.Version);
         _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
         _unseen.Record(_batch, model, (field, value, row) =>
@@ -299,16 +292,16 @@ internal sealed class ScoringWorker(
             var verdict = verdicts[i];
             Produce(_kafka.VerdictsTopic, new Message<byte[], byte[]>
             {
-                Key = KeyFor(verdict.CardId, _keys[i]),
+                Key = KeyFor(verdict.CardId, _inFlight.KeyAt(i)),
                 Value = ContractJson.Serialize(verdict),
-                Headers = _tracing.VerdictHeaders(i, verdict.TransactionId),
+                Headers = _inFlight.Tracing.VerdictHeaders(i, verdict.TransactionId),
             });
             ScorerMetrics.ByDecision[(int)verdict.Decision].Inc();
             ScorerMetrics.EventLatencySeconds.Observe(verdict.LatencyMs / 1000d);
         }
 
         // The challenger's verdicts go out after the champion's, best effort: they never decide and never fail the batch.
-        _shadow?.ScoreAndPublish(_batch, model, _producer!, i => KeyFor(_batch.TransactionAt(i).CardId, _keys[i]));
+        _shadow?.ScoreAndPublish(_batch, model, _producer!, i => KeyFor(_batch.TransactionAt(i).CardId, _inFlight.KeyAt(i)));
         _featureLog?.Write(_batch);
         return verdicts.Length;
     }
@@ -330,7 +323,7 @@ internal sealed class ScoringWorker(
     {
         try
         {
-            var offsets = _offsets.ToCommit();
+            var offsets = _inFlight.Offsets.ToCommit();
             _consumer!.Commit(offsets);
             _partitions!.Committed(offsets);
         }
@@ -391,104 +384,6 @@ internal sealed class ScoringWorker(
         }
         ScorerMetrics.CardsActive.Set(_partitions!.CardCount);
         ScorerMetrics.CardStateBytes.Set(_partitions.MemoryBytes);
-    }
-
-    private IProducer<byte[], byte[]> BuildProducer()
-    {
-        var config = new ProducerConfig
-        {
-            ClientId = "fraud-scorer",
-            EnableIdempotence = true,
-            Acks = Acks.All,
-            LingerMs = 2,
-            MessageTimeoutMs = 30_000,
-        }.ForCluster(_kafka);
-        return new ProducerBuilder<byte[], byte[]>(config)
-            .LogTo(logger)
-            .SetErrorHandler((_, error) =>
-            {
-                ScorerLog.KafkaError(logger, "producer", error.Reason);
-                if (error.IsFatal)
-                {
-                    status.Faulted(new KafkaException(error));
-                    lifetime.StopApplication();
-                }
-            })
-            .Build();
-    }
-
-    private IConsumer<byte[], byte[]> BuildConsumer()
-    {
-        var config = new ConsumerConfig
-        {
-            ClientId = "fraud-scorer",
-            GroupId = _options.GroupId,
-            EnableAutoCommit = false,
-            EnableAutoOffsetStore = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            // A mistyped topic is an error naming it (RequiredTopics), never a new empty topic.
-            AllowAutoCreateTopics = false,
-            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-            FetchWaitMaxMs = _options.FetchWaitMaxMs,
-            SessionTimeoutMs = _options.SessionTimeoutMs,
-            // The assignment handler restores card state inside the poll: State:RestoreTimeoutSeconds stays under this.
-            MaxPollIntervalMs = _options.MaxPollIntervalMs,
-        }.ForCluster(_kafka);
-        return new ConsumerBuilder<byte[], byte[]>(config)
-            .LogTo(logger)
-            .SetErrorHandler((_, error) => ScorerLog.KafkaError(logger, "consumer", error.Reason))
-            .SetPartitionsAssignedHandler(OnAssigned)
-            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
-            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
-            .Build();
-    }
-
-    private List<TopicPartitionOffset> OnAssigned(IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions)
-    {
-        if (partitions.Count > 0)
-        {
-            ScorerLog.PartitionsAssigned(logger, string.Join(", ", partitions));
-        }
-        // Restored here, inside Consume, so no message of these partitions is fetched, let alone scored,
-        // before their cards are back; scoring starts at the committed offsets the replay stopped at.
-        status.Restoring(true);
-        try
-        {
-            var start = _partitions!.Assign(consumer, partitions, _loop.Stopping);
-            status.Assigned();
-            return start;
-        }
-        finally
-        {
-            status.Restoring(false);
-        }
-    }
-
-    private void OnRevoked(List<TopicPartitionOffset> partitions)
-    {
-        // Finish what was read from these partitions while they are still ours to commit.
-        if (_messages > 0 && !_faulted)
-        {
-            CompleteBatch();
-        }
-        if (!_faulted)
-        {
-            _partitions!.Revoke(partitions.Select(p => p.TopicPartition));
-        }
-        else
-        {
-            _partitions!.Lose(partitions.Select(p => p.TopicPartition));
-        }
-        LagReporter.Forget(partitions.Select(p => p.TopicPartition));
-        ScorerLog.PartitionsRevoked(logger, string.Join(", ", partitions));
-    }
-
-    /// <summary>Another member may own them already: no commit, no snapshot; its restore starts from the last commit.</summary>
-    private void OnLost(List<TopicPartitionOffset> partitions)
-    {
-        _partitions!.Lose(partitions.Select(p => p.TopicPartition));
-        LagReporter.Forget(partitions.Select(p => p.TopicPartition));
-        ScorerLog.PartitionsLost(logger, string.Join(", ", partitions));
     }
 
     public void Dispose()
