@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Fraud.Streaming.Shared.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace Fraud.Streaming.Scorer.Tests;
+
+public sealed class BatchTracingTests
+{
+    [Fact]
+    public void A_traced_transaction_gets_a_verdict_span_in_its_own_trace_and_the_batch_span_links_to_it_untraced_ones_cost_nothing()
+    {
+        // Topic names of this test alone: other tests may record spans through the same source meanwhile.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (transactions, verdicts) = ($"tx-{run}", $"verdicts-{run}");
+        var spans = new List<Activity>();
+        using var provider = Sdk.CreateTracerProviderBuilder().AddSource(BatchTracing.Source.Name).AddInMemoryExporter(spans).Build();
+        var sampled = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var unsampled = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
+
+        var tracing = new BatchTracing(4, transactions, verdicts, "scorer-group");
+        tracing.BatchStarted();
+        tracing.Arrived(0, With(sampled));
+        tracing.Arrived(1, With(unsampled));
+        tracing.Arrived(2, null);
+        tracing.StartProcess(3, "v7");
+        var headers = new[] { tracing.VerdictHeaders(0, "t0"), tracing.VerdictHeaders(1, "t1"), tracing.VerdictHeaders(2, "t2") };
+        tracing.EndProcess(3);
+        provider.ForceFlush();
+
+        var batch = Assert.Single(spans, s => s.DisplayName == $"{transactions} process");
+        Assert.Equal(ActivityKind.Consumer, batch.Kind);
+        Assert.Equal(default, batch.ParentSpanId);
+        Assert.Equal(sampled.SpanId, Assert.Single(batch.Links).Context.SpanId);
+        Assert.Equal(3, batch.GetTagItem("messaging.batch.message_count"));
+        Assert.Equal("scorer-group", batch.GetTagItem("messaging.consumer.group.name"));
+
+        var verdict = Assert.Single(spans, s => s.DisplayName == $"{verdicts} publish");
+        Assert.Equal((sampled.TraceId, sampled.SpanId, ActivityKind.Producer), (verdict.TraceId, verdict.ParentSpanId, verdict.Kind));
+        Assert.Equal(batch.SpanId, Assert.Single(verdict.Links).Context.SpanId);
+        Assert.Equal("t0", verdict.GetTagItem("fraud.transaction_id"));
+        Assert.Equal(verdict.SpanId, KafkaTraceContext.Extract(headers[0]).SpanId);
+        // Transactions published outside a sampled trace: no span, no header.
+        Assert.Null(headers[1]);
+        Assert.Null(headers[2]);
+    }
+
+    private static Headers With(ActivityContext context)
+    {
+        var headers = new Headers();
+        KafkaTraceContext.Inject(context, headers);
+        return headers;
+    }
+}
