@@ -63,15 +63,8 @@ internal sealed class BatchTracing(int capacity, string transactionsTopic, strin
             return null;
         }
         ActivityLink[]? batch = _process is null ? null : [new ActivityLink(_process.Context)];
-        using var publish = MessagingSpans.StartPublish(Source, verdictsTopic, _parents[row], batch);
-        if (publish is null)
-        {
-            return null;
-        }
-        publish.SetTag("fraud.transaction_id", transactionId);
-        var headers = new Headers();
-        KafkaTraceContext.Inject(publish.Context, headers);
-        return headers;
+        using var publish = MessagingSpans.StartPublish(Source, verdictsTopic, _parents[row], batch)?.SetTag("fraud.transaction_id", transactionId);
+        return KafkaTraceContext.HeadersFor(publish);
     }
 
     /// <summary>Ends the batch's span (its verdicts acknowledged and its offsets committed) and forgets its contexts.</summary>

@@ -98,21 +98,7 @@ public sealed class KafkaScorerTests : IDisposable
         using var producer = new ProducerBuilder<string?, byte[]?>(new ProducerConfig { BootstrapServers = _bootstrap, EnableIdempotence = true }).Build();
         await producer.ProduceAsync(Topic("models"), SignedAs(TestModels.Name, ContractJson.Serialize(v1)));
         await producer.ProduceAsync(Topic("models"), SignedAs(ModelTopicKeys.Challenger(TestModels.Name), ContractJson.Serialize(v2)));
-        await using var app = ScorerHosting.Build(
-        [
-            "--urls", "http://127.0.0.1:0",
-            $"--Kafka:BootstrapServers={_bootstrap}",
-            $"--Kafka:TransactionsTopic={Topic("transactions")}",
-            $"--Kafka:VerdictsTopic={Topic("verdicts")}",
-            $"--Kafka:ShadowVerdictsTopic={Topic("shadow")}",
-            $"--Kafka:ModelsTopic={Topic("models")}",
-            $"--Kafka:EntityTotalsTopic={Topic("entities")}",
-            "--Scorer:EntityMaxWaitMs=0",
-            $"--Scorer:GroupId={_prefix}.scorer",
-            $"--State:Directory={_dir.File("state")}",
-            $"--ModelStore:Folder={_dir.Path}",
-            $"--Trust:PublicKeyFiles:0={TestSigning.PublicKeyFile}",
-        ]);
+        await using var app = BuildScorer($"--Kafka:ShadowVerdictsTopic={Topic("shadow")}");
         await app.StartAsync();
         var challengers = app.Services.GetRequiredService<ShadowModels>().Holder;
         await WaitUntilAsync(() => Task.FromResult(challengers.CurrentVersion == v2.Version), "challenger loaded");
@@ -192,8 +178,8 @@ public sealed class KafkaScorerTests : IDisposable
         Assert.Equal(transaction.TransactionId, Verdict(Assert.Single(await verdicts.ReadAsync(1, Patience))).TransactionId);
         await app.StopAsync();
     }
-    /// <summary>The worker on this test's topics, trusting the test signing key.</summary>
-    private WebApplication BuildScorer() => ScorerHosting.Build(
+    /// <summary>The worker on this test's topics, trusting the test signing key; <paramref name="more"/> settings after these.</summary>
+    private WebApplication BuildScorer(params string[] more) => ScorerHosting.Build(
     [
         "--urls", "http://127.0.0.1:0",
         $"--Kafka:BootstrapServers={_bootstrap}",
@@ -207,6 +193,7 @@ public sealed class KafkaScorerTests : IDisposable
         $"--State:Directory={_dir.File("state")}",
         $"--ModelStore:Folder={_dir.Path}",
         $"--Trust:PublicKeyFiles:0={TestSigning.PublicKeyFile}",
+        .. more,
     ]);
 
     private static Message<string?, byte[]> Signed(ModelManifest manifest)

@@ -23,14 +23,7 @@ internal static class PublishTracing
         {
             return null;
         }
-        using var span = MessagingSpans.StartPublish(Source, topic);
-        if (span is null)
-        {
-            return null;
-        }
-        span.SetTag("messaging.kafka.message.key", key);
-        var headers = new Headers();
-        KafkaTraceContext.Inject(span.Context, headers);
-        return headers;
+        using var span = MessagingSpans.StartPublish(Source, topic)?.SetTag("messaging.kafka.message.key", key);
+        return KafkaTraceContext.HeadersFor(span);
     }
 }

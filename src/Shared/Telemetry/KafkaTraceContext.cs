@@ -21,6 +21,18 @@ public static class KafkaTraceContext
         Propagator.Inject(new PropagationContext(context, Baggage.Current), headers, Set);
     }
 
+    /// <summary>New headers that carry <paramref name="span"/>'s context; null without a span (nobody records it).</summary>
+    public static Headers? HeadersFor(Activity? span)
+    {
+        if (span is null)
+        {
+            return null;
+        }
+        var headers = new Headers();
+        Inject(span.Context, headers);
+        return headers;
+    }
+
     /// <summary>The context a message was published in; default (not valid) when it carries none or a malformed one.</summary>
     public static ActivityContext Extract(Headers? headers) =>
         headers is null || headers.Count == 0 ? default : Propagator.Extract(default, headers, Get).ActivityContext;
