@@ -95,13 +95,7 @@ public sealed class TreeShap
 
         if (node < 0)
         {
-            var value = tree.Leaf[~node];
-            // Element 0 is the root's placeholder (feature -1), never credited.
-            for (var i = 1; i < length; i++)
-            {
-                ref readonly var e = ref path[i];
-                phi[e.Feature] += UnwoundSum(path, i) * (e.One - e.Zero) * value;
-            }
+            CreditLeaf(path, phi, tree.Leaf[~node]);
             return;
         }
 
@@ -144,11 +138,14 @@ public sealed class TreeShap
     {
         var l = path.Length - 1; // elements before this one
         path[l] = new ShapPathElement { Feature = feature, Zero = zero, One = one, Weight = l == 0 ? 1d : 0d };
-        var size = l + 1d;
+        var perSize = Reciprocal(l + 1);
+        var oneBySize = one * perSize;
+        var zeroBySize = zero * perSize;
         for (var i = l - 1; i >= 0; i--)
         {
-            path[i + 1].Weight += one * path[i].Weight * (i + 1) / size;
-            path[i].Weight = zero * path[i].Weight * (l - i) / size;
+            var weight = path[i].Weight;
+            path[i + 1].Weight += oneBySize * weight * (i + 1);
+            path[i].Weight = zeroBySize * weight * (l - i);
         }
     }
 
@@ -180,32 +177,113 @@ public sealed class TreeShap
         }
     }
 
-    /// <summary>The total weight <see cref="Unwind"/> would leave after removing element <paramref name="k"/>, without changing the path.</summary>
-    private static double UnwoundSum(ReadOnlySpan<ShapPathElement> path, int k)
+    /// <summary>
+    /// Credits a leaf's value to every feature on its path but the root's placeholder (element 0, feature -1), each by
+    /// the total weight <see cref="Unwind"/> would leave after removing its element. In path-dependent TreeSHAP One is
+    /// always 0 or 1 (the row takes an edge or not). The cold elements' (One = 0) sums differ only by their own 1/Zero,
+    /// so their common sum is computed once; the hot elements' (One = 1) sums are each one dependency chain, so up to
+    /// four run side by side (<see cref="HotUnwoundSums"/>). Each element of a path has its own feature, so the order
+    /// of the credits does not change the result.
+    /// </summary>
+    private static void CreditLeaf(ReadOnlySpan<ShapPathElement> path, Span<double> phi, double value)
+    {
+        var coldSum = double.NaN;
+        Span<int> hot = stackalloc int[4];
+        var pending = 0;
+        for (var i = 1; i < path.Length; i++)
+        {
+            ref readonly var e = ref path[i];
+            if (e.One != 0d)
+            {
+                hot[pending++] = i;
+                if (pending == hot.Length)
+                {
+                    HotUnwoundSums(path, phi, value, hot, pending);
+                    pending = 0;
+                }
+                continue;
+            }
+            if (double.IsNaN(coldSum))
+            {
+                coldSum = ColdUnwoundSum(path);
+            }
+            phi[e.Feature] += coldSum / e.Zero * (e.One - e.Zero) * value;
+        }
+        if (pending > 0)
+        {
+            HotUnwoundSums(path, phi, value, hot, pending);
+        }
+    }
+
+    /// <summary>
+    /// Credits the hot elements <paramref name="hot"/>[..<paramref name="count"/>] (at most four): each one's unwound
+    /// total, four independent chains in one loop (unused lanes carry Zero = 0 and are dropped). Multiplications by
+    /// reciprocals instead of divisions: a division's latency is several multiplications'.
+    /// </summary>
+    private static void HotUnwoundSums(ReadOnlySpan<ShapPathElement> path, Span<double> phi, double value, ReadOnlySpan<int> hot, int count)
     {
         var length = path.Length;
-        var one = path[k].One;
-        var zero = path[k].Zero;
-        var total = 0d;
-        if (one != 0d)
+        var perLength = Reciprocal(length);
+        var z0 = path[hot[0]].Zero;
+        var z1 = count > 1 ? path[hot[1]].Zero : 0d;
+        var z2 = count > 2 ? path[hot[2]].Zero : 0d;
+        var z3 = count > 3 ? path[hot[3]].Zero : 0d;
+        double zl0 = z0 * perLength, zl1 = z1 * perLength, zl2 = z2 * perLength, zl3 = z3 * perLength;
+        var last = path[length - 1].Weight;
+        double n0 = last, n1 = last, n2 = last, n3 = last;
+        double t0 = 0d, t1 = 0d, t2 = 0d, t3 = 0d;
+        for (var j = length - 2; j >= 0; j--)
         {
-            var next = path[length - 1].Weight;
-            for (var j = length - 2; j >= 0; j--)
-            {
-                var weight = next * length / ((j + 1) * one);
-                total += weight;
-                next = path[j].Weight - (weight * zero * (length - 1 - j) / length);
-            }
+            var up = length * Reciprocal(j + 1);
+            var down = (double)(length - 1 - j);
+            var weight = path[j].Weight;
+            var w0 = n0 * up;
+            var w1 = n1 * up;
+            var w2 = n2 * up;
+            var w3 = n3 * up;
+            t0 += w0;
+            t1 += w1;
+            t2 += w2;
+            t3 += w3;
+            n0 = weight - (w0 * zl0 * down);
+            n1 = weight - (w1 * zl1 * down);
+            n2 = weight - (w2 * zl2 * down);
+            n3 = weight - (w3 * zl3 * down);
         }
-        else
+        phi[path[hot[0]].Feature] += t0 * (1d - z0) * value;
+        if (count > 1)
         {
-            for (var j = length - 2; j >= 0; j--)
-            {
-                total += path[j].Weight * length / (zero * (length - 1 - j));
-            }
+            phi[path[hot[1]].Feature] += t1 * (1d - z1) * value;
         }
-        return total;
+        if (count > 2)
+        {
+            phi[path[hot[2]].Feature] += t2 * (1d - z2) * value;
+        }
+        if (count > 3)
+        {
+            phi[path[hot[3]].Feature] += t3 * (1d - z3) * value;
+        }
     }
+
+    /// <summary>
+    /// Times 1/Zero, the total weight <see cref="Unwind"/> would leave after removing an element the row does not
+    /// follow (One = 0): the same for every such element of the path, so computed once per leaf.
+    /// </summary>
+    private static double ColdUnwoundSum(ReadOnlySpan<ShapPathElement> path)
+    {
+        var length = path.Length;
+        var total = 0d;
+        for (var j = length - 2; j >= 0; j--)
+        {
+            total += path[j].Weight * Reciprocal(length - 1 - j);
+        }
+        return total * length;
+    }
+
+    /// <summary>1/<paramref name="n"/> from a table for the path lengths trees have (up to 63 levels), computed past them.</summary>
+    private static double Reciprocal(int n) => (uint)n < (uint)Reciprocals.Length ? Reciprocals[n] : 1d / n;
+
+    private static readonly double[] Reciprocals = Enumerable.Range(0, 66).Select(n => n == 0 ? double.PositiveInfinity : 1d / n).ToArray();
 
     /// <summary>A tree in the arrays the recursion reads, with each node's left-branch share of the cover precomputed.</summary>
     private sealed class FlatTree
