@@ -3,13 +3,15 @@
 # Confluent.Kafka consume -> produce of the same bytes with the scorer's client settings and commit policy
 # (bench/Passthrough), then scored by the scorer (card-v1 model, so the core alone: no aggregator), alternately,
 # ROUNDS times, each in its own consumer group. Prints each round and the ratio of the medians.
-#   bench/scorer-vs-passthrough.sh [N=100000] [ROUNDS=3]
+#   bench/scorer-vs-passthrough.sh [N=100000] [ROUNDS=3] [SCORER SETTINGS...]
+# e.g. bench/scorer-vs-passthrough.sh 50000 3 --Scorer:ReasonsFor=none   (what reasons cost, beside the same passthrough)
 # Needs the dev stack (deploy/devstack.sh up) and a Release build (dotnet build -c Release). Keep N x ~400 bytes
 # / 12 partitions under the dev Kafka's ~5 MiB per partition, or the mock drops the oldest messages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
 rounds=${2:-3}
+settings=("${@:3}")
 # shellcheck source=bench/scorer-bench-env.sh
 . bench/scorer-bench-env.sh
 passthrough="bench/Passthrough/bin/Release/net10.0/Fraud.Streaming.Passthrough.dll"
@@ -28,7 +30,7 @@ for ((r = 1; r <= rounds; r++)); do
   rates[passthrough]+="$rate "
   echo "round $r passthrough: $n messages in $seconds s = $rate msg/s"
   scorer_seconds "$n" "$work/scorer-$r.log" --Scorer:InitialModel="$work/model" --Scorer:FeatureSpecName=card-v1 \
-    --Scorer:GroupId="bench.$run.scorer.$r"
+    --Scorer:GroupId="bench.$run.scorer.$r" "${settings[@]}"
   stop_scorer
   rate=$(awk -v n="$n" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
   rates[scorer]+="$rate "

@@ -281,8 +281,9 @@ internal sealed class ScoringWorker(
     /// <summary>Scores the batch and produces the champion's verdicts, then the challenger's; returns verdicts produced.</summary>
     private int ScoreAndProduce(LoadedModel model)
     {
+        // The batch's span covers scoring, producing, acknowledgements and the commit.
+        _inFlight.Tracing.StartProcess(_batch.Count, model.Version);
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
-        _inFlight.Tracing.StartProcess(verdicts.Length, model.Version);
         _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
         _unseen.Record(_batch, model, (field, value, row) =>
