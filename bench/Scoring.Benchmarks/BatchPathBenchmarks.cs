@@ -30,11 +30,10 @@ public class BatchPathBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string Env(string name) => Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set (run bench/scoring-costs.sh)");
-        var transactionsPath = Env("SCORING_BENCH_TRANSACTIONS");
-        _model = LoadedModel.FromDirectory(Env("SCORING_BENCH_MODEL"), BatchScorer.Spec);
-        var entities = OfflineEntities.FromFilesAsync(BatchScorer.Spec, transactionsPath, Env("SCORING_BENCH_LABELS"), EventTimeWindow.Now(ContractLimits.DefaultMaxFutureSkew), CancellationToken.None).GetAwaiter().GetResult();
-        _batch = new BatchScorer(Rows, BatchScorer.Spec, entities);
+        var inputs = ScoringBenchInputs.Load();
+        var transactionsPath = inputs.TransactionsPath;
+        _model = inputs.Model;
+        _batch = new BatchScorer(Rows, BatchScorer.Spec, inputs.Entities);
         _cards = _batch.NewCards();
         // The newest transactions of the file as the consumer hands them over: keyed by card, stamped a second after the event.
         var lines = File.ReadLines(transactionsPath).Select(l => Encoding.UTF8.GetBytes(l))

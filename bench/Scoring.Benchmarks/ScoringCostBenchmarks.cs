@@ -25,11 +25,10 @@ public class ScoringCostBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string Env(string name) => Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set (run bench/scoring-costs.sh)");
-        var transactionsPath = Env("SCORING_BENCH_TRANSACTIONS");
-        _model = LoadedModel.FromDirectory(Env("SCORING_BENCH_MODEL"), BatchScorer.Spec);
-        var entities = OfflineEntities.FromFilesAsync(BatchScorer.Spec, transactionsPath, Env("SCORING_BENCH_LABELS"), EventTimeWindow.Now(ContractLimits.DefaultMaxFutureSkew), CancellationToken.None).GetAwaiter().GetResult();
-        _batch = new BatchScorer(Rows, BatchScorer.Spec, entities);
+        var inputs = ScoringBenchInputs.Load();
+        var transactionsPath = inputs.TransactionsPath;
+        _model = inputs.Model;
+        _batch = new BatchScorer(Rows, BatchScorer.Spec, inputs.Entities);
         // The newest transactions of the file, after the older ones built up their cards' state.
         var all = File.ReadLines(transactionsPath).Select(l => TransactionValidator.TryParse(System.Text.Encoding.UTF8.GetBytes(l), out var t, out _) ? t : null)
             .OfType<Transaction>().OrderBy(t => t.EventTime).ToList();
