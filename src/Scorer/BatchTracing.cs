@@ -43,7 +43,7 @@ internal sealed class BatchTracing(int capacity, string transactionsTopic, strin
         _links.Clear();
         for (var i = 0; i < rows && _links.Count < MessagingSpans.MaxLinks; i++)
         {
-            if (IsSampled(_parents[i]))
+            if (KafkaTraceContext.IsSampled(_parents[i]))
             {
                 _links.Add(new ActivityLink(_parents[i]));
             }
@@ -58,7 +58,7 @@ internal sealed class BatchTracing(int capacity, string transactionsTopic, strin
     /// </summary>
     public Headers? VerdictHeaders(int row, string transactionId)
     {
-        if (!_on || !IsSampled(_parents[row]))
+        if (!_on || !KafkaTraceContext.IsSampled(_parents[row]))
         {
             return null;
         }
@@ -78,7 +78,4 @@ internal sealed class BatchTracing(int capacity, string transactionsTopic, strin
         _process = null;
         Array.Clear(_parents, 0, rows);
     }
-
-    private static bool IsSampled(ActivityContext context) =>
-        context != default && (context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
 }

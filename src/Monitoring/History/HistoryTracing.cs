@@ -22,7 +22,7 @@ internal sealed class HistoryTracing(string consumerGroup)
             return;
         }
         var context = KafkaTraceContext.Extract(result.Message.Headers);
-        if ((context.TraceFlags & ActivityTraceFlags.Recorded) != 0)
+        if (KafkaTraceContext.IsSampled(context))
         {
             batch.Traced.Add(new TracedMessage(context, message, DateTimeOffset.UtcNow));
         }

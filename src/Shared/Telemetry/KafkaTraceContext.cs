@@ -33,6 +33,10 @@ public static class KafkaTraceContext
         return headers;
     }
 
+    /// <summary>A valid context whose trace is recorded (sampled): one a consumer continues with spans of its own.</summary>
+    public static bool IsSampled(ActivityContext context) =>
+        context != default && (context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+
     /// <summary>The context a message was published in; default (not valid) when it carries none or a malformed one.</summary>
     public static ActivityContext Extract(Headers? headers) =>
         headers is null || headers.Count == 0 ? default : Propagator.Extract(default, headers, Get).ActivityContext;
