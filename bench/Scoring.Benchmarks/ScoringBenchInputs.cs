@@ -6,15 +6,16 @@ using Fraud.Streaming.Shared.Models;
 namespace Fraud.Streaming.Scoring.Benchmarks;
 
 /// <summary>What the scoring benchmarks read, named by bench/scoring-costs.sh: the model, the transactions and the entity totals built from them.</summary>
-internal sealed record ScoringBenchInputs(LoadedModel Model, EntityTable Entities, string TransactionsPath)
+internal sealed record ScoringBenchInputs(LoadedModel Model, string ModelDirectory, EntityTable Entities, string TransactionsPath)
 {
     public static ScoringBenchInputs Load()
     {
         var transactions = Env("SCORING_BENCH_TRANSACTIONS");
-        var model = LoadedModel.FromDirectory(Env("SCORING_BENCH_MODEL"), BatchScorer.Spec);
+        var directory = Env("SCORING_BENCH_MODEL");
+        var model = LoadedModel.FromDirectory(directory, BatchScorer.Spec);
         var entities = OfflineEntities.FromFilesAsync(BatchScorer.Spec, transactions, Env("SCORING_BENCH_LABELS"),
             EventTimeWindow.Now(ContractLimits.DefaultMaxFutureSkew), CancellationToken.None).GetAwaiter().GetResult();
-        return new ScoringBenchInputs(model, entities, transactions);
+        return new ScoringBenchInputs(model, directory, entities, transactions);
     }
 
     private static string Env(string name) =>

@@ -42,8 +42,10 @@ public sealed class TreeShapTests
         Assert.Equal((2 * 1.85) - 1, shap.ExpectedValue, 12);
     }
 
-    [Fact]
-    public void Matches_the_shapley_formula_over_every_coalition_on_random_trees()
+    [Theory]
+    [InlineData(TreeShap.DefaultTableBudget)]
+    [InlineData(0L)] // every tree by the recursion
+    public void Matches_the_shapley_formula_over_every_coalition_on_random_trees(long tableBudget)
     {
         var random = new Random(11);
         const int features = 5;
@@ -54,7 +56,8 @@ public sealed class TreeShapTests
                 .ToList();
             var rows = RandomRows(random, 200, features);
             var ensemble = TreeCovers.Count(new TreeEnsemble(features, 0.3f, trees, Slope: 1.5f, Offset: 0.2f), rows);
-            var shap = new TreeShap(ensemble);
+            var shap = new TreeShap(ensemble, tableBudget);
+            Assert.Equal(tableBudget > 0 ? trees.Count : 0, shap.TabledTrees);
             var workspace = shap.CreateWorkspace();
             for (var r = 0; r < 10; r++)
             {
@@ -67,6 +70,42 @@ public sealed class TreeShapTests
                         $"trial {trial} row {r} feature {i}: TreeSHAP {workspace.Contributions[i]} vs Shapley {exact[i]}");
                 }
             }
+        }
+    }
+
+    [Fact]
+    public void Leaf_tables_give_the_recursions_values_and_trees_past_their_limits_keep_the_recursion()
+    {
+        // Depth 14 over 40 features: some leaves split on more distinct features than a table takes; depth 2-6 trees all fit.
+        var random = new Random(23);
+        const int features = 40;
+        var trees = Enumerable.Range(0, 30)
+            .Select(t => RandomTrees.Complete(random, features, depth: t % 10 == 0 ? 14 : 2 + random.Next(5), thresholdMin: 0, thresholdSpan: 1, leafScale: 1))
+            .ToList();
+        var ensemble = TreeCovers.Count(new TreeEnsemble(features, -0.5f, trees), RandomRows(random, 2_000, features));
+        var recursion = new TreeShap(ensemble, tableBudget: 0);
+        var tabled = new TreeShap(ensemble);
+        var limited = new TreeShap(ensemble, tableBudget: 300); // the budget runs out part way
+        Assert.Equal(27, tabled.TabledTrees);
+        Assert.InRange(limited.TabledTrees, 1, 26);
+        var (a, b, c) = (recursion.CreateWorkspace(), tabled.CreateWorkspace(), limited.CreateWorkspace());
+        for (var r = 0; r < 100; r++)
+        {
+            var x = RandomRows(random, 1, features);
+            if (r % 7 == 0)
+            {
+                x[r % features] = float.NaN; // goes right at every split, as the model evaluates it
+            }
+            recursion.Explain(x, a);
+            tabled.Explain(x, b);
+            limited.Explain(x, c);
+            for (var i = 0; i < features; i++)
+            {
+                Assert.True(Math.Abs(a.Contributions[i] - b.Contributions[i]) < 1e-9, $"row {r} feature {i}: tables {b.Contributions[i]} vs recursion {a.Contributions[i]}");
+                Assert.True(Math.Abs(a.Contributions[i] - c.Contributions[i]) < 1e-9, $"row {r} feature {i}: part tables {c.Contributions[i]} vs recursion {a.Contributions[i]}");
+            }
+            // The margin is summed in float32.
+            Assert.True(Math.Abs(ensemble.PredictMargin(x) - (tabled.ExpectedValue + b.Contributions.Sum())) < 1e-5, $"row {r}: local accuracy");
         }
     }
 

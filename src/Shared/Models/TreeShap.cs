@@ -6,7 +6,9 @@ namespace Fraud.Streaming.Shared.Models;
 /// model's output in log-odds, <c>Slope · (Bias + Σ trees) + Offset</c>, where a feature left out of a coalition is
 /// integrated out by following both branches of its splits weighted by the training rows that went each way
 /// (<see cref="RegressionTree.Cover"/>). The contributions plus <see cref="ExpectedValue"/> add up to the output
-/// (local accuracy). O(trees · leaves · depth²) per row; allocates nothing (<see cref="ShapWorkspace"/>).
+/// (local accuracy). Allocates nothing (<see cref="ShapWorkspace"/>). A tree whose paths split on few distinct features
+/// is walked with per-leaf tables computed once per model (<see cref="ShapLeafTables"/>, O(leaves · depth) per row);
+/// the others by the recursion, O(leaves · depth²).
 /// </summary>
 /// <remarks>
 /// Written by hand: no maintained .NET library computes TreeSHAP, and the scorer needs it without allocation on its
@@ -16,16 +18,33 @@ namespace Fraud.Streaming.Shared.Models;
 /// </remarks>
 public sealed class TreeShap
 {
-    private readonly FlatTree[] _trees;
+    /// <summary>Table entries (doubles, 8 bytes each) one model may spend on <see cref="ShapLeafTables"/>: 16 MiB.</summary>
+    public const long DefaultTableBudget = 2L << 20;
+
+    private readonly ShapTree[] _trees;
+    private readonly ShapLeafTables?[] _tables;
     private readonly double _slope;
 
     public TreeShap(TreeEnsemble ensemble)
+        : this(ensemble, DefaultTableBudget)
+    {
+    }
+
+    /// <param name="ensemble">the model.</param>
+    /// <param name="tableBudget">table entries the trees may use, in order, for the tabled walk; the rest (and any tree with a leaf past <see cref="ShapLeafTables.MaxDistinct"/> distinct features) keep the recursion. Both give the same values.</param>
+    public TreeShap(TreeEnsemble ensemble, long tableBudget)
     {
         ArgumentNullException.ThrowIfNull(ensemble);
         ensemble.Validate();
         FeatureCount = ensemble.FeatureCount;
         _slope = ensemble.Slope;
-        _trees = ensemble.Trees.Select(t => new FlatTree(t)).ToArray();
+        _trees = ensemble.Trees.Select(t => new ShapTree(t)).ToArray();
+        _tables = new ShapLeafTables?[_trees.Length];
+        for (var t = 0; t < _trees.Length; t++)
+        {
+            _tables[t] = ShapLeafTables.TryBuild(_trees[t], ref tableBudget);
+        }
+        TabledTrees = _tables.Count(t => t is not null);
         UsesTrainingCovers = ensemble.Trees.All(t => t.Cover is not null);
         MaxDepth = _trees.Length == 0 ? 0 : _trees.Max(t => t.Depth);
         var expected = (double)ensemble.Bias;
@@ -47,6 +66,9 @@ public sealed class TreeShap
     /// <summary>The deepest leaf's depth (internal nodes above it), which sizes the workspace.</summary>
     public int MaxDepth { get; }
 
+    /// <summary>Trees explained through precomputed leaf tables (the others by the recursion).</summary>
+    public int TabledTrees { get; }
+
     public ShapWorkspace CreateWorkspace() => new(MaxDepth, FeatureCount);
 
     /// <summary>
@@ -63,9 +85,14 @@ public sealed class TreeShap
         var phi = workspace.Contributions.AsSpan();
         phi.Clear();
         var path = workspace.Path.AsSpan();
-        foreach (var tree in _trees)
+        for (var t = 0; t < _trees.Length; t++)
         {
-            if (tree.Feature.Length > 0)
+            var tree = _trees[t];
+            if (_tables[t] is { } tables)
+            {
+                tables.Add(row, phi);
+            }
+            else if (tree.Feature.Length > 0)
             {
                 Recurse(tree, 0, row, phi, [], path, 1d, 1d, -1);
             }
@@ -84,7 +111,7 @@ public sealed class TreeShap
     /// <paramref name="free"/>), then either credits the leaf's value to every feature on the path or descends both
     /// children: the row's ("hot") branch with its cover share and the row's vote, the other ("cold") with its share only.
     /// </summary>
-    private static void Recurse(FlatTree tree, int node, ReadOnlySpan<float> row, Span<double> phi, ReadOnlySpan<ShapPathElement> parent,
+    private static void Recurse(ShapTree tree, int node, ReadOnlySpan<float> row, Span<double> phi, ReadOnlySpan<ShapPathElement> parent,
         Span<ShapPathElement> free, double zero, double one, int feature)
     {
         var length = parent.Length + 1;
@@ -124,7 +151,7 @@ public sealed class TreeShap
     }
 
     /// <summary>Where neither the row nor any cover goes, every weight below is zero: the branch adds nothing and is skipped.</summary>
-    private static void Descend(FlatTree tree, int node, ReadOnlySpan<float> row, Span<double> phi, ReadOnlySpan<ShapPathElement> parent,
+    private static void Descend(ShapTree tree, int node, ReadOnlySpan<float> row, Span<double> phi, ReadOnlySpan<ShapPathElement> parent,
         Span<ShapPathElement> free, double zero, double one, int feature)
     {
         if (zero > 0d || one > 0d)
@@ -284,50 +311,4 @@ public sealed class TreeShap
     private static double Reciprocal(int n) => (uint)n < (uint)Reciprocals.Length ? Reciprocals[n] : 1d / n;
 
     private static readonly double[] Reciprocals = Enumerable.Range(0, 66).Select(n => n == 0 ? double.PositiveInfinity : 1d / n).ToArray();
-
-    /// <summary>A tree in the arrays the recursion reads, with each node's left-branch share of the cover precomputed.</summary>
-    private sealed class FlatTree
-    {
-        public FlatTree(RegressionTree tree)
-        {
-            var n = tree.InternalNodeCount;
-            Feature = tree.SplitFeature;
-            Threshold = tree.Threshold;
-            Left = tree.Left;
-            Right = tree.Right;
-            Leaf = tree.LeafValues.Select(v => (double)v).ToArray();
-            LeftShare = new double[n];
-            var subtreeCover = new double[(2 * n) + 1];
-            for (var i = 0; i < subtreeCover.Length; i++)
-            {
-                subtreeCover[i] = tree.Cover?[i] ?? 1d;
-            }
-            for (var i = 0; i < n; i++)
-            {
-                var left = subtreeCover[Index(tree.Left[i], n)];
-                var right = subtreeCover[Index(tree.Right[i], n)];
-                // Shares of the children's covers, so they sum to one even where a cover was rounded; an empty pair splits evenly.
-                LeftShare[i] = tree.Cover is null || left + right <= 0d ? 0.5 : left / (left + right);
-            }
-            Depth = n == 0 ? 0 : DepthOf(0);
-            Expected = n == 0 ? Leaf[0] : ExpectedOf(0);
-        }
-
-        public int[] Feature { get; }
-        public float[] Threshold { get; }
-        public int[] Left { get; }
-        public int[] Right { get; }
-        public double[] Leaf { get; }
-        public double[] LeftShare { get; }
-        public int Depth { get; }
-        public double Expected { get; }
-
-        private static int Index(int child, int internalCount) => child >= 0 ? child : internalCount + ~child;
-
-        private int DepthOf(int node) => node < 0 ? 0 : 1 + Math.Max(DepthOf(Left[node]), DepthOf(Right[node]));
-
-        private double ExpectedOf(int node) => node < 0
-            ? Leaf[~node]
-            : (LeftShare[node] * ExpectedOf(Left[node])) + ((1d - LeftShare[node]) * ExpectedOf(Right[node]));
-    }
 }
