@@ -15,19 +15,31 @@ export Kafka__TransactionsTopic=bench.$run.transactions Kafka__VerdictsTopic=ben
   Kafka__LabelsTopic=bench.$run.labels Kafka__DlqTopic=bench.$run.dlq Kafka__ModelsTopic=bench.$run.models \
   Scorer__GroupId=bench.$run State__Directory="$work/state"
 
-# scorer_seconds N LOG ARGS...: starts `scorer run` on $port with ARGS, times from /readyz until its own counter
-# reaches N (each verdict produced and acknowledged) and sets $seconds; the scorer keeps running ($scorer_pid) for
-# the caller to read its metrics, then stop_scorer. Call it directly, not in $(...), so both variables stay set.
+# scorer_seconds N LOG ARGS...: starts `scorer run` ($scorer_dll, this tree's Release build unless set) on $port
+# with ARGS and waits until its own counter reaches N (each verdict produced and acknowledged). The clock starts at
+# /readyz or, with $warmup set, once the counter has passed $warmup transactions (so the JIT's first tier and the
+# first fetches are behind it). Sets $seconds, $timed (transactions within the clock), $rate (their tx/s) and
+# $cpu_us_per_tx (the process's CPU time, user and system, over the same span per transaction); the scorer keeps
+# running ($scorer_pid) for the caller to read its metrics, then stop_scorer. Call it directly, not in $(...), so
+# the variables stay set.
 scorer_seconds() {
-  local n=$1 log=$2 start end scored
+  local n=$1 log=$2 start end scored from cpu_start cpu_end
   shift 2
-  dotnet "$(bin Scorer)" run --urls "http://127.0.0.1:$port" "$@" >"$log" 2>&1 &
+  dotnet "${scorer_dll:-$(bin Scorer)}" run --urls "http://127.0.0.1:$port" "$@" >"$log" 2>&1 &
   scorer_pid=$!
   until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
     kill -0 "$scorer_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
     sleep 0.05
   done
+  from=0
+  if ((${warmup:-0} > 0)); then
+    until (((from = $(scorer_metric fraud_scorer_transactions_total)) >= warmup)); do
+      kill -0 "$scorer_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+      sleep 0.02
+    done
+  fi
   start=$(date +%s.%N)
+  cpu_start=$(scorer_metric process_cpu_seconds_total)
   while :; do
     scored=$(scorer_metric fraud_scorer_transactions_total)
     ((scored >= n)) && break
@@ -35,7 +47,11 @@ scorer_seconds() {
     sleep 0.05
   done
   end=$(date +%s.%N)
+  cpu_end=$(scorer_metric process_cpu_seconds_total)
+  timed=$((scored - from))
   seconds=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+  rate=$(awk -v n="$timed" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
+  cpu_us_per_tx=$(awk -v s="$cpu_start" -v e="$cpu_end" -v n="$timed" 'BEGIN { printf "%.1f", (e - s) * 1e6 / n }')
 }
 
 # scorer_metric NAME: the sum of a metric's series on the running scorer.

@@ -7,7 +7,8 @@
 # loop thread's wall time, which is what bounds throughput. Prints the top methods, inclusive and exclusive, the
 # runtime counters summed over the window (GC count per generation, bytes allocated, GC pause time, CPU time) and the
 # transactions scored meanwhile, to turn sampled milliseconds into microseconds per transaction.
-#   bench/scorer-profile.sh [N=100000] [SECONDS=4] [TOP=40] [OUT=folder to keep the .nettrace and counters in]
+#   bench/scorer-profile.sh [N=100000] [SECONDS=4] [TOP=40] [OUT=folder to keep the .nettrace and counters in] [SCORER ARGS...]
+# (e.g. --Scorer:ReasonsFor=none to see the loop without reasons).
 # Needs the dev stack, a Release build and bench/install-profilers.sh. Choose N so the backlog outlasts SECONDS
 # (the scorer scores about 20k tx/s on 2 shared cores) and N x ~400 bytes / 12 partitions stays under ~5 MiB.
 set -euo pipefail
@@ -16,6 +17,7 @@ n=${1:-100000}
 duration=${2:-4}
 top=${3:-40}
 out=${4:-}
+shift $(($# < 4 ? $# : 4))
 [[ -x .tools/dotnet-trace && -x .tools/dotnet-counters ]] || { echo "error: run bench/install-profilers.sh first" >&2; exit 2; }
 # shellcheck source=bench/scorer-bench-env.sh
 . bench/scorer-bench-env.sh
@@ -28,7 +30,7 @@ dotnet "$(bin Trainer)" train --spec card-v1 --transactions "$work/train/transac
 dotnet "$(bin Producer)" synthetic --count "$n" --seed 12 --rate 0 --label-delay-seconds 0 >/dev/null
 
 dotnet "$(bin Scorer)" run --urls "http://127.0.0.1:$port" --Scorer:InitialModel="$work/model" --Scorer:FeatureSpecName=card-v1 \
-  >"$work/scorer.log" 2>&1 &
+  "$@" >"$work/scorer.log" 2>&1 &
 scorer_pid=$!
 until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
   kill -0 "$scorer_pid" 2>/dev/null || { cat "$work/scorer.log" >&2; exit 1; }

@@ -5,18 +5,20 @@ using Confluent.Kafka;
 // The broker's own speed for the scorer's job: consume the transactions topic and produce every message, unchanged,
 // to another topic, with the scorer's client settings and commit policy (micro-batches of at most 512 messages or
 // 20 ms; a batch's offsets are committed synchronously only once all its messages are acknowledged), and nothing
-// else. bench/scorer-vs-passthrough.sh times it beside the scorer on the same backlog.
-//   Fraud.Streaming.Passthrough BOOTSTRAP FROM_TOPIC TO_TOPIC GROUP COUNT [MAX_BATCH=512] [MAX_WAIT_MS=20]
-if (args.Length is < 5 or > 7)
+// else. bench/scorer-vs-passthrough.sh times it beside the scorer on the same backlog. The clock starts at the
+// first message or, with WARMUP, once that many have been moved (as the scorer's clock does with the same warm-up).
+//   Fraud.Streaming.Passthrough BOOTSTRAP FROM_TOPIC TO_TOPIC GROUP COUNT [MAX_BATCH=512] [MAX_WAIT_MS=20] [WARMUP=0]
+if (args.Length is < 5 or > 8)
 {
-    Console.Error.WriteLine("usage: Fraud.Streaming.Passthrough BOOTSTRAP FROM_TOPIC TO_TOPIC GROUP COUNT [MAX_BATCH=512] [MAX_WAIT_MS=20]");
+    Console.Error.WriteLine("usage: Fraud.Streaming.Passthrough BOOTSTRAP FROM_TOPIC TO_TOPIC GROUP COUNT [MAX_BATCH=512] [MAX_WAIT_MS=20] [WARMUP=0]");
     return 2;
 }
 var (bootstrap, from, to, group) = (args[0], args[1], args[2], args[3]);
 if (!long.TryParse(args[4], CultureInfo.InvariantCulture, out var count) || count < 1
-    || !TryOptional(args, 5, 512, out var maxBatch) || !TryOptional(args, 6, 20, out var maxWaitMs))
+    || !TryOptional(args, 5, 512, out var maxBatch) || !TryOptional(args, 6, 20, out var maxWaitMs)
+    || !long.TryParse(args.Length > 7 ? args[7] : "0", CultureInfo.InvariantCulture, out var warmup) || warmup < 0 || warmup >= count)
 {
-    Console.Error.WriteLine("error: COUNT, MAX_BATCH and MAX_WAIT_MS must be positive integers");
+    Console.Error.WriteLine("error: COUNT, MAX_BATCH and MAX_WAIT_MS must be positive integers, WARMUP one below COUNT");
     return 2;
 }
 
@@ -59,6 +61,7 @@ void Delivered(DeliveryReport<byte[], byte[]> report)
 }
 
 Stopwatch? clock = null;
+long timedFrom = 0;
 while (moved < count)
 {
     batch.Clear();
@@ -71,7 +74,10 @@ while (moved < count)
         {
             break;
         }
-        clock ??= Stopwatch.StartNew();
+        if (clock is null && moved >= warmup)
+        {
+            (clock, timedFrom) = (Stopwatch.StartNew(), moved);
+        }
         batch.Add(result);
     }
     if (batch.Count == 0)
@@ -96,7 +102,7 @@ while (moved < count)
     moved += batch.Count;
 }
 consumer.Close();
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"passthrough: {moved} messages in {clock!.Elapsed.TotalSeconds:F3} s"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"passthrough: {moved - timedFrom} messages in {clock!.Elapsed.TotalSeconds:F3} s"));
 return 0;
 
 static bool TryOptional(string[] args, int index, int fallback, out int value)
