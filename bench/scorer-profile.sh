@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Where the scorer's time goes on a backlog: N synthetic transactions are published, `scorer run` (card-v1 model, as in
-# bench/scorer-vs-passthrough.sh) starts on them, and once /readyz answers dotnet-trace and dotnet-counters attach for
+# bench/scorer-vs-passthrough.sh) starts on them, and once it has scored WARMUP (N/5) dotnet-trace and dotnet-counters attach for
 # SECONDS while it works through the backlog. dotnet-trace's `collect` samples managed stacks (profile
 # dotnet-sampled-thread-time: wall-clock samples of every managed thread, blocked ones included; true CPU sampling is
 # `collect-linux`, which needs kernel user_events), so the inclusive time of the scoring loop's methods splits the
@@ -36,6 +36,12 @@ until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
   kill -0 "$scorer_pid" 2>/dev/null || { cat "$work/scorer.log" >&2; exit 1; }
   sleep 0.05
 done
+# The window opens once WARMUP transactions (default N/5) are scored: a long-running scorer's steady state, past the JIT's first tier.
+warmup=${WARMUP:-$((n / 5))}
+until (($(scorer_metric fraud_scorer_transactions_total) >= warmup)); do
+  kill -0 "$scorer_pid" 2>/dev/null || { cat "$work/scorer.log" >&2; exit 1; }
+  sleep 0.02
+done
 span=$(printf '00:00:00:%02d' "$duration")
 before=$(scorer_metric fraud_scorer_transactions_total)
 .tools/dotnet-counters collect -p "$scorer_pid" --refresh-interval 1 --duration "$span" --format csv -o "$keep/counters.csv" \
@@ -48,7 +54,7 @@ decisions=$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^fraud_scorer_tra
 scored=$((after - before))
 stop_scorer
 
-echo "== transactions scored while traced ($duration s, from /readyz + attach): $scored (of $n)"
+echo "== transactions scored while traced ($duration s, from $warmup scored + attach): $scored (of $n)"
 ((after < n)) || echo "warning: the backlog ran out before the trace ended: per-transaction figures include idle time" >&2
 echo "== decisions so far (reasons are computed for review and decline): $decisions"
 echo "== top $top inclusive (ms sampled, all threads)"

@@ -37,6 +37,9 @@ internal sealed class BatchScorer
     private ulong[] _slots = [];
     private bool[] _unseenSlots = [];
     private readonly ReasonBuilder _reasons = new(ReasonCount);
+    private readonly int[] _reasonRows;
+    private readonly IReadOnlyList<Reason>[] _explained;
+    private readonly IReadOnlyList<Reason>?[] _reasonsAt;
     private float[]? _shadowScores;
     private Verdict[]? _shadowVerdicts;
     private string? _scoredSpecHash;
@@ -58,6 +61,9 @@ internal sealed class BatchScorer
         _stores = new CardStateStore[capacity];
         _since = new DateTimeOffset[capacity];
         _verdicts = new Verdict[capacity];
+        _reasonRows = new int[capacity];
+        _explained = new IReadOnlyList<Reason>[capacity];
+        _reasonsAt = new IReadOnlyList<Reason>?[capacity];
         _daysThrough = new DateOnly?[capacity];
         Entities = entities ?? ComputedSpec.NewEntityTable();
     }
@@ -199,28 +205,56 @@ internal sealed class BatchScorer
         model.Onnx.Score(_features.AsMemory(0, Count * FeatureCount), Count, _scores);
         var thresholds = model.Manifest.Thresholds;
         var version = model.Version;
+        ExplainWhereAsked(model, thresholds);
         for (var i = 0; i < Count; i++)
         {
             var t = _transactions[i];
             var score = _scores[i];
-            var decision = DecisionPolicy.Decide(score, thresholds);
             _verdicts[i] = new Verdict
             {
                 TransactionId = t.TransactionId,
                 CardId = t.CardId,
                 EventTime = t.EventTime,
                 Score = score,
-                Decision = decision,
+                Decision = DecisionPolicy.Decide(score, thresholds),
                 ModelVersion = version,
-                Reasons = ReasonsFor == ReasonScope.All || (ReasonsFor == ReasonScope.Flagged && decision != Decision.Approve)
-                    ? _reasons.Explain(model, FeaturesAt(i))
-                    : [],
+                Reasons = _reasonsAt[i] ?? [],
                 ScoredAt = now,
                 LatencyMs = Math.Max(0d, (now - _since[i]).TotalMilliseconds),
                 EntityDaysThrough = _daysThrough[i],
             };
         }
         return _verdicts.AsSpan(0, Count);
+    }
+
+    /// <summary>
+    /// The reasons of the rows <see cref="ReasonsFor"/> asks for (by the decision their score gets), all explained
+    /// together (<see cref="ReasonBuilder"/>); null for the others.
+    /// </summary>
+    private void ExplainWhereAsked(LoadedModel model, Thresholds thresholds)
+    {
+        Array.Clear(_reasonsAt, 0, Count);
+        var asked = 0;
+        for (var i = 0; i < Count && ReasonsFor != ReasonScope.None; i++)
+        {
+            if (ReasonsFor == ReasonScope.All || DecisionPolicy.Decide(_scores[i], thresholds) != Decision.Approve)
+            {
+                _reasonRows[asked++] = i;
+            }
+        }
+        if (asked == 0)
+        {
+            return;
+        }
+        if (model.Explainer.FeatureCount != FeatureCount)
+        {
+            throw new InvalidOperationException($"model {model.Version} explains {model.Explainer.FeatureCount} features, the batch holds {FeatureCount}");
+        }
+        _reasons.Explain(model, _features.AsSpan(0, Count * FeatureCount), _reasonRows.AsSpan(0, asked), _explained.AsSpan(0, asked));
+        for (var k = 0; k < asked; k++)
+        {
+            _reasonsAt[_reasonRows[k]] = _explained[k];
+        }
     }
 
     /// <summary>

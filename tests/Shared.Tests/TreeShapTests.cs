@@ -109,6 +109,31 @@ public sealed class TreeShapTests
         }
     }
 
+    [Theory]
+    [InlineData(TreeShap.DefaultTableBudget)]
+    [InlineData(0L)]
+    public void Rows_explained_together_get_what_each_gets_alone(long tableBudget)
+    {
+        var random = new Random(31);
+        const int features = 12;
+        var trees = Enumerable.Range(0, 25).Select(_ => RandomTrees.Complete(random, features, 1 + random.Next(6), 0, 1, 1)).ToList();
+        var ensemble = TreeCovers.Count(new TreeEnsemble(features, 0.1f, trees, Slope: 0.8f, Offset: 0.3f), RandomRows(random, 500, features));
+        var shap = new TreeShap(ensemble, tableBudget);
+        var workspace = shap.CreateWorkspace();
+        const int count = 37;
+        var rows = RandomRows(random, count, features);
+        var together = new double[count * features];
+
+        shap.Explain(rows, together, workspace);
+
+        for (var r = 0; r < count; r++)
+        {
+            shap.Explain(rows.AsSpan(r * features, features), workspace);
+            Assert.Equal(workspace.Contributions, together.AsSpan(r * features, features).ToArray());
+        }
+        Assert.Throws<ArgumentException>(() => shap.Explain(rows.AsSpan(1), new double[(count * features) - 1], workspace));
+    }
+
     [Fact]
     public void Contributions_and_expected_value_add_up_to_the_margin_also_without_training_covers()
     {

@@ -4,17 +4,58 @@ namespace Fraud.Streaming.Shared.Models;
 
 /// <summary>
 /// Verdict reasons: the features that pushed the score up the most, by their TreeSHAP contribution to the model's
-/// output in log-odds (<see cref="TreeShap"/>), largest first. One per scoring loop: it keeps the workspace of the
-/// model it last explained, so explaining allocates only the reasons it returns.
+/// output in log-odds (<see cref="TreeShap"/>), largest first. One per scoring loop: it keeps the workspace and buffers
+/// of the model it last explained, so explaining allocates only the reasons it returns.
 /// </summary>
 /// <param name="count">reasons per verdict.</param>
 public sealed class ReasonBuilder(int count)
 {
     private TreeShap? _explainer;
     private ShapWorkspace? _workspace;
+    private float[] _rows = [];
+    private double[] _contributions = [];
 
     /// <summary>The largest contributions (signed, largest first; as many as the builder was made for) of the row under the model.</summary>
     public IReadOnlyList<Reason> Explain(LoadedModel model, ReadOnlySpan<float> features)
+    {
+        var workspace = WorkspaceFor(model);
+        model.Explainer.Explain(features, workspace);
+        return Top(workspace.Contributions, features, model.Manifest.FeatureSpec.Features);
+    }
+
+    /// <summary>
+    /// The reasons of several rows of a batch at once (<see cref="TreeShap.Explain(ReadOnlySpan{float}, Span{double}, ShapWorkspace)"/>,
+    /// cheaper per row than one at a time): <paramref name="reasons"/>[k] for row <paramref name="rows"/>[k] of
+    /// <paramref name="features"/> (the batch's vectors, one after another).
+    /// </summary>
+    public void Explain(LoadedModel model, ReadOnlySpan<float> features, ReadOnlySpan<int> rows, Span<IReadOnlyList<Reason>> reasons)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (rows.IsEmpty)
+        {
+            return;
+        }
+        var workspace = WorkspaceFor(model);
+        var width = model.Explainer.FeatureCount;
+        var size = rows.Length * width;
+        if (_rows.Length < size)
+        {
+            _rows = new float[size];
+            _contributions = new double[size];
+        }
+        for (var k = 0; k < rows.Length; k++)
+        {
+            features.Slice(rows[k] * width, width).CopyTo(_rows.AsSpan(k * width));
+        }
+        model.Explainer.Explain(_rows.AsSpan(0, size), _contributions.AsSpan(0, size), workspace);
+        var names = model.Manifest.FeatureSpec.Features;
+        for (var k = 0; k < rows.Length; k++)
+        {
+            reasons[k] = Top(_contributions.AsSpan(k * width, width), _rows.AsSpan(k * width, width), names);
+        }
+    }
+
+    private ShapWorkspace WorkspaceFor(LoadedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var explainer = model.Explainer;
@@ -23,8 +64,7 @@ public sealed class ReasonBuilder(int count)
             _explainer = explainer;
             _workspace = explainer.CreateWorkspace();
         }
-        explainer.Explain(features, _workspace!);
-        return Top(_workspace!.Contributions, features, model.Manifest.FeatureSpec.Features);
+        return _workspace!;
     }
 
     private Reason[] Top(ReadOnlySpan<double> contributions, ReadOnlySpan<float> features, IReadOnlyList<string> names)

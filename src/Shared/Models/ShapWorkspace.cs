@@ -1,7 +1,7 @@
 namespace Fraud.Streaming.Shared.Models;
 
 /// <summary>
-/// Reusable buffers for <see cref="TreeShap.Explain"/>: the path segments of every recursion level and the per-feature
+/// Reusable buffers for <see cref="TreeShap"/>.Explain: the path segments of every recursion level and the per-feature
 /// contributions. One per scoring loop (not thread-safe); explaining a row allocates nothing.
 /// </summary>
 public sealed class ShapWorkspace
