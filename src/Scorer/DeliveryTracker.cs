@@ -5,12 +5,14 @@ namespace Fraud.Streaming.Scorer;
 
 /// <summary>
 /// Counts a batch's produced messages until the broker has acknowledged every one. The delivery handler runs on
-/// the producer's thread; the scoring loop waits here before committing offsets.
+/// the producer's thread; the scoring loop waits here before committing offsets. Counting is lock-free (one
+/// interlocked operation per message on either side); the loop sleeps on an event that a delivery sets only when the
+/// count reaches zero or something needs the loop (a failure, an oversized message).
 /// </summary>
 internal sealed class DeliveryTracker
 {
-    private readonly object _lock = new(); // Monitor.Wait/Pulse need an object lock
     private readonly ConcurrentQueue<Message<byte[], byte[]>> _oversized = new();
+    private readonly ManualResetEventSlim _settled = new(false, spinCount: 0);
     private int _pending;
     private string? _failure;
 
@@ -19,35 +21,13 @@ internal sealed class DeliveryTracker
     /// <summary>The delivery handler to pass to every <c>Produce</c> (one cached delegate: no allocation per message).</summary>
     public Action<DeliveryReport<byte[], byte[]>> Handler { get; }
 
-    public int Pending
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _pending;
-            }
-        }
-    }
+    public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>Call before each <c>Produce</c>.</summary>
-    public void Expect()
-    {
-        lock (_lock)
-        {
-            _pending++;
-        }
-    }
+    public void Expect() => Interlocked.Increment(ref _pending);
 
     /// <summary>For a <c>Produce</c> that threw: its handler will never run.</summary>
-    public void Cancel()
-    {
-        lock (_lock)
-        {
-            _pending--;
-            Monitor.PulseAll(_lock);
-        }
-    }
+    public void Cancel() => Settle();
 
     /// <summary>
     /// For a message the broker refused as too large, which its sender can replace with a smaller one: not a failure,
@@ -56,11 +36,8 @@ internal sealed class DeliveryTracker
     public void Oversized(Message<byte[], byte[]> message)
     {
         _oversized.Enqueue(message);
-        lock (_lock)
-        {
-            _pending--;
-            Monitor.PulseAll(_lock);
-        }
+        Interlocked.Decrement(ref _pending);
+        _settled.Set();
     }
 
     /// <summary>A message handed to <see cref="Oversized"/>, to be replaced.</summary>
@@ -100,39 +77,45 @@ internal sealed class DeliveryTracker
     public bool WaitAll(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        lock (_lock)
+        while (!Settled())
         {
-            while (_pending > 0 && _failure is null && _oversized.IsEmpty)
+            // Reset, then look again: a delivery that settled the batch between the look and the reset is seen by the
+            // second look, and one after it sets the event this waits on.
+            _settled.Reset();
+            if (Settled())
             {
-                var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero)
-                {
-                    return false;
-                }
-                Monitor.Wait(_lock, left);
+                break;
             }
-            if (_failure is not null)
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !_settled.Wait(left))
             {
-                throw new KafkaDeliveryFailedException(_failure);
+                return false;
             }
-            return true;
         }
+        var failure = Volatile.Read(ref _failure);
+        return failure is null ? true : throw new KafkaDeliveryFailedException(failure);
     }
+
+    private bool Settled() => Volatile.Read(ref _pending) <= 0 || Volatile.Read(ref _failure) is not null || !_oversized.IsEmpty;
 
     private void OnDelivery(DeliveryReport<byte[], byte[]> report)
     {
-        lock (_lock)
+        if (report.Error.IsError)
         {
-            if (report.Error.IsError)
-            {
-                _failure ??= $"delivery to {report.TopicPartition} failed: {report.Error.Code}: {report.Error.Reason}";
-            }
-            _pending--;
-            if (_pending == 0 || _failure is not null)
-            {
-                Monitor.PulseAll(_lock);
-            }
+            Interlocked.CompareExchange(ref _failure, $"delivery to {report.TopicPartition} failed: {report.Error.Code}: {report.Error.Reason}", null);
+            Settle();
+            return;
         }
+        if (Interlocked.Decrement(ref _pending) == 0)
+        {
+            _settled.Set();
+        }
+    }
+
+    private void Settle()
+    {
+        Interlocked.Decrement(ref _pending);
+        _settled.Set();
     }
 }
 
