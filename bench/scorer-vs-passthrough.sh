@@ -19,6 +19,10 @@ n=${1:-100000}
 rounds=${2:-3}
 settings=("${@:3}")
 warmup=${WARMUP:-$((n / 5))}
+# The passthrough's micro-batch: the scorer's defaults (Scorer:MaxBatchSize, Scorer:MaxBatchWaitMs) unless set, so a
+# scorer run with other batch settings is compared with a passthrough batching alike.
+batch=${BATCH:-512}
+batch_wait_ms=${BATCH_WAIT_MS:-20}
 # shellcheck source=bench/scorer-bench-env.sh
 . bench/scorer-bench-env.sh
 passthrough="bench/Passthrough/bin/Release/net10.0/Fraud.Streaming.Passthrough.dll"
@@ -31,9 +35,9 @@ dotnet "$(bin Trainer)" train --spec card-v1 --transactions "$work/train/transac
 dotnet "$(bin Producer)" synthetic --count "$n" --seed 12 --rate 0 --label-delay-seconds 0 >/dev/null
 
 declare -A rates
-echo "each side moves $warmup of $n before its clock starts"
+echo "each side moves $warmup of $n before its clock starts; the passthrough's batches: $batch messages or $batch_wait_ms ms"
 for ((r = 1; r <= rounds; r++)); do
-  out=$(dotnet "$passthrough" "$Kafka__BootstrapServers" "$Kafka__TransactionsTopic" "bench.$run.copy.$r" "bench.$run.passthrough.$r" "$n" 512 20 "$warmup")
+  out=$(dotnet "$passthrough" "$Kafka__BootstrapServers" "$Kafka__TransactionsTopic" "bench.$run.copy.$r" "bench.$run.passthrough.$r" "$n" "$batch" "$batch_wait_ms" "$warmup")
   read -r moved seconds < <(awk '{print $2, $(NF-1)}' <<<"$out")
   rate=$(awk -v n="$moved" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
   rates[passthrough]+="$rate "
