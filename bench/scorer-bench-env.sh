@@ -18,7 +18,7 @@ export Kafka__TransactionsTopic=bench.$run.transactions Kafka__VerdictsTopic=ben
 # scorer_seconds N LOG ARGS...: starts `scorer run` ($scorer_dll, this tree's Release build unless set) on $port
 # with ARGS and waits until its own counter reaches N (each verdict produced and acknowledged). The clock starts at
 # /readyz or, with $warmup set, once the counter has passed $warmup transactions (so the JIT's first tier and the
-# first fetches are behind it). Sets $seconds, $timed (transactions within the clock), $rate (their tx/s) and
+# first fetches are behind it). Sets $seconds, $timed (transactions within the clock), $tx_per_s (their rate) and
 # $cpu_us_per_tx (the process's CPU time, user and system, over the same span per transaction); the scorer keeps
 # running ($scorer_pid) for the caller to read its metrics, then stop_scorer. Call it directly, not in $(...), so
 # the variables stay set.
@@ -50,7 +50,7 @@ scorer_seconds() {
   cpu_end=$(scorer_metric process_cpu_seconds_total)
   timed=$((scored - from))
   seconds=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
-  rate=$(awk -v n="$timed" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
+  tx_per_s=$(awk -v n="$timed" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
   cpu_us_per_tx=$(awk -v s="$cpu_start" -v e="$cpu_end" -v n="$timed" 'BEGIN { printf "%.1f", (e - s) * 1e6 / n }')
 }
 

@@ -51,8 +51,8 @@ for ((r = 1; r <= rounds; r++)); do
     scorer_seconds "$n" "$work/$which-$r.log" --Scorer:InitialModel="$work/model" --Scorer:FeatureSpecName=card-v1 \
       --Scorer:GroupId="bench.$run.$which.$r" "${settings[@]}"
     stop_scorer
-    rates[$which]+="$rate "
-    printf 'round %d %-12s %d transactions in %s s = %s tx/s (%s us CPU/tx)\n' "$r" "$which:" "$timed" "$seconds" "$rate" "$cpu_us_per_tx"
+    rates[$which]+="$tx_per_s "
+    printf 'round %d %-12s %d transactions in %s s = %s tx/s (%s us CPU/tx)\n' "$r" "$which:" "$timed" "$seconds" "$tx_per_s" "$cpu_us_per_tx"
   done
 done
 median() { tr ' ' '\n' <<<"$1" | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
