@@ -85,6 +85,9 @@ internal sealed class AssignedPartitions(StateOptions options, FeatureSpec spec,
         }
     }
 
+    /// <summary>Whether the interval has passed, so <see cref="SnapshotIfDue"/> would snapshot (the caller first commits what it holds).</summary>
+    public bool SnapshotDue => Stopwatch.GetTimestamp() >= _nextSnapshot;
+
     /// <summary>Snapshots every partition that needs one once the interval has passed. Call only with no uncommitted batch.</summary>
     public void SnapshotIfDue(CancellationToken cancellationToken)
     {

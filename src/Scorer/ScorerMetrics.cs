@@ -23,7 +23,7 @@ internal static class ScorerMetrics
         "fraud_scorer_dlq_stubs_total", "Rejected messages dead-lettered as a stub (reference, size, reason, headers) because the whole copy did not fit the size limit.");
 
     public static readonly Histogram ProcessingSeconds = Metrics.CreateHistogram(
-        "fraud_scorer_processing_seconds", "Per batch: first message consumed to every verdict acknowledged by the broker.",
+        "fraud_scorer_processing_seconds", "Per batch: first message consumed to its offsets committed, every verdict acknowledged (the commit overlaps the next batch's reading).",
         new HistogramConfiguration { Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
     public static readonly Histogram EventLatencySeconds = Metrics.CreateHistogram(

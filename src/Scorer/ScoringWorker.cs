@@ -10,7 +10,10 @@ namespace Fraud.Streaming.Scorer;
 
 /// <summary>
 /// The streaming loop on its own thread: consume a micro-batch, send bad input to the DLQ, score the rest with
-/// the model of the moment, produce verdicts, wait for the broker to acknowledge every message, then commit.
+/// the model of the moment, produce verdicts, wait for the broker to acknowledge every message, then commit. The
+/// wait overlaps the next batch's reading: a produced batch is committed (after every acknowledgement) just before
+/// the next one is scored, or as soon as no message is waiting, so card state is never ahead of more than the batch
+/// being read, whose messages have not touched it yet.
 /// Any delivery failure stops the process without committing: a restart replays from the last commit
 /// (at least once; verdicts are idempotent by transaction id downstream). Card state is kept per assigned
 /// partition (<see cref="AssignedPartitions"/>): restored inside the assignment handler, before the partition is
@@ -46,8 +49,9 @@ internal sealed class ScoringWorker(
         ? new ShadowScorer(challengers.Holder, scorerOptions.Value.ShadowMaxRowsPerSecond, kafkaOptions.Value.ShadowVerdictsTopic)
         : null;
     private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
-    private readonly MicroBatch _inFlight = new(scorerOptions.Value.MaxBatchSize,
-        new BatchTracing(scorerOptions.Value.MaxBatchSize, kafkaOptions.Value.TransactionsTopic, kafkaOptions.Value.VerdictsTopic, scorerOptions.Value.GroupId));
+    private MicroBatch _inFlight = NewMicroBatch(kafkaOptions.Value, scorerOptions.Value);
+    private MicroBatch _awaiting = NewMicroBatch(kafkaOptions.Value, scorerOptions.Value); // produced, not yet committed
+    private int _awaitingRows;
     private long _oldestEventSinceSweep = long.MaxValue;
     private readonly StateOptions _state = stateOptions.Value;
     private readonly TransactionAdmission _admission = new(validationOptions.Value);
@@ -183,23 +187,30 @@ internal sealed class ScoringWorker(
         var consumer = _consumer!;
         while (!_loop.Stopping.IsCancellationRequested)
         {
-            if (_inFlight.IsEmpty)
+            if (_inFlight.IsEmpty && _partitions!.SnapshotDue)
             {
-                // No batch in flight: every partition's state is what its committed offset says.
-                _partitions!.SnapshotIfDue(_loop.Stopping);
+                // No batch read or awaiting its commit: every partition's state is what its committed offset says.
+                CommitAwaiting();
+                _partitions.SnapshotIfDue(_loop.Stopping);
             }
             if (BatchDue(out var timeout))
             {
                 CompleteBatch();
                 continue;
             }
-            if (TryConsume(consumer, timeout) is { IsPartitionEOF: false } result)
+            switch (TryConsume(consumer, _awaiting.IsEmpty ? timeout : TimeSpan.Zero))
             {
-                Accept(result);
-                if (_inFlight.Messages >= _batch.Capacity)
-                {
-                    CompleteBatch();
-                }
+                case { IsPartitionEOF: false } result:
+                    Accept(result);
+                    if (_inFlight.Messages >= _batch.Capacity)
+                    {
+                        CompleteBatch();
+                    }
+                    break;
+                case null:
+                    // Nothing waiting to be read: the produced batch need not wait for the next one.
+                    CommitAwaiting();
+                    break;
             }
             _lag.ReportIfDue(consumer);
             _drift?.ReportIfDue(_producer!);
@@ -209,12 +220,14 @@ internal sealed class ScoringWorker(
         FinishBatchInFlight();
     }
 
+    /// <summary>The batch being read and the one awaiting its commit, both finished: on stopping and on revocation.</summary>
     private void FinishBatchInFlight()
     {
         if (!_inFlight.IsEmpty)
         {
             CompleteBatch();
         }
+        CommitAwaiting();
     }
 
     /// <summary>True when the batch in flight has waited its longest; otherwise how long the next poll may block.</summary>
@@ -263,19 +276,34 @@ internal sealed class ScoringWorker(
         }
     }
 
-    /// <summary>Scores, produces, waits for every acknowledgement, commits. Also called from the revoke handler.</summary>
+    /// <summary>
+    /// Commits the batch produced before (once acknowledged), then scores and produces this one, which then awaits its
+    /// own commit (<see cref="CommitAwaiting"/>) while the next batch is read.
+    /// </summary>
     private void CompleteBatch()
     {
         var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
+        CommitAwaiting();
         PrepareEntities();
-        var scored = ScoreAndProduce(model);
-        WaitForAcknowledgements();
-        Commit();
-        ScorerMetrics.ProcessingSeconds.Observe(_inFlight.Age.TotalSeconds);
-        ScorerMetrics.BatchSize.Observe(_inFlight.Messages);
-        _scored += scored;
-        _inFlight.Clear(_batch.Count);
+        _scored += ScoreAndProduce(model);
+        (_awaiting, _inFlight) = (_inFlight, _awaiting);
+        _awaitingRows = _batch.Count;
         _batch.Clear();
+    }
+
+    /// <summary>Waits for every acknowledgement of the produced batch and commits its offsets; nothing when there is none.</summary>
+    private void CommitAwaiting()
+    {
+        if (_awaiting.IsEmpty)
+        {
+            return;
+        }
+        WaitForAcknowledgements();
+        Commit(_awaiting.Offsets);
+        ScorerMetrics.ProcessingSeconds.Observe(_awaiting.Age.TotalSeconds);
+        ScorerMetrics.BatchSize.Observe(_awaiting.Messages);
+        _awaiting.Clear(_awaitingRows);
+        _awaitingRows = 0;
     }
 
     /// <summary>Scores the batch and produces the champion's verdicts, then the challenger's; returns verdicts produced.</summary>
@@ -320,11 +348,11 @@ internal sealed class ScoringWorker(
         while (_dlq!.ReplaceOversized());
     }
 
-    private void Commit()
+    private void Commit(OffsetTracker batch)
     {
         try
         {
-            var offsets = _inFlight.Offsets.ToCommit();
+            var offsets = batch.ToCommit();
             _consumer!.Commit(offsets);
             _partitions!.Committed(offsets);
         }
@@ -348,6 +376,9 @@ internal sealed class ScoringWorker(
     }
 
     private void Produce(string topic, Message<byte[], byte[]> message) => _deliveries.Produce(_producer!, topic, message);
+
+    private static MicroBatch NewMicroBatch(KafkaOptions kafka, ScorerOptions options) =>
+        new(options.MaxBatchSize, new BatchTracing(options.MaxBatchSize, kafka.TransactionsTopic, kafka.VerdictsTopic, options.GroupId));
 
     /// <summary>Transactions are keyed by card id already: reuse those bytes instead of encoding the id again.</summary>
     private static byte[] KeyFor(string cardId, byte[]? original)

@@ -77,6 +77,10 @@ public sealed class KafkaScorerTests : IDisposable
 
         var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Contains($"fraud_scorer_model_info{{version=\"{v2.Version}\"}} 1", metrics, StringComparison.Ordinal);
+        // The last batch produced is committed while the scorer runs, with no next batch to read: it does not wait for
+        // one, nor for the next snapshot (every 30 s), which commits what is pending too.
+        await Waits.UntilAsync(() => Task.FromResult(CommittedTotal($"{_prefix}.scorer", Topic("transactions")) == first.Count + TestData.Malformed.Length + second.Count),
+            TimeSpan.FromSeconds(10), "last batch committed without a next one");
 
         await app.StopAsync();
         Assert.True(app.Services.GetRequiredService<ScorerStatus>().IsHealthy);
