@@ -102,7 +102,7 @@ internal sealed class ShapLeafTables
 
     /// <summary>
     /// Every cold feature gets −T[H] and a hot feature i gets (1 − z<sub>i</sub>)/z<sub>i</sub> · T[H ∖ {i}], with
-    /// T[A] = v·G(A)·C(A) tabled; without branches on the row's bits. A leaf with an edge no training row took
+    /// T[A] = v·G(A)·C(A) tabled: one pass over the cold bits, one over the hot. A leaf with an edge no training row took
     /// (z = 0) cannot divide by it and credits through the product instead (<see cref="CreditThroughProduct"/>).
     /// </summary>
     private void Credit(int leaf, int hot, Span<double> phi)
