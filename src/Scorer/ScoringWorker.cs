@@ -73,9 +73,10 @@ internal sealed class ScoringWorker(
             ReasonsFor = _options.ReasonScope(),
         };
         _entities?.Start();
-        // Past the drain, the loop can still be waiting for acknowledgements and then flushing: wait that long.
+        // Past the drain, the loop can still be waiting for acknowledgements (of the batch awaiting its commit, then of
+        // the one it was reading) and then flushing: wait that long.
         var drain = TimeSpan.FromSeconds(_options.DrainTimeoutSeconds);
-        _loop = new ScoringThread("scorer-loop", Run, AckTimeout + drain, logger);
+        _loop = new ScoringThread("scorer-loop", Run, (2 * AckTimeout) + drain, logger);
         _loop.Start();
         return Task.CompletedTask;
     }
