@@ -217,7 +217,8 @@ internal sealed class ScoringWorker(
             _drift?.ReportIfDue(_producer!);
             SweepIdleCardsPeriodically();
         }
-        // Stopping: the in-flight batch is finished, acknowledged and committed before the consumer closes.
+        // Stopping: the batch being read and the one awaiting its commit are finished, acknowledged and committed before
+        // the consumer closes.
         FinishBatchInFlight();
     }
 
