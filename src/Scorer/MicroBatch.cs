@@ -22,6 +22,9 @@ internal sealed class MicroBatch(int capacity, BatchTracing tracing)
     /// <summary>Messages read into this batch, admitted or not.</summary>
     public int Messages { get; private set; }
 
+    /// <summary>Admitted transactions: rows 0 to Rows - 1 of the batch scorer.</summary>
+    public int Rows { get; private set; }
+
     public bool IsEmpty => Messages == 0;
 
     /// <summary>Since the batch's first message.</summary>
@@ -44,16 +47,18 @@ internal sealed class MicroBatch(int capacity, BatchTracing tracing)
     {
         _keys[row] = message.Key;
         tracing.Arrived(row, message.Headers);
+        Rows = row + 1;
     }
 
     public byte[]? KeyAt(int row) => _keys[row];
 
     /// <summary>The batch is committed: its span ends, and it starts empty again.</summary>
-    public void Clear(int rows)
+    public void Clear()
     {
-        tracing.EndProcess(rows);
-        Array.Clear(_keys, 0, rows);
+        tracing.EndProcess(Rows);
+        Array.Clear(_keys, 0, Rows);
         Offsets.Clear();
         Messages = 0;
+        Rows = 0;
     }
 }

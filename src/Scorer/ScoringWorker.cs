@@ -51,7 +51,6 @@ internal sealed class ScoringWorker(
     private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
     private MicroBatch _inFlight = NewMicroBatch(kafkaOptions.Value, scorerOptions.Value);
     private MicroBatch _awaiting = NewMicroBatch(kafkaOptions.Value, scorerOptions.Value); // produced, not yet committed
-    private int _awaitingRows;
     private long _oldestEventSinceSweep = long.MaxValue;
     private readonly StateOptions _state = stateOptions.Value;
     private readonly TransactionAdmission _admission = new(validationOptions.Value);
@@ -289,7 +288,6 @@ internal sealed class ScoringWorker(
         PrepareEntities();
         _scored += ScoreAndProduce(model);
         (_awaiting, _inFlight) = (_inFlight, _awaiting);
-        _awaitingRows = _batch.Count;
         _batch.Clear();
     }
 
@@ -304,8 +302,7 @@ internal sealed class ScoringWorker(
         Commit(_awaiting.Offsets);
         ScorerMetrics.ProcessingSeconds.Observe(_awaiting.Age.TotalSeconds);
         ScorerMetrics.BatchSize.Observe(_awaiting.Messages);
-        _awaiting.Clear(_awaitingRows);
-        _awaitingRows = 0;
+        _awaiting.Clear();
     }
 
     /// <summary>Scores the batch and produces the champion's verdicts, then the challenger's; returns verdicts produced.</summary>
