@@ -37,6 +37,7 @@ internal sealed class BatchScorer
     private ulong[] _slots = [];
     private bool[] _unseenSlots = [];
     private readonly ReasonBuilder _reasons = new(ReasonCount);
+    private readonly Decision[] _decisions;
     private readonly int[] _reasonRows;
     private readonly IReadOnlyList<Reason>[] _explained;
     private readonly IReadOnlyList<Reason>?[] _reasonsAt;
@@ -61,6 +62,7 @@ internal sealed class BatchScorer
         _stores = new CardStateStore[capacity];
         _since = new DateTimeOffset[capacity];
         _verdicts = new Verdict[capacity];
+        _decisions = new Decision[capacity];
         _reasonRows = new int[capacity];
         _explained = new IReadOnlyList<Reason>[capacity];
         _reasonsAt = new IReadOnlyList<Reason>?[capacity];
@@ -205,18 +207,21 @@ internal sealed class BatchScorer
         model.Onnx.Score(_features.AsMemory(0, Count * FeatureCount), Count, _scores);
         var thresholds = model.Manifest.Thresholds;
         var version = model.Version;
-        ExplainWhereAsked(model, thresholds);
+        for (var i = 0; i < Count; i++)
+        {
+            _decisions[i] = DecisionPolicy.Decide(_scores[i], thresholds);
+        }
+        ExplainWhereAsked(model);
         for (var i = 0; i < Count; i++)
         {
             var t = _transactions[i];
-            var score = _scores[i];
             _verdicts[i] = new Verdict
             {
                 TransactionId = t.TransactionId,
                 CardId = t.CardId,
                 EventTime = t.EventTime,
-                Score = score,
-                Decision = DecisionPolicy.Decide(score, thresholds),
+                Score = _scores[i],
+                Decision = _decisions[i],
                 ModelVersion = version,
                 Reasons = _reasonsAt[i] ?? [],
                 ScoredAt = now,
@@ -228,16 +233,16 @@ internal sealed class BatchScorer
     }
 
     /// <summary>
-    /// The reasons of the rows <see cref="ReasonsFor"/> asks for (by the decision their score gets), all explained
-    /// together (<see cref="ReasonBuilder"/>); null for the others.
+    /// The reasons of the rows <see cref="ReasonsFor"/> asks for (by their decision), all explained together
+    /// (<see cref="ReasonBuilder"/>); null for the others.
     /// </summary>
-    private void ExplainWhereAsked(LoadedModel model, Thresholds thresholds)
+    private void ExplainWhereAsked(LoadedModel model)
     {
         Array.Clear(_reasonsAt, 0, Count);
         var asked = 0;
         for (var i = 0; i < Count && ReasonsFor != ReasonScope.None; i++)
         {
-            if (ReasonsFor == ReasonScope.All || DecisionPolicy.Decide(_scores[i], thresholds) != Decision.Approve)
+            if (ReasonsFor == ReasonScope.All || _decisions[i] != Decision.Approve)
             {
                 _reasonRows[asked++] = i;
             }
