@@ -31,28 +31,25 @@ public class BatchPathBenchmarks
     public void Setup()
     {
         var inputs = ScoringBenchInputs.Load();
-        var transactionsPath = inputs.TransactionsPath;
         _model = inputs.Model;
-        _batch = new BatchScorer(Rows, BatchScorer.Spec, inputs.Entities);
+        _batch = inputs.NewBatch(Rows);
         _cards = _batch.NewCards();
         // The newest transactions of the file as the consumer hands them over: keyed by card, stamped a second after the event.
-        var lines = File.ReadLines(transactionsPath).Select(l => Encoding.UTF8.GetBytes(l))
-            .Select(b => (Bytes: b, Parsed: TransactionValidator.TryParse(b, out var t, out _) ? t : null))
-            .Where(x => x.Parsed is not null).OrderBy(x => x.Parsed!.EventTime).ToList();
+        var lines = inputs.ByEventTime();
         _messages = lines.TakeLast(Rows).Select((x, i) => new ConsumeResult<byte[], byte[]>
         {
             TopicPartitionOffset = new TopicPartitionOffset("transactions", 0, i),
             Message = new Message<byte[], byte[]>
             {
-                Key = Encoding.UTF8.GetBytes(x.Parsed!.CardId),
+                Key = Encoding.UTF8.GetBytes(x.Transaction.CardId),
                 Value = x.Bytes,
-                Timestamp = new Timestamp(x.Parsed.EventTime.AddSeconds(1)),
+                Timestamp = new Timestamp(x.Transaction.EventTime.AddSeconds(1)),
             },
         }).ToArray();
         // Every card's history before the batch, so its features are those of a warm scorer.
         foreach (var (_, t) in lines.Take(lines.Count - Rows))
         {
-            _batch.Add(t!, DateTimeOffset.UtcNow, _cards);
+            _batch.Add(t, DateTimeOffset.UtcNow, _cards);
             if (_batch.IsFull)
             {
                 _batch.Clear();

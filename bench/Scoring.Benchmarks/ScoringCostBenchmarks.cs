@@ -27,12 +27,10 @@ public class ScoringCostBenchmarks
     public void Setup()
     {
         var inputs = ScoringBenchInputs.Load();
-        var transactionsPath = inputs.TransactionsPath;
         _model = inputs.Model;
-        _batch = new BatchScorer(Rows, BatchScorer.Spec, inputs.Entities);
+        _batch = inputs.NewBatch(Rows);
         // The newest transactions of the file, after the older ones built up their cards' state.
-        var all = File.ReadLines(transactionsPath).Select(l => TransactionValidator.TryParse(System.Text.Encoding.UTF8.GetBytes(l), out var t, out _) ? t : null)
-            .OfType<Transaction>().OrderBy(t => t.EventTime).ToList();
+        var all = inputs.ByEventTime().Select(x => x.Transaction).ToList();
         foreach (var t in all.Take(all.Count - Rows))
         {
             _batch.Add(t, DateTimeOffset.UtcNow);
