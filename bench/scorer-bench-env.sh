@@ -15,37 +15,49 @@ export Kafka__TransactionsTopic=bench.$run.transactions Kafka__VerdictsTopic=ben
   Kafka__LabelsTopic=bench.$run.labels Kafka__DlqTopic=bench.$run.dlq Kafka__ModelsTopic=bench.$run.models \
   Scorer__GroupId=bench.$run State__Directory="$work/state"
 
-# scorer_seconds N LOG ARGS...: starts `scorer run` ($scorer_dll, this tree's Release build unless set) on $port
-# with ARGS and waits until its own counter reaches N (each verdict produced and acknowledged). The clock starts at
+# start_scorer LOG ARGS...: starts `scorer run` ($scorer_dll, this tree's Release build unless set) on $port with ARGS,
+# logging to LOG, and returns once /readyz answers; $scorer_pid is the process, for stop_scorer.
+start_scorer() {
+  local log=$1
+  shift
+  dotnet "${scorer_dll:-$(bin Scorer)}" run --urls "http://127.0.0.1:$port" "$@" >"$log" 2>&1 &
+  scorer_pid=$!
+  until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
+    scorer_alive "$log"
+    sleep 0.05
+  done
+}
+
+# wait_scored N LOG: returns once the running scorer's own counter has reached N (each verdict produced and
+# acknowledged) and sets $scored to the count it read; exits with the scorer's log if the scorer has died.
+wait_scored() {
+  while :; do
+    scored=$(scorer_metric fraud_scorer_transactions_total)
+    ((scored >= $1)) && return
+    scorer_alive "$2"
+    sleep 0.05
+  done
+}
+
+scorer_alive() { kill -0 "$scorer_pid" 2>/dev/null || { cat "$1" >&2; exit 1; }; }
+
+# scorer_seconds N LOG ARGS...: start_scorer with ARGS, then waits until the scorer has scored N. The clock starts at
 # /readyz or, with $warmup set, once the counter has passed $warmup transactions (so the JIT's first tier and the
 # first fetches are behind it). Sets $seconds, $timed (transactions within the clock), $tx_per_s (their rate) and
 # $cpu_us_per_tx (the process's CPU time, user and system, over the same span per transaction); the scorer keeps
 # running ($scorer_pid) for the caller to read its metrics, then stop_scorer. Call it directly, not in $(...), so
 # the variables stay set.
 scorer_seconds() {
-  local n=$1 log=$2 start end scored from cpu_start cpu_end
+  local n=$1 log=$2 start end from=0 cpu_start cpu_end
   shift 2
-  dotnet "${scorer_dll:-$(bin Scorer)}" run --urls "http://127.0.0.1:$port" "$@" >"$log" 2>&1 &
-  scorer_pid=$!
-  until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
-    kill -0 "$scorer_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-    sleep 0.05
-  done
-  from=0
+  start_scorer "$log" "$@"
   if ((${warmup:-0} > 0)); then
-    until (((from = $(scorer_metric fraud_scorer_transactions_total)) >= warmup)); do
-      kill -0 "$scorer_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-      sleep 0.02
-    done
+    wait_scored "$warmup" "$log"
+    from=$scored
   fi
   start=$(date +%s.%N)
   cpu_start=$(scorer_metric process_cpu_seconds_total)
-  while :; do
-    scored=$(scorer_metric fraud_scorer_transactions_total)
-    ((scored >= n)) && break
-    kill -0 "$scorer_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-    sleep 0.05
-  done
+  wait_scored "$n" "$log"
   end=$(date +%s.%N)
   cpu_end=$(scorer_metric process_cpu_seconds_total)
   timed=$((scored - from))

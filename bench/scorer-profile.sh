@@ -29,19 +29,10 @@ dotnet "$(bin Trainer)" train --spec card-v1 --transactions "$work/train/transac
   --label-maturity-days 7 --out "$work/model" --no-register --no-announce >/dev/null
 dotnet "$(bin Producer)" synthetic --count "$n" --seed 12 --rate 0 --label-delay-seconds 0 >/dev/null
 
-dotnet "$(bin Scorer)" run --urls "http://127.0.0.1:$port" --Scorer:InitialModel="$work/model" --Scorer:FeatureSpecName=card-v1 \
-  "$@" >"$work/scorer.log" 2>&1 &
-scorer_pid=$!
-until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
-  kill -0 "$scorer_pid" 2>/dev/null || { cat "$work/scorer.log" >&2; exit 1; }
-  sleep 0.05
-done
+start_scorer "$work/scorer.log" --Scorer:InitialModel="$work/model" --Scorer:FeatureSpecName=card-v1 "$@"
 # The window opens once WARMUP transactions (default N/5) are scored: a long-running scorer's steady state, past the JIT's first tier.
 warmup=${WARMUP:-$((n / 5))}
-until (($(scorer_metric fraud_scorer_transactions_total) >= warmup)); do
-  kill -0 "$scorer_pid" 2>/dev/null || { cat "$work/scorer.log" >&2; exit 1; }
-  sleep 0.02
-done
+wait_scored "$warmup" "$work/scorer.log"
 span=$(printf '00:00:00:%02d' "$duration")
 before=$(scorer_metric fraud_scorer_transactions_total)
 .tools/dotnet-counters collect -p "$scorer_pid" --refresh-interval 1 --duration "$span" --format csv -o "$keep/counters.csv" \
