@@ -48,7 +48,12 @@ internal sealed class BatchTracing(int capacity, string transactionsTopic, strin
                 _links.Add(new ActivityLink(_parents[i]));
             }
         }
+        // A trace of its own: not the child of the span current on this thread (the batch before, awaiting its commit, when
+        // batches overlap), and not left current for the next batch to nest under.
+        var current = Activity.Current;
+        Activity.Current = null;
         _process = MessagingSpans.StartProcess(Source, transactionsTopic, consumerGroup, links: _links);
+        Activity.Current = current;
         _process?.SetTag("messaging.batch.message_count", rows).SetTag("fraud.model.version", modelVersion);
     }
 

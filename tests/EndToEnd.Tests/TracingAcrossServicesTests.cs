@@ -65,6 +65,8 @@ public sealed class TracingAcrossServicesTests(ITestOutputHelper output)
         Assert.Equal(count, verdictSpans.Count);
         var batches = spans.Where(s => s.Name == $"{kafka.TransactionsTopic} process" && s.Service == "fraud-scorer").ToDictionary(s => s.SpanId);
         Assert.NotEmpty(batches);
+        // Each batch is a trace of its own, even where batches overlap (one awaits its commit while the next is scored).
+        Assert.All(batches.Values, b => Assert.Equal("", b.ParentSpanId));
         foreach (var verdict in verdictSpans)
         {
             Assert.Equal("fraud-scorer", verdict.Service);

@@ -46,6 +46,34 @@ public sealed class BatchTracingTests
         Assert.Null(headers[2]);
     }
 
+    [Fact]
+    public void Overlapping_batches_each_start_a_trace_of_their_own_and_leave_no_span_current()
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var (transactions, verdicts) = ($"tx-{run}", $"verdicts-{run}");
+        var spans = new List<Activity>();
+        using var provider = Sdk.CreateTracerProviderBuilder().AddSource(BatchTracing.Source.Name).AddInMemoryExporter(spans).Build();
+        var sampled = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var (first, second) = (new BatchTracing(1, transactions, verdicts, "g"), new BatchTracing(1, transactions, verdicts, "g"));
+
+        // The scoring loop starts the next batch's span while the batch before still awaits its acknowledgements.
+        foreach (var tracing in new[] { first, second })
+        {
+            tracing.BatchStarted();
+            tracing.Arrived(0, With(sampled));
+            tracing.StartProcess(1, "v1");
+            Assert.Null(Activity.Current);
+        }
+        first.EndProcess(1);
+        second.EndProcess(1);
+        provider.ForceFlush();
+
+        var batches = spans.Where(s => s.DisplayName == $"{transactions} process").ToList();
+        Assert.Equal(2, batches.Count);
+        Assert.All(batches, b => Assert.Equal(default, b.ParentSpanId));
+        Assert.NotEqual(batches[0].TraceId, batches[1].TraceId);
+    }
+
     private static Headers With(ActivityContext context)
     {
         var headers = new Headers();
