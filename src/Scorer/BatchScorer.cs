@@ -45,6 +45,7 @@ internal sealed class BatchScorer
     private Verdict[]? _shadowVerdicts;
     private string? _scoredSpecHash;
     private int _computed;
+    private int _asked;
 
     /// <param name="spec">the spec to compute; <see cref="Spec"/> (default settings) when null.</param>
     /// <param name="entities">the merchant and device totals the entity features read; an empty table when null.</param>
@@ -93,6 +94,16 @@ internal sealed class BatchScorer
     /// reach an analyst.
     /// </summary>
     public ReasonScope ReasonsFor { get; set; } = ReasonScope.Flagged;
+
+    /// <summary>
+    /// When set, <see cref="Score"/> selects the rows <see cref="ReasonsFor"/> asks for (<see cref="RowsAskingReasons"/>)
+    /// but leaves their reasons empty, for the caller to explain elsewhere (<see cref="PendingVerdicts"/>): the streaming
+    /// worker explains a batch on another thread while it reads the next one.
+    /// </summary>
+    public bool DefersReasons { get; init; }
+
+    /// <summary>The rows of the last <see cref="Score"/> whose verdicts ask for reasons, in order.</summary>
+    public ReadOnlySpan<int> RowsAskingReasons => _reasonRows.AsSpan(0, _asked);
 
     /// <summary>The spec this instance computes (its card idle time may differ from <see cref="Spec"/>'s); models must match it.</summary>
     public FeatureSpec ComputedSpec { get; }
@@ -234,20 +245,20 @@ internal sealed class BatchScorer
 
     /// <summary>
     /// The reasons of the rows <see cref="ReasonsFor"/> asks for (by their decision), all explained together
-    /// (<see cref="ReasonBuilder"/>); null for the others.
+    /// (<see cref="ReasonBuilder"/>), unless <see cref="DefersReasons"/>; null for the others.
     /// </summary>
     private void ExplainWhereAsked(LoadedModel model)
     {
         Array.Clear(_reasonsAt, 0, Count);
-        var asked = 0;
+        _asked = 0;
         for (var i = 0; i < Count && ReasonsFor != ReasonScope.None; i++)
         {
             if (ReasonsFor == ReasonScope.All || _decisions[i] != Decision.Approve)
             {
-                _reasonRows[asked++] = i;
+                _reasonRows[_asked++] = i;
             }
         }
-        if (asked == 0)
+        if (_asked == 0)
         {
             return;
         }
@@ -255,8 +266,12 @@ internal sealed class BatchScorer
         {
             throw new InvalidOperationException($"model {model.Version} explains {model.Explainer.FeatureCount} features, the batch holds {FeatureCount}");
         }
-        _reasons.Explain(model, _features.AsSpan(0, Count * FeatureCount), _reasonRows.AsSpan(0, asked), _explained.AsSpan(0, asked));
-        for (var k = 0; k < asked; k++)
+        if (DefersReasons)
+        {
+            return;
+        }
+        _reasons.Explain(model, _features.AsSpan(0, Count * FeatureCount), RowsAskingReasons, _explained.AsSpan(0, _asked));
+        for (var k = 0; k < _asked; k++)
         {
             _reasonsAt[_reasonRows[k]] = _explained[k];
         }
@@ -338,6 +353,7 @@ internal sealed class BatchScorer
         }
         Array.Clear(_daysThrough, 0, Count);
         _unseen.Clear();
+        _asked = 0;
         Count = 0;
         BatchNewestEventMs = long.MinValue;
         BatchOldestEventMs = long.MaxValue;

@@ -21,22 +21,18 @@ internal sealed class DeadLetterPublisher
     private const int Overhead = 512;
 
     private readonly IProducer<byte[], byte[]> _producer;
-    private readonly DeliveryTracker _deliveries;
     private readonly string _topic;
     private readonly int _maxMessageBytes;
-    private readonly Action<DeliveryReport<byte[], byte[]>> _onCopy;
 
-    public DeadLetterPublisher(IProducer<byte[], byte[]> producer, DeliveryTracker deliveries, string topic, int maxMessageBytes)
+    public DeadLetterPublisher(IProducer<byte[], byte[]> producer, string topic, int maxMessageBytes)
     {
         _producer = producer;
-        _deliveries = deliveries;
         _topic = topic;
         _maxMessageBytes = maxMessageBytes;
-        _onCopy = OnCopyDelivered;
     }
 
-    /// <summary>Dead-letters the consumed message with its reason.</summary>
-    public void Publish(ConsumeResult<byte[], byte[]> result, RejectReason reason)
+    /// <summary>Dead-letters the consumed message with its reason, counted in <paramref name="deliveries"/> (its batch's).</summary>
+    public void Publish(ConsumeResult<byte[], byte[]> result, RejectReason reason, DeliveryTracker deliveries)
     {
         var original = result.Message;
         var headers = new Headers();
@@ -56,33 +52,33 @@ internal sealed class DeadLetterPublisher
         ScorerMetrics.Dlq.WithLabels(reason.CodeName).Inc();
         if (SizeOf(copy) > _maxMessageBytes)
         {
-            PublishStub(copy);
+            PublishStub(copy, deliveries);
             return;
         }
         try
         {
-            _deliveries.Produce(_producer, _topic, copy, _onCopy);
+            deliveries.Produce(_producer, _topic, copy, deliveries.ReplaceableHandler);
         }
-        catch (ProduceException<byte[], byte[]> ex) when (IsTooLarge(ex.Error.Code))
+        catch (ProduceException<byte[], byte[]> ex) when (DeliveryTracker.IsTooLarge(ex.Error.Code))
         {
-            PublishStub(copy);
+            PublishStub(copy, deliveries);
         }
     }
 
-    /// <summary>Replaces copies the broker refused as too large with stubs; true when it sent any (wait for them too).</summary>
-    public bool ReplaceOversized()
+    /// <summary>Replaces the copies of a batch the broker refused as too large with stubs; true when it sent any (wait for them too).</summary>
+    public bool ReplaceOversized(DeliveryTracker deliveries)
     {
         var any = false;
-        while (_deliveries.TryTakeOversized(out var refused))
+        while (deliveries.TryTakeOversized(out var refused))
         {
-            PublishStub(refused);
+            PublishStub(refused, deliveries);
             any = true;
         }
         return any;
     }
 
     /// <summary>The stub of a copy: its dead-letter headers, the original's size, as many original headers as fit; no value.</summary>
-    private void PublishStub(Message<byte[], byte[]> copy)
+    private void PublishStub(Message<byte[], byte[]> copy, DeliveryTracker deliveries)
     {
         var stub = new Headers
         {
@@ -111,20 +107,8 @@ internal sealed class DeadLetterPublisher
         }
         var key = copy.Key is { Length: <= MaxStubKeyBytes } k ? k : null!;
         ScorerMetrics.DlqStubs.Inc();
-        _deliveries.Produce(_producer, _topic, new Message<byte[], byte[]> { Key = key, Value = null!, Headers = stub });
+        deliveries.Produce(_producer, _topic, new Message<byte[], byte[]> { Key = key, Value = null!, Headers = stub });
     }
-
-    private void OnCopyDelivered(DeliveryReport<byte[], byte[]> report)
-    {
-        if (report.Error.IsError && IsTooLarge(report.Error.Code))
-        {
-            _deliveries.Oversized(report.Message);
-            return;
-        }
-        _deliveries.Handler(report);
-    }
-
-    private static bool IsTooLarge(ErrorCode code) => code is ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge or ErrorCode.InvalidMsgSize;
 
     private static long SizeOf(Message<byte[], byte[]> message)
     {

@@ -4,8 +4,9 @@ using Confluent.Kafka;
 namespace Fraud.Streaming.Scorer;
 
 /// <summary>
-/// Counts a batch's produced messages until the broker has acknowledged every one. The delivery handler runs on
-/// the producer's thread; the scoring loop waits here before committing offsets. Counting is lock-free (one
+/// Counts a batch's produced messages until the broker has acknowledged every one: each micro-batch has its own, so
+/// the loop can wait for one batch's acknowledgements while the next one's verdicts are being produced. The delivery
+/// handler runs on the producer's thread; the scoring loop waits here before committing offsets. Counting is lock-free (one
 /// interlocked operation per message on either side); the loop sleeps on an event that a delivery sets only when the
 /// count reaches zero or something needs the loop (a failure, an oversized message).
 /// </summary>
@@ -16,10 +17,23 @@ internal sealed class DeliveryTracker
     private int _pending;
     private string? _failure;
 
-    public DeliveryTracker() => Handler = OnDelivery;
+    public DeliveryTracker()
+    {
+        Handler = OnDelivery;
+        ReplaceableHandler = OnReplaceableDelivery;
+    }
 
     /// <summary>The delivery handler to pass to every <c>Produce</c> (one cached delegate: no allocation per message).</summary>
     public Action<DeliveryReport<byte[], byte[]>> Handler { get; }
+
+    /// <summary>
+    /// As <see cref="Handler"/>, for a message its sender can replace with a smaller one: a refusal as too large is
+    /// handed to <see cref="Oversized"/> instead of failing the batch.
+    /// </summary>
+    public Action<DeliveryReport<byte[], byte[]>> ReplaceableHandler { get; }
+
+    /// <summary>The broker's or the client's answer to a message over a size limit.</summary>
+    public static bool IsTooLarge(ErrorCode code) => code is ErrorCode.MsgSizeTooLarge or ErrorCode.RecordListTooLarge or ErrorCode.InvalidMsgSize;
 
     public int Pending => Volatile.Read(ref _pending);
 
@@ -97,6 +111,16 @@ internal sealed class DeliveryTracker
     }
 
     private bool Settled() => Volatile.Read(ref _pending) <= 0 || Volatile.Read(ref _failure) is not null || !_oversized.IsEmpty;
+
+    private void OnReplaceableDelivery(DeliveryReport<byte[], byte[]> report)
+    {
+        if (report.Error.IsError && IsTooLarge(report.Error.Code))
+        {
+            Oversized(report.Message);
+            return;
+        }
+        OnDelivery(report);
+    }
 
     private void OnDelivery(DeliveryReport<byte[], byte[]> report)
     {

@@ -5,9 +5,11 @@ using Fraud.Streaming.Shared.Kafka;
 namespace Fraud.Streaming.Scorer;
 
 /// <summary>
-/// The micro-batch in flight, beside the transactions <see cref="BatchScorer"/> holds: how many messages it has read
-/// (admitted or dead-lettered) and since when, the offsets that commit them, and per admitted transaction its Kafka
-/// key (reused for its verdict) and trace context (<see cref="BatchTracing"/>).
+/// A micro-batch from its first message read to its offsets committed, beside the transactions <see cref="BatchScorer"/>
+/// holds while it is read: how many messages it has read (admitted or dead-lettered) and since when, the offsets that
+/// commit them, per admitted transaction its Kafka key (reused for its verdict) and trace context
+/// (<see cref="BatchTracing"/>), its verdicts once scored (<see cref="PendingVerdicts"/>) and the acknowledgements of
+/// everything it produced, dead letters included (<see cref="DeliveryTracker"/>).
 /// </summary>
 internal sealed class MicroBatch(int capacity, BatchTracing tracing)
 {
@@ -18,6 +20,12 @@ internal sealed class MicroBatch(int capacity, BatchTracing tracing)
     public OffsetTracker Offsets { get; } = new();
 
     public BatchTracing Tracing => tracing;
+
+    /// <summary>The batch's verdicts from scoring to producing.</summary>
+    public PendingVerdicts Verdicts { get; } = new(capacity);
+
+    /// <summary>What the batch produced (verdicts and dead letters), until the broker has acknowledged it.</summary>
+    public DeliveryTracker Deliveries { get; } = new();
 
     /// <summary>Messages read into this batch, admitted or not.</summary>
     public int Messages { get; private set; }
@@ -57,6 +65,7 @@ internal sealed class MicroBatch(int capacity, BatchTracing tracing)
     {
         tracing.EndProcess(Rows);
         Array.Clear(_keys, 0, Rows);
+        Verdicts.Clear();
         Offsets.Clear();
         Messages = 0;
         Rows = 0;

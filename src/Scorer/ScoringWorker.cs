@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Confluent.Kafka;
 using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Kafka;
@@ -10,10 +9,11 @@ namespace Fraud.Streaming.Scorer;
 
 /// <summary>
 /// The streaming loop on its own thread: consume a micro-batch, send bad input to the DLQ, score the rest with
-/// the model of the moment, produce verdicts, wait for the broker to acknowledge every message, then commit. The
-/// wait overlaps the next batch's reading: a produced batch is committed (after every acknowledgement) just before
-/// the next one is scored, or as soon as no message is waiting, so card state is never ahead of more than the batch
-/// being read, whose messages have not touched it yet.
+/// the model of the moment, produce verdicts, wait for the broker to acknowledge every message, then commit. Three
+/// batches overlap: while one is read, the one scored before has its reasons explained and its verdicts produced on
+/// another thread (<see cref="VerdictPublisher"/>), and the one before that awaits its acknowledgements. Each is
+/// committed, in order, once everything it produced is acknowledged: just before the next batch is scored, or as soon
+/// as no message is waiting, and always before card state is snapshotted (so a snapshot is never ahead of a commit).
 /// Any delivery failure stops the process without committing: a restart replays from the last commit
 /// (at least once; verdicts are idempotent by transaction id downstream). Card state is kept per assigned
 /// partition (<see cref="AssignedPartitions"/>): restored inside the assignment handler, before the partition is
@@ -38,7 +38,6 @@ internal sealed class ScoringWorker(
     private readonly KafkaOptions _kafka = kafkaOptions.Value;
     private readonly ScorerOptions _options = scorerOptions.Value;
     private ScoringThread _loop = null!; // built in StartAsync
-    private readonly DeliveryTracker _deliveries = new();
     private readonly UnseenValues _unseen = new();
     private readonly LagReporter _lag = new(scorerOptions.Value.LagIntervalSeconds);
     private readonly EntityFeatureSource? _entities = scorerOptions.Value.FeatureSpec().HasEntityFeatures
@@ -49,12 +48,14 @@ internal sealed class ScoringWorker(
         ? new ShadowScorer(challengers.Holder, scorerOptions.Value.ShadowMaxRowsPerSecond, kafkaOptions.Value.ShadowVerdictsTopic)
         : null;
     private BatchScorer _batch = null!; // built in StartAsync, before the loop's thread starts
-    private MicroBatch _inFlight = NewMicroBatch(kafkaOptions.Value, scorerOptions.Value);
+    private MicroBatch _inFlight = NewMicroBatch(kafkaOptions.Value, scorerOptions.Value); // being read
+    private MicroBatch _publishing = NewMicroBatch(kafkaOptions.Value, scorerOptions.Value); // scored, its verdicts being produced
     private MicroBatch _awaiting = NewMicroBatch(kafkaOptions.Value, scorerOptions.Value); // produced, not yet committed
     private long _oldestEventSinceSweep = long.MaxValue;
     private readonly StateOptions _state = stateOptions.Value;
     private readonly TransactionAdmission _admission = new(validationOptions.Value);
     private DeadLetterPublisher? _dlq;
+    private VerdictPublisher? _publisher;
     private AssignedPartitions? _partitions;
     private FeatureLog? _featureLog;
     private IConsumer<byte[], byte[]>? _consumer;
@@ -70,12 +71,14 @@ internal sealed class ScoringWorker(
         _batch = new BatchScorer(_options.MaxBatchSize, _options.FeatureSpec(), _entities?.Table)
         {
             ReasonsFor = _options.ReasonScope(),
+            // Explained by the verdict publisher, off this loop's thread.
+            DefersReasons = true,
         };
         _entities?.Start();
-        // Past the drain, the loop can still be waiting for acknowledgements (of the batch awaiting its commit, then of
-        // the one it was reading) and then flushing: wait that long.
+        // Past the drain, the loop can still be waiting for acknowledgements (of the batch awaiting its commit, of the one
+        // being published, then of the one it was reading) and then flushing: wait that long.
         var drain = TimeSpan.FromSeconds(_options.DrainTimeoutSeconds);
-        _loop = new ScoringThread("scorer-loop", Run, (2 * AckTimeout) + drain, logger);
+        _loop = new ScoringThread("scorer-loop", Run, (3 * AckTimeout) + drain, logger);
         _loop.Start();
         return Task.CompletedTask;
     }
@@ -137,7 +140,8 @@ internal sealed class ScoringWorker(
         using var consumer = ScorerClients.Consumer(_kafka, _options, rebalance, logger);
         _producer = producer;
         _consumer = consumer;
-        _dlq = new DeadLetterPublisher(producer, _deliveries, _kafka.DlqTopic, _options.DlqMaxMessageBytes);
+        _dlq = new DeadLetterPublisher(producer, _kafka.DlqTopic, _options.DlqMaxMessageBytes);
+        _publisher = new VerdictPublisher(producer, _kafka.VerdictsTopic);
         if (!RequiredTopics.WaitFor(consumer, [_kafka.TransactionsTopic], logger, status.MissingTopics, _loop.Stopping))
         {
             return;
@@ -158,6 +162,8 @@ internal sealed class ScoringWorker(
         }
         finally
         {
+            // After a failure a batch may still be producing: it ends before the producer does.
+            _publisher.WaitQuietly();
             producer.Flush(TimeSpan.FromSeconds(_options.DrainTimeoutSeconds));
             consumer.Close();
         }
@@ -189,8 +195,8 @@ internal sealed class ScoringWorker(
         {
             if (_inFlight.IsEmpty && _partitions!.SnapshotDue)
             {
-                // No batch read or awaiting its commit: every partition's state is what its committed offset says.
-                CommitAwaiting();
+                // Nothing read, and everything scored committed: every partition's state is what its committed offset says.
+                CommitAll();
                 _partitions.SnapshotIfDue(_loop.Stopping);
             }
             if (BatchDue(out var timeout))
@@ -198,7 +204,7 @@ internal sealed class ScoringWorker(
                 CompleteBatch();
                 continue;
             }
-            switch (TryConsume(consumer, _awaiting.IsEmpty ? timeout : TimeSpan.Zero))
+            switch (TryConsume(consumer, _awaiting.IsEmpty && _publishing.IsEmpty ? timeout : TimeSpan.Zero))
             {
                 case { IsPartitionEOF: false } result:
                     Accept(result);
@@ -208,26 +214,34 @@ internal sealed class ScoringWorker(
                     }
                     break;
                 case null:
-                    // Nothing waiting to be read: the produced batch need not wait for the next one.
-                    CommitAwaiting();
+                    // Nothing waiting to be read: the scored batches need not wait for the next one.
+                    CommitAll();
                     break;
             }
             _lag.ReportIfDue(consumer);
             _drift?.ReportIfDue(_producer!);
             SweepIdleCardsPeriodically();
         }
-        // Stopping: the batch being read and the one awaiting its commit are finished, acknowledged and committed before
-        // the consumer closes.
+        // Stopping: the batch being read and those scored before it are produced, acknowledged and committed before the
+        // consumer closes.
         FinishBatchInFlight();
     }
 
-    /// <summary>The batch being read and the one awaiting its commit, both finished: on stopping and on revocation.</summary>
+    /// <summary>The batch being read and those scored before it, all finished and committed: on stopping and on revocation.</summary>
     private void FinishBatchInFlight()
     {
         if (!_inFlight.IsEmpty)
         {
             CompleteBatch();
         }
+        CommitAll();
+    }
+
+    /// <summary>Every batch scored so far produced, acknowledged and committed, in order.</summary>
+    private void CommitAll()
+    {
+        CommitAwaiting();
+        FinishPublishing();
         CommitAwaiting();
     }
 
@@ -272,23 +286,37 @@ internal sealed class ScoringWorker(
         }
         else
         {
-            _dlq!.Publish(result, reason);
+            _dlq!.Publish(result, reason, _inFlight.Deliveries);
             _rejected++;
         }
     }
 
     /// <summary>
-    /// Commits the batch produced before (once acknowledged), then scores and produces this one, which then awaits its
-    /// own commit (<see cref="CommitAwaiting"/>) while the next batch is read.
+    /// Commits the batch produced two batches ago (once acknowledged), lets the one scored before finish producing (it
+    /// then awaits its commit), then scores this one and hands its verdicts to the publisher while the next is read.
     /// </summary>
     private void CompleteBatch()
     {
-        var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
         CommitAwaiting();
+        FinishPublishing();
+        // Models replaced meanwhile are disposed here: no batch is being published with one.
+        var model = models.AcquireForBatch() ?? throw new InvalidOperationException("no model to score with");
         PrepareEntities();
-        _scored += ScoreAndProduce(model);
-        (_awaiting, _inFlight) = (_inFlight, _awaiting);
+        _scored += ScoreAndPublish(model);
+        (_publishing, _inFlight) = (_inFlight, _publishing);
         _batch.Clear();
+    }
+
+    /// <summary>The batch being published, produced: it now awaits its acknowledgements and commit.</summary>
+    private void FinishPublishing()
+    {
+        if (_publishing.IsEmpty)
+        {
+            return;
+        }
+        Debug.Assert(_awaiting.IsEmpty, "the batch before is committed first");
+        _publisher!.Finish();
+        (_awaiting, _publishing) = (_publishing, _awaiting);
     }
 
     /// <summary>Waits for every acknowledgement of the produced batch and commits its offsets; nothing when there is none.</summary>
@@ -298,53 +326,49 @@ internal sealed class ScoringWorker(
         {
             return;
         }
-        WaitForAcknowledgements();
+        WaitForAcknowledgements(_awaiting.Deliveries);
         Commit(_awaiting.Offsets);
         ScorerMetrics.ProcessingSeconds.Observe(_awaiting.Age.TotalSeconds);
         ScorerMetrics.BatchSize.Observe(_awaiting.Messages);
         _awaiting.Clear();
     }
 
-    /// <summary>Scores the batch and produces the champion's verdicts, then the challenger's; returns verdicts produced.</summary>
-    private int ScoreAndProduce(LoadedModel model)
+    /// <summary>
+    /// Scores the batch and hands the champion's verdicts to the publisher (reasons and producing on its thread), then
+    /// counts drift and unseen values and produces the challenger's verdicts meanwhile; returns the verdicts scored.
+    /// </summary>
+    private int ScoreAndPublish(LoadedModel model)
     {
         // The batch's span covers scoring, producing, acknowledgements and the commit.
         _inFlight.Tracing.StartProcess(_batch.Count, model.Version);
         var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
+        if (verdicts.Length > 0)
+        {
+            _inFlight.Verdicts.Capture(verdicts, _batch, model);
+            _publisher!.Start(_inFlight);
+        }
         _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
         _unseen.Record(_batch, model, (field, value, row) =>
             ScorerLog.UnseenValue(logger, field, value, _batch.TransactionAt(row).TransactionId, model.Version));
-        for (var i = 0; i < verdicts.Length; i++)
-        {
-            var verdict = verdicts[i];
-            Produce(_kafka.VerdictsTopic, new Message<byte[], byte[]>
-            {
-                Key = KeyFor(verdict.CardId, _inFlight.KeyAt(i)),
-                Value = ContractJson.Serialize(verdict),
-                Headers = _inFlight.Tracing.VerdictHeaders(i, verdict.TransactionId),
-            });
-            ScorerMetrics.ByDecision[(int)verdict.Decision].Inc();
-            ScorerMetrics.EventLatencySeconds.Observe(verdict.LatencyMs / 1000d);
-        }
 
-        // The challenger's verdicts go out after the champion's, best effort: they never decide and never fail the batch.
-        _shadow?.ScoreAndPublish(_batch, model, _producer!, i => KeyFor(_batch.TransactionAt(i).CardId, _inFlight.KeyAt(i)));
+        // The challenger's verdicts, best effort: they never decide and never fail the batch.
+        _shadow?.ScoreAndPublish(_batch, model, _producer!, i => VerdictPublisher.KeyFor(_batch.TransactionAt(i).CardId, _inFlight.KeyAt(i)));
         _featureLog?.Write(_batch);
         return verdicts.Length;
     }
 
-    /// <summary>Every message of the batch acknowledged (oversized dead letters replaced and waited for again), or the loop stops.</summary>
-    private void WaitForAcknowledgements()
+    /// <summary>Every message of a batch acknowledged (oversized dead letters replaced and waited for again), or the loop stops.</summary>
+    private void WaitForAcknowledgements(DeliveryTracker deliveries)
     {
         do
         {
-            if (!_deliveries.WaitAll(AckTimeout))
+            if (!deliveries.WaitAll(AckTimeout))
             {
-                throw new KafkaDeliveryFailedException($"{_deliveries.Pending} messages not acknowledged within {AckTimeout.TotalSeconds} s");
+                throw new KafkaDeliveryFailedException($"{deliveries.Pending} messages not acknowledged within {AckTimeout.TotalSeconds} s");
             }
         }
-        while (_dlq!.ReplaceOversized());
+        while (_dlq!.ReplaceOversized(deliveries));
     }
 
     private void Commit(OffsetTracker batch)
@@ -374,25 +398,8 @@ internal sealed class ScoringWorker(
         _oldestEventSinceSweep = Math.Min(_oldestEventSinceSweep, _batch.BatchOldestEventMs);
     }
 
-    private void Produce(string topic, Message<byte[], byte[]> message) => _deliveries.Produce(_producer!, topic, message);
-
     private static MicroBatch NewMicroBatch(KafkaOptions kafka, ScorerOptions options) =>
         new(options.MaxBatchSize, new BatchTracing(options.MaxBatchSize, kafka.TransactionsTopic, kafka.VerdictsTopic, options.GroupId));
-
-    /// <summary>Transactions are keyed by card id already: reuse those bytes instead of encoding the id again.</summary>
-    private static byte[] KeyFor(string cardId, byte[]? original)
-    {
-        if (original is not null && original.Length == Encoding.UTF8.GetByteCount(cardId))
-        {
-            Span<byte> encoded = original.Length <= 256 ? stackalloc byte[original.Length] : new byte[original.Length];
-            Encoding.UTF8.GetBytes(cardId, encoded);
-            if (encoded.SequenceEqual(original))
-            {
-                return original;
-            }
-        }
-        return Encoding.UTF8.GetBytes(cardId);
-    }
 
     /// <summary>Drops idle cards from memory now and then, off the per-event path; features are unaffected (<see cref="BatchScorer.ExpireIdleCards"/>).</summary>
     private void SweepIdleCardsPeriodically()

@@ -199,4 +199,42 @@ public sealed class BatchScorerTests : IDisposable
         scorer.ReasonsFor = ReasonScope.None;
         Assert.All(scorer.Score(model, DateTimeOffset.UtcNow).ToArray(), v => Assert.Empty(v.Reasons));
     }
+
+    [Fact]
+    public void Deferred_reasons_explained_after_the_scorer_has_moved_on_are_the_ones_scored_inline()
+    {
+        var model = TestModels.Loaded;
+        var transactions = TestData.Transactions(600, cards: 20, seed: 3);
+        var entities = TestEntities.Complete(transactions, TestEntities.Reports(transactions, seed: 3).Reports);
+        var inline = new BatchScorer(300, entities: entities);
+        var deferring = new BatchScorer(300, entities: entities) { DefersReasons = true };
+        var now = DateTimeOffset.UtcNow;
+        foreach (var t in transactions.Take(300))
+        {
+            inline.Add(t, now);
+            deferring.Add(t, now);
+        }
+        var expected = inline.Score(model, now).ToArray();
+        var pending = new PendingVerdicts(300);
+        pending.Capture(deferring.Score(model, now), deferring, model);
+        Assert.Equal(expected.Count(v => v.Decision != Decision.Approve), deferring.RowsAskingReasons.Length);
+        Assert.All(Enumerable.Range(0, pending.Count), i => Assert.Empty(pending[i].Reasons));
+
+        // The scorer's buffers hold the next batch before the first one's reasons are explained.
+        deferring.Clear();
+        foreach (var t in transactions.Skip(300))
+        {
+            deferring.Add(t, now);
+        }
+        deferring.Score(model, now);
+        pending.Explain(new ReasonBuilder(BatchScorer.ReasonCount));
+
+        Assert.Equal(expected.Length, pending.Count);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i] with { Reasons = [] }, pending[i] with { Reasons = [] });
+            Assert.Equal(expected[i].Reasons.Select(r => (r.Feature, r.Value, r.Contribution)), pending[i].Reasons.Select(r => (r.Feature, r.Value, r.Contribution)));
+        }
+        Assert.Contains(expected, v => v.Reasons.Count > 0);
+    }
 }

@@ -1,0 +1,97 @@
+using System.Text;
+using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Models;
+
+namespace Fraud.Streaming.Scorer;
+
+/// <summary>
+/// Produces a scored micro-batch's verdicts off the scoring loop's thread, while the loop reads the next batch: explains
+/// the rows that ask for reasons (<see cref="PendingVerdicts"/>), then produces every verdict in order, keyed by card,
+/// counted in the batch's own <see cref="DeliveryTracker"/>. One batch at a time: the loop finishes one
+/// (<see cref="Finish"/>) before it starts the next, so verdicts leave in the order their batches were scored and each
+/// card's verdicts keep their order.
+/// </summary>
+internal sealed class VerdictPublisher(IProducer<byte[], byte[]> producer, string topic)
+{
+    private readonly ReasonBuilder _reasons = new(BatchScorer.ReasonCount);
+    private Task? _publishing;
+
+    /// <summary>The batch started last is produced (or failed): <see cref="Finish"/> will not wait.</summary>
+    public bool IsDone => _publishing is null or { IsCompleted: true };
+
+    /// <summary>Starts producing <paramref name="batch"/>'s verdicts on a thread-pool thread.</summary>
+    public void Start(MicroBatch batch)
+    {
+        if (_publishing is not null)
+        {
+            throw new InvalidOperationException("the batch before is still being published");
+        }
+        _publishing = Task.Run(() => Publish(batch));
+    }
+
+    /// <summary>Waits until the batch started last is produced (not acknowledged); rethrows what failed it.</summary>
+    public void Finish()
+    {
+        var publishing = _publishing;
+        if (publishing is null)
+        {
+            return;
+        }
+        _publishing = null;
+        publishing.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Waits for the batch started last whatever becomes of it, so the producer outlives it: the loop is failing or
+    /// stopping, and what failed the batch (a delivery) fails the loop anyway.
+    /// </summary>
+    public void WaitQuietly()
+    {
+        var publishing = _publishing;
+        _publishing = null;
+        try
+        {
+            publishing?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // The loop reports its own failure; nothing of this batch is committed.
+        }
+    }
+
+    private void Publish(MicroBatch batch)
+    {
+        var verdicts = batch.Verdicts;
+        verdicts.Explain(_reasons);
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < verdicts.Count; i++)
+        {
+            var verdict = verdicts[i];
+            batch.Deliveries.Produce(producer, topic, new Message<byte[], byte[]>
+            {
+                Key = KeyFor(verdict.CardId, batch.KeyAt(i)),
+                Value = ContractJson.Serialize(verdict),
+                Headers = batch.Tracing.VerdictHeaders(i, verdict.TransactionId),
+            });
+            ScorerMetrics.ByDecision[(int)verdict.Decision].Inc();
+            // Kafka publish time to verdict produced: the latency to scoring, plus the wait for the reasons.
+            ScorerMetrics.EventLatencySeconds.Observe((verdict.LatencyMs + Math.Max(0d, (now - verdict.ScoredAt).TotalMilliseconds)) / 1000d);
+        }
+    }
+
+    /// <summary>Transactions are keyed by card id already: reuse those bytes instead of encoding the id again.</summary>
+    public static byte[] KeyFor(string cardId, byte[]? original)
+    {
+        if (original is not null && original.Length == Encoding.UTF8.GetByteCount(cardId))
+        {
+            Span<byte> encoded = original.Length <= 256 ? stackalloc byte[original.Length] : new byte[original.Length];
+            Encoding.UTF8.GetBytes(cardId, encoded);
+            if (encoded.SequenceEqual(original))
+            {
+                return original;
+            }
+        }
+        return Encoding.UTF8.GetBytes(cardId);
+    }
+}
