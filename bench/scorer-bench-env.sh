@@ -15,6 +15,14 @@ export Kafka__TransactionsTopic=bench.$run.transactions Kafka__VerdictsTopic=ben
   Kafka__LabelsTopic=bench.$run.labels Kafka__DlqTopic=bench.$run.dlq Kafka__ModelsTopic=bench.$run.models \
   Scorer__GroupId=bench.$run State__Directory="$work/state"
 
+# train_card_model: a card-v1 model ($work/model) trained on 50,000 synthetic transactions (seed 11), the model the
+# scorer benchmarks serve (card features only, so no aggregator is needed).
+train_card_model() {
+  dotnet "$(bin Producer)" synthetic --count 50000 --seed 11 --out-dir "$work/train" >/dev/null
+  dotnet "$(bin Trainer)" train --spec card-v1 --transactions "$work/train/transactions.jsonl" --labels "$work/train/labels.jsonl" \
+    --label-maturity-days 7 --out "$work/model" --no-register --no-announce >/dev/null
+}
+
 # start_scorer LOG ARGS...: starts `scorer run` ($scorer_dll, this tree's Release build unless set) on $port with ARGS,
 # logging to LOG, and returns once /readyz answers; $scorer_pid is the process, for stop_scorer.
 start_scorer() {

@@ -13,9 +13,7 @@ duration=${2:-30}
 # shellcheck source=bench/scorer-bench-env.sh
 . bench/scorer-bench-env.sh
 
-dotnet "$(bin Producer)" synthetic --count 50000 --seed 11 --out-dir "$work/train" >/dev/null
-dotnet "$(bin Trainer)" train --spec card-v1 --transactions "$work/train/transactions.jsonl" --labels "$work/train/labels.jsonl" \
-  --label-maturity-days 7 --out "$work/model" --no-register --no-announce >/dev/null
+train_card_model
 # One transaction first, so the topic exists (consumers never create topics) and the scorer's card state is warm.
 dotnet "$(bin Producer)" synthetic --count 1 --seed 12 --rate 0 --label-delay-seconds 0 >/dev/null 2>&1
 scorer_seconds 1 "$work/scorer.log" --Scorer:InitialModel="$work/model" --Scorer:FeatureSpecName=card-v1

@@ -24,9 +24,7 @@ shift $(($# < 4 ? $# : 4))
 keep=${out:-$work}
 mkdir -p "$keep"
 
-dotnet "$(bin Producer)" synthetic --count 50000 --seed 11 --out-dir "$work/train" >/dev/null
-dotnet "$(bin Trainer)" train --spec card-v1 --transactions "$work/train/transactions.jsonl" --labels "$work/train/labels.jsonl" \
-  --label-maturity-days 7 --out "$work/model" --no-register --no-announce >/dev/null
+train_card_model
 dotnet "$(bin Producer)" synthetic --count "$n" --seed 12 --rate 0 --label-delay-seconds 0 >/dev/null
 
 start_scorer "$work/scorer.log" --Scorer:InitialModel="$work/model" --Scorer:FeatureSpecName=card-v1 "$@"

@@ -17,9 +17,7 @@ sink_pid=$!
 trap '[[ -n $scorer_pid ]] && kill -TERM $scorer_pid 2>/dev/null; kill $sink_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 otel=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf)
 
-dotnet "$(bin Producer)" synthetic --count 50000 --seed 11 --out-dir "$work/train" >/dev/null
-dotnet "$(bin Trainer)" train --spec card-v1 --transactions "$work/train/transactions.jsonl" --labels "$work/train/labels.jsonl" \
-  --label-maturity-days 7 --out "$work/model" --no-register --no-announce >/dev/null
+train_card_model
 
 modes=(off 0.01 1)
 for mode in "${modes[@]}"; do

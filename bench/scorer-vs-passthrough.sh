@@ -29,9 +29,7 @@ passthrough="bench/Passthrough/bin/Release/net10.0/Fraud.Streaming.Passthrough.d
 [[ -f $passthrough ]] || { echo "error: $passthrough not built (dotnet build -c Release)" >&2; exit 2; }
 [[ -z ${SCORER_BASELINE:-} || -f $SCORER_BASELINE ]] || { echo "error: SCORER_BASELINE $SCORER_BASELINE does not exist" >&2; exit 2; }
 
-dotnet "$(bin Producer)" synthetic --count 50000 --seed 11 --out-dir "$work/train" >/dev/null
-dotnet "$(bin Trainer)" train --spec card-v1 --transactions "$work/train/transactions.jsonl" --labels "$work/train/labels.jsonl" \
-  --label-maturity-days 7 --out "$work/model" --no-register --no-announce >/dev/null
+train_card_model
 dotnet "$(bin Producer)" synthetic --count "$n" --seed 12 --rate 0 --label-delay-seconds 0 >/dev/null
 
 declare -A rates
