@@ -22,6 +22,39 @@ public sealed class DriftStatisticsTests
     }
 
     [Fact]
+    public void Counting_the_edges_a_value_exceeds_bins_as_a_binary_search_does_for_short_and_long_edge_lists()
+    {
+        var random = new Random(17);
+        float[] special = [float.NaN, float.NegativeInfinity, float.PositiveInfinity, 0f, -0f, float.Epsilon, float.MaxValue];
+        foreach (var count in new[] { 0, 1, 2, 9, QuantileBins.MaxCountedEdges, QuantileBins.MaxCountedEdges + 1, 40 })
+        {
+            for (var trial = 0; trial < 50; trial++)
+            {
+                // Edges as QuantileBins.Of makes them: sorted, distinct, never NaN.
+                var edges = Enumerable.Range(0, count * 2).Select(_ => (float)Math.Round((random.NextDouble() * 20) - 10, 1))
+                    .Distinct().Order().Take(count).ToArray();
+                var values = edges.Concat(special).Concat(Enumerable.Range(0, 30).Select(_ => (float)((random.NextDouble() * 24) - 12)));
+                foreach (var value in values)
+                {
+                    Assert.Equal(BinarySearchBin(edges, value), QuantileBins.BinOf(edges, value));
+                }
+            }
+        }
+    }
+
+    /// <summary>The rule as first written: the first edge the value does not exceed, by bisection.</summary>
+    private static int BinarySearchBin(float[] edges, float value)
+    {
+        int lo = 0, hi = edges.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            (lo, hi) = value <= edges[mid] ? (lo, mid) : (mid + 1, hi);
+        }
+        return lo;
+    }
+
+    [Fact]
     public void Ties_merge_bins_and_no_bin_is_empty_at_the_top()
     {
         // 95% zeros and 5% ones: one edge at 0, two bins holding 95% and 5%.

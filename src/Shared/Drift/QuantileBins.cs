@@ -11,6 +11,9 @@ public static class QuantileBins
     /// <summary>Deciles: enough resolution for the stability index, few enough bins to fill in a window of a thousand rows.</summary>
     public const int DefaultBins = 10;
 
+    /// <summary>Edges counted one by one in <see cref="BinOf"/>; past this, a binary search.</summary>
+    public const int MaxCountedEdges = 16;
+
     /// <summary>
     /// The bins of <paramref name="values"/> (reordered in place): edges at the 1/<paramref name="bins"/> quantiles,
     /// ties merged (a binary feature gets one edge, two bins), and no edge at the maximum, so no reference bin is empty
@@ -46,8 +49,23 @@ public static class QuantileBins
     }
 
     /// <summary>The bin of <paramref name="value"/>: the first edge it does not exceed; past the last edge (or NaN), the last bin.</summary>
+    /// <remarks>
+    /// The edges are sorted (and never NaN), so the edges a value exceeds are a prefix and its bin is their count. Up to
+    /// <see cref="MaxCountedEdges"/> edges they are counted without a branch, which costs less than a binary search's
+    /// mispredicted branches (the scorer bins every feature of every transaction); NaN compares false everywhere and so
+    /// exceeds them all either way.
+    /// </remarks>
     public static int BinOf(ReadOnlySpan<float> edges, float value)
     {
+        if (edges.Length <= MaxCountedEdges)
+        {
+            var exceeded = 0;
+            foreach (var edge in edges)
+            {
+                exceeded += value <= edge ? 0 : 1;
+            }
+            return exceeded;
+        }
         int lo = 0, hi = edges.Length;
         while (lo < hi)
         {
@@ -61,7 +79,6 @@ public static class QuantileBins
                 lo = mid + 1;
             }
         }
-        // NaN compares false everywhere and lands past the last edge.
         return lo;
     }
 }
