@@ -13,7 +13,6 @@ internal sealed class PendingVerdicts(int capacity)
 {
     private readonly Verdict[] _verdicts = new Verdict[capacity];
     private readonly int[] _rows = new int[capacity];
-    private readonly int[] _copies = Enumerable.Range(0, capacity).ToArray();
     private readonly IReadOnlyList<Reason>[] _reasons = new IReadOnlyList<Reason>[capacity];
     private float[] _features = [];
     private int _width;
@@ -51,7 +50,7 @@ internal sealed class PendingVerdicts(int capacity)
         {
             return;
         }
-        reasons.Explain(_model!, _features.AsSpan(0, _asked * _width), _copies.AsSpan(0, _asked), _reasons.AsSpan(0, _asked));
+        reasons.Explain(_model!, _features.AsSpan(0, _asked * _width), _reasons.AsSpan(0, _asked));
         for (var k = 0; k < _asked; k++)
         {
             _verdicts[_rows[k]] = _verdicts[_rows[k]] with { Reasons = _reasons[k] };

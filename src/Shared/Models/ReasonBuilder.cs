@@ -31,27 +31,41 @@ public sealed class ReasonBuilder(int count)
     public void Explain(LoadedModel model, ReadOnlySpan<float> features, ReadOnlySpan<int> rows, Span<IReadOnlyList<Reason>> reasons)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var width = model.Explainer.FeatureCount;
+        var size = rows.Length * width;
+        if (_rows.Length < size)
+        {
+            _rows = new float[size];
+        }
+        for (var k = 0; k < rows.Length; k++)
+        {
+            features.Slice(rows[k] * width, width).CopyTo(_rows.AsSpan(k * width));
+        }
+        Explain(model, _rows.AsSpan(0, size), reasons[..rows.Length]);
+    }
+
+    /// <summary>
+    /// As the overload above, for rows already gathered one after another in <paramref name="rows"/>:
+    /// <paramref name="reasons"/>[k] for the k-th.
+    /// </summary>
+    public void Explain(LoadedModel model, ReadOnlySpan<float> rows, Span<IReadOnlyList<Reason>> reasons)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         if (rows.IsEmpty)
         {
             return;
         }
         var workspace = WorkspaceFor(model);
         var width = model.Explainer.FeatureCount;
-        var size = rows.Length * width;
-        if (_rows.Length < size)
+        if (_contributions.Length < rows.Length)
         {
-            _rows = new float[size];
-            _contributions = new double[size];
+            _contributions = new double[rows.Length];
         }
-        for (var k = 0; k < rows.Length; k++)
-        {
-            features.Slice(rows[k] * width, width).CopyTo(_rows.AsSpan(k * width));
-        }
-        model.Explainer.Explain(_rows.AsSpan(0, size), _contributions.AsSpan(0, size), workspace);
+        model.Explainer.Explain(rows, _contributions.AsSpan(0, rows.Length), workspace);
         var names = model.Manifest.FeatureSpec.Features;
-        for (var k = 0; k < rows.Length; k++)
+        for (var k = 0; k < rows.Length / width; k++)
         {
-            reasons[k] = Top(_contributions.AsSpan(k * width, width), _rows.AsSpan(k * width, width), names);
+            reasons[k] = Top(_contributions.AsSpan(k * width, width), rows.Slice(k * width, width), names);
         }
     }
 
