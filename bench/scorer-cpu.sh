@@ -30,9 +30,12 @@ warmup=${WARMUP:-$((n / 5))}
 wait_scored "$warmup" "$work/scorer.log"
 # The counter is read by perf's own workload, so the count and the samples cover the same span (perf takes a while to
 # attach and to write its data, both outside it).
-count="curl -fsS http://127.0.0.1:$port/metrics | awk '/^fraud_scorer_transactions_total/ {s += \$2} END {print s + 0}'"
-perf record -e cpu-clock -F "$hz" -p "$scorer_pid" -o "$work/perf.data" -- \
-  bash -c "$count >'$work/before'; sleep $duration; $count >'$work/after'" >/dev/null 2>&1
+export port
+export -f scorer_metric
+# shellcheck disable=SC2016  # expanded by the workload's shell
+perf record -e cpu-clock -F "$hz" -p "$scorer_pid" -o "$work/perf.data" -- bash -c \
+  'scorer_metric fraud_scorer_transactions_total >"$0"; sleep "$1"; scorer_metric fraud_scorer_transactions_total >"$2"' \
+  "$work/before" "$duration" "$work/after" >/dev/null 2>&1
 after=$(<"$work/after")
 scored=$((after - $(<"$work/before")))
 # Read while the process still runs: perf resolves its JIT-compiled code through the map the runtime keeps for it.
