@@ -1,0 +1,55 @@
+using System.Text;
+using Fraud.Streaming.Shared.Features;
+
+namespace Fraud.Streaming.Shared.Contracts;
+
+/// <summary>
+/// The strings of texts that recur from message to message (a card, a merchant, a country, a channel): a text read
+/// again is answered with the string made the first time it was read, so a stream of transactions does not allocate
+/// a new copy of each for every message. Direct-mapped and bounded: each text has one slot, by the hash of its bytes,
+/// and a text that meets another in its slot replaces it; so memory stays at <c>slots</c> strings however many
+/// distinct texts pass, and a miss costs what no cache would (one string). Thread-safe without locks: a slot holds an
+/// immutable string and is replaced whole, so a race costs a miss, never a wrong text. ASCII texts only (the caller
+/// checks): their bytes are their UTF-16 code units, so a slot is compared to the bytes without decoding them.
+/// </summary>
+/// <remarks>
+/// Unlike the trainer's history interner (unbounded, one reader, for a finite COPY), this one serves a stream that
+/// never ends and several threads, so it forgets instead of growing.
+/// </remarks>
+internal sealed class Utf8TextCache
+{
+    /// <summary>Longer texts are not kept: a slot should hold an identifier or a code, not whatever a message carries.</summary>
+    public const int MaxCachedLength = 64;
+
+    private readonly string?[] _slots;
+    private readonly int _mask;
+
+    /// <param name="slots">how many texts are kept at most; a power of two.</param>
+    public Utf8TextCache(int slots)
+    {
+        if (slots < 1 || (slots & (slots - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slots), slots, "the number of slots must be a power of two");
+        }
+        _slots = new string?[slots];
+        _mask = slots - 1;
+    }
+
+    /// <summary>The string of the ASCII text <paramref name="ascii"/>: the cached one when its slot holds the same text.</summary>
+    public string Get(ReadOnlySpan<byte> ascii)
+    {
+        if (ascii.Length > MaxCachedLength)
+        {
+            return Encoding.ASCII.GetString(ascii);
+        }
+        ref var slot = ref _slots[StableHash.OfAscii(ascii) & _mask];
+        var cached = Volatile.Read(ref slot);
+        if (cached is not null && Ascii.Equals(ascii, cached))
+        {
+            return cached;
+        }
+        var text = Encoding.ASCII.GetString(ascii);
+        Volatile.Write(ref slot, text);
+        return text;
+    }
+}
