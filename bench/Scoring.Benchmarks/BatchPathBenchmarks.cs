@@ -28,14 +28,17 @@ public class BatchPathBenchmarks
     private readonly Message<byte[], byte[]>[] _produced = new Message<byte[], byte[]>[Rows];
     private Transaction[] _admitted = [];
     private DateTimeOffset[] _since = [];
-    private Verdict[] _scored = [];
+    private readonly PendingVerdicts _pending = new(Rows);
+    private readonly ReasonBuilder _reasons = new(BatchScorer.ReasonCount);
+    private readonly VerdictJson _json = new();
 
     [GlobalSetup]
     public void Setup()
     {
         var inputs = ScoringBenchInputs.Load();
         _model = inputs.Model;
-        _batch = inputs.NewBatch(Rows);
+        // As the streaming worker runs it: reasons explained with the verdicts' writing, not inside scoring.
+        _batch = new BatchScorer(Rows, BatchScorer.Spec, inputs.Entities) { DefersReasons = true };
         _cards = _batch.NewCards();
         // The newest transactions of the file as the consumer hands them over: keyed by card, stamped a second after the event.
         var lines = inputs.ByEventTime();
@@ -61,13 +64,19 @@ public class BatchPathBenchmarks
         _batch.Clear();
         _admitted = _messages.Select(m => _admission.TryAdmit(m, _ids, out var t, out _) ? t : throw new InvalidOperationException("a benchmark message was refused")).ToArray();
         _since = _messages.Select(m => DateTimeOffset.FromUnixTimeMilliseconds(m.Message.Timestamp.UnixTimestampMs)).ToArray();
+        Console.WriteLine($"// batch path: {Rows} messages, {_batch.CardCount + _cards.Count} cards");
+    }
+
+    /// <summary>For the verdicts' stage alone: the batch scored once and left as scoring leaves it.</summary>
+    [GlobalSetup(Target = nameof(Verdict_messages))]
+    public void SetupScored()
+    {
+        Setup();
         for (var i = 0; i < _admitted.Length; i++)
         {
             _batch.Add(_admitted[i], _since[i], _cards);
         }
-        _scored = _batch.Score(_model, DateTimeOffset.UtcNow).ToArray();
-        _batch.Clear();
-        Console.WriteLine($"// batch path: {Rows} messages, {_batch.CardCount + _cards.Count} cards");
+        _batch.Decide(_model, DateTimeOffset.UtcNow);
     }
 
     /// <summary>One micro-batch; the same offsets each time, so the duplicate check admits them as a replay.</summary>
@@ -83,12 +92,8 @@ public class BatchPathBenchmarks
             }
             _batch.Add(transaction, DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs), _cards);
         }
-        var verdicts = _batch.Score(_model, DateTimeOffset.UtcNow);
-        for (var i = 0; i < verdicts.Length; i++)
-        {
-            _produced[i] = new Message<byte[], byte[]> { Key = _messages[i].Message.Key, Value = ContractJson.Serialize(verdicts[i]) };
-            bytes += _produced[i].Value.Length;
-        }
+        _batch.Decide(_model, DateTimeOffset.UtcNow);
+        bytes += Verdict_messages();
         _batch.Clear();
         return bytes;
     }
@@ -105,7 +110,7 @@ public class BatchPathBenchmarks
         return admitted;
     }
 
-    /// <summary>The second stage alone: the admitted transactions queued and scored (features, inference, decisions, reasons).</summary>
+    /// <summary>The second stage alone: the admitted transactions queued and scored (features, inference, decisions).</summary>
     [Benchmark(OperationsPerInvoke = Rows)]
     public int Score()
     {
@@ -113,21 +118,27 @@ public class BatchPathBenchmarks
         {
             _batch.Add(_admitted[i], _since[i], _cards);
         }
-        var count = _batch.Score(_model, DateTimeOffset.UtcNow).Length;
+        var count = _batch.Decide(_model, DateTimeOffset.UtcNow);
         _batch.Clear();
         return count;
     }
 
-    /// <summary>The third stage alone: each verdict of a scored batch serialized into the message that would be produced.</summary>
+    /// <summary>
+    /// The third stage alone, as the publisher's thread runs it: the scored batch captured, its flagged rows explained,
+    /// and each verdict written into the message that would be produced.
+    /// </summary>
     [Benchmark(OperationsPerInvoke = Rows)]
     public int Verdict_messages()
     {
+        _pending.Capture(_batch, _model);
+        _pending.Explain(_reasons);
         var bytes = 0;
-        for (var i = 0; i < _scored.Length; i++)
+        for (var i = 0; i < _pending.Count; i++)
         {
-            _produced[i] = new Message<byte[], byte[]> { Key = _messages[i].Message.Key, Value = ContractJson.Serialize(_scored[i]) };
+            _produced[i] = new Message<byte[], byte[]> { Key = _messages[i].Message.Key, Value = _pending.Write(_json, i) };
             bytes += _produced[i].Value.Length;
         }
+        _pending.Clear();
         return bytes;
     }
 }

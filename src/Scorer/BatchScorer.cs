@@ -202,9 +202,26 @@ internal sealed class BatchScorer
     /// <returns>One verdict per transaction, in the order they were added; valid until the next call.</returns>
     public ReadOnlySpan<Verdict> Score(LoadedModel model, DateTimeOffset now)
     {
+        var count = Decide(model, now);
+        for (var i = 0; i < count; i++)
+        {
+            _verdicts[i] = VerdictAt(i);
+        }
+        return _verdicts.AsSpan(0, count);
+    }
+
+    /// <summary>
+    /// What <see cref="Score"/> does short of making the verdicts: features, one inference call, decisions and reasons,
+    /// read per row afterwards (<see cref="ScoreAt"/>, <see cref="DecisionAt"/>, <see cref="ReasonsAt"/>,
+    /// <see cref="LatencyMsAt"/>, <see cref="EntityDaysThroughAt"/>), for a caller that writes verdicts without records.
+    /// </summary>
+    /// <returns>The number of transactions scored.</returns>
+    public int Decide(LoadedModel model, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         if (Count == 0)
         {
-            return [];
+            return 0;
         }
         ComputePending();
         Widen(model.Spec);
@@ -217,30 +234,50 @@ internal sealed class BatchScorer
         _scoredSpecHash = model.Spec.Hash;
         model.Onnx.Score(_features.AsMemory(0, Count * FeatureCount), Count, _scores);
         var thresholds = model.Manifest.Thresholds;
-        var version = model.Version;
         for (var i = 0; i < Count; i++)
         {
             _decisions[i] = DecisionPolicy.Decide(_scores[i], thresholds);
         }
         ExplainWhereAsked(model);
-        for (var i = 0; i < Count; i++)
+        ScoredAt = now;
+        ScoredVersion = model.Version;
+        return Count;
+    }
+
+    /// <summary>When the last <see cref="Decide"/> scored.</summary>
+    public DateTimeOffset ScoredAt { get; private set; }
+
+    /// <summary>The version of the model the last <see cref="Decide"/> scored with.</summary>
+    public string ScoredVersion { get; private set; } = string.Empty;
+
+    public Decision DecisionAt(int index) => _decisions[index];
+
+    /// <summary>The reasons of the last <see cref="Decide"/> for the row; empty where none were asked for, or when deferred.</summary>
+    public IReadOnlyList<Reason> ReasonsAt(int index) => _reasonsAt[index] ?? [];
+
+    /// <summary>From the instant the transaction was added with (its Kafka publish time) to <see cref="ScoredAt"/>.</summary>
+    public double LatencyMsAt(int index) => Math.Max(0d, (ScoredAt - _since[index]).TotalMilliseconds);
+
+    /// <summary>The newest entity day the row's features read (<see cref="Verdict.EntityDaysThrough"/>).</summary>
+    public DateOnly? EntityDaysThroughAt(int index) => _daysThrough[index];
+
+    /// <summary>The verdict of row <paramref name="index"/> of the last <see cref="Decide"/>.</summary>
+    private Verdict VerdictAt(int index)
+    {
+        var t = _transactions[index];
+        return new Verdict
         {
-            var t = _transactions[i];
-            _verdicts[i] = new Verdict
-            {
-                TransactionId = t.TransactionId,
-                CardId = t.CardId,
-                EventTime = t.EventTime,
-                Score = _scores[i],
-                Decision = _decisions[i],
-                ModelVersion = version,
-                Reasons = _reasonsAt[i] ?? [],
-                ScoredAt = now,
-                LatencyMs = Math.Max(0d, (now - _since[i]).TotalMilliseconds),
-                EntityDaysThrough = _daysThrough[i],
-            };
-        }
-        return _verdicts.AsSpan(0, Count);
+            TransactionId = t.TransactionId,
+            CardId = t.CardId,
+            EventTime = t.EventTime,
+            Score = _scores[index],
+            Decision = _decisions[index],
+            ModelVersion = ScoredVersion,
+            Reasons = ReasonsAt(index),
+            ScoredAt = ScoredAt,
+            LatencyMs = LatencyMsAt(index),
+            EntityDaysThrough = _daysThrough[index],
+        };
     }
 
     /// <summary>
@@ -278,7 +315,7 @@ internal sealed class BatchScorer
     }
 
     /// <summary>
-    /// Scores the batch just scored by <see cref="Score"/> again with <paramref name="challenger"/>, on the same feature
+    /// Scores the batch just scored (<see cref="Decide"/>) again with <paramref name="challenger"/>, on the same feature
     /// vectors (one more inference call): the challenger's verdicts, by its own thresholds, without reasons.
     /// </summary>
     /// <returns>One verdict per transaction, valid until the next call.</returns>
@@ -296,14 +333,19 @@ internal sealed class BatchScorer
         var thresholds = challenger.Manifest.Thresholds;
         for (var i = 0; i < Count; i++)
         {
-            _shadowVerdicts[i] = _verdicts[i] with
+            var t = _transactions[i];
+            _shadowVerdicts[i] = new Verdict
             {
+                TransactionId = t.TransactionId,
+                CardId = t.CardId,
+                EventTime = t.EventTime,
                 Score = _shadowScores[i],
                 Decision = DecisionPolicy.Decide(_shadowScores[i], thresholds),
                 ModelVersion = challenger.Version,
                 Reasons = [],
                 ScoredAt = now,
                 LatencyMs = Math.Max(0d, (now - _since[i]).TotalMilliseconds),
+                EntityDaysThrough = _daysThrough[i],
             };
         }
         return _shadowVerdicts.AsSpan(0, Count);

@@ -4,14 +4,20 @@ using Fraud.Streaming.Shared.Models;
 namespace Fraud.Streaming.Scorer;
 
 /// <summary>
-/// A scored micro-batch's verdicts between scoring and producing: the verdicts as <see cref="BatchScorer.Score"/> made
-/// them (with <see cref="BatchScorer.DefersReasons"/>), and a copy of the feature vectors of the rows that ask for
-/// reasons, so they can be explained (<see cref="Explain"/>) on another thread while the batch scorer, its buffers and
+/// A scored micro-batch's verdicts between scoring and producing: what <see cref="BatchScorer.Decide"/> decided per row
+/// (the transaction, its score, decision, latency and entity day; no verdict record is made), and a copy of the feature
+/// vectors of the rows that ask for reasons (with <see cref="BatchScorer.DefersReasons"/>), so they can be explained
+/// (<see cref="Explain"/>) and written (<see cref="Write"/>) on another thread while the batch scorer, its buffers and
 /// the card state move on to the next batch. Holds the model that scored them, so the reasons are that model's.
 /// </summary>
 internal sealed class PendingVerdicts(int capacity)
 {
-    private readonly Verdict[] _verdicts = new Verdict[capacity];
+    private readonly Transaction[] _transactions = new Transaction[capacity];
+    private readonly float[] _scores = new float[capacity];
+    private readonly Decision[] _decisions = new Decision[capacity];
+    private readonly double[] _latencyMs = new double[capacity];
+    private readonly DateOnly?[] _daysThrough = new DateOnly?[capacity];
+    private readonly IReadOnlyList<Reason>[] _reasonsAt = new IReadOnlyList<Reason>[capacity];
     private readonly int[] _rows = new int[capacity];
     private readonly IReadOnlyList<Reason>[] _reasons = new IReadOnlyList<Reason>[capacity];
     private float[] _features = [];
@@ -21,14 +27,31 @@ internal sealed class PendingVerdicts(int capacity)
 
     public int Count { get; private set; }
 
-    public Verdict this[int row] => _verdicts[row];
+    /// <summary>When the batch was scored.</summary>
+    public DateTimeOffset ScoredAt { get; private set; }
 
-    /// <summary>The batch just scored by <paramref name="model"/>: its verdicts and the vectors of the rows asking for reasons.</summary>
-    public void Capture(ReadOnlySpan<Verdict> verdicts, BatchScorer batch, LoadedModel model)
+    public Transaction TransactionAt(int row) => _transactions[row];
+
+    public Decision DecisionAt(int row) => _decisions[row];
+
+    /// <summary>Kafka publish time to scored (<see cref="Verdict.LatencyMs"/>).</summary>
+    public double LatencyMsAt(int row) => _latencyMs[row];
+
+    /// <summary>The batch just decided by <paramref name="model"/>: its rows' outcomes and the vectors of the rows asking for reasons.</summary>
+    public void Capture(BatchScorer batch, LoadedModel model)
     {
-        verdicts.CopyTo(_verdicts);
-        Count = verdicts.Length;
+        Count = batch.Count;
         _model = model;
+        ScoredAt = batch.ScoredAt;
+        for (var i = 0; i < Count; i++)
+        {
+            _transactions[i] = batch.TransactionAt(i);
+            _scores[i] = batch.ScoreAt(i);
+            _decisions[i] = batch.DecisionAt(i);
+            _latencyMs[i] = batch.LatencyMsAt(i);
+            _daysThrough[i] = batch.EntityDaysThroughAt(i);
+            _reasonsAt[i] = batch.ReasonsAt(i);
+        }
         var asked = batch.RowsAskingReasons;
         _asked = asked.Length;
         _width = batch.FeatureCount;
@@ -43,7 +66,7 @@ internal sealed class PendingVerdicts(int capacity)
         }
     }
 
-    /// <summary>The reasons of the rows that ask for them, explained together, into their verdicts.</summary>
+    /// <summary>The reasons of the rows that ask for them, explained together.</summary>
     public void Explain(ReasonBuilder reasons)
     {
         if (_asked == 0)
@@ -53,13 +76,18 @@ internal sealed class PendingVerdicts(int capacity)
         reasons.Explain(_model!, _features.AsSpan(0, _asked * _width), _reasons.AsSpan(0, _asked));
         for (var k = 0; k < _asked; k++)
         {
-            _verdicts[_rows[k]] = _verdicts[_rows[k]] with { Reasons = _reasons[k] };
+            _reasonsAt[_rows[k]] = _reasons[k];
         }
     }
 
+    /// <summary>Row <paramref name="row"/>'s verdict as the message's bytes.</summary>
+    public byte[] Write(VerdictJson json, int row) =>
+        json.Write(_transactions[row], _scores[row], _decisions[row], _model!.Version, _reasonsAt[row], ScoredAt, _latencyMs[row], _daysThrough[row]);
+
     public void Clear()
     {
-        Array.Clear(_verdicts, 0, Count);
+        Array.Clear(_transactions, 0, Count);
+        Array.Clear(_reasonsAt, 0, Count);
         Array.Clear(_reasons, 0, _asked);
         _model = null;
         _asked = 0;

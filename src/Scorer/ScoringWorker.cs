@@ -341,10 +341,10 @@ internal sealed class ScoringWorker(
     {
         // The batch's span covers scoring, producing, acknowledgements and the commit.
         _inFlight.Tracing.StartProcess(_batch.Count, model.Version);
-        var verdicts = _batch.Score(model, DateTimeOffset.UtcNow);
-        if (verdicts.Length > 0)
+        var scored = _batch.Decide(model, DateTimeOffset.UtcNow);
+        if (scored > 0)
         {
-            _inFlight.Verdicts.Capture(verdicts, _batch, model);
+            _inFlight.Verdicts.Capture(_batch, model);
             _publisher!.Start(_inFlight);
         }
         _drift?.Observe(model, _batch);
@@ -355,7 +355,7 @@ internal sealed class ScoringWorker(
         // The challenger's verdicts, best effort: they never decide and never fail the batch.
         _shadow?.ScoreAndPublish(_batch, model, _producer!, i => VerdictPublisher.KeyFor(_batch.TransactionAt(i).CardId, _inFlight.KeyAt(i)));
         _featureLog?.Write(_batch);
-        return verdicts.Length;
+        return scored;
     }
 
     /// <summary>Every message of a batch acknowledged (oversized dead letters replaced and waited for again), or the loop stops.</summary>

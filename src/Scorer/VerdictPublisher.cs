@@ -1,6 +1,5 @@
 using System.Text;
 using Confluent.Kafka;
-using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer;
@@ -15,6 +14,7 @@ namespace Fraud.Streaming.Scorer;
 internal sealed class VerdictPublisher(IProducer<byte[], byte[]> producer, string topic)
 {
     private readonly ReasonBuilder _reasons = new(BatchScorer.ReasonCount);
+    private readonly VerdictJson _json = new();
     private Task? _publishing;
 
     /// <summary>The batch started last is produced (or failed): <see cref="Finish"/> will not wait.</summary>
@@ -64,19 +64,20 @@ internal sealed class VerdictPublisher(IProducer<byte[], byte[]> producer, strin
     {
         var verdicts = batch.Verdicts;
         verdicts.Explain(_reasons);
-        var now = DateTimeOffset.UtcNow;
+        // Kafka publish time to verdict produced: the latency to scoring, plus the wait for the reasons.
+        var waited = Math.Max(0d, (DateTimeOffset.UtcNow - verdicts.ScoredAt).TotalMilliseconds);
         for (var i = 0; i < verdicts.Count; i++)
         {
-            var verdict = verdicts[i];
+            var transaction = verdicts.TransactionAt(i);
             batch.Deliveries.Produce(producer, topic, new Message<byte[], byte[]>
             {
-                Key = KeyFor(verdict.CardId, batch.KeyAt(i)),
-                Value = ContractJson.Serialize(verdict),
-                Headers = batch.Tracing.VerdictHeaders(i, verdict.TransactionId),
+                Key = KeyFor(transaction.CardId, batch.KeyAt(i)),
+                Value = verdicts.Write(_json, i),
+                Headers = batch.Tracing.VerdictHeaders(i, transaction.TransactionId),
             });
-            ScorerMetrics.ByDecision[(int)verdict.Decision].Inc();
-            // Kafka publish time to verdict produced: the latency to scoring, plus the wait for the reasons.
-            ScorerMetrics.EventLatencySeconds.Observe((verdict.LatencyMs + Math.Max(0d, (now - verdict.ScoredAt).TotalMilliseconds)) / 1000d);
+            var decision = verdicts.DecisionAt(i);
+            ScorerMetrics.ByDecision[(int)decision].Inc();
+            ScorerMetrics.EventLatencySeconds.Observe((verdicts.LatencyMsAt(i) + waited) / 1000d);
         }
     }
 

@@ -1,0 +1,86 @@
+using System.Buffers;
+using System.Text.Json;
+using Fraud.Streaming.Shared.Contracts;
+
+namespace Fraud.Streaming.Scorer;
+
+/// <summary>
+/// Writes a verdict's JSON straight from what scored it, without a <see cref="Verdict"/> record per transaction: the
+/// bytes <see cref="ContractJson.Serialize(Verdict)"/> writes for the same verdict (a test holds them equal, field for
+/// field and byte for byte), into one reused buffer. Only the message's own array is new per verdict, because the Kafka
+/// client takes an array that is exactly the payload. One instance per thread.
+/// </summary>
+/// <remarks>
+/// Written by hand because the serializer needs the record: one object per transaction, made only to be written once.
+/// The writer does the escaping and the number and date formats, as it does for the serializer.
+/// </remarks>
+internal sealed class VerdictJson
+{
+    private static readonly JsonEncodedText TransactionId = JsonEncodedText.Encode("transaction_id");
+    private static readonly JsonEncodedText CardId = JsonEncodedText.Encode("card_id");
+    private static readonly JsonEncodedText EventTime = JsonEncodedText.Encode("event_time");
+    private static readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
+    private static readonly JsonEncodedText DecisionName = JsonEncodedText.Encode("decision");
+    private static readonly JsonEncodedText ModelVersion = JsonEncodedText.Encode("model_version");
+    private static readonly JsonEncodedText Reasons = JsonEncodedText.Encode("reasons");
+    private static readonly JsonEncodedText Feature = JsonEncodedText.Encode("feature");
+    private static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText Contribution = JsonEncodedText.Encode("contribution");
+    private static readonly JsonEncodedText ScoredAt = JsonEncodedText.Encode("scored_at");
+    private static readonly JsonEncodedText LatencyMs = JsonEncodedText.Encode("latency_ms");
+    private static readonly JsonEncodedText EntityDaysThrough = JsonEncodedText.Encode("entity_days_through");
+
+    /// <summary>The contract's names of the decisions, by <see cref="Decision"/>.</summary>
+    private static readonly JsonEncodedText[] Decisions =
+        Enum.GetValues<Decision>().Select(d => JsonEncodedText.Encode(JsonNamingOf(d))).ToArray();
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    private readonly Utf8JsonWriter _writer;
+
+    public VerdictJson() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+
+    /// <summary>The verdict's JSON as a new array of exactly its bytes.</summary>
+    public byte[] Write(Transaction transaction, float score, Decision decision, string modelVersion, IReadOnlyList<Reason> reasons,
+        DateTimeOffset scoredAt, double latencyMs, DateOnly? entityDaysThrough)
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        var w = _writer;
+        w.WriteStartObject();
+        w.WriteString(TransactionId, transaction.TransactionId);
+        w.WriteString(CardId, transaction.CardId);
+        w.WriteString(EventTime, transaction.EventTime);
+        w.WriteNumber(Score, score);
+        w.WriteString(DecisionName, Decisions[(int)decision]);
+        w.WriteString(ModelVersion, modelVersion);
+        w.WriteStartArray(Reasons);
+        for (var i = 0; i < reasons.Count; i++)
+        {
+            var reason = reasons[i];
+            w.WriteStartObject();
+            w.WriteString(Feature, reason.Feature);
+            w.WriteNumber(Value, reason.Value);
+            w.WriteNumber(Contribution, reason.Contribution);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteString(ScoredAt, scoredAt);
+        w.WriteNumber(LatencyMs, latencyMs);
+        if (entityDaysThrough is { } day)
+        {
+            Span<byte> text = stackalloc byte[10];
+            day.TryFormat(text, out var written, "O", System.Globalization.CultureInfo.InvariantCulture);
+            w.WriteString(EntityDaysThrough, text[..written]);
+        }
+        w.WriteEndObject();
+        w.Flush();
+        return _buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The decision's name in the contract, as its serializer writes it (the enum's member names).</summary>
+    private static string JsonNamingOf(Decision decision)
+    {
+        var json = JsonSerializer.Serialize(decision, ContractsJsonContext.Default.Verdict.Options.GetTypeInfo(typeof(Decision)));
+        return json.Trim('"');
+    }
+}
