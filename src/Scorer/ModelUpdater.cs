@@ -113,13 +113,13 @@ internal sealed class ModelUpdater(
                 ScorerMetrics.ShadowModelInfo.WithLabels(old.Version).Set(0);
             }
             ScorerMetrics.ShadowModelInfo.WithLabels(model.Version).Set(1);
-            ScorerLog.ChallengerLoaded(logger, model.Version, model.Manifest.ArtifactUri);
+            ScorerLog.ChallengerLoaded(logger, model.Version, model.Manifest.ArtifactUri, model.Onnx.Engine);
             return;
         }
         ScorerMetrics.ModelInfo.WithLabels(model.Version).Set(1);
         if (old is null)
         {
-            ScorerLog.ModelLoaded(logger, model.Version, model.Manifest.ArtifactUri);
+            ScorerLog.ModelLoaded(logger, model.Version, model.Manifest.ArtifactUri, model.Onnx.Engine);
             return;
         }
         if (old.Version != model.Version)
@@ -127,6 +127,6 @@ internal sealed class ModelUpdater(
             ScorerMetrics.ModelInfo.WithLabels(old.Version).Set(0);
         }
         ScorerMetrics.ModelSwaps.Inc();
-        ScorerLog.ModelSwapped(logger, old.Version, model.Version);
+        ScorerLog.ModelSwapped(logger, old.Version, model.Version, model.Onnx.Engine);
     }
 }

@@ -2,11 +2,11 @@ namespace Fraud.Streaming.Scorer;
 
 internal static partial class ScorerLog
 {
-    [LoggerMessage(1, LogLevel.Information, "model {Version} loaded from {ArtifactUri}; serving")]
-    public static partial void ModelLoaded(ILogger logger, string version, string artifactUri);
+    [LoggerMessage(1, LogLevel.Information, "model {Version} loaded from {ArtifactUri}; serving, scored by {Engine}")]
+    public static partial void ModelLoaded(ILogger logger, string version, string artifactUri, string engine);
 
-    [LoggerMessage(2, LogLevel.Information, "model swapped from {OldVersion} to {NewVersion}")]
-    public static partial void ModelSwapped(ILogger logger, string oldVersion, string newVersion);
+    [LoggerMessage(2, LogLevel.Information, "model swapped from {OldVersion} to {NewVersion}, scored by {Engine}")]
+    public static partial void ModelSwapped(ILogger logger, string oldVersion, string newVersion, string engine);
 
     [LoggerMessage(3, LogLevel.Error, "model {Model} rejected ({Code}): {Reason}; still serving {Serving}")]
     public static partial void ModelRejected(ILogger logger, string model, string code, string reason, string serving);
@@ -101,8 +101,8 @@ internal static partial class ScorerLog
     [LoggerMessage(33, LogLevel.Warning, "model {Version}: no drift is measured while it serves: {Reason}")]
     public static partial void DriftUnavailable(ILogger logger, string version, string reason);
 
-    [LoggerMessage(34, LogLevel.Information, "challenger {Version} from {ArtifactUri} is scored in shadow beside the champion")]
-    public static partial void ChallengerLoaded(ILogger logger, string version, string artifactUri);
+    [LoggerMessage(34, LogLevel.Information, "challenger {Version} from {ArtifactUri} is scored in shadow beside the champion, by {Engine}")]
+    public static partial void ChallengerLoaded(ILogger logger, string version, string artifactUri, string engine);
 
     [LoggerMessage(35, LogLevel.Information, "challenger {Version} withdrawn: shadow scoring stops")]
     public static partial void ChallengerWithdrawn(ILogger logger, string version);
