@@ -51,5 +51,6 @@ awk -v hz="$hz" -v tx="$scored" '{ $1 = $1; count[$0]++; total++ }
         printf "%8.2f us/tx  100.0%%  (all threads)\n", total / hz * 1e6 / tx }' "$work/comms" | sort -rn
 for thread in scorer-loop ".NET TP Worker"; do
   echo "== top $top symbols of $thread (share of the process's samples)"
-  awk -v t="$thread" 'index($0, " " t " ") && $1 ~ /%$/' "$work/report" | head -n "$top" | cut -c1-200
+  # awk stops by itself at TOP lines: a head closing the pipe would fail the pipeline (pipefail) and end the script.
+  awk -v t="$thread" -v top="$top" 'index($0, " " t " ") && $1 ~ /%$/ { print substr($0, 1, 200); if (++n == top) exit }' "$work/report"
 done
