@@ -243,7 +243,8 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
             ["feature_spec_hash"] = spec.Hash,
             ["content_hash"] = identity.ContentHash,
         });
-        var scores = ScoreWithOnnx(onnx, holdout, spec.Count);
+        // ONNX Runtime itself, on every holdout row: the artifact must hold the trained model wherever it is run.
+        var scores = ScoreWithOnnx(onnx, holdout, spec.Count, runtimeOnly: true);
         var maxDiff = MaxAbsDiff(scores, trained.Model.PredictReference(holdout));
         if (maxDiff > trained.Model.ExportTolerance)
         {
@@ -347,9 +348,13 @@ internal sealed class TrainJob(TrainSettings settings, TextWriter output, TextWr
     private Task SummaryLine(ModelManifest m, bool champion) => output.WriteLineAsync(Invariant(
         $"trained model={m.ModelName} version={m.Version} rows={m.Training.RowCount} auc={m.Metrics.RocAuc:F4} pr_auc={m.Metrics.PrAuc:F4} recall@1%fpr={m.Metrics.RecallAt1PctFpr:F4} champion={(champion ? "true" : "false")}"));
 
-    internal static float[] ScoreWithOnnx(byte[] onnx, FeatureTable rows, int featureCount)
+    /// <summary>
+    /// The rows' probabilities from the exported model: as the scorer computes them (its compiled trees, checked against
+    /// ONNX Runtime), or by ONNX Runtime alone when <paramref name="runtimeOnly"/>.
+    /// </summary>
+    internal static float[] ScoreWithOnnx(byte[] onnx, FeatureTable rows, int featureCount, bool runtimeOnly = false)
     {
-        using var scorer = new OnnxScoringModel(onnx, featureCount);
+        using var scorer = runtimeOnly ? OnnxScoringModel.RuntimeOnly(onnx, featureCount) : new OnnxScoringModel(onnx, featureCount);
         var scores = new float[rows.RowCount];
         const int batch = 4096;
         for (var start = 0; start < rows.RowCount; start += batch)
