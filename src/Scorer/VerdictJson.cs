@@ -7,9 +7,16 @@ namespace Fraud.Streaming.Scorer;
 /// <summary>
 /// Writes a verdict's JSON straight from what scored it, without a <see cref="Verdict"/> record per transaction: the
 /// bytes <see cref="ContractJson.Serialize(Verdict)"/> writes for the same verdict (a test holds them equal, field for
-/// field and byte for byte), into one reused buffer. Only the message's own array is new per verdict, because the Kafka
-/// client takes an array that is exactly the payload. One instance per thread.
+/// field and byte for byte), into one reused buffer, then into an array of exactly its length (the Kafka client takes a
+/// payload only as a whole array). That array is kept, one per length, and reused by the next verdict of the same
+/// length: valid until then. One instance per thread.
 /// </summary>
+/// <remarks>
+/// Reusing the payload is safe because Confluent.Kafka has librdkafka copy it before <c>Produce</c> returns
+/// (<c>RD_KAFKA_MSG_F_COPY</c>); the array the client keeps for the delivery report is never read (the scorer's
+/// delivery handlers read only the outcome). A test overwrites each payload as soon as it is produced and reads every
+/// one back intact, so a client that stopped copying fails it before it could send later verdicts' bytes.
+/// </remarks>
 /// <remarks>
 /// Written by hand because the serializer needs the record: one object per transaction, made only to be written once.
 /// The writer does the escaping and the number and date formats, as it does for the serializer.
@@ -34,12 +41,16 @@ internal sealed class VerdictJson
     private static readonly JsonEncodedText[] Decisions =
         Enum.GetValues<Decision>().Select(d => JsonEncodedText.Encode(JsonNamingOf(d))).ToArray();
 
+    /// <summary>Longer verdicts (reasons with long feature names) get an array of their own each time.</summary>
+    public const int MaxReusedLength = 4096;
+
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
+    private readonly byte[]?[] _byLength = new byte[]?[MaxReusedLength + 1];
     private readonly Utf8JsonWriter _writer;
 
     public VerdictJson() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
 
-    /// <summary>The verdict's JSON as a new array of exactly its bytes.</summary>
+    /// <summary>The verdict's JSON as an array of exactly its bytes, valid until the next verdict of the same length.</summary>
     public byte[] Write(Transaction transaction, float score, Decision decision, string modelVersion, IReadOnlyList<Reason> reasons,
         DateTimeOffset scoredAt, double latencyMs, DateOnly? entityDaysThrough)
     {
@@ -69,12 +80,19 @@ internal sealed class VerdictJson
         if (entityDaysThrough is { } day)
         {
             Span<byte> text = stackalloc byte[10];
-            day.TryFormat(text, out var written, "O", System.Globalization.CultureInfo.InvariantCulture);
-            w.WriteString(EntityDaysThrough, text[..written]);
+            day.TryFormat(text, out var length, "O", System.Globalization.CultureInfo.InvariantCulture);
+            w.WriteString(EntityDaysThrough, text[..length]);
         }
         w.WriteEndObject();
         w.Flush();
-        return _buffer.WrittenSpan.ToArray();
+        var written = _buffer.WrittenSpan;
+        if (written.Length > MaxReusedLength)
+        {
+            return written.ToArray();
+        }
+        var payload = _byLength[written.Length] ??= new byte[written.Length];
+        written.CopyTo(payload);
+        return payload;
     }
 
     /// <summary>The decision's name in the contract, as its serializer writes it (the enum's member names).</summary>

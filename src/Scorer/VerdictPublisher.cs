@@ -15,6 +15,10 @@ internal sealed class VerdictPublisher(IProducer<byte[], byte[]> producer, strin
 {
     private readonly ReasonBuilder _reasons = new(BatchScorer.ReasonCount);
     private readonly VerdictJson _json = new();
+    private readonly Message<byte[], byte[]> _message = new();
+
+    /// <summary>Passed when a verdict has no trace headers: the client makes an empty set per message otherwise.</summary>
+    private readonly Headers _noHeaders = new();
     private Task? _publishing;
 
     /// <summary>The batch started last is produced (or failed): <see cref="Finish"/> will not wait.</summary>
@@ -69,12 +73,11 @@ internal sealed class VerdictPublisher(IProducer<byte[], byte[]> producer, strin
         for (var i = 0; i < verdicts.Count; i++)
         {
             var transaction = verdicts.TransactionAt(i);
-            batch.Deliveries.Produce(producer, topic, new Message<byte[], byte[]>
-            {
-                Key = KeyFor(transaction.CardId, batch.KeyAt(i)),
-                Value = verdicts.Write(_json, i),
-                Headers = batch.Tracing.VerdictHeaders(i, transaction.TransactionId),
-            });
+            // One message, refilled: the client reads it only while Produce runs (and copies the payload then).
+            _message.Key = KeyFor(transaction.CardId, batch.KeyAt(i));
+            _message.Value = verdicts.Write(_json, i);
+            _message.Headers = batch.Tracing.VerdictHeaders(i, transaction.TransactionId) ?? _noHeaders;
+            batch.Deliveries.Produce(producer, topic, _message);
             var decision = verdicts.DecisionAt(i);
             ScorerMetrics.ByDecision[(int)decision].Inc();
             ScorerMetrics.EventLatencySeconds.Observe((verdicts.LatencyMsAt(i) + waited) / 1000d);
