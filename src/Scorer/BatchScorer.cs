@@ -262,7 +262,11 @@ internal sealed class BatchScorer
     public DateOnly? EntityDaysThroughAt(int index) => _daysThrough[index];
 
     /// <summary>The verdict of row <paramref name="index"/> of the last <see cref="Decide"/>.</summary>
-    private Verdict VerdictAt(int index)
+    private Verdict VerdictAt(int index) =>
+        VerdictOf(index, _scores[index], _decisions[index], ScoredVersion, ReasonsAt(index), ScoredAt);
+
+    /// <summary>Row <paramref name="index"/>'s verdict by a model that scored and decided it so at <paramref name="scoredAt"/>.</summary>
+    private Verdict VerdictOf(int index, float score, Decision decision, string version, IReadOnlyList<Reason> reasons, DateTimeOffset scoredAt)
     {
         var t = _transactions[index];
         return new Verdict
@@ -270,12 +274,12 @@ internal sealed class BatchScorer
             TransactionId = t.TransactionId,
             CardId = t.CardId,
             EventTime = t.EventTime,
-            Score = _scores[index],
-            Decision = _decisions[index],
-            ModelVersion = ScoredVersion,
-            Reasons = ReasonsAt(index),
-            ScoredAt = ScoredAt,
-            LatencyMs = LatencyMsAt(index),
+            Score = score,
+            Decision = decision,
+            ModelVersion = version,
+            Reasons = reasons,
+            ScoredAt = scoredAt,
+            LatencyMs = Math.Max(0d, (scoredAt - _since[index]).TotalMilliseconds),
             EntityDaysThrough = _daysThrough[index],
         };
     }
@@ -333,20 +337,7 @@ internal sealed class BatchScorer
         var thresholds = challenger.Manifest.Thresholds;
         for (var i = 0; i < Count; i++)
         {
-            var t = _transactions[i];
-            _shadowVerdicts[i] = new Verdict
-            {
-                TransactionId = t.TransactionId,
-                CardId = t.CardId,
-                EventTime = t.EventTime,
-                Score = _shadowScores[i],
-                Decision = DecisionPolicy.Decide(_shadowScores[i], thresholds),
-                ModelVersion = challenger.Version,
-                Reasons = [],
-                ScoredAt = now,
-                LatencyMs = Math.Max(0d, (now - _since[i]).TotalMilliseconds),
-                EntityDaysThrough = _daysThrough[i],
-            };
+            _shadowVerdicts[i] = VerdictOf(i, _shadowScores[i], DecisionPolicy.Decide(_shadowScores[i], thresholds), challenger.Version, [], now);
         }
         return _shadowVerdicts.AsSpan(0, Count);
     }
