@@ -117,6 +117,10 @@ internal sealed class ModelUpdater(
             return;
         }
         ScorerMetrics.ModelInfo.WithLabels(model.Version).Set(1);
+        if (!model.Onnx.IsCompiled)
+        {
+            ScorerLog.NotCompiled(logger, model.Version, model.Onnx.Engine);
+        }
         if (old is null)
         {
             ScorerLog.ModelLoaded(logger, model.Version, model.Manifest.ArtifactUri, model.Onnx.Engine);

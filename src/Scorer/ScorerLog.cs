@@ -114,4 +114,7 @@ internal static partial class ScorerLog
 
     [LoggerMessage(38, LogLevel.Error, "thread {Name} still runs {Seconds} s after the stop; what it uses is left to process exit, not disposed under it")]
     public static partial void ScoringThreadStillRunning(ILogger logger, string name, double seconds);
+
+    [LoggerMessage(39, LogLevel.Warning, "model {Version} is scored by {Engine}, two to four times slower than compiled trees")]
+    public static partial void NotCompiled(ILogger logger, string version, string engine);
 }
