@@ -78,8 +78,7 @@ internal sealed class VerdictPublisher(IProducer<byte[], byte[]> producer, strin
             _message.Value = verdicts.Write(_json, i);
             _message.Headers = batch.Tracing.VerdictHeaders(i, transaction.TransactionId) ?? _noHeaders;
             batch.Deliveries.Produce(producer, topic, _message);
-            var decision = verdicts.DecisionAt(i);
-            ScorerMetrics.ByDecision[(int)decision].Inc();
+            ScorerMetrics.ByDecision[(int)verdicts.DecisionAt(i)].Inc();
             ScorerMetrics.EventLatencySeconds.Observe((verdicts.LatencyMsAt(i) + waited) / 1000d);
         }
     }

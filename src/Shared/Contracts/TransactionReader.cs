@@ -55,18 +55,20 @@ internal static class TransactionReader
     /// <summary>The reader of <paramref name="utf8"/>'s transaction; false when the serializer must read it (see the class).</summary>
     public static bool TryRead(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out Transaction? transaction)
     {
-        transaction = null;
         try
         {
             var reader = new Utf8JsonReader(utf8, isFinalBlock: true, state: default);
-            return TryReadObject(ref reader, out transaction) && !reader.Read();
+            if (TryReadObject(ref reader, out transaction) && !reader.Read())
+            {
+                return true;
+            }
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             // Malformed JSON or text that is not valid UTF-8: the serializer says which.
-            transaction = null;
-            return false;
         }
+        transaction = null;
+        return false;
     }
 
     private static bool TryReadObject(ref Utf8JsonReader reader, [NotNullWhen(true)] out Transaction? transaction)

@@ -13,7 +13,8 @@ namespace Fraud.Streaming.Shared.Contracts;
 /// </summary>
 /// <remarks>
 /// Accepting a message allocates only what deserializing it does: the checks themselves allocate nothing, and a message
-/// of the common shape is read by <see cref="TransactionReader"/> into the transaction and its one new text, its id.
+/// of the common shape is read by <see cref="TransactionReader"/> into the transaction and its id, with the texts that
+/// recur (cards, merchants, codes) taken from caches.
 /// </remarks>
 public static class TransactionValidator
 {
