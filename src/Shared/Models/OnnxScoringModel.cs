@@ -7,11 +7,11 @@ namespace Fraud.Streaming.Shared.Models;
 /// <summary>
 /// An ONNX model that maps float[N, F] features to float[N, 1] fraud probabilities. ONNX Runtime loads every model, on
 /// one thread (the scorer parallelises across partitions, not inside a batch). A model whose trees this build reads
-/// (<see cref="OnnxTreeEnsembleReader"/>: the models it trains) is then scored by <see cref="CompiledTrees"/>, about
+/// (<see cref="OnnxTreeEnsembleReader"/>: the models it trains) is then scored by <see cref="CompiledTrees"/>, two to
 /// four times faster, once it has answered as ONNX Runtime does on probe rows that test every split
 /// (<see cref="CompiledTrees.ProbeRows"/>), to within <see cref="Tolerance"/>; otherwise ONNX Runtime scores it, and
-/// <see cref="Engine"/> says why. The trainer scores its holdout through this class too, so the thresholds it sets are
-/// met by the same evaluator that serves. ONNX stays the artifact: portable, and what every model is checked against.
+/// <see cref="Engine"/> says why. The trainer sets its thresholds on scores from this class too, so they are met by the
+/// same evaluator that serves. ONNX stays the artifact: portable, and what every model is checked against.
 /// Thread-safe for concurrent <see cref="Score"/> calls.
 /// </summary>
 public sealed class OnnxScoringModel : IDisposable
@@ -31,7 +31,7 @@ public sealed class OnnxScoringModel : IDisposable
 
     /// <summary>The model scored by ONNX Runtime alone: what compiled trees are checked against (tests, benchmarks).</summary>
     public static OnnxScoringModel RuntimeOnly(byte[] onnx, int expectedFeatureCount) =>
-        new(onnx, expectedFeatureCount, trees: null, unread: "asked for ONNX Runtime alone");
+        new(onnx, expectedFeatureCount, trees: null, unread: "asked for alone");
 
     /// <param name="trees">the trees to compile, or null to serve with ONNX Runtime (<paramref name="unread"/> says why).</param>
     internal OnnxScoringModel(byte[] onnx, int expectedFeatureCount, TreeEnsemble? trees, string? unread)
