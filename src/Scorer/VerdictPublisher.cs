@@ -83,18 +83,9 @@ internal sealed class VerdictPublisher(IProducer<byte[], byte[]> producer, strin
         }
     }
 
-    /// <summary>Transactions are keyed by card id already: reuse those bytes instead of encoding the id again.</summary>
-    public static byte[] KeyFor(string cardId, byte[]? original)
-    {
-        if (original is not null && original.Length == Encoding.UTF8.GetByteCount(cardId))
-        {
-            Span<byte> encoded = original.Length <= 256 ? stackalloc byte[original.Length] : new byte[original.Length];
-            Encoding.UTF8.GetBytes(cardId, encoded);
-            if (encoded.SequenceEqual(original))
-            {
-                return original;
-            }
-        }
-        return Encoding.UTF8.GetBytes(cardId);
-    }
+    /// <summary>
+    /// A verdict is keyed as its transaction was: by card id, whose UTF-8 bytes admission found the transaction's key to
+    /// be (<see cref="Shared.Kafka.MessageContract"/>), so those bytes are reused as they are; encoded only where there are none.
+    /// </summary>
+    public static byte[] KeyFor(string cardId, byte[]? original) => original ?? Encoding.UTF8.GetBytes(cardId);
 }
