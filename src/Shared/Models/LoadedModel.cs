@@ -75,11 +75,13 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.BadManifest,
                 $"model {manifest.Version}: manifest has {manifest.Reference.Count} reference distributions for {spec.Count} features");
         }
-        var explainer = ReadExplainer(manifest, onnxBytes, spec);
+        var trees = ReadTrees(manifest, onnxBytes, spec);
+        var explainer = new TreeShap(trees);
         OnnxScoringModel onnx;
         try
         {
-            onnx = new OnnxScoringModel(onnxBytes, spec.Count);
+            // The trees read once, for the reasons and for the compiled scoring alike.
+            onnx = new OnnxScoringModel(onnxBytes, spec.Count, trees, unread: null);
         }
         catch (Exception ex)
         {
@@ -99,8 +101,8 @@ public sealed class LoadedModel : IDisposable
         return model;
     }
 
-    /// <summary>The artifact's own trees, read back for the reason codes; a model whose trees cannot be read does not serve.</summary>
-    private static TreeShap ReadExplainer(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
+    /// <summary>The artifact's own trees, read back for the reason codes and the compiled scoring; a model whose trees cannot be read does not serve.</summary>
+    private static TreeEnsemble ReadTrees(ModelManifest manifest, byte[] onnxBytes, FeatureSpec spec)
     {
         TreeEnsemble trees;
         try
@@ -116,7 +118,7 @@ public sealed class LoadedModel : IDisposable
             throw new ModelRejectedException(ModelRejectedException.InvalidModel,
                 $"model {manifest.Version}: its trees take {trees.FeatureCount} features, the feature spec has {spec.Count}");
         }
-        return new TreeShap(trees);
+        return trees;
     }
 
     /// <summary>Reads <c>manifest.json</c> and <c>model.onnx</c> from a model package folder.</summary>
