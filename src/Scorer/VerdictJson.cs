@@ -23,19 +23,19 @@ namespace Fraud.Streaming.Scorer;
 /// </remarks>
 internal sealed class VerdictJson
 {
-    private static readonly JsonEncodedText TransactionId = JsonEncodedText.Encode("transaction_id");
-    private static readonly JsonEncodedText CardId = JsonEncodedText.Encode("card_id");
-    private static readonly JsonEncodedText EventTime = JsonEncodedText.Encode("event_time");
-    private static readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
-    private static readonly JsonEncodedText DecisionName = JsonEncodedText.Encode("decision");
-    private static readonly JsonEncodedText ModelVersion = JsonEncodedText.Encode("model_version");
-    private static readonly JsonEncodedText Reasons = JsonEncodedText.Encode("reasons");
-    private static readonly JsonEncodedText Feature = JsonEncodedText.Encode("feature");
-    private static readonly JsonEncodedText Value = JsonEncodedText.Encode("value");
-    private static readonly JsonEncodedText Contribution = JsonEncodedText.Encode("contribution");
-    private static readonly JsonEncodedText ScoredAt = JsonEncodedText.Encode("scored_at");
-    private static readonly JsonEncodedText LatencyMs = JsonEncodedText.Encode("latency_ms");
-    private static readonly JsonEncodedText EntityDaysThrough = JsonEncodedText.Encode("entity_days_through");
+    private static readonly JsonEncodedText TransactionId = Name(nameof(Verdict.TransactionId));
+    private static readonly JsonEncodedText CardId = Name(nameof(Verdict.CardId));
+    private static readonly JsonEncodedText EventTime = Name(nameof(Verdict.EventTime));
+    private static readonly JsonEncodedText Score = Name(nameof(Verdict.Score));
+    private static readonly JsonEncodedText DecisionName = Name(nameof(Verdict.Decision));
+    private static readonly JsonEncodedText ModelVersion = Name(nameof(Verdict.ModelVersion));
+    private static readonly JsonEncodedText Reasons = Name(nameof(Verdict.Reasons));
+    private static readonly JsonEncodedText Feature = Name(nameof(Reason.Feature));
+    private static readonly JsonEncodedText Value = Name(nameof(Reason.Value));
+    private static readonly JsonEncodedText Contribution = Name(nameof(Reason.Contribution));
+    private static readonly JsonEncodedText ScoredAt = Name(nameof(Verdict.ScoredAt));
+    private static readonly JsonEncodedText LatencyMs = Name(nameof(Verdict.LatencyMs));
+    private static readonly JsonEncodedText EntityDaysThrough = Name(nameof(Verdict.EntityDaysThrough));
 
     /// <summary>The contract's names of the decisions, by <see cref="Decision"/>.</summary>
     private static readonly JsonEncodedText[] Decisions =
@@ -94,6 +94,8 @@ internal sealed class VerdictJson
         written.CopyTo(payload);
         return payload;
     }
+
+    private static JsonEncodedText Name(string member) => JsonEncodedText.Encode(ContractJson.NameOf(member));
 
     /// <summary>The decision's name in the contract, as its serializer writes it (the enum's member names).</summary>
     private static string JsonNamingOf(Decision decision)

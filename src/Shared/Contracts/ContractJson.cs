@@ -12,6 +12,12 @@ public static class ContractJson
     public static byte[] Serialize(DriftReport value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.DriftReport);
     public static byte[] Serialize(RetrainRequest value) => JsonSerializer.SerializeToUtf8Bytes(value, ContractsJsonContext.Default.RetrainRequest);
 
+    /// <summary>
+    /// The JSON name of a contract record's member (<c>nameof(Verdict.TransactionId)</c> is <c>transaction_id</c>), as the
+    /// contracts' serializer names it: for code that reads or writes a contract by hand, so the names stay the record's.
+    /// </summary>
+    public static string NameOf(string member) => ContractsJsonContext.Default.Options.PropertyNamingPolicy!.ConvertName(member);
+
     public static void Serialize(Utf8JsonWriter writer, Verdict value) => JsonSerializer.Serialize(writer, value, ContractsJsonContext.Default.Verdict);
     public static void Serialize(Utf8JsonWriter writer, Transaction value) => JsonSerializer.Serialize(writer, value, ContractsJsonContext.Default.Transaction);
     public static void Serialize(Utf8JsonWriter writer, Label value) => JsonSerializer.Serialize(writer, value, ContractsJsonContext.Default.Label);

@@ -21,6 +21,7 @@ namespace Fraud.Streaming.Shared.Contracts;
 /// </remarks>
 internal static class TransactionReader
 {
+    /// <summary>The record's members, named as they are there: their JSON names come from the contract's naming (<see cref="Names"/>).</summary>
     private enum Field
     {
         SchemaVersion,
@@ -116,14 +117,8 @@ internal static class TransactionReader
         return -1;
     }
 
-    /// <summary>The JSON names, by <see cref="Field"/>: the record's members in snake case, as the contract's serializer names them.</summary>
-    private static readonly byte[][] Names =
-    [
-        "schema_version"u8.ToArray(), "transaction_id"u8.ToArray(), "event_time"u8.ToArray(), "card_id"u8.ToArray(),
-        "merchant_id"u8.ToArray(), "merchant_category"u8.ToArray(), "amount"u8.ToArray(), "currency"u8.ToArray(),
-        "country"u8.ToArray(), "channel"u8.ToArray(), "device_id"u8.ToArray(), "ip"u8.ToArray(), "email_domain"u8.ToArray(),
-        "attributes"u8.ToArray(),
-    ];
+    /// <summary>The JSON names, by <see cref="Field"/>: the record's members as the contract's serializer names them.</summary>
+    private static readonly byte[][] Names = [.. Enum.GetNames<Field>().Select(member => Encoding.UTF8.GetBytes(ContractJson.NameOf(member)))];
 
     /// <summary>
     /// The members read so far. A transaction without <c>schema_version</c> reads as version 0, as the serializer reads it
