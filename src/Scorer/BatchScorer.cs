@@ -205,7 +205,7 @@ internal sealed class BatchScorer
         var count = Decide(model, now);
         for (var i = 0; i < count; i++)
         {
-            _verdicts[i] = VerdictAt(i);
+            _verdicts[i] = VerdictOf(i, _scores[i], _decisions[i], model.Version, ReasonsAt(i), ScoredAt);
         }
         return _verdicts.AsSpan(0, count);
     }
@@ -240,15 +240,11 @@ internal sealed class BatchScorer
         }
         ExplainWhereAsked(model);
         ScoredAt = now;
-        ScoredVersion = model.Version;
         return Count;
     }
 
     /// <summary>When the last <see cref="Decide"/> scored.</summary>
     public DateTimeOffset ScoredAt { get; private set; }
-
-    /// <summary>The version of the model the last <see cref="Decide"/> scored with.</summary>
-    public string ScoredVersion { get; private set; } = string.Empty;
 
     public Decision DecisionAt(int index) => _decisions[index];
 
@@ -260,10 +256,6 @@ internal sealed class BatchScorer
 
     /// <summary>The newest entity day the row's features read (<see cref="Verdict.EntityDaysThrough"/>).</summary>
     public DateOnly? EntityDaysThroughAt(int index) => _daysThrough[index];
-
-    /// <summary>The verdict of row <paramref name="index"/> of the last <see cref="Decide"/>.</summary>
-    private Verdict VerdictAt(int index) =>
-        VerdictOf(index, _scores[index], _decisions[index], ScoredVersion, ReasonsAt(index), ScoredAt);
 
     /// <summary>Row <paramref name="index"/>'s verdict by a model that scored and decided it so at <paramref name="scoredAt"/>.</summary>
     private Verdict VerdictOf(int index, float score, Decision decision, string version, IReadOnlyList<Reason> reasons, DateTimeOffset scoredAt)
