@@ -62,9 +62,10 @@ public class ScoringCostBenchmarks
         }
         _workspace = _model.Explainer.CreateWorkspace();
         // The same trees without leaf tables: what the recursion alone costs, measured beside the tabled walk.
-        var trees = Fraud.Streaming.Shared.Onnx.OnnxTreeEnsembleReader.Read(File.ReadAllBytes(Path.Combine(inputs.ModelDirectory, "model.onnx")));
+        var onnx = File.ReadAllBytes(Path.Combine(inputs.ModelDirectory, "model.onnx"));
+        var trees = Fraud.Streaming.Shared.Onnx.OnnxTreeEnsembleReader.Read(onnx);
         _recursion = new TreeShap(trees, tableBudget: 0);
-        _runtime = OnnxScoringModel.RuntimeOnly(File.ReadAllBytes(Path.Combine(inputs.ModelDirectory, "model.onnx")), _batch.FeatureCount);
+        _runtime = OnnxScoringModel.RuntimeOnly(onnx, _batch.FeatureCount);
         _model.Onnx.Score(_features, Rows, _scores);
         var runtime = new float[Rows];
         _runtime.Score(_features, Rows, runtime);
