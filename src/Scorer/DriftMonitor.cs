@@ -45,7 +45,7 @@ internal sealed class DriftMonitor(DriftOptions options, string source)
         Span<int> categorical = stackalloc int[CategoricalValues.Fields.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            var transaction = batch.TransactionAt(i);
+            ref readonly var transaction = ref batch.TransactionAt(i);
             var day = Day(EntityFeatures.DayOf(transaction.EventTime.ToUnixTimeMilliseconds()));
             var features = batch.FeaturesAt(i);
             for (var f = 0; f < features.Length; f++)

@@ -27,7 +27,15 @@ internal sealed class FeatureLog : IDisposable
     {
         for (var i = 0; i < batch.Count; i++)
         {
-            _writer.Write(batch.TransactionAt(i).TransactionId, batch.FeaturesAt(i));
+            ref readonly var transaction = ref batch.TransactionAt(i);
+            if (transaction.IdIsAscii)
+            {
+                _writer.Write(transaction.TransactionIdAscii, batch.FeaturesAt(i));
+            }
+            else
+            {
+                _writer.Write(transaction.TransactionIdText, batch.FeaturesAt(i));
+            }
         }
         _file.Flush();
     }

@@ -5,14 +5,14 @@ namespace Fraud.Streaming.Scorer;
 
 /// <summary>
 /// A scored micro-batch's verdicts between scoring and producing: what <see cref="BatchScorer.Decide"/> decided per row
-/// (the transaction, its score, decision, latency and entity day; no verdict record is made), and a copy of the feature
+/// (the transaction's fields, its score, decision, latency and entity day; no verdict record is made), and a copy of the feature
 /// vectors of the rows that ask for reasons (with <see cref="BatchScorer.DefersReasons"/>), so they can be explained
 /// (<see cref="Explain"/>) and written (<see cref="Write"/>) on another thread while the batch scorer, its buffers and
 /// the card state move on to the next batch. Holds the model that scored them, so the reasons are that model's.
 /// </summary>
 internal sealed class PendingVerdicts(int capacity)
 {
-    private readonly Transaction[] _transactions = new Transaction[capacity];
+    private readonly TransactionFields[] _transactions = new TransactionFields[capacity];
     private readonly float[] _scores = new float[capacity];
     private readonly Decision[] _decisions = new Decision[capacity];
     private readonly double[] _latencyMs = new double[capacity];
@@ -30,7 +30,7 @@ internal sealed class PendingVerdicts(int capacity)
     /// <summary>When the batch was scored.</summary>
     public DateTimeOffset ScoredAt { get; private set; }
 
-    public Transaction TransactionAt(int row) => _transactions[row];
+    public ref readonly TransactionFields TransactionAt(int row) => ref _transactions[row];
 
     public Decision DecisionAt(int row) => _decisions[row];
 

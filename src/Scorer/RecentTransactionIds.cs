@@ -39,9 +39,9 @@ internal sealed class RecentTransactionIds
     /// Admits a transaction read at <paramref name="offset"/>, or finds it a duplicate of one read at
     /// <paramref name="firstOffset"/>. An admitted id is remembered, displacing the oldest when full.
     /// </summary>
-    public bool TryAdmit(string transactionId, long offset, out long firstOffset)
+    /// <param name="key">the id's key (<see cref="KeyOf"/>, or <see cref="Shared.Contracts.TransactionFields.TransactionIdKey"/>).</param>
+    public bool TryAdmit(ulong key, long offset, out long firstOffset)
     {
-        var key = KeyOf(transactionId);
         if (_offsets.TryGetValue(key, out firstOffset))
         {
             return firstOffset == offset;

@@ -51,14 +51,14 @@ internal sealed class VerdictJson
     public VerdictJson() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
 
     /// <summary>The verdict's JSON as an array of exactly its bytes, valid until the next verdict of the same length.</summary>
-    public byte[] Write(Transaction transaction, float score, Decision decision, string modelVersion, IReadOnlyList<Reason> reasons,
+    public byte[] Write(in TransactionFields transaction, float score, Decision decision, string modelVersion, IReadOnlyList<Reason> reasons,
         DateTimeOffset scoredAt, double latencyMs, DateOnly? entityDaysThrough)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
         var w = _writer;
         w.WriteStartObject();
-        w.WriteString(TransactionId, transaction.TransactionId);
+        transaction.WriteTransactionId(w, TransactionId);
         w.WriteString(CardId, transaction.CardId);
         w.WriteString(EventTime, transaction.EventTime);
         w.WriteNumber(Score, score);

@@ -72,11 +72,11 @@ internal sealed class VerdictPublisher(IProducer<byte[], byte[]> producer, strin
         var waited = Math.Max(0d, (DateTimeOffset.UtcNow - verdicts.ScoredAt).TotalMilliseconds);
         for (var i = 0; i < verdicts.Count; i++)
         {
-            var transaction = verdicts.TransactionAt(i);
+            ref readonly var transaction = ref verdicts.TransactionAt(i);
             // One message, refilled: the client reads it only while Produce runs (and copies the payload then).
             _message.Key = KeyFor(transaction.CardId, batch.KeyAt(i));
             _message.Value = verdicts.Write(_json, i);
-            _message.Headers = batch.Tracing.VerdictHeaders(i, transaction.TransactionId) ?? _noHeaders;
+            _message.Headers = batch.Tracing.VerdictHeaders(i, transaction) ?? _noHeaders;
             batch.Deliveries.Produce(producer, topic, _message);
             ScorerMetrics.ByDecision[(int)verdicts.DecisionAt(i)].Inc();
             ScorerMetrics.EventLatencySeconds.Observe((verdicts.LatencyMsAt(i) + waited) / 1000d);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -25,7 +26,7 @@ public sealed class BatchTracingTests
         tracing.Arrived(1, With(unsampled));
         tracing.Arrived(2, null);
         tracing.StartProcess(3, "v7");
-        var headers = new[] { tracing.VerdictHeaders(0, "t0"), tracing.VerdictHeaders(1, "t1"), tracing.VerdictHeaders(2, "t2") };
+        var headers = new[] { tracing.VerdictHeaders(0, Fields("t0")), tracing.VerdictHeaders(1, Fields("t1")), tracing.VerdictHeaders(2, Fields("t2")) };
         tracing.EndProcess(3);
         provider.ForceFlush();
 
@@ -73,6 +74,19 @@ public sealed class BatchTracingTests
         Assert.All(batches, b => Assert.Equal(default, b.ParentSpanId));
         Assert.NotEqual(batches[0].TraceId, batches[1].TraceId);
     }
+
+    private static TransactionFields Fields(string id) => TransactionFields.Of(new Transaction
+    {
+        TransactionId = id,
+        EventTime = DateTimeOffset.UnixEpoch,
+        CardId = "c",
+        MerchantId = "m",
+        MerchantCategory = "g",
+        Amount = 1,
+        Currency = "EUR",
+        Country = "FR",
+        Channel = "pos",
+    });
 
     private static Headers With(ActivityContext context)
     {

@@ -180,7 +180,7 @@ public sealed class CardStateSnapshotTests : IDisposable
         var scratch = new float[BatchScorer.Spec.Count];
         foreach (var t in transactions)
         {
-            BatchScorer.Fold(cards, t, scratch, Spec.CardIdleTtlMs);
+            BatchScorer.Fold(cards, TransactionFields.Of(t), scratch, Spec.CardIdleTtlMs);
         }
         return cards;
     }
@@ -203,7 +203,7 @@ public sealed class CardStateSnapshotTests : IDisposable
         var row = new float[BatchScorer.Spec.Count];
         foreach (var t in transactions)
         {
-            BatchScorer.Fold(cards, t, row, Spec.CardIdleTtlMs);
+            BatchScorer.Fold(cards, TransactionFields.Of(t), row, Spec.CardIdleTtlMs);
             all.AddRange(row);
         }
         return all;

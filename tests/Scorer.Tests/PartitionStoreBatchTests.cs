@@ -21,7 +21,7 @@ public sealed class PartitionStoreBatchTests
             var cards = new CardStateStore(spec.CardIdleTtlMs);
             foreach (var t in transactions.Where(t => PartitionOf(t.CardId) == p))
             {
-                BatchScorer.Fold(cards, t, row, spec.CardIdleTtlMs);
+                BatchScorer.Fold(cards, Shared.Contracts.TransactionFields.Of(t), row, spec.CardIdleTtlMs);
                 expected[t.TransactionId] = [.. row.Select(BitConverter.SingleToInt32Bits)];
             }
         }
@@ -39,7 +39,7 @@ public sealed class PartitionStoreBatchTests
             for (var i = 0; i < batch.Count; i++)
             {
                 var got = batch.FeaturesAt(i).ToArray().Select(BitConverter.SingleToInt32Bits);
-                mismatches += expected[batch.TransactionAt(i).TransactionId].SequenceEqual(got) ? 0 : 1;
+                mismatches += expected[batch.TransactionAt(i).TransactionIdText].SequenceEqual(got) ? 0 : 1;
             }
             batch.Clear();
         }

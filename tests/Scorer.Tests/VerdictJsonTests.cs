@@ -13,6 +13,7 @@ public sealed class VerdictJsonTests
     {
         var random = new Random(5);
         var json = new VerdictJson();
+        var idsAsBytes = 0;
         var floats = new[] { 0f, -0f, 1f, 0.1f, 1e-8f, 0.99999994f, float.Epsilon, float.MaxValue, 123.456f };
         var doubles = new[] { 0d, 0.1, 1e-300, 12345.678901234, 1e15, double.MaxValue };
         for (var i = 0; i < 2_000; i++)
@@ -46,11 +47,21 @@ public sealed class VerdictJsonTests
                 LatencyMs = random.Next(3) == 0 ? Pick(random, doubles) : random.NextDouble() * 1000,
                 EntityDaysThrough = random.Next(3) == 0 ? null : DateOnly.FromDayNumber(random.Next(0, 3_000_000)),
             };
-            var written = json.Write(transaction, verdict.Score, verdict.Decision, verdict.ModelVersion, verdict.Reasons, verdict.ScoredAt,
+            // Half read back from the transaction's message, as the scorer holds it: a plain id stays the message's bytes.
+            var fields = random.Next(2) == 0 ? TransactionFields.Of(transaction) : Read(transaction);
+            idsAsBytes += fields.IdIsAscii ? 1 : 0;
+            var written = json.Write(fields, verdict.Score, verdict.Decision, verdict.ModelVersion, verdict.Reasons, verdict.ScoredAt,
                 verdict.LatencyMs, verdict.EntityDaysThrough);
             Assert.Equal(Encoding.UTF8.GetString(ContractJson.Serialize(verdict)), Encoding.UTF8.GetString(written));
         }
+        Assert.InRange(idsAsBytes, 200, 1_000); // both ways of holding an id are written, each hundreds of times
     }
+
+    /// <summary>The transaction as admission reads its message; as it is where the contract refuses it (an empty id).</summary>
+    private static TransactionFields Read(Transaction transaction) =>
+        TransactionValidator.TryParseFields(ContractJson.Serialize(transaction), EventTimeWindow.FloorOnly, out var fields, out _)
+            ? fields
+            : TransactionFields.Of(transaction);
 
     private static T Pick<T>(Random random, T[] values) => values[random.Next(values.Length)];
 }

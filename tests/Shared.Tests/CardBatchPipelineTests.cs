@@ -27,10 +27,11 @@ public sealed class CardBatchPipelineTests
         var batched = new CardStateStore(ttl);
         var actual = new float[stream.Length * count];
         var keys = stream.Select(t => CardStateStore.KeyOf(t.CardId)).ToArray();
+        var fields = stream.Select(TransactionFields.Of).ToArray();
         for (var start = 0; start < stream.Length;)
         {
             var size = Math.Min(random.Next(1, 700), stream.Length - start);
-            CardBatchPipeline.ExtractAndUpdate(batched, keys.AsSpan(start, size), stream.AsSpan(start, size),
+            CardBatchPipeline.ExtractAndUpdate(batched, keys.AsSpan(start, size), fields.AsSpan(start, size),
                 actual.AsSpan(start * count), count, ttl);
             start += size;
         }
@@ -48,7 +49,7 @@ public sealed class CardBatchPipelineTests
     public void Keys_and_transactions_of_different_lengths_are_refused()
     {
         var store = new CardStateStore();
-        Transaction[] one = [ContractSamples.Transaction()];
+        TransactionFields[] one = [TransactionFields.Of(ContractSamples.Transaction())];
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             CardBatchPipeline.ExtractAndUpdate(store, new ulong[2], one, new float[100], CardFeatureExtractor.Spec.Count, 1000));
     }

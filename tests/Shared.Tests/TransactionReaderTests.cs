@@ -30,7 +30,65 @@ public sealed class TransactionReaderTests
         var utf8 = Encoding.UTF8.GetBytes(json);
         Assert.True(TransactionReader.TryRead(utf8, out var read));
         AssertSameAsSerializer(utf8, read);
+        // Read as the scorer reads a message: the same transaction, a plain id kept as the message's own bytes.
+        Assert.True(TransactionReader.TryRead(utf8, utf8, out var fields));
+        AssertSameAsSerializer(utf8, fields.ToRecord());
+        Assert.Equal(!read.TransactionId.Contains('"', StringComparison.Ordinal), fields.IdIsAscii);
+        Assert.Equal(RecentKey(read.TransactionId), fields.TransactionIdKey);
     }
+
+    public static TheoryData<string, bool, RejectCode?> Ids => new()
+    {
+        { "t-1", true, null },
+        { new string('x', ContractLimits.MaxIdLength), true, null },
+        { new string('x', ContractLimits.MaxIdLength + 1), false, RejectCode.InvalidField },
+        { "   ", true, RejectCode.MissingField },
+        { "", true, RejectCode.MissingField },
+        { "\\t\\n", false, RejectCode.MissingField },
+        { "a\\u0000b", false, RejectCode.InvalidField },
+        { "caf\\u00e9", false, null },
+        { "café", false, null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void An_id_kept_as_bytes_is_judged_as_the_same_id_as_a_string(string id, bool keptAsBytes, RejectCode? refused)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(Valid.Replace("\"t1\"", $"\"{id}\"", StringComparison.Ordinal));
+        var window = EventTimeWindow.FloorOnly;
+        var accepted = TransactionValidator.TryParseFields(utf8, window, out var fields, out var reason);
+        Assert.Equal(refused is null, accepted);
+        Assert.Equal(refused ?? default, reason.Code);
+        Assert.Equal(accepted, TransactionValidator.TryParse(utf8, window, out var record, out var recordReason));
+        Assert.Equal(reason, recordReason);
+        if (accepted)
+        {
+            Assert.Equal(keptAsBytes, fields.IdIsAscii);
+            Assert.Equal(record!.TransactionId, fields.TransactionIdText);
+            Assert.Equal(RecentKey(record.TransactionId), fields.TransactionIdKey);
+            Assert.Equal(ContractJson.Serialize(record), ContractJson.Serialize(fields.ToRecord()));
+        }
+    }
+
+    [Fact]
+    public void A_message_of_the_common_shape_is_read_and_validated_into_fields_without_allocating()
+    {
+        var utf8 = Encoding.UTF8.GetBytes(Valid);
+        var window = EventTimeWindow.FloorOnly;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(TransactionValidator.TryParseFields(utf8, window, out _, out _)); // the caches learn the texts
+        }
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var read = TransactionValidator.TryParseFields(utf8, window, out var fields, out _);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(read);
+        Assert.Equal(0, allocated);
+        Assert.True(fields.IdIsAscii);
+        Assert.Null(fields.Record);
+    }
+
+    private static ulong RecentKey(string id) => Features.StableHash.Of64(id);
 
     public static TheoryData<string> LeftToTheSerializer => new()
     {
@@ -112,9 +170,13 @@ public sealed class TransactionReaderTests
                 : false;
             Assert.Equal(expected, parsed);
             Assert.Equal(expectedReason.Code, reason.Code);
+            // And so is the scorer's, whose fields keep a plain id in the message.
+            Assert.Equal(expected, TransactionValidator.TryParseFields(utf8, window, out var fields, out var fieldsReason));
+            Assert.Equal(expectedReason.Code, fieldsReason.Code);
             if (parsed)
             {
                 Assert.Equal(ContractJson.Serialize(viaSerializer!), ContractJson.Serialize(viaReader!));
+                Assert.Equal(ContractJson.Serialize(viaSerializer!), ContractJson.Serialize(fields.ToRecord()));
             }
         }
         // Mutations that leave a readable transaction (a digit of the amount, a letter of a text) must be common enough to test anything.

@@ -14,12 +14,23 @@ internal static class ContractText
     /// <summary>A required text: present, not blank, at most <paramref name="maxLength"/> UTF-16 units, no NUL.</summary>
     public static bool Required(string? value, string field, int maxLength, out RejectReason reason)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        if (value is null)
         {
-            reason = new RejectReason(RejectCode.MissingField, $"{field} is {(value is null ? "missing" : "empty")}");
+            reason = new RejectReason(RejectCode.MissingField, $"{field} is missing");
             return false;
         }
-        return Optional(value, field, maxLength, out reason);
+        return Required(value.AsSpan(), field, maxLength, out reason);
+    }
+
+    /// <summary>As <see cref="Required(string?, string, int, out RejectReason)"/>, for a text that is there, given as its characters.</summary>
+    public static bool Required(ReadOnlySpan<char> value, string field, int maxLength, out RejectReason reason)
+    {
+        if (value.IsWhiteSpace())
+        {
+            reason = new RejectReason(RejectCode.MissingField, $"{field} is empty");
+            return false;
+        }
+        return Within(value, field, maxLength, out reason);
     }
 
     /// <summary>A text that must be there (not null), but may be empty (an unknown code): bounded, no NUL.</summary>
@@ -36,19 +47,27 @@ internal static class ContractText
     /// <summary>An optional text: absent, or at most <paramref name="maxLength"/> UTF-16 units with no NUL.</summary>
     public static bool Optional(string? value, string field, int maxLength, out RejectReason reason)
     {
-        if (value is not null)
+        if (value is null)
         {
-            if (value.Length > maxLength)
-            {
-                reason = new RejectReason(RejectCode.InvalidField, string.Create(CultureInfo.InvariantCulture,
-                    $"{field} is {value.Length} characters long; at most {maxLength} are allowed"));
-                return false;
-            }
-            if (value.Contains('\0', StringComparison.Ordinal))
-            {
-                reason = new RejectReason(RejectCode.InvalidField, $"{field} contains U+0000, which the history database cannot store");
-                return false;
-            }
+            reason = default;
+            return true;
+        }
+        return Within(value, field, maxLength, out reason);
+    }
+
+    /// <summary>At most <paramref name="maxLength"/> UTF-16 units, with no NUL.</summary>
+    private static bool Within(ReadOnlySpan<char> value, string field, int maxLength, out RejectReason reason)
+    {
+        if (value.Length > maxLength)
+        {
+            reason = new RejectReason(RejectCode.InvalidField, string.Create(CultureInfo.InvariantCulture,
+                $"{field} is {value.Length} characters long; at most {maxLength} are allowed"));
+            return false;
+        }
+        if (value.Contains('\0'))
+        {
+            reason = new RejectReason(RejectCode.InvalidField, $"{field} contains U+0000, which the history database cannot store");
+            return false;
         }
         reason = default;
         return true;

@@ -54,12 +54,20 @@ internal static class TransactionReader
     private static readonly Utf8TextCache Codes = new(1 << 10);
 
     /// <summary>The reader of <paramref name="utf8"/>'s transaction; false when the serializer must read it (see the class).</summary>
-    public static bool TryRead(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out Transaction? transaction)
+    /// <param name="owner">
+    /// the array <paramref name="utf8"/> is, whole: an id of plain ASCII is then kept as its slice rather than made a
+    /// string (<see cref="TransactionFields.TransactionIdAscii"/>); null makes it a string.
+    /// </param>
+    public static bool TryRead(ReadOnlySpan<byte> utf8, byte[]? owner, out TransactionFields transaction)
     {
+        if (owner is not null && owner.Length != utf8.Length)
+        {
+            throw new ArgumentException("the owner must be the whole input", nameof(owner));
+        }
         try
         {
             var reader = new Utf8JsonReader(utf8, isFinalBlock: true, state: default);
-            if (TryReadObject(ref reader, out transaction) && !reader.Read())
+            if (TryReadObject(ref reader, owner, out transaction) && !reader.Read())
             {
                 return true;
             }
@@ -68,36 +76,37 @@ internal static class TransactionReader
         {
             // Malformed JSON or text that is not valid UTF-8: the serializer says which.
         }
-        transaction = null;
+        transaction = default;
         return false;
     }
 
-    private static bool TryReadObject(ref Utf8JsonReader reader, [NotNullWhen(true)] out Transaction? transaction)
+    /// <summary>The record of <paramref name="utf8"/>'s transaction; false when the serializer must read it.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out Transaction? transaction)
     {
-        transaction = null;
+        transaction = TryRead(utf8, null, out var fields) ? fields.ToRecord() : null;
+        return transaction is not null;
+    }
+
+    private static bool TryReadObject(ref Utf8JsonReader reader, byte[]? owner, out TransactionFields transaction)
+    {
+        transaction = default;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
         }
-        var values = default(Values);
         var seen = 0;
         var expected = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = FieldOf(ref reader, expected);
-            if (field < 0 || (seen & (1 << field)) != 0 || !reader.Read() || !values.TryRead(ref reader, (Field)field))
+            if (field < 0 || (seen & (1 << field)) != 0 || !reader.Read() || !TryRead(ref reader, (Field)field, owner, ref transaction))
             {
                 return false;
             }
             seen |= 1 << field;
             expected = field + 1;
         }
-        if (reader.TokenType != JsonTokenType.EndObject || (seen & Required) != Required)
-        {
-            return false;
-        }
-        transaction = values.ToTransaction();
-        return true;
+        return reader.TokenType == JsonTokenType.EndObject && (seen & Required) == Required;
     }
 
     /// <summary>The field the property name names, trying the one after the last first (writers keep the record's order); -1 when none.</summary>
@@ -121,76 +130,104 @@ internal static class TransactionReader
     private static readonly byte[][] Names = [.. Enum.GetNames<Field>().Select(member => Encoding.UTF8.GetBytes(ContractJson.NameOf(member)))];
 
     /// <summary>
-    /// The members read so far. A transaction without <c>schema_version</c> reads as version 0, as the serializer reads it
-    /// (its path for <c>init</c> members does not run the record's initializer), so the validator refuses it.
+    /// The value the reader is on, as <paramref name="field"/>; false where the serializer must judge it. A transaction
+    /// without <c>schema_version</c> reads as version 0, as the serializer reads it (its path for <c>init</c> members does
+    /// not run the record's initializer), so the validator refuses it.
     /// </summary>
-    private struct Values
+    private static bool TryRead(ref Utf8JsonReader reader, Field field, byte[]? owner, ref TransactionFields t)
     {
-        private int _schemaVersion;
-        private string? _transactionId, _cardId, _merchantId, _merchantCategory, _currency, _country, _channel, _deviceId, _ip, _emailDomain;
-        private DateTimeOffset _eventTime;
-        private double _amount;
-
-        /// <summary>The value the reader is on, as <paramref name="field"/>; false where the serializer must judge it.</summary>
-        public bool TryRead(ref Utf8JsonReader reader, Field field) => field switch
+        switch (field)
         {
-            Field.SchemaVersion => reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out _schemaVersion),
-            Field.TransactionId => TryText(ref reader, null, out _transactionId),
-            Field.EventTime => reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out _eventTime),
-            Field.CardId => TryText(ref reader, Identifiers, out _cardId),
-            Field.MerchantId => TryText(ref reader, Identifiers, out _merchantId),
-            Field.MerchantCategory => TryText(ref reader, Codes, out _merchantCategory),
-            Field.Amount => reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out _amount) && double.IsFinite(_amount),
-            Field.Currency => TryText(ref reader, Codes, out _currency),
-            Field.Country => TryText(ref reader, Codes, out _country),
-            Field.Channel => TryText(ref reader, Codes, out _channel),
-            Field.DeviceId => TryOptionalText(ref reader, Identifiers, out _deviceId),
-            Field.Ip => TryOptionalText(ref reader, Identifiers, out _ip),
-            Field.EmailDomain => TryOptionalText(ref reader, Codes, out _emailDomain),
-            // Attributes are the serializer's to read (and to refuse repeated keys in); a null is none.
-            _ => reader.TokenType == JsonTokenType.Null,
-        };
-
-        public readonly Transaction ToTransaction() => new()
-        {
-            SchemaVersion = _schemaVersion,
-            TransactionId = _transactionId!,
-            EventTime = _eventTime,
-            CardId = _cardId!,
-            MerchantId = _merchantId!,
-            MerchantCategory = _merchantCategory!,
-            Amount = _amount,
-            Currency = _currency!,
-            Country = _country!,
-            Channel = _channel!,
-            DeviceId = _deviceId,
-            Ip = _ip,
-            EmailDomain = _emailDomain,
-        };
-
-        private static bool TryOptionalText(ref Utf8JsonReader reader, Utf8TextCache? cache, out string? text)
-        {
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                text = null;
+            case Field.SchemaVersion:
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var version))
+                {
+                    return false;
+                }
+                t.SchemaVersion = version;
                 return true;
-            }
-            return TryText(ref reader, cache, out text);
+            case Field.TransactionId:
+                return TryId(ref reader, owner, ref t);
+            case Field.EventTime:
+                if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var time))
+                {
+                    return false;
+                }
+                t.EventTime = time;
+                return true;
+            case Field.Amount:
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var amount) || !double.IsFinite(amount))
+                {
+                    return false;
+                }
+                t.Amount = amount;
+                return true;
+            case Field.Attributes:
+                // Attributes are the serializer's to read (and to refuse repeated keys in); a null is none.
+                return reader.TokenType == JsonTokenType.Null;
+            default:
+                return TryText(ref reader, field, ref t);
         }
+    }
 
-        /// <summary>A JSON string (a null is refused where the contract says text); recurring ASCII texts from <paramref name="cache"/>.</summary>
-        private static bool TryText(ref Utf8JsonReader reader, Utf8TextCache? cache, out string? text)
+    /// <summary>The texts: required ones refuse a null (the contract says text), optional ones read it as none.</summary>
+    private static bool TryText(ref Utf8JsonReader reader, Field field, ref TransactionFields t)
+    {
+        var optional = field is Field.DeviceId or Field.Ip or Field.EmailDomain;
+        string? text = null;
+        if (!(optional && reader.TokenType == JsonTokenType.Null) && !TryText(ref reader, field is Field.MerchantCategory or Field.Currency or Field.Country or Field.Channel or Field.EmailDomain ? Codes : Identifiers, out text))
         {
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                text = null;
-                return false;
-            }
-            var span = reader.ValueSpan;
-            text = cache is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.IsValid(span)
-                ? cache.Get(span)
-                : reader.GetString();
-            return true;
+            return false;
         }
+        switch (field)
+        {
+            case Field.CardId: t.CardId = text!; break;
+            case Field.MerchantId: t.MerchantId = text!; break;
+            case Field.MerchantCategory: t.MerchantCategory = text!; break;
+            case Field.Currency: t.Currency = text!; break;
+            case Field.Country: t.Country = text!; break;
+            case Field.Channel: t.Channel = text!; break;
+            case Field.DeviceId: t.DeviceId = text; break;
+            case Field.Ip: t.Ip = text; break;
+            default: t.EmailDomain = text; break;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The id: kept as its slice of <paramref name="owner"/> where it is written there as plain ASCII no longer than an
+    /// id may be (the validator reads it there), made a string otherwise.
+    /// </summary>
+    private static bool TryId(ref Utf8JsonReader reader, byte[]? owner, ref TransactionFields t)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+        var span = reader.ValueSpan;
+        if (owner is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && span.Length <= ContractLimits.MaxIdLength && Ascii.IsValid(span))
+        {
+            // A string token starts at its opening quote.
+            t.SetTransactionId(owner, (int)reader.TokenStartIndex + 1, span.Length);
+        }
+        else
+        {
+            t.SetTransactionId(reader.GetString());
+        }
+        return true;
+    }
+
+    /// <summary>A JSON string (a null is refused where the contract says text); recurring ASCII texts from <paramref name="cache"/>.</summary>
+    private static bool TryText(ref Utf8JsonReader reader, Utf8TextCache cache, out string? text)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            text = null;
+            return false;
+        }
+        var span = reader.ValueSpan;
+        text = !reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.IsValid(span)
+            ? cache.Get(span)
+            : reader.GetString();
+        return true;
     }
 }

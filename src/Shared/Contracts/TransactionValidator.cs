@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Fraud.Streaming.Shared.Contracts;
@@ -21,16 +22,33 @@ public static class TransactionValidator
     /// <summary>Parses and validates against times in <paramref name="window"/>.</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8, in EventTimeWindow window, [NotNullWhen(true)] out Transaction? transaction, out RejectReason reason)
     {
+        transaction = TryParse(utf8, null, window, out var fields, out reason) ? fields.ToRecord() : null;
+        return transaction is not null;
+    }
+
+    /// <summary>
+    /// Parses and validates a whole message's value into fields, without a record where it is of the common shape: a
+    /// plain ASCII id stays in <paramref name="utf8"/> (<see cref="TransactionFields.TransactionIdAscii"/>).
+    /// </summary>
+    public static bool TryParseFields(byte[]? utf8, in EventTimeWindow window, out TransactionFields transaction, out RejectReason reason) =>
+        TryParse(utf8, utf8, window, out transaction, out reason);
+
+    private static bool TryParse(ReadOnlySpan<byte> utf8, byte[]? owner, in EventTimeWindow window, out TransactionFields transaction, out RejectReason reason)
+    {
         reason = default;
-        if (!TransactionReader.TryRead(utf8, out transaction) && !TryDeserialize(utf8, out transaction, out reason))
+        if (!TransactionReader.TryRead(utf8, owner, out transaction))
         {
-            return false;
+            if (!TryDeserialize(utf8, out var record, out reason))
+            {
+                return false;
+            }
+            transaction = TransactionFields.Of(record);
         }
         if (Validate(transaction, window, out reason))
         {
             return true;
         }
-        transaction = null;
+        transaction = default;
         return false;
     }
 
@@ -50,13 +68,19 @@ public static class TransactionValidator
     public static bool Validate(Transaction t, in EventTimeWindow window, out RejectReason reason)
     {
         ArgumentNullException.ThrowIfNull(t);
+        return Validate(TransactionFields.Of(t), window, out reason);
+    }
+
+    /// <summary>The rules of <see cref="Validate(Transaction, in EventTimeWindow, out RejectReason)"/>, on the fields.</summary>
+    public static bool Validate(in TransactionFields t, in EventTimeWindow window, out RejectReason reason)
+    {
         if (t.SchemaVersion != Transaction.CurrentSchemaVersion)
         {
             reason = new RejectReason(RejectCode.UnsupportedSchemaVersion, string.Create(CultureInfo.InvariantCulture,
                 $"schema_version {t.SchemaVersion} is not supported (expected {Transaction.CurrentSchemaVersion})"));
             return false;
         }
-        return ContractText.Required(t.TransactionId, "transaction_id", ContractLimits.MaxIdLength, out reason)
+        return TransactionId(t, out reason)
             && ContractText.Required(t.CardId, "card_id", ContractLimits.MaxIdLength, out reason)
             && ContractText.Present(t.MerchantId, "merchant_id", ContractLimits.MaxIdLength, out reason)
             && ContractText.Present(t.MerchantCategory, "merchant_category", ContractLimits.MaxCodeLength, out reason)
@@ -69,6 +93,19 @@ public static class TransactionValidator
             && ContractText.Number(t.Amount, "amount", 0, ContractLimits.MaxAmount, out reason, RejectCode.InvalidAmount)
             && ContractText.Time(t.EventTime, "event_time", window, RejectCode.InvalidEventTime, out reason)
             && Attributes(t.Attributes, out reason);
+    }
+
+    /// <summary>The id by the same rule as every required text; one held as ASCII bytes (at most an id's length) is read as its characters.</summary>
+    private static bool TransactionId(in TransactionFields t, out RejectReason reason)
+    {
+        if (!t.IdIsAscii)
+        {
+            return ContractText.Required(t.HasTransactionId ? t.TransactionIdText : null, "transaction_id", ContractLimits.MaxIdLength, out reason);
+        }
+        var ascii = t.TransactionIdAscii;
+        Span<char> chars = stackalloc char[ascii.Length];
+        Ascii.ToUtf16(ascii, chars, out _);
+        return ContractText.Required(chars, "transaction_id", ContractLimits.MaxIdLength, out reason);
     }
 
     /// <summary>

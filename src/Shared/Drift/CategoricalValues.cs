@@ -25,6 +25,12 @@ public static class CategoricalValues
     public static void Of(Transaction transaction, Span<int> values)
     {
         ArgumentNullException.ThrowIfNull(transaction);
+        Of(TransactionFields.Of(transaction), values);
+    }
+
+    /// <summary>As <see cref="Of(Transaction, Span{int})"/>, of the fields.</summary>
+    public static void Of(in TransactionFields transaction, Span<int> values)
+    {
         for (var c = 0; c < Sources.Length; c++)
         {
             values[c] = Fold(EncodingLayout.KeyOf(transaction, Sources[c]));

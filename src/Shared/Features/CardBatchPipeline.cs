@@ -20,7 +20,7 @@ public static class CardBatchPipeline
     public static void ExtractAndUpdate(
         CardStateStore cards,
         ReadOnlySpan<ulong> keys,
-        ReadOnlySpan<Transaction> transactions,
+        ReadOnlySpan<TransactionFields> transactions,
         Span<float> features,
         int featureCount,
         long cardIdleTtlMs)

@@ -4,7 +4,7 @@ namespace Fraud.Streaming.Shared.Features;
 
 /// <summary>
 /// What the feature pipeline reads of one transaction, with every text already reduced to the hash or code the
-/// features use. <see cref="Of(Transaction)"/> makes one from a transaction (the scorer, files); a reader of
+/// features use. <see cref="Of(in TransactionFields, ulong)"/> makes one from a transaction (the scorer, files); a reader of
 /// history that sees the same card, merchant or country millions of times computes each value's reduction once,
 /// with the same functions (<see cref="CardKeyOf"/>, <see cref="TextHashOf"/>, <see cref="MerchantKeyOf"/>,
 /// <see cref="IsCardNotPresent"/>), so both give the same bits. What a model encodes with its vocabularies is read
@@ -33,24 +33,24 @@ public readonly record struct FeatureInput(
     bool CardNotPresent)
 {
     /// <summary>The input of <paramref name="t"/>.</summary>
-    public static FeatureInput Of(Transaction t) => Of(t, CardKeyOf(t.CardId));
-
-    /// <summary>The input of <paramref name="t"/> whose card key (<see cref="CardKeyOf"/>) is already known.</summary>
-    public static FeatureInput Of(Transaction t, ulong cardKey)
+    public static FeatureInput Of(Transaction t)
     {
         ArgumentNullException.ThrowIfNull(t);
-        return new(
-            t.EventTime.ToUnixTimeMilliseconds(),
-            t.Amount,
-            cardKey,
-            MerchantKeyOf(t.MerchantId),
-            TextHashOf(t.MerchantId),
-            TextHashOf(t.Country),
-            TextHashOf(t.DeviceId ?? string.Empty),
-            DeviceKeyOf(t.DeviceId),
-            t.DeviceId is not null,
-            IsCardNotPresent(t.Channel));
+        return Of(TransactionFields.Of(t), CardKeyOf(t.CardId));
     }
+
+    /// <summary>The input of <paramref name="t"/> whose card key (<see cref="CardKeyOf"/>) is already known.</summary>
+    public static FeatureInput Of(in TransactionFields t, ulong cardKey) => new(
+        t.EventTime.ToUnixTimeMilliseconds(),
+        t.Amount,
+        cardKey,
+        MerchantKeyOf(t.MerchantId),
+        TextHashOf(t.MerchantId),
+        TextHashOf(t.Country),
+        TextHashOf(t.DeviceId ?? string.Empty),
+        DeviceKeyOf(t.DeviceId),
+        t.DeviceId is not null,
+        IsCardNotPresent(t.Channel));
 
     /// <summary>The key of a card's state (<see cref="CardStateStore.KeyOf"/>).</summary>
     public static ulong CardKeyOf(string cardId) => CardStateStore.KeyOf(cardId);

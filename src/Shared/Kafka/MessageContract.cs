@@ -25,14 +25,24 @@ public static class MessageContract
     /// <summary>A valid transaction keyed by its card id, or the reason it is not one.</summary>
     public static bool TryTransaction(Message<byte[], byte[]> message, ValidationOptions validation, [NotNullWhen(true)] out Transaction? transaction, out RejectReason reason)
     {
-        if (!TransactionValidator.TryParse(message.Value, WindowOf(message, validation), out transaction, out reason))
+        transaction = TryTransactionFields(message, validation, out var fields, out reason) ? fields.ToRecord() : null;
+        return transaction is not null;
+    }
+
+    /// <summary>
+    /// As <see cref="TryTransaction(Message{byte[], byte[]}, ValidationOptions, out Transaction?, out RejectReason)"/>, into
+    /// fields that keep a plain id in the message's value (<see cref="TransactionValidator.TryParseFields"/>).
+    /// </summary>
+    public static bool TryTransactionFields(Message<byte[], byte[]> message, ValidationOptions validation, out TransactionFields transaction, out RejectReason reason)
+    {
+        if (!TransactionValidator.TryParseFields(message.Value, WindowOf(message, validation), out transaction, out reason))
         {
             return false;
         }
         if (!TransactionValidator.KeyIsCard(message.Key, transaction.CardId))
         {
             reason = TransactionValidator.KeyMismatch(message.Key);
-            transaction = null;
+            transaction = default;
             return false;
         }
         return true;

@@ -55,7 +55,7 @@ public sealed class EncodingLayout
     public bool IsCategorical(int slot) => slot < FieldCount || Attributes[slot - FieldCount].Kind == AttributeKind.Categorical;
 
     /// <summary>The key of one of the transaction's categorical fields: the channel's canonical one, the others' text keys.</summary>
-    public static ulong KeyOf(Transaction t, CategoricalField field) => field switch
+    public static ulong KeyOf(in TransactionFields t, CategoricalField field) => field switch
     {
         CategoricalField.Channel => ChannelNames.KeyOf(t.Channel),
         CategoricalField.MerchantCategory => ValueKey.Of(t.MerchantCategory),
@@ -69,6 +69,12 @@ public sealed class EncodingLayout
     public void Read(Transaction t, Span<ulong> slots)
     {
         ArgumentNullException.ThrowIfNull(t);
+        Read(TransactionFields.Of(t), slots);
+    }
+
+    /// <summary>Writes the transaction's <see cref="SlotCount"/> slots.</summary>
+    public void Read(in TransactionFields t, Span<ulong> slots)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(slots.Length, SlotCount);
         for (var field = 0; field < FieldCount; field++)
         {
@@ -105,6 +111,12 @@ public sealed class EncodingLayout
     public string? TextOf(Transaction t, int slot)
     {
         ArgumentNullException.ThrowIfNull(t);
+        return TextOf(TransactionFields.Of(t), slot);
+    }
+
+    /// <summary>As <see cref="TextOf(Transaction, int)"/>, of the fields.</summary>
+    public string? TextOf(in TransactionFields t, int slot)
+    {
         string? text;
         if (slot < FieldCount)
         {

@@ -64,7 +64,7 @@ public sealed class FeatureEncoding
     public Vocabulary? VocabularyOf(int slot) => _vocabularies[slot];
 
     /// <summary>
-    /// Writes the <see cref="Count"/> features of one row of slots (<see cref="EncodingLayout.Read"/>) and flags, per slot,
+    /// Writes the <see cref="Count"/> features of one row of slots (<see cref="EncodingLayout.Read(in Contracts.TransactionFields, Span{ulong})"/>) and flags, per slot,
     /// whether it held a value outside its vocabulary.
     /// </summary>
     public void Write(ReadOnlySpan<ulong> slots, Span<float> destination, Span<bool> unseen)
