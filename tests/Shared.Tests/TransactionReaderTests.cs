@@ -212,6 +212,24 @@ public sealed class TransactionReaderTests
         var longText = new string('x', Utf8TextCache.MaxCachedLength + 1);
         Assert.Equal(longText, cache.Get(Encoding.ASCII.GetBytes(longText)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Utf8TextCache(3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Utf8TextCache(1));
+    }
+
+    [Fact]
+    public void Two_texts_that_share_a_slot_pair_are_both_kept()
+    {
+        // Two slots are one pair: every text meets every other there.
+        var cache = new Utf8TextCache(2);
+        var first = cache.Get("digital_goods"u8);
+        var second = cache.Get("travel"u8);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Same(first, cache.Get("digital_goods"u8));
+            Assert.Same(second, cache.Get("travel"u8));
+        }
+        // A third pushes one of them out, and is then kept itself.
+        var third = cache.Get("restaurant"u8);
+        Assert.Same(third, cache.Get("restaurant"u8));
     }
 
     private static void AssertSameAsSerializer(byte[] utf8, Transaction read)

@@ -51,7 +51,7 @@ internal static class TransactionReader
     private static readonly Utf8TextCache Identifiers = new(1 << 15);
 
     /// <summary>Codes of a few hundred values at most: categories, currencies, countries, channels, e-mail domains.</summary>
-    private static readonly Utf8TextCache Codes = new(1 << 10);
+    private static readonly Utf8TextCache Codes = new(1 << 12);
 
     /// <summary>The reader of <paramref name="utf8"/>'s transaction; false when the serializer must read it (see the class).</summary>
     /// <param name="owner">
