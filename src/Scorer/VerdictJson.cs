@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer;
 
@@ -51,8 +52,9 @@ internal sealed class VerdictJson
     public VerdictJson() => _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
 
     /// <summary>The verdict's JSON as an array of exactly its bytes, valid until the next verdict of the same length.</summary>
-    public byte[] Write(in TransactionFields transaction, float score, Decision decision, string modelVersion, IReadOnlyList<Reason> reasons,
-        DateTimeOffset scoredAt, double latencyMs, DateOnly? entityDaysThrough)
+    /// <param name="reasons">the reasons, their features named by <paramref name="featureNames"/> (the model's spec).</param>
+    public byte[] Write(in TransactionFields transaction, float score, Decision decision, string modelVersion, ReadOnlySpan<RankedReason> reasons,
+        IReadOnlyList<string> featureNames, DateTimeOffset scoredAt, double latencyMs, DateOnly? entityDaysThrough)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
@@ -65,11 +67,10 @@ internal sealed class VerdictJson
         w.WriteString(DecisionName, Decisions[(int)decision]);
         w.WriteString(ModelVersion, modelVersion);
         w.WriteStartArray(Reasons);
-        for (var i = 0; i < reasons.Count; i++)
+        foreach (var reason in reasons)
         {
-            var reason = reasons[i];
             w.WriteStartObject();
-            w.WriteString(Feature, reason.Feature);
+            w.WriteString(Feature, featureNames[reason.Feature]);
             w.WriteNumber(Value, reason.Value);
             w.WriteNumber(Contribution, reason.Contribution);
             w.WriteEndObject();

@@ -1,5 +1,6 @@
 using System.Text;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer.Tests;
 
@@ -31,9 +32,11 @@ public sealed class VerdictJsonTests
                 Country = "FR",
                 Channel = "pos",
             };
-            var reasons = Enumerable.Range(0, random.Next(4))
-                .Select(_ => new Reason(Pick(random, Texts), Pick(random, floats) * (random.Next(2) * 2 - 1), (float)random.NextDouble() - 0.5f))
+            // Reasons name features by index into the model's names; any text may be a name.
+            var ranked = Enumerable.Range(0, random.Next(4))
+                .Select(_ => new RankedReason(random.Next(Texts.Length), Pick(random, floats) * (random.Next(2) * 2 - 1), (float)random.NextDouble() - 0.5f))
                 .ToArray();
+            var reasons = ranked.Select(r => r.ToReason(Texts)).ToArray();
             var verdict = new Verdict
             {
                 TransactionId = transaction.TransactionId,
@@ -50,7 +53,7 @@ public sealed class VerdictJsonTests
             // Half read back from the transaction's message, as the scorer holds it: a plain id stays the message's bytes.
             var fields = random.Next(2) == 0 ? TransactionFields.Of(transaction) : Read(transaction);
             idsAsBytes += fields.IdIsAscii ? 1 : 0;
-            var written = json.Write(fields, verdict.Score, verdict.Decision, verdict.ModelVersion, verdict.Reasons, verdict.ScoredAt,
+            var written = json.Write(fields, verdict.Score, verdict.Decision, verdict.ModelVersion, ranked, Texts, verdict.ScoredAt,
                 verdict.LatencyMs, verdict.EntityDaysThrough);
             Assert.Equal(Encoding.UTF8.GetString(ContractJson.Serialize(verdict)), Encoding.UTF8.GetString(written));
         }

@@ -5,7 +5,8 @@ namespace Fraud.Streaming.Shared.Models;
 /// <summary>
 /// Verdict reasons: the features that pushed the score up the most, by their TreeSHAP contribution to the model's
 /// output in log-odds (<see cref="TreeShap"/>), largest first. One per scoring loop: it keeps the workspace and buffers
-/// of the model it last explained, so explaining allocates only the reasons it returns.
+/// of the model it last explained, so explaining allocates only the reasons it returns, and nothing at all into
+/// <see cref="RankedReason"/>s.
 /// </summary>
 /// <param name="count">reasons per verdict.</param>
 public sealed class ReasonBuilder(int count)
@@ -14,6 +15,8 @@ public sealed class ReasonBuilder(int count)
     private ShapWorkspace? _workspace;
     private float[] _rows = [];
     private double[] _contributions = [];
+    private RankedReason[] _ranked = [];
+    private int[] _found = [];
 
     /// <summary>The largest contributions (signed, largest first; as many as the builder was made for) of the row under the model.</summary>
     public IReadOnlyList<Reason> Explain(LoadedModel model, ReadOnlySpan<float> features)
@@ -51,6 +54,32 @@ public sealed class ReasonBuilder(int count)
     public void Explain(LoadedModel model, ReadOnlySpan<float> rows, Span<IReadOnlyList<Reason>> reasons)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var rowCount = rows.Length / model.Explainer.FeatureCount;
+        if (_found.Length < rowCount)
+        {
+            _found = new int[rowCount];
+            _ranked = new RankedReason[rowCount * count];
+        }
+        Explain(model, rows, _ranked, _found);
+        var names = model.Manifest.FeatureSpec.Features;
+        for (var k = 0; k < rowCount; k++)
+        {
+            var row = new Reason[_found[k]];
+            for (var r = 0; r < row.Length; r++)
+            {
+                row[r] = _ranked[(k * count) + r].ToReason(names);
+            }
+            reasons[k] = row;
+        }
+    }
+
+    /// <summary>
+    /// As the overload above, without objects: row k's reasons are <paramref name="ranked"/>[k * <see cref="Count"/>]
+    /// onwards, <paramref name="found"/>[k] of them, with the features by their index in the model's spec.
+    /// </summary>
+    public void Explain(LoadedModel model, ReadOnlySpan<float> rows, Span<RankedReason> ranked, Span<int> found)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         if (rows.IsEmpty)
         {
             return;
@@ -62,12 +91,14 @@ public sealed class ReasonBuilder(int count)
             _contributions = new double[rows.Length];
         }
         model.Explainer.Explain(rows, _contributions.AsSpan(0, rows.Length), workspace);
-        var names = model.Manifest.FeatureSpec.Features;
         for (var k = 0; k < rows.Length / width; k++)
         {
-            reasons[k] = Top(_contributions.AsSpan(k * width, width), rows.Slice(k * width, width), names);
+            found[k] = Top(_contributions.AsSpan(k * width, width), rows.Slice(k * width, width), ranked.Slice(k * count, count));
         }
     }
+
+    /// <summary>Reasons per verdict.</summary>
+    public int Count => count;
 
     private ShapWorkspace WorkspaceFor(LoadedModel model)
     {
@@ -82,6 +113,19 @@ public sealed class ReasonBuilder(int count)
     }
 
     private Reason[] Top(ReadOnlySpan<double> contributions, ReadOnlySpan<float> features, IReadOnlyList<string> names)
+    {
+        Span<RankedReason> ranked = stackalloc RankedReason[Math.Min(count, contributions.Length)];
+        var found = Top(contributions, features, ranked);
+        var reasons = new Reason[found];
+        for (var k = 0; k < found; k++)
+        {
+            reasons[k] = ranked[k].ToReason(names);
+        }
+        return reasons;
+    }
+
+    /// <summary>The largest contributions into <paramref name="into"/>, largest first; how many there are.</summary>
+    private int Top(ReadOnlySpan<double> contributions, ReadOnlySpan<float> features, Span<RankedReason> into)
     {
         var n = Math.Min(count, contributions.Length);
         Span<int> best = stackalloc int[n];
@@ -105,13 +149,12 @@ public sealed class ReasonBuilder(int count)
             best[at] = i;
             found = Math.Min(found + 1, n);
         }
-        var reasons = new Reason[found];
         for (var k = 0; k < found; k++)
         {
             var i = best[k];
             // Saturated: a model may hold any finite leaf values, and a float32 overflow to infinity cannot go in the verdict's JSON.
-            reasons[k] = new Reason(names[i], features[i], (float)Math.Clamp(Math.Round(contributions[i], 4), -float.MaxValue, float.MaxValue));
+            into[k] = new RankedReason(i, features[i], (float)Math.Clamp(Math.Round(contributions[i], 4), -float.MaxValue, float.MaxValue));
         }
-        return reasons;
+        return found;
     }
 }
