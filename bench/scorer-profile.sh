@@ -51,7 +51,9 @@ echo "== top $top inclusive (ms sampled, all threads)"
 echo "== top $top exclusive"
 .tools/dotnet-trace report "$keep/scorer.nettrace" topN -n "$top" 2>/dev/null
 echo "== counters over the window (rates summed over 1 s samples; per transaction where it makes sense)"
-awk -F, -v tx="$scored" '$3 ~ /gc.collections|total_allocated|gc.pause.time|cpu.time|lock_contentions/ { sum[$3] += $NF; seen[$3]++ }
-  END { for (k in sum) printf "%-90s %14.4f over %d s%s\n", k, sum[k], seen[k],
-        (k ~ /total_allocated/ && tx > 0) ? sprintf(" = %.0f B/tx", sum[k] / tx) : ((k ~ /time/ && tx > 0) ? sprintf(" = %.2f us/tx", sum[k] * 1e6 / tx) : "") }' \
+# dotnet-counters may record fewer 1 s samples than the window has seconds (the last one is lost when it stops), so a
+# per-transaction figure is the samples' mean rate over the whole window, divided by the transactions scored in it.
+awk -F, -v tx="$scored" -v window="$duration" '$3 ~ /gc.collections|total_allocated|gc.pause.time|cpu.time|lock_contentions/ { sum[$3] += $NF; seen[$3]++ }
+  END { for (k in sum) { whole = sum[k] / seen[k] * window; printf "%-90s %14.4f over %d s%s\n", k, sum[k], seen[k],
+        (k ~ /total_allocated/ && tx > 0) ? sprintf(" = %.0f B/tx", whole / tx) : ((k ~ /time/ && tx > 0) ? sprintf(" = %.2f us/tx", whole * 1e6 / tx) : "") } }' \
   "$keep/counters.csv" | sort
