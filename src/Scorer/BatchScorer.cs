@@ -270,8 +270,8 @@ internal sealed class BatchScorer
         ref readonly var t = ref _transactions[index];
         return new Verdict
         {
-            TransactionId = t.TransactionIdText,
-            CardId = t.CardId,
+            TransactionId = t.TransactionId.Text!,
+            CardId = t.CardId.Text!,
             EventTime = t.EventTime,
             Score = score,
             Decision = decision,
@@ -405,7 +405,7 @@ internal sealed class BatchScorer
                 StaleEntityFeatures++;
             }
             _daysThrough[i] = through > -700_000 ? DateOnly.FromDayNumber(EntityFeatures.UnixEpochDayNumber + through) : null;
-            Entities.Write(FeatureInput.MerchantKeyOf(t.MerchantId), t.DeviceId is not null, FeatureInput.DeviceKeyOf(t.DeviceId), through,
+            Entities.Write(FeatureInput.MerchantKeyOf(t.MerchantId), !t.DeviceId.IsNull, FeatureInput.DeviceKeyOf(t.DeviceId), through,
                 _features.AsSpan((i * FeatureCount) + card, ComputedSpec.ComputedCount - card));
         }
     }

@@ -70,7 +70,7 @@ internal sealed class BatchTracing(int capacity, string transactionsTopic, strin
         }
         ActivityLink[]? batch = _process is null ? null : [new ActivityLink(_process.Context)];
         using var publish = MessagingSpans.StartPublish(Source, verdictsTopic, _parents[row], batch);
-        publish?.SetTag("fraud.transaction_id", transaction.TransactionIdText);
+        publish?.SetTag("fraud.transaction_id", transaction.TransactionId.Text);
         return KafkaTraceContext.HeadersFor(publish);
     }
 

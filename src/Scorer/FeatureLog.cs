@@ -28,13 +28,13 @@ internal sealed class FeatureLog : IDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             ref readonly var transaction = ref batch.TransactionAt(i);
-            if (transaction.IdIsAscii)
+            if (transaction.TransactionId.IsAscii)
             {
-                _writer.Write(transaction.TransactionIdAscii, batch.FeaturesAt(i));
+                _writer.Write(transaction.TransactionId.Ascii, batch.FeaturesAt(i));
             }
             else
             {
-                _writer.Write(transaction.TransactionIdText, batch.FeaturesAt(i));
+                _writer.Write(transaction.TransactionId.Text!, batch.FeaturesAt(i));
             }
         }
         _file.Flush();

@@ -39,7 +39,7 @@ internal sealed class RecentTransactionIds
     /// Admits a transaction read at <paramref name="offset"/>, or finds it a duplicate of one read at
     /// <paramref name="firstOffset"/>. An admitted id is remembered, displacing the oldest when full.
     /// </summary>
-    /// <param name="key">the id's key (<see cref="KeyOf"/>, or <see cref="Shared.Contracts.TransactionFields.TransactionIdKey"/>).</param>
+    /// <param name="key">the id's key (<see cref="KeyOf"/>, or <see cref="Shared.Contracts.TransactionText.Of64"/> of the fields' id).</param>
     public bool TryAdmit(ulong key, long offset, out long firstOffset)
     {
         if (_offsets.TryGetValue(key, out firstOffset))

@@ -152,7 +152,7 @@ internal static class ScoreFile
             {
                 if (++unseenReported <= MaxReportedLines)
                 {
-                    error.WriteLine($"unseen {field} value '{value}' (first in transaction {scorer.TransactionAt(row).TransactionIdText}): not in model {model.Version}'s vocabulary");
+                    error.WriteLine($"unseen {field} value '{value}' (first in transaction {scorer.TransactionAt(row).TransactionId.Text}): not in model {model.Version}'s vocabulary");
                 }
             });
             foreach (var verdict in results)
@@ -168,7 +168,7 @@ internal static class ScoreFile
             {
                 for (var i = 0; i < scorer.Count; i++)
                 {
-                    features.Write(scorer.TransactionAt(i).TransactionIdText, scorer.FeaturesAt(i));
+                    features.Write(scorer.TransactionAt(i).TransactionId.Text!, scorer.FeaturesAt(i));
                 }
             }
             scored += scorer.Count;

@@ -350,7 +350,7 @@ internal sealed class ScoringWorker(
         _drift?.Observe(model, _batch);
         ScorerMetrics.EntityStale.Inc(_batch.StaleEntityFeatures);
         _unseen.Record(_batch, model, (field, value, row) =>
-            ScorerLog.UnseenValue(logger, field, value, _batch.TransactionAt(row).TransactionIdText, model.Version));
+            ScorerLog.UnseenValue(logger, field, value, _batch.TransactionAt(row).TransactionId.Text!, model.Version));
 
         // The challenger's verdicts, best effort: they never decide and never fail the batch.
         _shadow?.ScoreAndPublish(_batch, model, _producer!, i => VerdictPublisher.KeyFor(_batch.TransactionAt(i).CardId, _inFlight.KeyAt(i)));

@@ -20,10 +20,10 @@ internal sealed class TransactionAdmission(ValidationOptions validation)
         {
             return false;
         }
-        if (!ids.TryAdmit(transaction.TransactionIdKey, result.Offset.Value, out var first))
+        if (!ids.TryAdmit(transaction.TransactionId.Of64, result.Offset.Value, out var first))
         {
             reason = new RejectReason(RejectCode.DuplicateTransactionId, string.Create(CultureInfo.InvariantCulture,
-                $"transaction_id {transaction.TransactionIdText} was first read at offset {first} of this partition"));
+                $"transaction_id {transaction.TransactionId.Text} was first read at offset {first} of this partition"));
             transaction = default;
             return false;
         }

@@ -60,8 +60,8 @@ internal sealed class VerdictJson
         _writer.Reset(_buffer);
         var w = _writer;
         w.WriteStartObject();
-        transaction.WriteTransactionId(w, TransactionId);
-        w.WriteString(CardId, transaction.CardId);
+        transaction.TransactionId.Write(w, TransactionId);
+        transaction.CardId.Write(w, CardId);
         w.WriteString(EventTime, transaction.EventTime);
         w.WriteNumber(Score, score);
         w.WriteString(DecisionName, Decisions[(int)decision]);

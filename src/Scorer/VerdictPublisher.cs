@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using Fraud.Streaming.Shared.Contracts;
 using Fraud.Streaming.Shared.Models;
 
 namespace Fraud.Streaming.Scorer;
@@ -87,5 +88,5 @@ internal sealed class VerdictPublisher(IProducer<byte[], byte[]> producer, strin
     /// A verdict is keyed as its transaction was: by card id, whose UTF-8 bytes admission found the transaction's key to
     /// be (<see cref="Shared.Kafka.MessageContract"/>), so those bytes are reused as they are; encoded only where there are none.
     /// </summary>
-    public static byte[] KeyFor(string cardId, byte[]? original) => original ?? Encoding.UTF8.GetBytes(cardId);
+    public static byte[] KeyFor(in TransactionText cardId, byte[]? original) => original ?? Encoding.UTF8.GetBytes(cardId.Text!);
 }

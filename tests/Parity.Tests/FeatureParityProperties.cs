@@ -85,7 +85,7 @@ public sealed class FeatureParityProperties
             scorer.Score(TestModels.Loaded, DateTimeOffset.UnixEpoch); // the entity features, from the table
             for (var i = 0; i < scorer.Count; i++)
             {
-                features.Add(scorer.TransactionAt(i).TransactionIdText, scorer.FeaturesAt(i).ToArray());
+                features.Add(scorer.TransactionAt(i).TransactionId.Text!, scorer.FeaturesAt(i).ToArray());
             }
             scorer.Clear();
         }

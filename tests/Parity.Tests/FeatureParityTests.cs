@@ -168,7 +168,7 @@ public sealed class FeatureParityTests : IDisposable
         scorer.Score(TestModels.Loaded, DateTimeOffset.UnixEpoch); // writes the entity features from the scorer's table
         for (var i = 0; i < scorer.Count; i++)
         {
-            into.Add(scorer.TransactionAt(i).TransactionIdText, scorer.FeaturesAt(i).ToArray());
+            into.Add(scorer.TransactionAt(i).TransactionId.Text!, scorer.FeaturesAt(i).ToArray());
         }
         scorer.Clear();
     }

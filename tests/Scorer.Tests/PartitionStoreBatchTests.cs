@@ -39,7 +39,7 @@ public sealed class PartitionStoreBatchTests
             for (var i = 0; i < batch.Count; i++)
             {
                 var got = batch.FeaturesAt(i).ToArray().Select(BitConverter.SingleToInt32Bits);
-                mismatches += expected[batch.TransactionAt(i).TransactionIdText].SequenceEqual(got) ? 0 : 1;
+                mismatches += expected[batch.TransactionAt(i).TransactionId.Text!].SequenceEqual(got) ? 0 : 1;
             }
             batch.Clear();
         }

@@ -24,7 +24,7 @@ public sealed class UnseenValuesTests
             scorer.Add(t, DateTimeOffset.UnixEpoch);
         }
         scorer.Score(TestModels.Loaded, DateTimeOffset.UnixEpoch);
-        unseen.Record(scorer, TestModels.Loaded, (field, value, row) => reported.Add($"{field}={value}@{scorer.TransactionAt(row).TransactionIdText}"));
+        unseen.Record(scorer, TestModels.Loaded, (field, value, row) => reported.Add($"{field}={value}@{scorer.TransactionAt(row).TransactionId.Text}"));
 
         // 5999 twice and BR twice (any case) are outside the vocabulary; a missing e-mail domain is missing, not unseen.
         Assert.Equal(["merchant_category=5999@a", "country=br@b"], reported);

@@ -52,7 +52,7 @@ public sealed class VerdictJsonTests
             };
             // Half read back from the transaction's message, as the scorer holds it: a plain id stays the message's bytes.
             var fields = random.Next(2) == 0 ? TransactionFields.Of(transaction) : Read(transaction);
-            idsAsBytes += fields.IdIsAscii ? 1 : 0;
+            idsAsBytes += fields.TransactionId.IsAscii ? 1 : 0;
             var written = json.Write(fields, verdict.Score, verdict.Decision, verdict.ModelVersion, ranked, Texts, verdict.ScoredAt,
                 verdict.LatencyMs, verdict.EntityDaysThrough);
             Assert.Equal(Encoding.UTF8.GetString(ContractJson.Serialize(verdict)), Encoding.UTF8.GetString(written));

@@ -1,5 +1,6 @@
 using System.Text;
 using Fraud.Streaming.Shared.Contracts;
+using Fraud.Streaming.Shared.Features;
 
 namespace Fraud.Streaming.Shared.Tests;
 
@@ -33,62 +34,101 @@ public sealed class TransactionReaderTests
         // Read as the scorer reads a message: the same transaction, a plain id kept as the message's own bytes.
         Assert.True(TransactionReader.TryRead(utf8, utf8, out var fields));
         AssertSameAsSerializer(utf8, fields.ToRecord());
-        Assert.Equal(!read.TransactionId.Contains('"', StringComparison.Ordinal), fields.IdIsAscii);
-        Assert.Equal(RecentKey(read.TransactionId), fields.TransactionIdKey);
+        Assert.Equal(!read.TransactionId.Contains('"', StringComparison.Ordinal), fields.TransactionId.IsAscii);
+        Assert.Equal(StableHash.Of64(read.TransactionId), fields.TransactionId.Of64);
+        Assert.Equal(StableHash.Of64(read.CardId), fields.CardId.Of64);
+        Assert.Equal(StableHash.Of(read.MerchantId), fields.MerchantId.Of32);
     }
 
-    public static TheoryData<string, bool, RejectCode?> Ids => new()
+    public static TheoryData<string, string, bool> Identifiers
     {
-        { "t-1", true, null },
-        { new string('x', ContractLimits.MaxIdLength), true, null },
-        { new string('x', ContractLimits.MaxIdLength + 1), false, RejectCode.InvalidField },
-        { "   ", true, RejectCode.MissingField },
-        { "", true, RejectCode.MissingField },
-        { "\\t\\n", false, RejectCode.MissingField },
-        { "a\\u0000b", false, RejectCode.InvalidField },
-        { "caf\\u00e9", false, null },
-        { "café", false, null },
-    };
+        get
+        {
+            var data = new TheoryData<string, string, bool>();
+            string[] fields = ["transaction_id", "card_id", "merchant_id", "device_id", "ip"];
+            (string Value, bool KeptAsBytes)[] values =
+            [
+                ("t-1", true), ("", true), ("   ", true), (new string('x', ContractLimits.MaxIdLength), true),
+                (new string('x', ContractLimits.MaxIdLength + 1), true), (new string('x', ContractLimits.MaxTextLength + 1), false),
+                ("\\t\\n", false), ("a\\u0000b", false), ("caf\\u00e9", false), ("café", false),
+            ];
+            foreach (var name in fields)
+            {
+                foreach (var (value, kept) in values)
+                {
+                    data.Add(name, value, kept);
+                }
+            }
+            return data;
+        }
+    }
 
     [Theory]
-    [MemberData(nameof(Ids))]
-    public void An_id_kept_as_bytes_is_judged_as_the_same_id_as_a_string(string id, bool keptAsBytes, RejectCode? refused)
+    [MemberData(nameof(Identifiers))]
+    public void An_identifier_kept_as_bytes_is_judged_and_hashed_as_the_same_text_as_a_string(string field, string value, bool keptAsBytes)
+    {
+        var original = System.Text.Json.Nodes.JsonNode.Parse(Valid)![field]!.GetValue<string>();
+        var utf8 = Encoding.UTF8.GetBytes(Valid.Replace($"\"{field}\":\"{original}\"", $"\"{field}\":\"{value}\"", StringComparison.Ordinal));
+        var window = EventTimeWindow.FloorOnly;
+        // The record's path makes every text a string: what the fields' path must decide alike.
+        var expected = TransactionValidator.TryParse(utf8, window, out var record, out var expectedReason);
+        Assert.Equal(expected, TransactionValidator.TryParseFields(utf8, window, out var fields, out var reason));
+        Assert.Equal(expectedReason, reason);
+        if (!expected)
+        {
+            return;
+        }
+        Assert.Equal(ContractJson.Serialize(record!), ContractJson.Serialize(fields.ToRecord()));
+        var text = field switch
+        {
+            "transaction_id" => fields.TransactionId,
+            "card_id" => fields.CardId,
+            "merchant_id" => fields.MerchantId,
+            "device_id" => fields.DeviceId,
+            _ => fields.Ip,
+        };
+        var asString = new TransactionText(text.Text);
+        Assert.Equal(keptAsBytes, text.IsAscii);
+        Assert.Equal(asString.Of64, text.Of64);
+        Assert.Equal(asString.Of32, text.Of32);
+        Assert.True(text.Utf8Equals(Encoding.UTF8.GetBytes(text.Text!)));
+        Assert.False(text.Utf8Equals(Encoding.UTF8.GetBytes(text.Text + "x")));
+        Assert.Equal(FeatureInput.Of(record!), FeatureInput.Of(fields, CardStateStore.KeyOf(fields.CardId)));
+    }
+
+    [Theory]
+    [InlineData("   ", RejectCode.MissingField)]
+    [InlineData("", RejectCode.MissingField)]
+    [InlineData("a\\u0000b", RejectCode.InvalidField)]
+    [InlineData("x\\u0000", RejectCode.InvalidField)]
+    public void A_blank_or_unstorable_id_is_refused_however_it_is_held(string id, RejectCode code)
     {
         var utf8 = Encoding.UTF8.GetBytes(Valid.Replace("\"t1\"", $"\"{id}\"", StringComparison.Ordinal));
-        var window = EventTimeWindow.FloorOnly;
-        var accepted = TransactionValidator.TryParseFields(utf8, window, out var fields, out var reason);
-        Assert.Equal(refused is null, accepted);
-        Assert.Equal(refused ?? default, reason.Code);
-        Assert.Equal(accepted, TransactionValidator.TryParse(utf8, window, out var record, out var recordReason));
-        Assert.Equal(reason, recordReason);
-        if (accepted)
-        {
-            Assert.Equal(keptAsBytes, fields.IdIsAscii);
-            Assert.Equal(record!.TransactionId, fields.TransactionIdText);
-            Assert.Equal(RecentKey(record.TransactionId), fields.TransactionIdKey);
-            Assert.Equal(ContractJson.Serialize(record), ContractJson.Serialize(fields.ToRecord()));
-        }
+        Assert.False(TransactionValidator.TryParseFields(utf8, EventTimeWindow.FloorOnly, out _, out var reason));
+        Assert.Equal(code, reason.Code);
     }
 
     [Fact]
-    public void A_message_of_the_common_shape_is_read_and_validated_into_fields_without_allocating()
+    public void Messages_of_the_common_shape_are_read_and_validated_into_fields_without_allocating_even_for_cards_never_seen()
     {
-        var utf8 = Encoding.UTF8.GetBytes(Valid);
+        // A stream of cards and devices each seen once (as a large card base is): no identifier can come from a cache.
+        var messages = Enumerable.Range(0, 500)
+            .Select(i => Encoding.UTF8.GetBytes(Valid.Replace("\"c1\"", $"\"card-{i:D6}\"", StringComparison.Ordinal)
+                .Replace("\"d-9\"", $"\"dev-{i:D6}\"", StringComparison.Ordinal).Replace("\"t1\"", $"\"tx-{i:D8}\"", StringComparison.Ordinal)))
+            .ToArray();
         var window = EventTimeWindow.FloorOnly;
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.True(TransactionValidator.TryParseFields(utf8, window, out _, out _)); // the caches learn the texts
-        }
+        Assert.True(TransactionValidator.TryParseFields(messages[0], window, out _, out _)); // the codes' cache learns the codes
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var read = TransactionValidator.TryParseFields(utf8, window, out var fields, out _);
+        var read = 0;
+        for (var i = 1; i < messages.Length; i++)
+        {
+            read += TransactionValidator.TryParseFields(messages[i], window, out var fields, out _) && fields.Record is null && fields.CardId.IsAscii ? 1 : 0;
+        }
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(read);
+        Assert.Equal(messages.Length - 1, read);
         Assert.Equal(0, allocated);
-        Assert.True(fields.IdIsAscii);
-        Assert.Null(fields.Record);
     }
 
-    private static ulong RecentKey(string id) => Features.StableHash.Of64(id);
 
     public static TheoryData<string> LeftToTheSerializer => new()
     {

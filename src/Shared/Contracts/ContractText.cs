@@ -11,53 +11,55 @@ namespace Fraud.Streaming.Shared.Contracts;
 /// </summary>
 internal static class ContractText
 {
-    /// <summary>A required text: present, not blank, at most <paramref name="maxLength"/> UTF-16 units, no NUL.</summary>
-    public static bool Required(string? value, string field, int maxLength, out RejectReason reason)
+    /// <summary>Which texts may be missing or blank.</summary>
+    public enum TextRule
     {
-        if (value is null)
-        {
-            reason = new RejectReason(RejectCode.MissingField, $"{field} is missing");
-            return false;
-        }
-        return Required(value.AsSpan(), field, maxLength, out reason);
+        /// <summary>Present and not blank (ids).</summary>
+        Required,
+
+        /// <summary>Present, possibly empty (codes).</summary>
+        Present,
+
+        /// <summary>Absent, or any text within the bounds.</summary>
+        Optional,
     }
 
-    /// <summary>As <see cref="Required(string?, string, int, out RejectReason)"/>, for a text that is there, given as its characters.</summary>
-    public static bool Required(ReadOnlySpan<char> value, string field, int maxLength, out RejectReason reason)
-    {
-        if (value.IsWhiteSpace())
-        {
-            reason = new RejectReason(RejectCode.MissingField, $"{field} is empty");
-            return false;
-        }
-        return Within(value, field, maxLength, out reason);
-    }
+    /// <summary>A required text: present, not blank, at most <paramref name="maxLength"/> UTF-16 units, no NUL.</summary>
+    public static bool Required(string? value, string field, int maxLength, out RejectReason reason) =>
+        Text(value, TextRule.Required, field, maxLength, out reason);
 
     /// <summary>A text that must be there (not null), but may be empty (an unknown code): bounded, no NUL.</summary>
-    public static bool Present(string? value, string field, int maxLength, out RejectReason reason)
-    {
-        if (value is null)
-        {
-            reason = new RejectReason(RejectCode.MissingField, $"{field} is missing");
-            return false;
-        }
-        return Optional(value, field, maxLength, out reason);
-    }
+    public static bool Present(string? value, string field, int maxLength, out RejectReason reason) =>
+        Text(value, TextRule.Present, field, maxLength, out reason);
 
     /// <summary>An optional text: absent, or at most <paramref name="maxLength"/> UTF-16 units with no NUL.</summary>
-    public static bool Optional(string? value, string field, int maxLength, out RejectReason reason)
+    public static bool Optional(string? value, string field, int maxLength, out RejectReason reason) =>
+        Text(value, TextRule.Optional, field, maxLength, out reason);
+
+    /// <summary>The text by <paramref name="rule"/>; null is missing unless the text is optional.</summary>
+    public static bool Text(string? value, TextRule rule, string field, int maxLength, out RejectReason reason)
     {
-        if (value is null)
+        if (value is not null)
+        {
+            return Text(value.AsSpan(), rule, field, maxLength, out reason);
+        }
+        if (rule == TextRule.Optional)
         {
             reason = default;
             return true;
         }
-        return Within(value, field, maxLength, out reason);
+        reason = new RejectReason(RejectCode.MissingField, $"{field} is missing");
+        return false;
     }
 
-    /// <summary>At most <paramref name="maxLength"/> UTF-16 units, with no NUL.</summary>
-    private static bool Within(ReadOnlySpan<char> value, string field, int maxLength, out RejectReason reason)
+    /// <summary>A text that is there, given as its characters, by <paramref name="rule"/>.</summary>
+    public static bool Text(ReadOnlySpan<char> value, TextRule rule, string field, int maxLength, out RejectReason reason)
     {
+        if (rule == TextRule.Required && value.IsWhiteSpace())
+        {
+            reason = new RejectReason(RejectCode.MissingField, $"{field} is empty");
+            return false;
+        }
         if (value.Length > maxLength)
         {
             reason = new RejectReason(RejectCode.InvalidField, string.Create(CultureInfo.InvariantCulture,

@@ -55,8 +55,8 @@ internal static class TransactionReader
 
     /// <summary>The reader of <paramref name="utf8"/>'s transaction; false when the serializer must read it (see the class).</summary>
     /// <param name="owner">
-    /// the array <paramref name="utf8"/> is, whole: an id of plain ASCII is then kept as its slice rather than made a
-    /// string (<see cref="TransactionFields.TransactionIdAscii"/>); null makes it a string.
+    /// the array <paramref name="utf8"/> is, whole: identifiers of plain ASCII are then kept as its slices rather than
+    /// made strings (<see cref="TransactionText"/>); null makes them strings, recurring ones from a cache.
     /// </param>
     public static bool TryRead(ReadOnlySpan<byte> utf8, byte[]? owner, out TransactionFields transaction)
     {
@@ -145,8 +145,6 @@ internal static class TransactionReader
                 }
                 t.SchemaVersion = version;
                 return true;
-            case Field.TransactionId:
-                return TryId(ref reader, owner, ref t);
             case Field.EventTime:
                 if (reader.TokenType != JsonTokenType.String || !reader.TryGetDateTimeOffset(out var time))
                 {
@@ -164,60 +162,73 @@ internal static class TransactionReader
             case Field.Attributes:
                 // Attributes are the serializer's to read (and to refuse repeated keys in); a null is none.
                 return reader.TokenType == JsonTokenType.Null;
+            case Field.TransactionId or Field.CardId or Field.MerchantId or Field.DeviceId or Field.Ip:
+                return TryIdentifier(ref reader, field, owner, ref t);
             default:
-                return TryText(ref reader, field, ref t);
+                return TryCode(ref reader, field, ref t);
         }
     }
 
-    /// <summary>The texts: required ones refuse a null (the contract says text), optional ones read it as none.</summary>
-    private static bool TryText(ref Utf8JsonReader reader, Field field, ref TransactionFields t)
+    /// <summary>The codes, from <see cref="Codes"/>; the e-mail domain is optional (a null is none), the others refuse a null.</summary>
+    private static bool TryCode(ref Utf8JsonReader reader, Field field, ref TransactionFields t)
     {
-        var optional = field is Field.DeviceId or Field.Ip or Field.EmailDomain;
         string? text = null;
-        if (!(optional && reader.TokenType == JsonTokenType.Null) && !TryText(ref reader, field is Field.MerchantCategory or Field.Currency or Field.Country or Field.Channel or Field.EmailDomain ? Codes : Identifiers, out text))
+        if (!(field == Field.EmailDomain && reader.TokenType == JsonTokenType.Null) && !TryText(ref reader, Codes, out text))
         {
             return false;
         }
         switch (field)
         {
-            case Field.CardId: t.CardId = text!; break;
-            case Field.MerchantId: t.MerchantId = text!; break;
             case Field.MerchantCategory: t.MerchantCategory = text!; break;
             case Field.Currency: t.Currency = text!; break;
             case Field.Country: t.Country = text!; break;
             case Field.Channel: t.Channel = text!; break;
-            case Field.DeviceId: t.DeviceId = text; break;
-            case Field.Ip: t.Ip = text; break;
             default: t.EmailDomain = text; break;
         }
         return true;
     }
 
     /// <summary>
-    /// The id: kept as its slice of <paramref name="owner"/> where it is written there as plain ASCII no longer than an
-    /// id may be (the validator reads it there), made a string otherwise.
+    /// The identifiers; device and address are optional (a null is none), the others refuse a null. Kept as their slice of
+    /// <paramref name="owner"/> where written there as plain ASCII no longer than any text may be (the validator and the
+    /// scorer read them there); otherwise strings, recurring ones from <see cref="Identifiers"/>.
     /// </summary>
-    private static bool TryId(ref Utf8JsonReader reader, byte[]? owner, ref TransactionFields t)
+    private static bool TryIdentifier(ref Utf8JsonReader reader, Field field, byte[]? owner, ref TransactionFields t)
     {
-        if (reader.TokenType != JsonTokenType.String)
+        TransactionText text;
+        if (reader.TokenType == JsonTokenType.Null && field is Field.DeviceId or Field.Ip)
+        {
+            text = default;
+        }
+        else if (reader.TokenType != JsonTokenType.String)
         {
             return false;
         }
-        var span = reader.ValueSpan;
-        if (owner is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && span.Length <= ContractLimits.MaxIdLength && Ascii.IsValid(span))
+        else if (owner is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= ContractLimits.MaxTextLength
+            && Ascii.IsValid(reader.ValueSpan))
         {
             // A string token starts at its opening quote.
-            t.SetTransactionId(owner, (int)reader.TokenStartIndex + 1, span.Length);
+            text = new TransactionText(owner, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
         }
         else
         {
-            t.SetTransactionId(reader.GetString());
+            // The id never recurs: it is not worth a slot.
+            _ = TryText(ref reader, field == Field.TransactionId ? null : Identifiers, out var value);
+            text = value;
+        }
+        switch (field)
+        {
+            case Field.TransactionId: t.TransactionId = text; break;
+            case Field.CardId: t.CardId = text; break;
+            case Field.MerchantId: t.MerchantId = text; break;
+            case Field.DeviceId: t.DeviceId = text; break;
+            default: t.Ip = text; break;
         }
         return true;
     }
 
     /// <summary>A JSON string (a null is refused where the contract says text); recurring ASCII texts from <paramref name="cache"/>.</summary>
-    private static bool TryText(ref Utf8JsonReader reader, Utf8TextCache cache, out string? text)
+    private static bool TryText(ref Utf8JsonReader reader, Utf8TextCache? cache, out string? text)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -225,7 +236,7 @@ internal static class TransactionReader
             return false;
         }
         var span = reader.ValueSpan;
-        text = !reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.IsValid(span)
+        text = cache is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.IsValid(span)
             ? cache.Get(span)
             : reader.GetString();
         return true;

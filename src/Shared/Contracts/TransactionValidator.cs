@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace Fraud.Streaming.Shared.Contracts;
@@ -27,8 +26,8 @@ public static class TransactionValidator
     }
 
     /// <summary>
-    /// Parses and validates a whole message's value into fields, without a record where it is of the common shape: a
-    /// plain ASCII id stays in <paramref name="utf8"/> (<see cref="TransactionFields.TransactionIdAscii"/>).
+    /// Parses and validates a whole message's value into fields, without a record where it is of the common shape:
+    /// identifiers of plain ASCII stay in <paramref name="utf8"/> (<see cref="TransactionText"/>).
     /// </summary>
     public static bool TryParseFields(byte[]? utf8, in EventTimeWindow window, out TransactionFields transaction, out RejectReason reason) =>
         TryParse(utf8, utf8, window, out transaction, out reason);
@@ -80,32 +79,19 @@ public static class TransactionValidator
                 $"schema_version {t.SchemaVersion} is not supported (expected {Transaction.CurrentSchemaVersion})"));
             return false;
         }
-        return TransactionId(t, out reason)
-            && ContractText.Required(t.CardId, "card_id", ContractLimits.MaxIdLength, out reason)
-            && ContractText.Present(t.MerchantId, "merchant_id", ContractLimits.MaxIdLength, out reason)
+        return t.TransactionId.Check(ContractText.TextRule.Required, "transaction_id", ContractLimits.MaxIdLength, out reason)
+            && t.CardId.Check(ContractText.TextRule.Required, "card_id", ContractLimits.MaxIdLength, out reason)
+            && t.MerchantId.Check(ContractText.TextRule.Present, "merchant_id", ContractLimits.MaxIdLength, out reason)
             && ContractText.Present(t.MerchantCategory, "merchant_category", ContractLimits.MaxCodeLength, out reason)
             && ContractText.Present(t.Currency, "currency", ContractLimits.MaxCodeLength, out reason)
             && ContractText.Present(t.Country, "country", ContractLimits.MaxCodeLength, out reason)
             && ContractText.Present(t.Channel, "channel", ContractLimits.MaxCodeLength, out reason)
-            && ContractText.Optional(t.DeviceId, "device_id", ContractLimits.MaxTextLength, out reason)
-            && ContractText.Optional(t.Ip, "ip", ContractLimits.MaxTextLength, out reason)
+            && t.DeviceId.Check(ContractText.TextRule.Optional, "device_id", ContractLimits.MaxTextLength, out reason)
+            && t.Ip.Check(ContractText.TextRule.Optional, "ip", ContractLimits.MaxTextLength, out reason)
             && ContractText.Optional(t.EmailDomain, "email_domain", ContractLimits.MaxTextLength, out reason)
             && ContractText.Number(t.Amount, "amount", 0, ContractLimits.MaxAmount, out reason, RejectCode.InvalidAmount)
             && ContractText.Time(t.EventTime, "event_time", window, RejectCode.InvalidEventTime, out reason)
             && Attributes(t.Attributes, out reason);
-    }
-
-    /// <summary>The id by the same rule as every required text; one held as ASCII bytes (at most an id's length) is read as its characters.</summary>
-    private static bool TransactionId(in TransactionFields t, out RejectReason reason)
-    {
-        if (!t.IdIsAscii)
-        {
-            return ContractText.Required(t.HasTransactionId ? t.TransactionIdText : null, "transaction_id", ContractLimits.MaxIdLength, out reason);
-        }
-        var ascii = t.TransactionIdAscii;
-        Span<char> chars = stackalloc char[ascii.Length];
-        Ascii.ToUtf16(ascii, chars, out _);
-        return ContractText.Required(chars, "transaction_id", ContractLimits.MaxIdLength, out reason);
     }
 
     /// <summary>
@@ -115,14 +101,11 @@ public static class TransactionValidator
     public static bool KeyIsCard(byte[]? key, string cardId)
     {
         ArgumentNullException.ThrowIfNull(cardId);
-        if (key is null || key.Length > 4 * ContractLimits.MaxIdLength || key.Length != System.Text.Encoding.UTF8.GetByteCount(cardId))
-        {
-            return false;
-        }
-        Span<byte> encoded = stackalloc byte[key.Length];
-        System.Text.Encoding.UTF8.GetBytes(cardId, encoded);
-        return encoded.SequenceEqual(key);
+        return KeyIsCard(key, new TransactionText(cardId));
     }
+
+    /// <summary>As <see cref="KeyIsCard(byte[], string)"/>, for a card id as the fields hold it.</summary>
+    public static bool KeyIsCard(byte[]? key, in TransactionText cardId) => key is not null && cardId.Utf8Equals(key);
 
     /// <summary>The reason for a key that is not the card id.</summary>
     public static RejectReason KeyMismatch(byte[]? key) => new(RejectCode.KeyMismatch, key is null

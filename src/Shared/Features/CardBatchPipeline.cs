@@ -16,7 +16,7 @@ public static class CardBatchPipeline
     private const int StateDistance = 4;
 
     /// <summary>Extracts and folds <paramref name="transactions"/> in order; row <c>i</c> of <paramref name="features"/> (row-major, <paramref name="featureCount"/> wide) is transaction <c>i</c>'s.</summary>
-    /// <param name="keys">each transaction's <see cref="CardStateStore.KeyOf"/>(card id).</param>
+    /// <param name="keys">each transaction's <see cref="CardStateStore.KeyOf(string)"/>(card id).</param>
     public static void ExtractAndUpdate(
         CardStateStore cards,
         ReadOnlySpan<ulong> keys,

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Fraud.Streaming.Shared.Features;
 
 /// <summary>
-/// Per-card state keyed by a 64-bit stable hash of the card id (<see cref="KeyOf"/>). Not thread-safe: one store
+/// Per-card state keyed by a 64-bit stable hash of the card id (<see cref="KeyOf(string)"/>). Not thread-safe: one store
 /// per partition or per worker.
 /// </summary>
 /// <remarks>
@@ -63,7 +63,10 @@ public sealed class CardStateStore
         + ((long)_pages.Length * IntPtr.Size);
 
     /// <summary>The key a card id is stored under: <see cref="StableHash.Of64"/>, the same in every process.</summary>
-    public static ulong KeyOf(string cardId) => StableHash.Of64(cardId);
+    public static ulong KeyOf(string cardId) => KeyOf(new Contracts.TransactionText(cardId));
+
+    /// <summary>As <see cref="KeyOf(string)"/>, of a card id as transaction fields hold it (the same bits).</summary>
+    public static ulong KeyOf(in Contracts.TransactionText cardId) => cardId.Of64;
 
     /// <summary>
     /// A reference to the card's state, created empty (<c>default</c>) on first use. Valid until the next

@@ -47,7 +47,7 @@ public static class StableHash
     }
 
     /// <summary>
-    /// FNV-1a 64 over UTF-16 code units: the key of a card's state (<see cref="CardStateStore.KeyOf"/>), also
+    /// FNV-1a 64 over UTF-16 code units: the key of a card's state (<see cref="CardStateStore.KeyOf(string)"/>), also
     /// written into state snapshots, so it must never change. <c>null</c> hashes like the empty string.
     /// </summary>
     /// <remarks>

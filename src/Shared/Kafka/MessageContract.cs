@@ -25,27 +25,34 @@ public static class MessageContract
     /// <summary>A valid transaction keyed by its card id, or the reason it is not one.</summary>
     public static bool TryTransaction(Message<byte[], byte[]> message, ValidationOptions validation, [NotNullWhen(true)] out Transaction? transaction, out RejectReason reason)
     {
-        transaction = TryTransactionFields(message, validation, out var fields, out reason) ? fields.ToRecord() : null;
-        return transaction is not null;
+        if (TransactionValidator.TryParse(message.Value, WindowOf(message, validation), out transaction, out reason)
+            && KeyedByCard(message, TransactionValidator.KeyIsCard(message.Key, transaction.CardId), out reason))
+        {
+            return true;
+        }
+        transaction = null;
+        return false;
     }
 
     /// <summary>
     /// As <see cref="TryTransaction(Message{byte[], byte[]}, ValidationOptions, out Transaction?, out RejectReason)"/>, into
-    /// fields that keep a plain id in the message's value (<see cref="TransactionValidator.TryParseFields"/>).
+    /// fields that keep plain identifiers in the message's value (<see cref="TransactionValidator.TryParseFields"/>).
     /// </summary>
     public static bool TryTransactionFields(Message<byte[], byte[]> message, ValidationOptions validation, out TransactionFields transaction, out RejectReason reason)
     {
-        if (!TransactionValidator.TryParseFields(message.Value, WindowOf(message, validation), out transaction, out reason))
+        if (TransactionValidator.TryParseFields(message.Value, WindowOf(message, validation), out transaction, out reason)
+            && KeyedByCard(message, TransactionValidator.KeyIsCard(message.Key, transaction.CardId), out reason))
         {
-            return false;
+            return true;
         }
-        if (!TransactionValidator.KeyIsCard(message.Key, transaction.CardId))
-        {
-            reason = TransactionValidator.KeyMismatch(message.Key);
-            transaction = default;
-            return false;
-        }
-        return true;
+        transaction = default;
+        return false;
+    }
+
+    private static bool KeyedByCard(Message<byte[], byte[]> message, bool keyIsCard, out RejectReason reason)
+    {
+        reason = keyIsCard ? default : TransactionValidator.KeyMismatch(message.Key);
+        return keyIsCard;
     }
 
     /// <summary>A valid label, or the reason it is not one.</summary>

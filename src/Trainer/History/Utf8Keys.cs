@@ -12,12 +12,12 @@ namespace Fraud.Streaming.Trainer.History;
 /// </summary>
 internal static class Utf8Keys
 {
-    /// <summary><see cref="FeatureInput.CardKeyOf"/> / <see cref="FeatureInput.MerchantKeyOf"/> of the text.</summary>
+    /// <summary><see cref="FeatureInput.CardKeyOf"/> / <see cref="FeatureInput.MerchantKeyOf(string?)"/> of the text.</summary>
     /// <exception cref="InvalidDataException">the bytes are not valid UTF-8.</exception>
     public static ulong Key64(ReadOnlySpan<byte> utf8) =>
         Ascii.IsValid(utf8) ? StableHash.Of64Ascii(utf8) : StableHash.Of64(Utf8Text.Decode(utf8));
 
-    /// <summary><see cref="FeatureInput.TextHashOf"/> of the text.</summary>
+    /// <summary><see cref="FeatureInput.TextHashOf(string?)"/> of the text.</summary>
     /// <exception cref="InvalidDataException">the bytes are not valid UTF-8.</exception>
     public static int Hash32(ReadOnlySpan<byte> utf8) =>
         Ascii.IsValid(utf8) ? StableHash.OfAscii(utf8) : StableHash.Of(Utf8Text.Decode(utf8));
