@@ -15,8 +15,10 @@ namespace Fraud.Streaming.Shared.Contracts;
 /// Written by hand because the serializer's object path, for a record of <c>required</c> and <c>init</c> members with
 /// duplicate fields refused, costs about 200 bytes of bookkeeping per transaction (boxed member values, the required
 /// and duplicate tracking) beside the transaction itself, and a new string for every text even when the same card,
-/// merchant or country came a message before. Here the recurring texts come from <see cref="Utf8TextCache"/>s and the
-/// bookkeeping is a bit mask. A differential test holds it to the serializer: whatever it accepts, the serializer
+/// merchant or country came a message before. Here the bookkeeping is a bit mask, the codes come from a
+/// <see cref="Utf8TextCache"/>, and the identifiers are left in the message (<see cref="TransactionText"/>) or, where a
+/// record is wanted, come from a cache too; reading a message of this shape into <see cref="TransactionFields"/> makes
+/// no object at all. A differential test holds it to the serializer: whatever it accepts, the serializer
 /// accepts as the same transaction.
 /// </remarks>
 internal static class TransactionReader
@@ -47,7 +49,7 @@ internal static class TransactionReader
         | (1 << (int)Field.MerchantId) | (1 << (int)Field.MerchantCategory) | (1 << (int)Field.Amount) | (1 << (int)Field.Currency)
         | (1 << (int)Field.Country) | (1 << (int)Field.Channel);
 
-    /// <summary>Identifiers that recur per card, merchant, device or address.</summary>
+    /// <summary>Identifiers that recur per card, merchant, device or address, for the records made here (the fields keep the bytes).</summary>
     private static readonly Utf8TextCache Identifiers = new(1 << 15);
 
     /// <summary>Codes of a few hundred values at most: categories, currencies, countries, channels, e-mail domains.</summary>

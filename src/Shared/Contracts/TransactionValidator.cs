@@ -13,8 +13,8 @@ namespace Fraud.Streaming.Shared.Contracts;
 /// </summary>
 /// <remarks>
 /// Accepting a message allocates only what deserializing it does: the checks themselves allocate nothing, and a message
-/// of the common shape is read by <see cref="TransactionReader"/> into the transaction and its id, with the texts that
-/// recur (cards, merchants, codes) taken from caches.
+/// of the common shape is read by <see cref="TransactionReader"/>, into a record whose recurring texts come from caches,
+/// or (<see cref="TryParseFields"/>) into fields without any object.
 /// </remarks>
 public static class TransactionValidator
 {
