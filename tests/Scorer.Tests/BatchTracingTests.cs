@@ -75,18 +75,7 @@ public sealed class BatchTracingTests
         Assert.NotEqual(batches[0].TraceId, batches[1].TraceId);
     }
 
-    private static TransactionFields Fields(string id) => TransactionFields.Of(new Transaction
-    {
-        TransactionId = id,
-        EventTime = DateTimeOffset.UnixEpoch,
-        CardId = "c",
-        MerchantId = "m",
-        MerchantCategory = "g",
-        Amount = 1,
-        Currency = "EUR",
-        Country = "FR",
-        Channel = "pos",
-    });
+    private static TransactionFields Fields(string id) => TransactionFields.Of(Testing.TestData.Transactions(1)[0] with { TransactionId = id });
 
     private static Headers With(ActivityContext context)
     {
