@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 
@@ -80,13 +79,6 @@ internal static class TransactionReader
         }
         transaction = default;
         return false;
-    }
-
-    /// <summary>The record of <paramref name="utf8"/>'s transaction; false when the serializer must read it.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out Transaction? transaction)
-    {
-        transaction = TryRead(utf8, null, out var fields) ? fields.ToRecord() : null;
-        return transaction is not null;
     }
 
     private static bool TryReadObject(ref Utf8JsonReader reader, byte[]? owner, out TransactionFields transaction)
@@ -206,8 +198,7 @@ internal static class TransactionReader
         {
             return false;
         }
-        else if (owner is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length <= ContractLimits.MaxTextLength
-            && Ascii.IsValid(reader.ValueSpan))
+        else if (owner is not null && reader.ValueSpan.Length <= ContractLimits.MaxTextLength && IsPlainAscii(ref reader))
         {
             // A string token starts at its opening quote.
             text = new TransactionText(owner, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
@@ -237,10 +228,11 @@ internal static class TransactionReader
             text = null;
             return false;
         }
-        var span = reader.ValueSpan;
-        text = cache is not null && !reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.IsValid(span)
-            ? cache.Get(span)
-            : reader.GetString();
+        text = cache is not null && IsPlainAscii(ref reader) ? cache.Get(reader.ValueSpan) : reader.GetString();
         return true;
     }
+
+    /// <summary>Whether the string the reader is on is written as it reads: ASCII, no escapes, in one piece (its bytes are its characters).</summary>
+    private static bool IsPlainAscii(ref Utf8JsonReader reader) =>
+        !reader.ValueIsEscaped && !reader.HasValueSequence && Ascii.IsValid(reader.ValueSpan);
 }

@@ -26,7 +26,7 @@ public static class MessageContract
     public static bool TryTransaction(Message<byte[], byte[]> message, ValidationOptions validation, [NotNullWhen(true)] out Transaction? transaction, out RejectReason reason)
     {
         if (TransactionValidator.TryParse(message.Value, WindowOf(message, validation), out transaction, out reason)
-            && KeyedByCard(message, TransactionValidator.KeyIsCard(message.Key, transaction.CardId), out reason))
+            && KeyedByCard(message, transaction.CardId, out reason))
         {
             return true;
         }
@@ -41,7 +41,7 @@ public static class MessageContract
     public static bool TryTransactionFields(Message<byte[], byte[]> message, ValidationOptions validation, out TransactionFields transaction, out RejectReason reason)
     {
         if (TransactionValidator.TryParseFields(message.Value, WindowOf(message, validation), out transaction, out reason)
-            && KeyedByCard(message, TransactionValidator.KeyIsCard(message.Key, transaction.CardId), out reason))
+            && KeyedByCard(message, transaction.CardId, out reason))
         {
             return true;
         }
@@ -49,8 +49,10 @@ public static class MessageContract
         return false;
     }
 
-    private static bool KeyedByCard(Message<byte[], byte[]> message, bool keyIsCard, out RejectReason reason)
+    /// <summary>Whether the message is keyed by the transaction's card (a string converts), or the reason it is not.</summary>
+    private static bool KeyedByCard(Message<byte[], byte[]> message, in TransactionText cardId, out RejectReason reason)
     {
+        var keyIsCard = TransactionValidator.KeyIsCard(message.Key, cardId);
         reason = keyIsCard ? default : TransactionValidator.KeyMismatch(message.Key);
         return keyIsCard;
     }

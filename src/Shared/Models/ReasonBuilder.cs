@@ -64,12 +64,7 @@ public sealed class ReasonBuilder(int count)
         var names = model.Manifest.FeatureSpec.Features;
         for (var k = 0; k < rowCount; k++)
         {
-            var row = new Reason[_found[k]];
-            for (var r = 0; r < row.Length; r++)
-            {
-                row[r] = _ranked[(k * count) + r].ToReason(names);
-            }
-            reasons[k] = row;
+            reasons[k] = ToReasons(_ranked.AsSpan(k * count, _found[k]), names);
         }
     }
 
@@ -115,9 +110,14 @@ public sealed class ReasonBuilder(int count)
     private Reason[] Top(ReadOnlySpan<double> contributions, ReadOnlySpan<float> features, IReadOnlyList<string> names)
     {
         Span<RankedReason> ranked = stackalloc RankedReason[Math.Min(count, contributions.Length)];
-        var found = Top(contributions, features, ranked);
-        var reasons = new Reason[found];
-        for (var k = 0; k < found; k++)
+        return ToReasons(ranked[..Top(contributions, features, ranked)], names);
+    }
+
+    /// <summary>The records of ranked reasons, named by <paramref name="names"/>.</summary>
+    private static Reason[] ToReasons(ReadOnlySpan<RankedReason> ranked, IReadOnlyList<string> names)
+    {
+        var reasons = new Reason[ranked.Length];
+        for (var k = 0; k < ranked.Length; k++)
         {
             reasons[k] = ranked[k].ToReason(names);
         }
